@@ -1,0 +1,25 @@
+/** Unit, contract and end-to-end suites that need no external server (npm test). */
+const swc = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    keepClassNames: true,
+    target: 'es2022',
+  },
+  module: { type: 'commonjs' },
+  sourceMaps: 'inline',
+};
+
+module.exports = {
+  testEnvironment: 'node',
+  rootDir: '.',
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.int\\.spec\\.ts$'],
+  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  moduleNameMapper: {
+    '^@loanflow/(domain|policy|event-store)$': '<rootDir>/libs/$1/src',
+    '^@loanflow/(domain|policy|event-store)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  },
+  testTimeout: 30000,
+};

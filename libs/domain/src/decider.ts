@@ -1,0 +1,15 @@
+/** An event as the domain sees it: a past-tense type and its data. */
+export type Event<Type extends string = string, Data = Record<string, unknown>> = { type: Type; data: Data };
+
+/** A command: what someone asks for, with the actor and the time it happens supplied by the caller. */
+export type Command<Type extends string = string, Data = Record<string, unknown>> = { type: Type; data: Data };
+
+export interface Decider<C extends Command, S, E extends Event> {
+  initialState: S;
+  evolve(state: S, event: E): S;
+  decide(command: C, state: S): E[];
+}
+
+export function fold<S, E extends Event>(decider: Pick<Decider<Command, S, E>, 'initialState' | 'evolve'>, events: readonly E[]): S {
+  return events.reduce(decider.evolve, decider.initialState);
+}

@@ -1,0 +1,46 @@
+import { Command } from '../../decider';
+import { dateOf } from '../../dates';
+import { RuleViolated } from '../../errors';
+import { Cents, formatCents } from '../../money';
+import { Allocation, LoanClosed, RepaymentReceived } from '../events';
+import { Loan, ScheduledInstalment } from '../state';
+import { requireNotInFuture, requireStatus } from './guards';
+
+export type ReceiveRepayment = Command<'ReceiveRepayment', { amount: Cents; paidOn?: string; by: string; now: string }>;
+
+/** Settles instalments in schedule order, each one's interest before its principal. */
+export function allocate(schedule: readonly ScheduledInstalment[], amount: Cents): Allocation[] {
+  const allocations: Allocation[] = [];
+  let left = amount;
+  for (const i of schedule) {
+    if (left === 0) break;
+    const interest = Math.min(left, i.interest - i.interestPaid);
+    left -= interest;
+    const principal = Math.min(left, i.principal - i.principalPaid);
+    left -= principal;
+    if (interest > 0 || principal > 0) allocations.push({ n: i.n, interest, principal });
+  }
+  return allocations;
+}
+
+export function receiveRepayment(c: ReceiveRepayment, s: Loan): [RepaymentReceived] | [RepaymentReceived, LoanClosed] {
+  requireStatus(s, 'active', 'repaid');
+  const { amount, by, now } = c.data;
+  const paidOn = c.data.paidOn ?? dateOf(now);
+  requireNotInFuture(paidOn, now, 'paidOn');
+  if (paidOn < s.disbursement!.disbursedOn)
+    throw new RuleViolated('DATE_BEFORE_DISBURSEMENT', `paidOn ${paidOn} is before the disbursement on ${s.disbursement!.disbursedOn}`);
+  const owed = s.outstanding.principal + s.outstanding.interest;
+  if (amount > owed)
+    throw new RuleViolated('OVERPAYMENT', `${formatCents(amount)} is more than the ${formatCents(owed)} still owed`);
+  const allocations = allocate(s.schedule, amount);
+  const interest = allocations.reduce((sum, a) => sum + a.interest, 0);
+  const principal = allocations.reduce((sum, a) => sum + a.principal, 0);
+  const loanId = s.loanId!;
+  const received: RepaymentReceived = {
+    type: 'RepaymentReceived',
+    data: { loanId, receivedBy: by, amount, paidOn, interest, principal, allocations, at: now },
+  };
+  if (amount < owed) return [received];
+  return [received, { type: 'LoanClosed', data: { loanId, closedOn: paidOn, at: now } }];
+}

@@ -1,0 +1,44 @@
+import { Decider } from '../decider';
+import { ApplyForLoan, applyForLoan } from './commands/apply';
+import { DecideApproval, decideApproval } from './commands/approve';
+import { DisburseLoan, disburseLoan } from './commands/disburse';
+import { CompleteExamination, completeExamination } from './commands/examine';
+import { RecordInspection, recordInspection } from './commands/inspect';
+import { CompleteInvestigation, completeInvestigation } from './commands/investigate';
+import { ReceiveRepayment, receiveRepayment } from './commands/repay';
+import { LoanEvent } from './events';
+import { evolveLoan, initialLoan, Loan } from './state';
+
+export type LoanCommand =
+  | ApplyForLoan
+  | CompleteInvestigation
+  | CompleteExamination
+  | DecideApproval
+  | DisburseLoan
+  | ReceiveRepayment
+  | RecordInspection;
+
+export function decideLoan(command: LoanCommand, state: Loan): LoanEvent[] {
+  switch (command.type) {
+    case 'ApplyForLoan':
+      return applyForLoan(command, state);
+    case 'CompleteInvestigation':
+      return completeInvestigation(command, state);
+    case 'CompleteExamination':
+      return completeExamination(command, state);
+    case 'DecideApproval':
+      return decideApproval(command, state);
+    case 'DisburseLoan':
+      return disburseLoan(command, state);
+    case 'ReceiveRepayment':
+      return receiveRepayment(command, state);
+    case 'RecordInspection':
+      return recordInspection(command, state);
+  }
+}
+
+export const loanDecider: Decider<LoanCommand, Loan, LoanEvent> = {
+  initialState: initialLoan,
+  evolve: evolveLoan,
+  decide: decideLoan,
+};

@@ -1,0 +1,18 @@
+/** Money is integer cents; rates are integer basis points per year. */
+export type Cents = number;
+export type Bps = number;
+
+/** Integer division of non-negative integers rounded half up, exact while 2a + b < 2^53. */
+export function divRound(a: number, b: number): number {
+  return Math.floor((2 * a + b) / (2 * b));
+}
+
+/** 5000000 -> "50,000.00", for sentences people read. */
+export function formatCents(cents: Cents): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  const units = Math.floor(abs / 100)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${sign}${units}.${String(abs % 100).padStart(2, '0')}`;
+}
