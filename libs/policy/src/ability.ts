@@ -1,0 +1,66 @@
+import { AbilityBuilder, createMongoAbility, MongoAbility } from '@casl/ability';
+import { Staff } from '@loanflow/domain';
+import { ConflictMatrix } from './conflict-matrix';
+import { RuleCode } from './rule-codes';
+import { Action, ACTING_POST, LOAN_ACTIONS, POST_ACTIONS, Subject } from './subjects';
+
+export interface Actor {
+  id: string;
+  admin: boolean;
+}
+
+/** What the policy needs to know of the staff registry: the actor's record and the conflict matrix. */
+export interface StaffRegistry {
+  staff(staffId: string): Staff | null;
+  matrix: ConflictMatrix;
+}
+
+export type AppAbility = MongoAbility<[Action, Subject['kind'] | Subject]>;
+
+/**
+ * The whole separation-of-duties policy for one actor, as CASL rules. Pure: the same function
+ * answers live requests and, over past acts, the compliance scan. Later rules win over earlier
+ * ones, so refusals (`cannot ... because(code)`) follow the grants they narrow.
+ */
+export function defineAbilityFor(actor: Actor, registry: StaffRegistry): AppAbility {
+  const { can, cannot, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
+  const staff = registry.staff(actor.id);
+
+  if (actor.admin) {
+    can('read', ['Loan', 'Borrower', 'Staff']);
+    can(['register', 'assignPost', 'revokePost', 'declareRelation'], 'Staff');
+    cannot(['assignPost', 'revokePost'], 'Staff', { staffId: actor.id }).because(RuleCode.ADMIN_SEPARATION);
+    cannot([...LOAN_ACTIONS], 'Loan').because(RuleCode.ADMIN_SEPARATION);
+    cannot('register', 'Borrower').because(RuleCode.ADMIN_SEPARATION);
+    return build({ detectSubjectType: (s) => s.kind });
+  }
+  if (!staff || staff.staffId === null) return build({ detectSubjectType: (s) => s.kind });
+
+  can('read', ['Loan', 'Borrower']);
+  can('read', 'Staff', { staffId: actor.id });
+  for (const held of staff.posts) {
+    can(POST_ACTIONS[held.post], 'Loan', { branchId: held.branchId });
+    if (held.post === 'investigation') can('register', 'Borrower');
+  }
+  for (const held of staff.posts)
+    if (held.post === 'approval')
+      cannot('approve', 'Loan', { branchId: held.branchId, approvalAmount: { $gt: held.approvalLimit ?? 0 } }).because(
+        RuleCode.ABOVE_AUTHORITY,
+      );
+
+  // Dynamic separation: what a person did on this loan, in any post they held then, bars the
+  // conflicting acts now, whatever posts they hold today.
+  for (const action of LOAN_ACTIONS) {
+    const post = ACTING_POST[action];
+    if (!post) continue;
+    for (const earlier of registry.matrix.conflictsOf(post))
+      cannot(action, 'Loan', { [`actors.${earlier}`]: actor.id }).because(
+        ConflictMatrix.isThreePowers(post, earlier) ? RuleCode.SOD_THREE_POWERS : RuleCode.SOD_FIVE_POSTS,
+      );
+  }
+
+  const related = [actor.id, ...staff.relations.map((r) => r.borrowerId)];
+  cannot([...LOAN_ACTIONS], 'Loan', { borrowerId: { $in: related } }).because(RuleCode.CONFLICT_OF_INTEREST);
+
+  return build({ detectSubjectType: (s) => s.kind });
+}

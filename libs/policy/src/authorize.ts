@@ -1,0 +1,94 @@
+import { DomainError, formatCents, Post, Staff } from '@loanflow/domain';
+import { Actor, AppAbility, StaffRegistry } from './ability';
+import { ConflictMatrix } from './conflict-matrix';
+import { RuleCode } from './rule-codes';
+import { Action, ACTING_POST, LoanAction, LoanSubject, Subject } from './subjects';
+
+export interface Refusal {
+  code: RuleCode;
+  detail: string;
+}
+
+/** A policy refusal: 403 with the rule's code and a sentence naming the person, the loan and the earlier act. */
+export class PolicyRefusal extends DomainError {
+  constructor(
+    code: RuleCode,
+    detail: string,
+    readonly actor: Actor,
+    readonly action: Action,
+    readonly subject: Subject,
+  ) {
+    super('forbidden', code, detail);
+  }
+}
+
+const who = (actor: Actor, staff: Staff | null) => (staff?.name ? `${staff.name} (${actor.id})` : actor.id);
+
+function describeSubject(subject: Subject): string {
+  switch (subject.kind) {
+    case 'Loan':
+      return `loan ${subject.loanId}`;
+    case 'Staff':
+      return `staff ${subject.staffId}`;
+    case 'Borrower':
+      return `borrower ${subject.borrowerId}`;
+  }
+}
+
+function defaultCode(actor: Actor, staff: Staff | null, action: Action, subject: Subject): RuleCode {
+  if (!actor.admin && (!staff || staff.staffId === null)) return RuleCode.NOT_STAFF;
+  if (subject.kind === 'Staff' && action !== 'read') return RuleCode.ADMIN_ONLY;
+  if (action === 'read') return RuleCode.NOT_STAFF;
+  return RuleCode.NO_POST;
+}
+
+function explain(code: RuleCode, actor: Actor, staff: Staff | null, action: Action, subject: Subject, matrix: ConflictMatrix): string {
+  const person = who(actor, staff);
+  const target = describeSubject(subject);
+  const loan = subject.kind === 'Loan' ? subject : null;
+  switch (code) {
+    case RuleCode.SOD_THREE_POWERS:
+    case RuleCode.SOD_FIVE_POSTS: {
+      const post = ACTING_POST[action as LoanAction] as Post;
+      const earlier = loan!.acts.find((a) => a.by === actor.id && matrix.conflicts(a.post, post));
+      const rule =
+        code === RuleCode.SOD_THREE_POWERS
+          ? 'no person may hold two of investigation, examination and approval on one loan'
+          : `the ${earlier?.post} and ${post} posts are separated on one loan`;
+      return `${person} may not ${action} ${target}: ${actor.id} already acted on it in ${earlier?.post} (${earlier?.event} at ${earlier?.at}), and ${rule}.`;
+    }
+    case RuleCode.CONFLICT_OF_INTEREST: {
+      const relation = staff?.relations.find((r) => r.borrowerId === loan!.borrowerId)?.relation ?? 'self';
+      return `${person} may not ${action} ${target}: its borrower ${loan!.borrowerId} is ${relation === 'self' ? `${actor.id} themself` : `${actor.id}'s declared ${relation}`}.`;
+    }
+    case RuleCode.ABOVE_AUTHORITY: {
+      const limit = staff?.posts.find((p) => p.post === 'approval' && p.branchId === loan!.branchId)?.approvalLimit ?? 0;
+      return `${person} may not approve ${target} for ${formatCents(loan!.approvalAmount ?? 0)}: ${actor.id}'s approval limit at branch ${loan!.branchId} is ${formatCents(limit)}.`;
+    }
+    case RuleCode.NO_POST:
+      return loan
+        ? `${person} may not ${action} ${target}: ${actor.id} holds no post at branch ${loan.branchId} that allows it.`
+        : `${person} may not ${action} ${target}: ${actor.id} holds no post that allows it.`;
+    case RuleCode.ADMIN_SEPARATION:
+      return subject.kind === 'Staff'
+        ? `administrator ${actor.id} may not change their own posts.`
+        : `administrator ${actor.id} may not ${action} ${target}: administrators manage staff and configuration, never loans.`;
+    case RuleCode.ADMIN_ONLY:
+      return `${person} may not ${action} ${target}: only administrators manage staff.`;
+    case RuleCode.NOT_STAFF:
+      return `${actor.id} is not in the staff registry and may not ${action} ${target}.`;
+    default:
+      return `${person} may not ${action} ${target} (${code}).`;
+  }
+}
+
+/** The one check every act goes through: null when allowed, else the rule that refuses and why. */
+export function refusalOf(ability: AppAbility, registry: StaffRegistry, actor: Actor, action: Action, subject: Subject): Refusal | null {
+  const rule = ability.relevantRuleFor(action, subject);
+  if (rule && !rule.inverted) return null;
+  const staff = registry.staff(actor.id);
+  const code = (rule?.reason as RuleCode | undefined) ?? defaultCode(actor, staff, action, subject);
+  return { code, detail: explain(code, actor, staff, action, subject, registry.matrix) };
+}
+
+export type { LoanSubject };

@@ -1,0 +1,22 @@
+/** Stable codes of the separation-of-duties policy: clients, auditors and compliance key on them. */
+export const RuleCode = {
+  /** A post assignment would give one person two conflicting posts at once. */
+  SOD_STATIC_CONFLICT: 'SOD_STATIC_CONFLICT',
+  /** On one loan, a person who acted in one of the three powers acts in another. */
+  SOD_THREE_POWERS: 'SOD_THREE_POWERS',
+  /** On one loan, a person acts in two posts the conflict matrix separates (approve, then disburse). */
+  SOD_FIVE_POSTS: 'SOD_FIVE_POSTS',
+  /** The borrower is the actor or someone the actor declared a relation to. */
+  CONFLICT_OF_INTEREST: 'CONFLICT_OF_INTEREST',
+  /** The approval is above the approver's authority limit. */
+  ABOVE_AUTHORITY: 'ABOVE_AUTHORITY',
+  /** The actor holds no post at the loan's branch that allows the act. */
+  NO_POST: 'NO_POST',
+  /** Administrators manage staff and configuration, never loans, never their own posts. */
+  ADMIN_SEPARATION: 'ADMIN_SEPARATION',
+  /** Only administrators manage staff. */
+  ADMIN_ONLY: 'ADMIN_ONLY',
+  /** The token names nobody in the staff registry. */
+  NOT_STAFF: 'NOT_STAFF',
+} as const;
+export type RuleCode = (typeof RuleCode)[keyof typeof RuleCode];

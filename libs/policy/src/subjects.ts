@@ -1,0 +1,80 @@
+import { Act, Cents, Loan, LoanCommand, Post } from '@loanflow/domain';
+
+export type LoanAction = 'apply' | 'investigate' | 'examine' | 'approve' | 'disburse' | 'repay' | 'inspect';
+export const LOAN_ACTIONS: readonly LoanAction[] = ['apply', 'investigate', 'examine', 'approve', 'disburse', 'repay', 'inspect'];
+export type StaffAction = 'register' | 'assignPost' | 'revokePost' | 'declareRelation';
+export type Action = LoanAction | StaffAction | 'read' | 'register';
+
+/** What each post allows on loans of its branch. */
+export const POST_ACTIONS: Record<Post, LoanAction[]> = {
+  investigation: ['apply', 'investigate'],
+  examination: ['examine'],
+  approval: ['approve'],
+  disbursement: ['disburse', 'repay'],
+  inspection: ['inspect'],
+};
+
+/** The post in whose name an action acts on the loan; receiving a repayment decides nothing. */
+export const ACTING_POST: Partial<Record<LoanAction, Post>> = {
+  apply: 'investigation',
+  investigate: 'investigation',
+  examine: 'examination',
+  approve: 'approval',
+  disburse: 'disbursement',
+  inspect: 'inspection',
+};
+
+const COMMAND_ACTION: Record<LoanCommand['type'], LoanAction> = {
+  ApplyForLoan: 'apply',
+  CompleteInvestigation: 'investigate',
+  CompleteExamination: 'examine',
+  DecideApproval: 'approve',
+  DisburseLoan: 'disburse',
+  ReceiveRepayment: 'repay',
+  RecordInspection: 'inspect',
+};
+
+export function actionOf(command: LoanCommand): LoanAction {
+  return COMMAND_ACTION[command.type];
+}
+
+/** The loan as the policy sees it: whose it is, where, who acted, and the amount an approval would grant. */
+export interface LoanSubject {
+  kind: 'Loan';
+  loanId: string;
+  branchId: string;
+  borrowerId: string;
+  actors: Record<Post, string[]>;
+  acts: Act[];
+  approvalAmount?: Cents;
+}
+
+export function loanSubject(loanId: string, state: Loan, command?: LoanCommand): LoanSubject {
+  const subject: LoanSubject = {
+    kind: 'Loan',
+    loanId,
+    branchId: state.branchId,
+    borrowerId: state.borrowerId,
+    actors: state.actors,
+    acts: state.acts,
+  };
+  if (command?.type === 'ApplyForLoan') {
+    subject.branchId = command.data.branchId;
+    subject.borrowerId = command.data.borrowerId;
+  }
+  if (command?.type === 'DecideApproval' && command.data.decision === 'approve' && command.data.terms)
+    subject.approvalAmount = command.data.terms.amount;
+  return subject;
+}
+
+export interface StaffSubject {
+  kind: 'Staff';
+  staffId: string;
+}
+
+export interface BorrowerSubject {
+  kind: 'Borrower';
+  borrowerId: string;
+}
+
+export type Subject = LoanSubject | StaffSubject | BorrowerSubject;
