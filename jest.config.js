@@ -18,8 +18,8 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.int\\.spec\\.ts$'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
-    '^@loanflow/(domain|policy|event-store)$': '<rootDir>/libs/$1/src',
-    '^@loanflow/(domain|policy|event-store)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@loanflow/(domain|policy|event-store|config)$': '<rootDir>/libs/$1/src',
+    '^@loanflow/(domain|policy|event-store|config)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   testTimeout: 30000,
 };

@@ -1,0 +1,55 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import type { LoanflowConfig } from '@loanflow/config';
+import type { Actor } from '@loanflow/policy';
+import type { Request } from 'express';
+import { unauthenticated } from '../common/problems';
+import { CONFIG } from '../common/tokens';
+
+const PUBLIC = 'loanflow:public';
+/** Marks a route anyone may call (health). */
+export const Public = () => SetMetadata(PUBLIC, true);
+
+export type AuthenticatedRequest = Request & { actor: Actor };
+
+interface Claims {
+  sub?: unknown;
+  admin?: unknown;
+  exp?: unknown;
+}
+
+/**
+ * Bearer JWT, HS256 with the configured secret. `sub` is the staff id, `admin: true` an
+ * administrator; `exp` is required and checked; issuer and audience only when configured.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly reflector: Reflector,
+    @Inject(CONFIG) private readonly config: LoanflowConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
+    if (scheme !== 'Bearer' || !token) throw unauthenticated('send Authorization: Bearer <token>');
+    let claims: Claims;
+    try {
+      claims = await this.jwt.verifyAsync<Claims & object>(token, {
+        secret: this.config.jwtSecret,
+        algorithms: ['HS256'],
+        ...(this.config.jwtIssuer ? { issuer: this.config.jwtIssuer } : {}),
+        ...(this.config.jwtAudience ? { audience: this.config.jwtAudience } : {}),
+      });
+    } catch (error) {
+      throw unauthenticated(`the token was refused: ${(error as Error).message}`);
+    }
+    if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw unauthenticated('the token has no subject (sub)');
+    if (typeof claims.exp !== 'number') throw unauthenticated('the token has no expiry (exp)');
+    request.actor = { id: claims.sub, admin: claims.admin === true };
+    return true;
+  }
+}

@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Event } from '@loanflow/domain';
+import { EventStore, RecordedEvent } from '@loanflow/event-store';
+import { randomUUID } from 'node:crypto';
+import { versionMismatch } from './problems';
+import { RequestContext } from './request-context';
+import { Clock, CLOCK, EVENT_STORE } from './tokens';
+
+export interface Folding<S, E extends Event> {
+  initialState: S;
+  evolve(state: S, event: E): S;
+}
+
+export interface Loaded<S> {
+  state: S;
+  /** Version of the last event, -1 for a stream that does not exist. */
+  version: number;
+  events: RecordedEvent[];
+}
+
+/** The answer to an accepted command: 201 with the aggregate's id and its new version. */
+export interface Accepted {
+  id: string;
+  version: number;
+}
+
+/**
+ * The load → fold → decide → append loop every command handler runs. Idempotency keys are scoped
+ * to the actor; the store's commandId makes a retried command a no-op with the first answer.
+ */
+@Injectable()
+export class Aggregates {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async load<S, E extends Event>(streamId: string, folding: Folding<S, E>, asOf?: string): Promise<Loaded<S>> {
+    const all = await this.store.readStream(streamId);
+    const events = asOf === undefined ? all : all.filter((e) => Date.parse(e.metadata.recordedAt) <= Date.parse(asOf));
+    const state = events.reduce((s, e) => folding.evolve(s, { type: e.type, data: e.data } as E), folding.initialState);
+    return { state, version: events.length === 0 ? -1 : events[events.length - 1].streamVersion, events };
+  }
+
+  async handle<S, E extends Event>(
+    stream: { prefix: string; id: string },
+    folding: Folding<S, E>,
+    ctx: RequestContext,
+    decide: (state: S, now: string) => E[] | Promise<E[]>,
+  ): Promise<Accepted> {
+    const commandId = ctx.idempotencyKey !== undefined ? `${ctx.actor.id}:${ctx.idempotencyKey}` : randomUUID();
+    const idOf = (streamId: string) => streamId.slice(stream.prefix.length + 1);
+    if (ctx.idempotencyKey !== undefined) {
+      const seen = await this.store.findCommand(commandId);
+      // Same key and request: the first answer again, before state checks that would now fail.
+      if (seen && seen.fingerprint === ctx.fingerprint) return { id: idOf(seen.streamId), version: seen.lastVersion };
+    }
+    const streamId = `${stream.prefix}-${stream.id}`;
+    const { state, version } = await this.load(streamId, folding);
+    if (ctx.expectedVersion !== undefined && ctx.expectedVersion !== version) throw versionMismatch(ctx.expectedVersion, version);
+    const now = this.clock().toISOString();
+    const events = await decide(state, now);
+    const result = await this.store.append(streamId, events, {
+      expectedVersion: version,
+      fingerprint: ctx.fingerprint,
+      metadata: { actorId: ctx.actor.id, commandId, correlationId: ctx.correlationId, causationId: null, occurredAt: now },
+    });
+    return { id: idOf(result.streamId), version: result.lastVersion };
+  }
+}

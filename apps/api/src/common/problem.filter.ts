@@ -1,0 +1,87 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { DomainError } from '@loanflow/domain';
+import { CommandIdReused, WrongExpectedVersion } from '@loanflow/event-store';
+import type { Request, Response } from 'express';
+import { ApiProblem } from './problems';
+
+interface Problem {
+  status: number;
+  code: string;
+  title: string;
+  detail: string;
+  extensions?: Record<string, unknown>;
+}
+
+const DOMAIN_STATUS: Record<DomainError['kind'], { status: number; title: string }> = {
+  illegal_state: { status: 409, title: 'Conflict with the current state' },
+  conflict: { status: 409, title: 'Conflict with the separation of duties' },
+  rule_violated: { status: 422, title: 'Business rule violated' },
+  not_found: { status: 404, title: 'Not found' },
+  forbidden: { status: 403, title: 'Refused by policy' },
+};
+
+const HTTP_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+function toProblem(error: unknown): Problem {
+  if (error instanceof ApiProblem)
+    return { status: error.status, code: error.code, title: error.title, detail: error.message, extensions: error.extensions };
+  if (error instanceof DomainError) return { ...DOMAIN_STATUS[error.kind], code: error.code, detail: error.message };
+  if (error instanceof WrongExpectedVersion)
+    return { status: 409, code: 'CONCURRENT_WRITE', title: 'Concurrent write', detail: `${error.message}: another command changed it first; reload and retry` };
+  if (error instanceof CommandIdReused)
+    return {
+      status: 422,
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      title: 'Idempotency key reused',
+      detail: 'this Idempotency-Key was already used with a different request',
+    };
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const body = error.getResponse();
+    const message = typeof body === 'object' && body && 'message' in body ? String((body as { message: unknown }).message) : error.message;
+    const malformed = status === 400 && /JSON/i.test(message);
+    return {
+      status,
+      code: malformed ? 'MALFORMED_JSON' : (HTTP_CODES[status] ?? `HTTP_${status}`),
+      title: malformed ? 'Malformed JSON body' : error.name.replace(/Exception$/, '').replace(/([a-z])([A-Z])/g, '$1 $2'),
+      detail: message,
+    };
+  }
+  return { status: 500, code: 'INTERNAL', title: 'Internal error', detail: 'an unexpected error occurred; it has been logged' };
+}
+
+/** The one error filter: every failure leaves as RFC 9457 problem+json with a stable `code`. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const problem = toProblem(error);
+    if (problem.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+    response
+      .status(problem.status)
+      .type('application/problem+json')
+      .send(
+        JSON.stringify({
+          type: `urn:loanflow:problem:${problem.code.toLowerCase().replace(/_/g, '-')}`,
+          title: problem.title,
+          status: problem.status,
+          detail: problem.detail,
+          code: problem.code,
+          instance: request.originalUrl,
+          ...problem.extensions,
+        }),
+      );
+  }
+}

@@ -1,0 +1,43 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { canonicalJson } from '@loanflow/event-store';
+import type { Actor } from '@loanflow/policy';
+import { createHash, randomUUID } from 'node:crypto';
+import type { AuthenticatedRequest } from '../auth/auth.guard';
+import { ApiProblem } from './problems';
+
+/** What every command carries from HTTP: who, which idempotency key, which expected version. */
+export interface RequestContext {
+  actor: Actor;
+  idempotencyKey?: string;
+  /** Hash of method, path and body: the same Idempotency-Key with another request is refused. */
+  fingerprint: string;
+  expectedVersion?: number;
+  correlationId: string;
+}
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
+
+function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
+  if (!match) throw new ApiProblem(400, 'INVALID_IF_MATCH', 'Invalid If-Match', 'If-Match must name a stream version, as the ETag gave it: "3"');
+  return Number(match[1]);
+}
+
+export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): RequestContext => {
+  const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  const key = request.header('idempotency-key');
+  if (key !== undefined && !KEY_PATTERN.test(key))
+    throw new ApiProblem(400, 'INVALID_IDEMPOTENCY_KEY', 'Invalid Idempotency-Key', 'Idempotency-Key must be 1-200 visible ASCII characters');
+  const fingerprint = createHash('sha256')
+    .update(`${request.method} ${request.path}\n${canonicalJson(request.body ?? null)}`)
+    .digest('hex');
+  const correlationId = request.header('x-correlation-id');
+  return {
+    actor: request.actor,
+    ...(key !== undefined ? { idempotencyKey: key } : {}),
+    fingerprint,
+    ...(request.header('if-match') !== undefined ? { expectedVersion: parseIfMatch(request.header('if-match')) } : {}),
+    correlationId: correlationId && KEY_PATTERN.test(correlationId) ? correlationId : randomUUID(),
+  };
+});

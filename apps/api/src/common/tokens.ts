@@ -1,0 +1,7 @@
+/** Injection tokens for the ports and the clock: the one place that names them. */
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const ACCESS_AUDIT = Symbol('ACCESS_AUDIT');
+export const CLOCK = Symbol('CLOCK');
+export const CONFIG = Symbol('CONFIG');
+
+export type Clock = () => Date;

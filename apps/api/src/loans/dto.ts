@@ -1,0 +1,205 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { REPAYMENT_METHODS, RepaymentMethod, SECURITIES, Security } from '@loanflow/domain';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { ID_MESSAGE, ID_PATTERN, IsIsoDate } from '../common/validation';
+
+/** Amounts are integer cents up to 10,000,000.00; the schedule's arithmetic stays exact below that. */
+const MAX_CENTS = 1_000_000_000;
+
+class TextFields {
+  @ApiProperty({ type: [String], example: ['purpose-unverified'] })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  riskPoints!: string[];
+}
+
+export class TermsDto {
+  @ApiProperty({ description: 'cents', example: 5_000_000 })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_CENTS)
+  amount!: number;
+
+  @ApiProperty({ example: 12 })
+  @IsInt()
+  @Min(1)
+  @Max(360)
+  termMonths!: number;
+
+  @ApiProperty({ description: 'basis points a year: 435 is 4.35%', example: 435 })
+  @IsInt()
+  @Min(0)
+  @Max(3_600)
+  annualRateBps!: number;
+}
+
+export class ApplyDto {
+  @ApiPropertyOptional({ description: 'chosen by the client, or generated', example: 'L-2026-0001' })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  loanId?: string;
+
+  @ApiProperty({ example: 'B-100' })
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  borrowerId!: string;
+
+  @ApiProperty({ example: 'BR-01' })
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  branchId!: string;
+
+  @ApiProperty({ example: 'buy seed and fertiliser' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  purpose!: string;
+
+  @ApiProperty({ example: 'grain' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  sector!: string;
+
+  @ApiProperty()
+  @IsBoolean()
+  agricultural!: boolean;
+
+  @ApiProperty({ enum: SECURITIES })
+  @IsIn(SECURITIES)
+  security!: Security;
+
+  @ApiProperty({ description: 'cents', example: 5_000_000 })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_CENTS)
+  amount!: number;
+
+  @ApiProperty({ example: 12 })
+  @IsInt()
+  @Min(1)
+  @Max(360)
+  termMonths!: number;
+
+  @ApiProperty({ enum: REPAYMENT_METHODS })
+  @IsIn(REPAYMENT_METHODS)
+  repayment!: RepaymentMethod;
+}
+
+export class InvestigationDto extends TextFields {
+  @ApiProperty({ enum: ['approve', 'decline'] })
+  @IsIn(['approve', 'decline'])
+  recommendation!: 'approve' | 'decline';
+
+  @ApiProperty({ example: 'household income verified with the village committee' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4000)
+  findings!: string;
+
+  @ApiPropertyOptional({ type: TermsDto, description: 'required when recommending approval' })
+  @ValidateIf((o: InvestigationDto) => o.recommendation === 'approve' || o.proposedTerms !== undefined)
+  @ValidateNested()
+  @Type(() => TermsDto)
+  proposedTerms?: TermsDto;
+}
+
+export class ExaminationDto extends TextFields {
+  @ApiProperty({ enum: ['pass', 'return', 'reject'] })
+  @IsIn(['pass', 'return', 'reject'])
+  opinion!: 'pass' | 'return' | 'reject';
+
+  @ApiProperty({ example: 'collateral documents complete' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4000)
+  comments!: string;
+}
+
+export class ApprovalDto {
+  @ApiProperty({ enum: ['approve', 'reject'] })
+  @IsIn(['approve', 'reject'])
+  decision!: 'approve' | 'reject';
+
+  @ApiPropertyOptional({ type: TermsDto, description: 'required when approving' })
+  @ValidateIf((o: ApprovalDto) => o.decision === 'approve' || o.terms !== undefined)
+  @ValidateNested()
+  @Type(() => TermsDto)
+  terms?: TermsDto;
+
+  @ApiProperty({ example: 'within the branch credit plan' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4000)
+  comments!: string;
+}
+
+export class DisbursementDto {
+  @ApiProperty({ description: 'cents', example: 5_000_000 })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_CENTS)
+  amount!: number;
+
+  @ApiPropertyOptional({ description: 'business date, never in the future; default today', example: '2026-03-02' })
+  @IsOptional()
+  @IsIsoDate()
+  disbursedOn?: string;
+}
+
+export class RepaymentDto {
+  @ApiProperty({ description: 'cents', example: 420_000 })
+  @IsInt()
+  @Min(1)
+  @Max(2 * MAX_CENTS)
+  amount!: number;
+
+  @ApiPropertyOptional({ description: 'business date, never in the future; default today', example: '2026-04-02' })
+  @IsOptional()
+  @IsIsoDate()
+  paidOn?: string;
+}
+
+export class InspectionDto extends TextFields {
+  @ApiProperty({ example: 'crop planted as stated' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4000)
+  findings!: string;
+
+  @ApiProperty({ type: [String], example: [] })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  signals!: string[];
+}
+
+export class LoanIdParams {
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  id!: string;
+}
+
+export class AsOfQuery {
+  @ApiPropertyOptional({ description: 'ISO instant: the loan as the log knew it then', example: '2026-03-01T12:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  asOf?: string;
+}

@@ -1,0 +1,119 @@
+import { JwtService } from '@nestjs/jwt';
+import { loadConfig, LoanflowConfig } from '@loanflow/config';
+import { formatCents } from '@loanflow/domain';
+import { EventStore, openSqlite, RecordedEvent, SqliteEventStore, verifyLog, verifyStream } from '@loanflow/event-store';
+
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const USAGE = `usage: loanflow <command>
+  token <staffId> [--admin] [--hours N]   print a JWT signed with the configured secret
+  audit <loanId>                          print the loan's timeline and its chain verdict
+  verify                                  check every stream's hash chain; exit 1 when any is broken
+environment: SQLITE_PATH (default ./data/loanflow.db), JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE`;
+
+async function withStore<T>(config: LoanflowConfig, fn: (store: EventStore) => Promise<T>): Promise<T> {
+  const store = new SqliteEventStore(openSqlite(config.sqlitePath));
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** The fields a reader of the timeline looks for first, per event type. */
+function keyFields(e: RecordedEvent): string {
+  const d = e.data as Record<string, unknown>;
+  const money = (v: unknown) => (typeof v === 'number' ? formatCents(v) : '');
+  const terms = (t: unknown) => {
+    const x = t as { amount: number; termMonths: number; annualRateBps: number } | undefined;
+    return x ? `${formatCents(x.amount)} for ${x.termMonths} months at ${(x.annualRateBps / 100).toFixed(2)}%` : '';
+  };
+  switch (e.type) {
+    case 'LoanApplied':
+      return `borrower ${d.borrowerId}, branch ${d.branchId}, ${money(d.amount)} for ${d.termMonths} months (${d.repayment}, ${d.security})`;
+    case 'InvestigationCompleted':
+      return `recommends ${d.recommendation}${d.proposedTerms ? `: ${terms(d.proposedTerms)}` : ''}`;
+    case 'ExaminationCompleted':
+      return `opinion ${d.opinion}`;
+    case 'ExaminationReturned':
+      return `returned: ${d.comments}`;
+    case 'LoanApproved':
+      return terms(d.terms);
+    case 'LoanRejected':
+      return `at ${d.stage}: ${d.reason}`;
+    case 'LoanDisbursed':
+      return `${money(d.amount)} on ${d.disbursedOn}, matures ${d.maturityDate}`;
+    case 'RepaymentReceived':
+      return `${money(d.amount)} on ${d.paidOn} (interest ${money(d.interest)}, principal ${money(d.principal)})`;
+    case 'InspectionRecorded':
+      return `${d.findings}`;
+    case 'LoanClosed':
+      return `closed on ${d.closedOn}`;
+    default:
+      return '';
+  }
+}
+
+export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'token': {
+      const staffId = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a));
+      if (!staffId) break;
+      const hoursAt = args.indexOf('--hours');
+      const hours = hoursAt >= 0 ? Number(args[hoursAt + 1]) : 12;
+      if (!(hours > 0)) {
+        io.err('--hours takes a positive number');
+        return 2;
+      }
+      const config = loadConfig(env);
+      const token = await new JwtService().signAsync(
+        { sub: staffId, ...(args.includes('--admin') ? { admin: true } : {}) },
+        {
+          secret: config.jwtSecret,
+          algorithm: 'HS256',
+          expiresIn: Math.round(hours * 3600),
+          ...(config.jwtIssuer ? { issuer: config.jwtIssuer } : {}),
+          ...(config.jwtAudience ? { audience: config.jwtAudience } : {}),
+        },
+      );
+      io.out(token);
+      return 0;
+    }
+    case 'audit': {
+      const [loanId] = args;
+      if (!loanId) break;
+      return withStore(loadConfig(env), async (store) => {
+        const events = await store.readStream(`loan-${loanId}`);
+        if (events.length === 0) {
+          io.err(`loan ${loanId} has no events`);
+          return 1;
+        }
+        io.out(`loan ${loanId}: ${events.length} events`);
+        for (const e of events)
+          io.out(`${e.metadata.occurredAt}  v${e.streamVersion}  ${e.metadata.actorId.padEnd(12)} ${e.type.padEnd(24)} ${keyFields(e)}`);
+        const verdict = verifyStream(events);
+        io.out(verdict.valid ? `chain: intact (${verdict.events} events, last hash ${events[events.length - 1].hash})` : 'chain: BROKEN');
+        for (const b of verdict.breaks) io.out(`  v${b.streamVersion} (position ${b.globalPosition}): ${b.problem}: ${b.detail}`);
+        return verdict.valid ? 0 : 1;
+      });
+    }
+    case 'verify':
+      return withStore(loadConfig(env), async (store) => {
+        const verdict = await verifyLog(store);
+        if (verdict.valid) {
+          io.out(`verified ${verdict.events} events: every chain is intact`);
+          return 0;
+        }
+        io.out(`verified ${verdict.events} events: ${verdict.breaks.length} breaks`);
+        for (const b of verdict.breaks)
+          io.out(`BROKEN ${b.streamId} version ${b.streamVersion} position ${b.globalPosition ?? '-'}: ${b.problem}: ${b.detail}`);
+        return 1;
+      });
+  }
+  io.err(USAGE);
+  return 2;
+}

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** Configuration by environment, shared by the api and the CLI so both see the same log and secret. */
+export interface LoanflowConfig {
+  port: number;
+  sqlitePath: string;
+  jwtSecret: string;
+  /** Where the secret came from: `JWT_SECRET`, or the file the embedded default created. */
+  jwtSecretSource: string;
+  jwtIssuer?: string;
+  jwtAudience?: string;
+}
+
+export const DEFAULT_SQLITE_PATH = './data/loanflow.db';
+
+/**
+ * Without `JWT_SECRET` the embedded default keeps a random secret next to its database, so a
+ * newcomer configures nothing and the CLI's `token` signs with the secret the api checks.
+ */
+export function embeddedSecret(sqlitePath: string): { secret: string; file: string } {
+  const dir = sqlitePath === ':memory:' ? join(process.cwd(), 'data') : dirname(sqlitePath);
+  const file = join(dir, 'jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('hex') + '\n', { flag: 'wx', mode: 0o600 });
+  }
+  chmodSync(file, 0o600);
+  return { secret: readFileSync(file, 'utf8').trim(), file };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoanflowConfig {
+  const port = env.PORT ? Number(env.PORT) : 3000;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number, not ${env.PORT}`);
+  const sqlitePath = env.SQLITE_PATH || DEFAULT_SQLITE_PATH;
+  const store = env.EVENT_STORE || 'sqlite';
+  if (store !== 'sqlite') throw new Error(`EVENT_STORE=${store} is not available in this build; use sqlite`);
+  const fromEnv = env.JWT_SECRET;
+  const { secret, file } = fromEnv ? { secret: fromEnv, file: '' } : embeddedSecret(sqlitePath);
+  return {
+    port,
+    sqlitePath,
+    jwtSecret: secret,
+    jwtSecretSource: fromEnv ? 'JWT_SECRET' : file,
+    ...(env.JWT_ISSUER ? { jwtIssuer: env.JWT_ISSUER } : {}),
+    ...(env.JWT_AUDIENCE ? { jwtAudience: env.JWT_AUDIENCE } : {}),
+  };
+}

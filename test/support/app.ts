@@ -1,0 +1,106 @@
+import { INestApplication } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { LoanflowConfig } from '@loanflow/config';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { createApp } from '../../apps/api/src/app';
+
+export const SECRET = 'end-to-end-secret-0123456789abcdef';
+
+export interface TestApp {
+  app: INestApplication;
+  http: ReturnType<typeof request>;
+  config: LoanflowConfig;
+  /** A bearer header for the staff id (an administrator with `admin`). */
+  as(staffId: string, admin?: boolean): { Authorization: string };
+  /** Moves the app's clock. */
+  setNow(iso: string): void;
+  close(): Promise<void>;
+}
+
+/** The real app on a fresh SQLite file, its clock under the test's control. */
+export async function startApp(now = '2026-03-02T09:00:00.000Z'): Promise<TestApp> {
+  let current = new Date(now);
+  const dir = mkdtempSync(join(tmpdir(), 'loanflow-e2e-'));
+  const config: LoanflowConfig = { port: 0, sqlitePath: join(dir, 'loanflow.db'), jwtSecret: SECRET, jwtSecretSource: 'test' };
+  const app = await createApp(config, { clock: () => current, logger: false });
+  await app.init();
+  const jwt = new JwtService();
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    config,
+    as: (staffId, admin = false) => ({
+      Authorization: `Bearer ${jwt.sign({ sub: staffId, ...(admin ? { admin: true } : {}) }, { secret: SECRET, expiresIn: 3600 })}`,
+    }),
+    setNow: (iso) => {
+      current = new Date(iso);
+    },
+    close: () => app.close(),
+  };
+}
+
+export const ADMIN = 'root';
+export const BRANCH = 'BR-01';
+export const BORROWER = 'B-100';
+
+/** A branch staffed for every post: ana investigates, bo examines, cy approves, dan pays out, eve inspects. */
+export async function staffBranch(t: TestApp, extraApprovers: string[] = []): Promise<void> {
+  const admin = t.as(ADMIN, true);
+  const people: [string, string, string, number?][] = [
+    ['ana', 'Ana Li', 'investigation'],
+    ['bo', 'Bo Chen', 'examination'],
+    ['cy', 'Cy Wang', 'approval', 10_000_000],
+    ['dan', 'Dan Zhou', 'disbursement'],
+    ['eve', 'Eve Liu', 'inspection'],
+    ...extraApprovers.map((id): [string, string, string, number] => [id, `Approver ${id}`, 'approval', 10_000_000]),
+  ];
+  for (const [staffId, name, post, approvalLimit] of people) {
+    await t.http.post('/staff').set(admin).send({ staffId, name, branchId: BRANCH }).expect(201);
+    await t.http
+      .post(`/staff/${staffId}/posts`)
+      .set(admin)
+      .send({ post, branchId: BRANCH, ...(approvalLimit !== undefined ? { approvalLimit } : {}) })
+      .expect(201);
+  }
+  await t.http
+    .post('/borrowers')
+    .set(t.as('ana'))
+    .send({ borrowerId: BORROWER, name: 'Wang household', kind: 'household', village: 'Dongshan', sector: 'grain' })
+    .expect(201);
+}
+
+export const application = (loanId: string, amount = 5_000_000) => ({
+  loanId,
+  borrowerId: BORROWER,
+  branchId: BRANCH,
+  purpose: 'seed and fertiliser',
+  sector: 'grain',
+  agricultural: true,
+  security: 'guaranteed',
+  amount,
+  termMonths: 12,
+  repayment: 'equal_principal',
+});
+
+export const terms = (amount = 5_000_000) => ({ amount, termMonths: 12, annualRateBps: 600 });
+
+/** Takes a loan through the steps named, by the branch's usual people. */
+export async function advance(t: TestApp, loanId: string, until: 'applied' | 'investigated' | 'examined' | 'approved' | 'active', amount = 5_000_000) {
+  const steps = ['applied', 'investigated', 'examined', 'approved', 'active'];
+  const upTo = steps.indexOf(until);
+  await t.http.post('/loans').set(t.as('ana')).send(application(loanId, amount)).expect(201);
+  if (upTo >= 1)
+    await t.http
+      .post(`/loans/${loanId}/investigation`)
+      .set(t.as('ana'))
+      .send({ recommendation: 'approve', findings: 'income verified', riskPoints: [], proposedTerms: terms(amount) })
+      .expect(201);
+  if (upTo >= 2)
+    await t.http.post(`/loans/${loanId}/examination`).set(t.as('bo')).send({ opinion: 'pass', comments: 'complete', riskPoints: [] }).expect(201);
+  if (upTo >= 3)
+    await t.http.post(`/loans/${loanId}/approval`).set(t.as('cy')).send({ decision: 'approve', terms: terms(amount), comments: 'ok' }).expect(201);
+  if (upTo >= 4) await t.http.post(`/loans/${loanId}/disbursement`).set(t.as('dan')).send({ amount }).expect(201);
+}
