@@ -17,6 +17,6 @@ export function assertAssignable(staff: Staff, post: Post, branchId: string, mat
     ? 'no person may hold two of investigation, examination and approval'
     : `the ${clash.post} and ${post} posts are separated`;
   throw new PostConflict(
-    `${staff.name} (${staff.staffId}) may not take the ${post} post at branch ${branchId}: they hold the ${clash.post} post at branch ${clash.branchId} since ${clash.since}, and ${rule}.`,
+    `${staff.name} (${staff.staffId}) may not take the ${post} post at branch ${branchId}: ${staff.staffId} holds the ${clash.post} post at branch ${clash.branchId} since ${clash.since}, and ${rule}.`,
   );
 }

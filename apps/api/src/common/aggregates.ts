@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Event } from '@loanflow/domain';
-import { EventStore, RecordedEvent } from '@loanflow/event-store';
+import { CommandIdReused, EventStore, RecordedEvent } from '@loanflow/event-store';
 import { randomUUID } from 'node:crypto';
 import { versionMismatch } from './problems';
 import { RequestContext } from './request-context';
@@ -52,8 +52,9 @@ export class Aggregates {
     const idOf = (streamId: string) => streamId.slice(stream.prefix.length + 1);
     if (ctx.idempotencyKey !== undefined) {
       const seen = await this.store.findCommand(commandId);
-      // Same key and request: the first answer again, before state checks that would now fail.
-      if (seen && seen.fingerprint === ctx.fingerprint) return { id: idOf(seen.streamId), version: seen.lastVersion };
+      // Answered before state checks that would now fail: the first answer, or the key's misuse.
+      if (seen && seen.fingerprint !== ctx.fingerprint) throw new CommandIdReused(commandId);
+      if (seen) return { id: idOf(seen.streamId), version: seen.lastVersion };
     }
     const streamId = `${stream.prefix}-${stream.id}`;
     const { state, version } = await this.load(streamId, folding);

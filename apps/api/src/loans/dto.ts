@@ -5,6 +5,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
@@ -116,6 +117,7 @@ export class InvestigationDto extends TextFields {
 
   @ApiPropertyOptional({ type: TermsDto, description: 'required when recommending approval' })
   @ValidateIf((o: InvestigationDto) => o.recommendation === 'approve' || o.proposedTerms !== undefined)
+  @IsDefined({ message: 'proposedTerms are required when recommending approval' })
   @ValidateNested()
   @Type(() => TermsDto)
   proposedTerms?: TermsDto;
@@ -140,6 +142,7 @@ export class ApprovalDto {
 
   @ApiPropertyOptional({ type: TermsDto, description: 'required when approving' })
   @ValidateIf((o: ApprovalDto) => o.decision === 'approve' || o.terms !== undefined)
+  @IsDefined({ message: 'terms are required when approving' })
   @ValidateNested()
   @Type(() => TermsDto)
   terms?: TermsDto;
