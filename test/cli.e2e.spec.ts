@@ -1,0 +1,139 @@
+import { JwtService } from '@nestjs/jwt';
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../apps/cli/src/cli';
+import { advance, startApp, staffBranch } from './support/app';
+
+async function cli(argv: string[], env: NodeJS.ProcessEnv) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await run(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, env);
+  return { code, out, err };
+}
+
+describe('the loanflow CLI', () => {
+  let dbPath: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    const t = await startApp();
+    await staffBranch(t);
+    await advance(t, 'L-1', 'active');
+    await advance(t, 'L-2', 'examined');
+    dbPath = t.config.sqlitePath;
+    env = { SQLITE_PATH: dbPath, JWT_SECRET: t.config.jwtSecret };
+    await t.close();
+  });
+
+  it('token signs a JWT with the configured secret that the api accepts', async () => {
+    const { code, out } = await cli(['token', 'ana'], env);
+    expect(code).toBe(0);
+    const claims = new JwtService().verify(out[0], { secret: env.JWT_SECRET! });
+    expect(claims).toMatchObject({ sub: 'ana' });
+    expect(claims.admin).toBeUndefined();
+    expect(claims.exp - claims.iat).toBe(12 * 3600);
+    const admin = await cli(['token', 'root', '--admin', '--hours', '1'], env);
+    expect(new JwtService().verify(admin.out[0], { secret: env.JWT_SECRET! })).toMatchObject({ sub: 'root', admin: true });
+  });
+
+  it('without JWT_SECRET, token and api share a random secret kept beside the database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loanflow-secret-'));
+    const local = { SQLITE_PATH: join(dir, 'x.db') };
+    const first = await cli(['token', 'ana'], local);
+    const file = join(dir, 'jwt-secret');
+    expect(existsSync(file)).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const { loadConfig } = await import('@loanflow/config');
+    const { jwtSecret } = loadConfig(local);
+    expect(jwtSecret).toMatch(/^[0-9a-f]{64}$/);
+    expect(new JwtService().verify(first.out[0], { secret: jwtSecret })).toMatchObject({ sub: 'ana' });
+  });
+
+  it('audit prints the timeline with actors and key fields, and the chain verdict', async () => {
+    const { code, out } = await cli(['audit', 'L-1'], env);
+    expect(code).toBe(0);
+    expect(out[0]).toBe('loan L-1: 5 events');
+    expect(out[1]).toMatch(/^2026-03-02T09:00:00.000Z {2}v0 {2}ana +LoanApplied +borrower B-100, branch BR-01, 50,000.00 for 12 months/);
+    expect(out[4]).toMatch(/cy +LoanApproved +50,000.00 for 12 months at 6.00%/);
+    expect(out[5]).toMatch(/dan +LoanDisbursed +50,000.00 on 2026-03-02, matures 2027-03-02/);
+    expect(out[6]).toMatch(/^chain: intact \(5 events, last hash [0-9a-f]{64}\)$/);
+    expect((await cli(['audit', 'L-none'], env)).code).toBe(1);
+  });
+
+  it('verify passes an untouched log', async () => {
+    const { code, out } = await cli(['verify'], env);
+    expect(code).toBe(0);
+    expect(out).toEqual(['verified 19 events: every chain is intact']);
+  });
+
+  describe('reports tampering with the SQLite file at its position', () => {
+    const tampered = (fn: (db: Database.Database) => void) => {
+      const copy = join(mkdtempSync(join(tmpdir(), 'loanflow-tamper-')), 'copy.db');
+      const source = new Database(dbPath);
+      source.exec(`VACUUM INTO '${copy}'`);
+      source.close();
+      const db = new Database(copy);
+      fn(db);
+      db.close();
+      return { ...env, SQLITE_PATH: copy };
+    };
+    const positionOf = (db: Database.Database, stream: string, version: number) =>
+      (db.prepare('SELECT global_position FROM events WHERE stream_id = ? AND stream_version = ?').pluck().get(stream, version) as number);
+
+    it('an edited amount', async () => {
+      let position = -1;
+      const edited = tampered((db) => {
+        position = positionOf(db, 'loan-L-1', 4);
+        db.prepare(`UPDATE events SET data = json_set(data, '$.amount', 500000000) WHERE global_position = ?`).run(position);
+      });
+      const { code, out } = await cli(['verify'], edited);
+      expect(code).toBe(1);
+      expect(out).toContain(`BROKEN loan-L-1 version 4 position ${position}: hash_mismatch: content does not match its hash`);
+    });
+
+    it('a deleted row', async () => {
+      let position = -1;
+      const deleted = tampered((db) => {
+        position = positionOf(db, 'loan-L-1', 2);
+        db.prepare('DELETE FROM events WHERE global_position = ?').run(position);
+      });
+      const { code, out } = await cli(['verify'], deleted);
+      expect(code).toBe(1);
+      expect(out.join('\n')).toContain(`BROKEN loan-L-1 version 3 position ${position + 1}: position_gap`);
+      expect(out.join('\n')).toContain(`BROKEN loan-L-1 version 3 position ${position + 1}: version_gap: expected version 2, found 3`);
+    });
+
+    it('two rows swapped', async () => {
+      let a = -1;
+      let b = -1;
+      const swapped = tampered((db) => {
+        a = positionOf(db, 'loan-L-1', 1);
+        b = positionOf(db, 'loan-L-1', 2);
+        const row = (p: number) => db.prepare('SELECT type, data, metadata FROM events WHERE global_position = ?').get(p) as Record<string, string>;
+        const [ra, rb] = [row(a), row(b)];
+        const put = db.prepare('UPDATE events SET type = ?, data = ?, metadata = ? WHERE global_position = ?');
+        put.run(rb.type, rb.data, rb.metadata, a);
+        put.run(ra.type, ra.data, ra.metadata, b);
+      });
+      const { code, out } = await cli(['verify'], swapped);
+      expect(code).toBe(1);
+      expect(out).toContain(`BROKEN loan-L-1 version 1 position ${a}: hash_mismatch: content does not match its hash`);
+      expect(out).toContain(`BROKEN loan-L-1 version 2 position ${b}: hash_mismatch: content does not match its hash`);
+    });
+
+    it('the last event of a stream removed', async () => {
+      const cut = tampered((db) => db.prepare(`DELETE FROM events WHERE stream_id = 'loan-L-2' AND stream_version = 2`).run());
+      const { code, out } = await cli(['verify'], cut);
+      expect(code).toBe(1);
+      expect(out.join('\n')).toContain('BROKEN loan-L-2 version 2 position -: head_mismatch');
+    });
+  });
+
+  it('prints its usage for an unknown command', async () => {
+    const { code, err } = await cli(['frobnicate'], env);
+    expect(code).toBe(2);
+    expect(err[0]).toMatch(/^usage: loanflow/);
+  });
+});
