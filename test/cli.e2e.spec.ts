@@ -1,4 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
+import { loadConfig } from '@loanflow/config';
 import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,7 +46,6 @@ describe('the loanflow CLI', () => {
     const file = join(dir, 'jwt-secret');
     expect(existsSync(file)).toBe(true);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    const { loadConfig } = await import('@loanflow/config');
     const { jwtSecret } = loadConfig(local);
     expect(jwtSecret).toMatch(/^[0-9a-f]{64}$/);
     expect(new JwtService().verify(first.out[0], { secret: jwtSecret })).toMatchObject({ sub: 'ana' });
