@@ -36,10 +36,10 @@ export function repaymentSchedule(terms: ScheduleTerms): Instalment[] {
   const rows: Instalment[] = [];
   switch (terms.method) {
     case 'bullet': {
-      // Interest is paid monthly on the whole principal; the total is rounded once and the last
-      // month takes the difference, so the sum equals principal x rate x term.
+      // Interest is paid monthly on the whole principal. Months take the monthly interest rounded
+      // down and the last month the rest, so the total is principal x rate x term rounded once.
       const total = divRound(amount * bps * n, 120_000);
-      const monthly = monthlyInterest(amount, bps);
+      const monthly = Math.floor((amount * bps) / 120_000);
       for (let k = 1; k <= n; k++) {
         const interest = k < n ? monthly : total - monthly * (n - 1);
         rows.push({ n: k, dueDate: due(k), principal: k < n ? 0 : amount, interest });

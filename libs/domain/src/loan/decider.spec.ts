@@ -1,0 +1,98 @@
+import { DomainError } from '../errors';
+import { LoanCommand, loanDecider } from './decider';
+import { LoanEvent } from './events';
+
+/** given(events).when(command) → the events decided, or the refusal's code. */
+function given(events: LoanEvent[]) {
+  const state = events.reduce(loanDecider.evolve, loanDecider.initialState);
+  return {
+    when(command: LoanCommand) {
+      const run = () => loanDecider.decide(command, state);
+      return {
+        then: (expected: Partial<LoanEvent>[]) => expect(run()).toEqual(expected.map((e) => expect.objectContaining(e.data ? { ...e, data: expect.objectContaining(e.data) } : e))),
+        thenRefused: (code: string) => {
+          try {
+            run();
+          } catch (error) {
+            expect(error).toBeInstanceOf(DomainError);
+            return expect((error as DomainError).code).toBe(code);
+          }
+          throw new Error(`expected a refusal with ${code}`);
+        },
+      };
+    },
+  };
+}
+
+const at = '2026-03-02T09:00:00.000Z';
+const terms = { amount: 1_200_000, termMonths: 12, annualRateBps: 600 };
+const applied: LoanEvent = {
+  type: 'LoanApplied',
+  data: { loanId: 'L', borrowerId: 'B', branchId: 'BR', officerId: 'ana', purpose: 'p', sector: 's', agricultural: true, security: 'credit', amount: 1_200_000, termMonths: 12, repayment: 'equal_principal', at },
+};
+const investigated: LoanEvent = { type: 'InvestigationCompleted', data: { loanId: 'L', investigatorId: 'ana', recommendation: 'approve', findings: 'f', riskPoints: [], proposedTerms: terms, at } };
+const examined: LoanEvent = { type: 'ExaminationCompleted', data: { loanId: 'L', examinerId: 'bo', opinion: 'pass', comments: 'c', riskPoints: [], at } };
+const approved: LoanEvent = { type: 'LoanApproved', data: { loanId: 'L', approverId: 'cy', terms, comments: 'c', at } };
+const disburse = (now = at): LoanCommand => ({ type: 'DisburseLoan', data: { amount: 1_200_000, by: 'dan', now } });
+
+describe('loan decider', () => {
+  it('applies a new loan, recording the officer', () =>
+    given([]).when({ type: 'ApplyForLoan', data: { ...applied.data, by: 'ana', now: at } as never }).then([{ type: 'LoanApplied', data: { officerId: 'ana', amount: 1_200_000 } as never }]));
+
+  it('refuses a second application under the same id', () =>
+    given([applied]).when({ type: 'ApplyForLoan', data: { ...applied.data, by: 'ana', now: at } as never }).thenRefused('LOAN_EXISTS'));
+
+  it('refuses an investigation proposing more than was applied for', () =>
+    given([applied])
+      .when({ type: 'CompleteInvestigation', data: { recommendation: 'approve', findings: 'f', riskPoints: [], proposedTerms: { ...terms, amount: 1_200_001 }, by: 'ana', now: at } })
+      .thenRefused('PROPOSED_ABOVE_REQUESTED'));
+
+  it('a declining investigation rejects the loan', () =>
+    given([applied])
+      .when({ type: 'CompleteInvestigation', data: { recommendation: 'decline', findings: 'no income', riskPoints: [], by: 'ana', now: at } })
+      .then([{ type: 'InvestigationCompleted' }, { type: 'LoanRejected', data: { stage: 'investigation', rejectedBy: 'ana' } as never }]));
+
+  it('refuses to approve a loan that was not examined', () =>
+    given([applied, investigated]).when({ type: 'DecideApproval', data: { decision: 'approve', terms, comments: 'c', by: 'cy', now: at } }).thenRefused('WRONG_LOAN_STATE'));
+
+  it('refuses to act on a loan that does not exist', () =>
+    given([]).when({ type: 'CompleteExamination', data: { opinion: 'pass', comments: 'c', riskPoints: [], by: 'bo', now: at } }).thenRefused('LOAN_NOT_FOUND'));
+
+  it('disburses with the schedule from the disbursement date', () => {
+    const [event] = loanDecider.decide(disburse(), [applied, investigated, examined, approved].reduce(loanDecider.evolve, loanDecider.initialState));
+    expect(event).toMatchObject({ type: 'LoanDisbursed', data: { disbursedOn: '2026-03-02', maturityDate: '2027-03-02', repayment: 'equal_principal' } });
+    const schedule = (event.data as { schedule: { principal: number; interest: number }[] }).schedule;
+    expect(schedule[0]).toMatchObject({ principal: 100_000, interest: 6_000 });
+  });
+
+  it('refuses a disbursement date in the future', () =>
+    given([applied, investigated, examined, approved])
+      .when({ type: 'DisburseLoan', data: { amount: 1_200_000, disbursedOn: '2026-03-03', by: 'dan', now: at } })
+      .thenRefused('DATE_IN_FUTURE'));
+
+  it('allocates a repayment to interest first, then principal, instalment by instalment, and closes when all is paid', () => {
+    const state = [applied, investigated, examined, approved].reduce(loanDecider.evolve, loanDecider.initialState);
+    const disbursed = loanDecider.decide(disburse(), state)[0];
+    const active = loanDecider.evolve(state, disbursed);
+    const [partial] = loanDecider.decide({ type: 'ReceiveRepayment', data: { amount: 110_000, paidOn: '2026-03-02', by: 'dan', now: at } }, active);
+    // Instalment 1 owes 6,000 interest and 100,000 principal; 4,000 spills into instalment 2's interest (5,500).
+    expect(partial.data).toMatchObject({ interest: 10_000, principal: 100_000, allocations: [{ n: 1, interest: 6_000, principal: 100_000 }, { n: 2, interest: 4_000, principal: 0 }] });
+    const owed = active.outstanding.principal + active.outstanding.interest;
+    const all = loanDecider.decide({ type: 'ReceiveRepayment', data: { amount: owed, by: 'dan', now: at } }, active);
+    expect(all.map((e) => e.type)).toEqual(['RepaymentReceived', 'LoanClosed']);
+    const closed = all.reduce(loanDecider.evolve, active);
+    expect(closed).toMatchObject({ status: 'closed', outstanding: { principal: 0, interest: 0 } });
+    expect(() => loanDecider.decide({ type: 'ReceiveRepayment', data: { amount: 1, by: 'dan', now: at } }, closed)).toThrow(DomainError);
+  });
+
+  it('records every act with its post, person and time for the separation rules', () => {
+    const state = [applied, investigated, examined, approved].reduce(loanDecider.evolve, loanDecider.initialState);
+    expect(state.actors).toEqual({ investigation: ['ana'], examination: ['bo'], approval: ['cy'], disbursement: [], inspection: [] });
+    expect(state.acts.map((a) => [a.post, a.by, a.event])).toEqual([
+      ['investigation', 'ana', 'LoanApplied'],
+      ['investigation', 'ana', 'InvestigationCompleted'],
+      ['examination', 'bo', 'ExaminationCompleted'],
+      ['approval', 'cy', 'LoanApproved'],
+    ]);
+  });
+});

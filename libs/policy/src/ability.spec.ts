@@ -1,0 +1,115 @@
+import { evolveStaff, initialStaff, Loan, loanDecider, LoanEvent, Staff, StaffEvent } from '@loanflow/domain';
+import { Actor, defineAbilityFor, StaffRegistry } from './ability';
+import { refusalOf } from './authorize';
+import { ConflictMatrix } from './conflict-matrix';
+import { assertAssignable, PostConflict } from './static-rule';
+import { LoanAction, loanSubject, Subject } from './subjects';
+
+const at = '2026-03-02T09:00:00.000Z';
+const staff = (id: string, events: StaffEvent['data'][] = []): Staff =>
+  [{ type: 'StaffRegistered', data: { staffId: id, name: id.toUpperCase(), branchId: 'BR', at } } as StaffEvent, ...events.map((d) => ('post' in d ? { type: 'PostAssigned', data: d } : { type: 'RelationDeclared', data: d }) as StaffEvent)].reduce(
+    evolveStaff,
+    initialStaff,
+  );
+const post = (staffId: string, p: string, approvalLimit?: number) => ({ staffId, post: p, branchId: 'BR', at, ...(approvalLimit ? { approvalLimit } : {}) }) as StaffEvent['data'];
+
+function decide(actor: Actor, record: Staff | null, action: LoanAction | 'read', subject: Subject, matrix = new ConflictMatrix()) {
+  const registry: StaffRegistry = { staff: (id) => (id === actor.id ? record : null), matrix };
+  return refusalOf(defineAbilityFor(actor, registry), registry, actor, action, subject);
+}
+
+const loan = (events: LoanEvent[]): Loan => events.reduce(loanDecider.evolve, loanDecider.initialState);
+const terms = { amount: 1_000_000, termMonths: 12, annualRateBps: 600 };
+const applied: LoanEvent = {
+  type: 'LoanApplied',
+  data: { loanId: 'L', borrowerId: 'B', branchId: 'BR', officerId: 'ana', purpose: 'p', sector: 's', agricultural: true, security: 'credit', amount: 1_000_000, termMonths: 12, repayment: 'annuity', at },
+};
+const investigated: LoanEvent = { type: 'InvestigationCompleted', data: { loanId: 'L', investigatorId: 'ana', recommendation: 'approve', findings: 'f', riskPoints: [], proposedTerms: terms, at } };
+const examined: LoanEvent = { type: 'ExaminationCompleted', data: { loanId: 'L', examinerId: 'bo', opinion: 'pass', comments: 'c', riskPoints: [], at } };
+const approved: LoanEvent = { type: 'LoanApproved', data: { loanId: 'L', approverId: 'cy', terms, comments: 'c', at } };
+const approve = (amount: number) => ({ type: 'DecideApproval' as const, data: { decision: 'approve' as const, terms: { ...terms, amount }, comments: 'c', by: '', now: at } });
+
+describe('separation-of-duties policy', () => {
+  const ana: Actor = { id: 'ana', admin: false };
+
+  it('allows the post holder at the loan branch', () => {
+    expect(decide(ana, staff('ana', [post('ana', 'investigation')]), 'investigate', loanSubject('L', loan([applied])))).toBeNull();
+  });
+
+  it('NO_POST at another branch or without the post', () => {
+    const other = { ...loanSubject('L', loan([applied])), branchId: 'BR-2' };
+    expect(decide(ana, staff('ana', [post('ana', 'investigation')]), 'investigate', other)?.code).toBe('NO_POST');
+    const dan: Actor = { id: 'dan', admin: false };
+    expect(decide(dan, staff('dan', [post('dan', 'investigation')]), 'examine', loanSubject('L', loan([applied, investigated])))?.code).toBe('NO_POST');
+  });
+
+  it('SOD_THREE_POWERS: the investigator, rotated to examination, may not examine the loan', () => {
+    const refusal = decide(ana, staff('ana', [post('ana', 'examination')]), 'examine', loanSubject('L', loan([applied, investigated])));
+    expect(refusal).toEqual({
+      code: 'SOD_THREE_POWERS',
+      detail: `ANA (ana) may not examine loan L: ana already acted on it in investigation (LoanApplied at ${at}), and no person may hold two of investigation, examination and approval on one loan.`,
+    });
+  });
+
+  it('SOD_THREE_POWERS: the examiner may not approve', () => {
+    const bo: Actor = { id: 'bo', admin: false };
+    expect(decide(bo, staff('bo', [post('bo', 'approval', 9_999_999)]), 'approve', loanSubject('L', loan([applied, investigated, examined]), approve(1)))?.code).toBe('SOD_THREE_POWERS');
+  });
+
+  it('SOD_FIVE_POSTS: the approver may not disburse; the matrix can separate more posts, never fewer', () => {
+    const cy: Actor = { id: 'cy', admin: false };
+    const state = loan([applied, investigated, examined, approved]);
+    expect(decide(cy, staff('cy', [post('cy', 'disbursement')]), 'disburse', loanSubject('L', state))?.code).toBe('SOD_FIVE_POSTS');
+    const lenient = new ConflictMatrix([]);
+    expect(decide(cy, staff('cy', [post('cy', 'disbursement')]), 'disburse', loanSubject('L', state), lenient)).toBeNull();
+    expect(lenient.conflicts('investigation', 'approval')).toBe(true);
+    const strict = new ConflictMatrix([['investigation', 'inspection']]);
+    expect(decide(ana, staff('ana', [post('ana', 'inspection')]), 'inspect', loanSubject('L', state), strict)?.code).toBe('SOD_FIVE_POSTS');
+  });
+
+  it('CONFLICT_OF_INTEREST for oneself and a declared relative', () => {
+    const bo: Actor = { id: 'bo', admin: false };
+    const related = staff('bo', [post('bo', 'examination'), { staffId: 'bo', borrowerId: 'B', relation: 'sibling', at } as StaffEvent['data']]);
+    expect(decide(bo, related, 'examine', loanSubject('L', loan([applied, investigated])))).toEqual({
+      code: 'CONFLICT_OF_INTEREST',
+      detail: "BO (bo) may not examine loan L: its borrower B is bo's declared sibling.",
+    });
+    const self = { ...loanSubject('L', loan([applied, investigated])), borrowerId: 'bo' };
+    expect(decide(bo, staff('bo', [post('bo', 'examination')]), 'examine', self)?.code).toBe('CONFLICT_OF_INTEREST');
+  });
+
+  it('ABOVE_AUTHORITY above the approval limit; rejecting needs no authority', () => {
+    const cy: Actor = { id: 'cy', admin: false };
+    const record = staff('cy', [post('cy', 'approval', 500_000)]);
+    const state = loan([applied, investigated, examined]);
+    expect(decide(cy, record, 'approve', loanSubject('L', state, approve(500_000)))).toBeNull();
+    expect(decide(cy, record, 'approve', loanSubject('L', state, approve(500_001)))?.code).toBe('ABOVE_AUTHORITY');
+    const reject = { type: 'DecideApproval' as const, data: { decision: 'reject' as const, comments: 'c', by: '', now: at } };
+    expect(decide(cy, record, 'approve', loanSubject('L', state, reject))).toBeNull();
+  });
+
+  it('ADMIN_SEPARATION: administrators never act on loans nor change their own posts', () => {
+    const root: Actor = { id: 'root', admin: true };
+    expect(decide(root, null, 'apply', loanSubject('L', loan([]), { type: 'ApplyForLoan', data: { ...applied.data, by: '', now: at } as never }))?.code).toBe('ADMIN_SEPARATION');
+    const registry: StaffRegistry = { staff: () => null, matrix: new ConflictMatrix() };
+    const ability = defineAbilityFor(root, registry);
+    expect(refusalOf(ability, registry, root, 'assignPost', { kind: 'Staff', staffId: 'root' })?.code).toBe('ADMIN_SEPARATION');
+    expect(refusalOf(ability, registry, root, 'assignPost', { kind: 'Staff', staffId: 'ana' })).toBeNull();
+    expect(refusalOf(ability, registry, root, 'read', loanSubject('L', loan([applied])))).toBeNull();
+  });
+
+  it('NOT_STAFF for a token naming nobody; ADMIN_ONLY for staff managing staff', () => {
+    expect(decide({ id: 'ghost', admin: false }, null, 'read', loanSubject('L', loan([applied])))?.code).toBe('NOT_STAFF');
+    const registry: StaffRegistry = { staff: () => staff('ana'), matrix: new ConflictMatrix() };
+    expect(refusalOf(defineAbilityFor(ana, registry), registry, ana, 'register', { kind: 'Staff', staffId: 'zed' })?.code).toBe('ADMIN_ONLY');
+  });
+
+  it('static rule: refuses a second power at once, at any branch; allows a non-conflicting post', () => {
+    const matrix = new ConflictMatrix();
+    const record = staff('ana', [post('ana', 'investigation')]);
+    expect(() => assertAssignable(record, 'approval', 'BR-9', matrix)).toThrow(PostConflict);
+    expect(() => assertAssignable(record, 'examination', 'BR', matrix)).toThrow(/no person may hold two of investigation, examination and approval/);
+    expect(() => assertAssignable(record, 'inspection', 'BR', matrix)).not.toThrow();
+    expect(() => assertAssignable(staff('cy', [post('cy', 'approval', 1)]), 'disbursement', 'BR', matrix)).toThrow(/approval and disbursement posts are separated/);
+  });
+});
