@@ -10,6 +10,11 @@ export async function createApp(config: LoanflowConfig, options: AppOptions & { 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
     ...(options.logger === false ? { logger: false } : {}),
   });
+  return configureApp(app);
+}
+
+/** HTTP settings around the module: body limits, ETags, OpenAPI at /docs. */
+export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.disable('x-powered-by');
   // ETags name stream versions (If-Match takes them); Express's body hashes would blur that.
   app.set('etag', false);
