@@ -21,5 +21,6 @@ module.exports = {
     '^@loanflow/(domain|policy|event-store|config)$': '<rootDir>/libs/$1/src',
     '^@loanflow/(domain|policy|event-store|config)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   testTimeout: 30000,
 };
