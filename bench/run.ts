@@ -50,7 +50,7 @@ class EmptyController {
 }
 
 async function httpPath(dir: string) {
-  @Module({ imports: [AppModule.forRoot({ port: 0, sqlitePath: join(dir, 'http.db'), jwtSecret: SECRET, jwtSecretSource: 'bench' })], controllers: [EmptyController] })
+  @Module({ imports: [AppModule.forRoot({ port: 0, sqlitePath: join(dir, 'http.db'), jwtSecret: SECRET, jwtSecretSource: 'bench', businessTimeZone: 'Asia/Shanghai' })], controllers: [EmptyController] })
   class BenchModule {}
   const app = configureApp(await NestFactory.create<NestExpressApplication>(BenchModule, { logger: false }));
   await app.listen(0, '127.0.0.1');

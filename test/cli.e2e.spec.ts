@@ -128,6 +128,9 @@ describe('the loanflow CLI', () => {
       const { code, out } = await cli(['verify'], cut);
       expect(code).toBe(1);
       expect(out.join('\n')).toContain('BROKEN loan-L-2 version 2 position -: head_mismatch');
+      const audit = await cli(['audit', 'L-2'], cut);
+      expect(audit.code).toBe(1);
+      expect(audit.out).toContain('chain: BROKEN');
     });
   });
 

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { application, BORROWER, BRANCH, startApp, staffBranch, terms, TestApp } from './support/app';
 
 describe('a loan from application to closure, over HTTP', () => {
@@ -108,6 +109,31 @@ describe('a loan from application to closure, over HTTP', () => {
     await t.http.post('/loans/L-3/investigation').set(t.as('ana')).send(investigate).expect(201);
     await t.http.post('/loans/L-3/examination').set(t.as('bo')).send({ opinion: 'reject', comments: 'guarantor insolvent', riskPoints: [] }).expect(201);
     expect((await t.http.get('/loans/L-3').set(t.as('ana'))).body).toMatchObject({ status: 'rejected', rejection: { stage: 'examination', by: 'bo' } });
+  });
+
+  it("dates business acts by the cooperative's calendar, not UTC's", async () => {
+    await t.http.post('/loans').set(t.as('ana')).send(application('L-tz')).expect(201);
+    await t.http.post('/loans/L-tz/investigation').set(t.as('ana')).send({ recommendation: 'approve', findings: 'ok', riskPoints: [], proposedTerms: terms() }).expect(201);
+    await t.http.post('/loans/L-tz/examination').set(t.as('bo')).send({ opinion: 'pass', comments: 'ok', riskPoints: [] }).expect(201);
+    await t.http.post('/loans/L-tz/approval').set(t.as('cy')).send({ decision: 'approve', terms: terms(), comments: 'ok' }).expect(201);
+    // 20:00 UTC on 3 April is already 4 April, 04:00, in Beijing.
+    t.setNow('2026-04-03T20:00:00.000Z');
+    await t.http.post('/loans/L-tz/disbursement').set(t.as('dan')).send({ amount: 5_000_000 }).expect(201);
+    await t.http.post('/loans/L-tz/repayments').set(t.as('dan')).send({ amount: 100, paidOn: '2026-04-04' }).expect(201);
+    const future = await t.http.post('/loans/L-tz/repayments').set(t.as('dan')).send({ amount: 100, paidOn: '2026-04-05' }).expect(422);
+    expect(future.body.detail).toBe('paidOn 2026-04-05 is after today (2026-04-04)');
+    expect((await t.http.get('/loans/L-tz').set(t.as('dan'))).body.disbursement.disbursedOn).toBe('2026-04-04');
+  });
+
+  it('shows auditors a broken chain when the log file was tampered with behind the service', async () => {
+    const db = new Database(t.config.sqlitePath);
+    db.prepare(`UPDATE events SET data = json_set(data, '$.findings', 'all fine') WHERE stream_id = 'loan-L-3' AND stream_version = 1`).run();
+    db.prepare(`DELETE FROM events WHERE stream_id = 'loan-L-2' AND stream_version = 2`).run();
+    db.close();
+    const edited = await t.http.get('/loans/L-3/history').set(t.as('eve')).expect(200);
+    expect(edited.body.chain).toMatchObject({ valid: false, breaks: [expect.objectContaining({ problem: 'hash_mismatch', streamVersion: 1 })] });
+    const truncated = await t.http.get('/loans/L-2/history').set(t.as('eve')).expect(200);
+    expect(truncated.body.chain).toMatchObject({ valid: false, breaks: [expect.objectContaining({ problem: 'head_mismatch', streamId: 'loan-L-2' })] });
   });
 
   it('generates a loan id when the client gives none, and answers /health and /docs without a token', async () => {

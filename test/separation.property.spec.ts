@@ -101,7 +101,7 @@ describe('property: no command sequence breaks the separation of duties or the c
   let run = 0;
 
   beforeAll(async () => {
-    app = await createApp({ port: 0, sqlitePath: ':memory:', jwtSecret: 'x', jwtSecretSource: 'test' }, { logger: false });
+    app = await createApp({ port: 0, sqlitePath: ':memory:', jwtSecret: 'x', jwtSecretSource: 'test', businessTimeZone: 'Asia/Shanghai' }, { logger: false });
     await app.init();
     bus = app.get(CommandBus);
     store = app.get<EventStore>(EVENT_STORE);

@@ -24,7 +24,7 @@ export interface TestApp {
 export async function startApp(now = '2026-03-02T09:00:00.000Z'): Promise<TestApp> {
   let current = new Date(now);
   const dir = mkdtempSync(join(tmpdir(), 'loanflow-e2e-'));
-  const config: LoanflowConfig = { port: 0, sqlitePath: join(dir, 'loanflow.db'), jwtSecret: SECRET, jwtSecretSource: 'test' };
+  const config: LoanflowConfig = { port: 0, sqlitePath: join(dir, 'loanflow.db'), jwtSecret: SECRET, jwtSecretSource: 'test', businessTimeZone: 'Asia/Shanghai' };
   const app = await createApp(config, { clock: () => current, logger: false });
   await app.init();
   const jwt = new JwtService();

@@ -95,7 +95,7 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
         io.out(`loan ${loanId}: ${events.length} events`);
         for (const e of events)
           io.out(`${e.metadata.occurredAt}  v${e.streamVersion}  ${e.metadata.actorId.padEnd(12)} ${e.type.padEnd(24)} ${keyFields(e)}`);
-        const verdict = verifyStream(events);
+        const verdict = verifyStream(events, (await store.streamHead(`loan-${loanId}`)) ?? undefined);
         io.out(verdict.valid ? `chain: intact (${verdict.events} events, last hash ${events[events.length - 1].hash})` : 'chain: BROKEN');
         for (const b of verdict.breaks) io.out(`  v${b.streamVersion} (position ${b.globalPosition}): ${b.problem}: ${b.detail}`);
         return verdict.valid ? 0 : 1;

@@ -11,9 +11,18 @@ export interface LoanflowConfig {
   jwtSecretSource: string;
   jwtIssuer?: string;
   jwtAudience?: string;
+  /** IANA zone whose calendar gives the business date ("today") of every command. */
+  businessTimeZone: string;
 }
 
 export const DEFAULT_SQLITE_PATH = './data/loanflow.db';
+/** The cooperatives loanflow serves keep China Standard Time; set BUSINESS_TIME_ZONE elsewhere. */
+export const DEFAULT_BUSINESS_TIME_ZONE = 'Asia/Shanghai';
+
+/** The calendar date of an instant in a time zone, as YYYY-MM-DD. */
+export function businessDate(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
 
 /**
  * Without `JWT_SECRET` the embedded default keeps a random secret next to its database, so a
@@ -36,6 +45,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoanflowConfig
   const sqlitePath = env.SQLITE_PATH || DEFAULT_SQLITE_PATH;
   const store = env.EVENT_STORE || 'sqlite';
   if (store !== 'sqlite') throw new Error(`EVENT_STORE=${store} is not available in this build; use sqlite`);
+  const businessTimeZone = env.BUSINESS_TIME_ZONE || DEFAULT_BUSINESS_TIME_ZONE;
+  try {
+    businessDate(new Date(0), businessTimeZone);
+  } catch {
+    throw new Error(`BUSINESS_TIME_ZONE must be an IANA time zone such as Asia/Shanghai, not ${businessTimeZone}`);
+  }
   const fromEnv = env.JWT_SECRET;
   const { secret, file } = fromEnv ? { secret: fromEnv, file: '' } : embeddedSecret(sqlitePath);
   return {
@@ -43,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoanflowConfig
     sqlitePath,
     jwtSecret: secret,
     jwtSecretSource: fromEnv ? 'JWT_SECRET' : file,
+    businessTimeZone,
     ...(env.JWT_ISSUER ? { jwtIssuer: env.JWT_ISSUER } : {}),
     ...(env.JWT_AUDIENCE ? { jwtAudience: env.JWT_AUDIENCE } : {}),
   };

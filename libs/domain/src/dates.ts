@@ -1,9 +1,8 @@
 /**
- * Business dates are ISO calendar dates (YYYY-MM-DD); instants are ISO strings in UTC.
- * Pure arithmetic on calendar fields: no clock, no time zone.
+ * Business dates are ISO calendar dates (YYYY-MM-DD). Pure arithmetic on calendar fields: no
+ * clock, no time zone (the shell turns an instant into the cooperative's business date).
  */
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 export function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -14,15 +13,6 @@ export function isIsoDate(value: string): boolean {
   if (!m) return false;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
-}
-
-export function isIsoInstant(value: string): boolean {
-  return ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)) && isIsoDate(value.slice(0, 10));
-}
-
-/** The UTC calendar date of an instant. */
-export function dateOf(instant: string): string {
-  return new Date(instant).toISOString().slice(0, 10);
 }
 
 /** Adds whole months; a day past the end of the target month moves to its last day (31 Jan + 1 = 28/29 Feb). */

@@ -112,6 +112,11 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
         { streamId: 'loan-1', version: 2, hash: loan1[2].hash },
         { streamId: 'loan-2', version: 0, hash: expect.any(String) },
       ]);
+      expect(await store.streamHead('loan-1')).toEqual({ streamId: 'loan-1', version: 2, hash: loan1[2].hash });
+      expect(await store.streamHead('loan-9')).toBeNull();
+      expect(verifyStream(loan1.slice(0, 2), (await store.streamHead('loan-1'))!).breaks).toEqual([
+        expect.objectContaining({ problem: 'head_mismatch', streamId: 'loan-1' }),
+      ]);
       const forged = { ...loan1[1], data: { forged: true } };
       expect(verifyStream([loan1[0], forged, loan1[2]]).breaks).toEqual([
         expect.objectContaining({ problem: 'hash_mismatch', streamVersion: 1 }),

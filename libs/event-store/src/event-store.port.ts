@@ -79,6 +79,8 @@ export interface EventStore {
   findCommand(commandId: string): Promise<CommandRecord | null>;
   /** Every stream's last version and hash as the store recorded them: verification compares. */
   streamHeads(): Promise<StreamHead[]>;
+  /** One stream's recorded head, null when the stream does not exist. */
+  streamHead(streamId: string): Promise<StreamHead | null>;
   close(): Promise<void>;
 }
 

@@ -6,6 +6,7 @@ import { assertAssignable, PostConflict } from './static-rule';
 import { LoanAction, loanSubject, Subject } from './subjects';
 
 const at = '2026-03-02T09:00:00.000Z';
+const today = '2026-03-02';
 const staff = (id: string, events: StaffEvent['data'][] = []): Staff =>
   [{ type: 'StaffRegistered', data: { staffId: id, name: id.toUpperCase(), branchId: 'BR', at } } as StaffEvent, ...events.map((d) => ('post' in d ? { type: 'PostAssigned', data: d } : { type: 'RelationDeclared', data: d }) as StaffEvent)].reduce(
     evolveStaff,
@@ -22,12 +23,12 @@ const loan = (events: LoanEvent[]): Loan => events.reduce(loanDecider.evolve, lo
 const terms = { amount: 1_000_000, termMonths: 12, annualRateBps: 600 };
 const applied: LoanEvent = {
   type: 'LoanApplied',
-  data: { loanId: 'L', borrowerId: 'B', branchId: 'BR', officerId: 'ana', purpose: 'p', sector: 's', agricultural: true, security: 'credit', amount: 1_000_000, termMonths: 12, repayment: 'annuity', at },
+  data: { loanId: 'L', borrowerId: 'B', branchId: 'BR', officerId: 'ana', purpose: 'p', sector: 's', agricultural: true, security: 'credit', amount: 1_000_000, termMonths: 12, repayment: 'annuity', appliedOn: today, at },
 };
 const investigated: LoanEvent = { type: 'InvestigationCompleted', data: { loanId: 'L', investigatorId: 'ana', recommendation: 'approve', findings: 'f', riskPoints: [], proposedTerms: terms, at } };
 const examined: LoanEvent = { type: 'ExaminationCompleted', data: { loanId: 'L', examinerId: 'bo', opinion: 'pass', comments: 'c', riskPoints: [], at } };
-const approved: LoanEvent = { type: 'LoanApproved', data: { loanId: 'L', approverId: 'cy', terms, comments: 'c', at } };
-const approve = (amount: number) => ({ type: 'DecideApproval' as const, data: { decision: 'approve' as const, terms: { ...terms, amount }, comments: 'c', by: '', now: at } });
+const approved: LoanEvent = { type: 'LoanApproved', data: { loanId: 'L', approverId: 'cy', terms, comments: 'c', approvedOn: today, at } };
+const approve = (amount: number) => ({ type: 'DecideApproval' as const, data: { decision: 'approve' as const, terms: { ...terms, amount }, comments: 'c', by: '', now: at, today } });
 
 describe('separation-of-duties policy', () => {
   const ana: Actor = { id: 'ana', admin: false };
@@ -84,13 +85,13 @@ describe('separation-of-duties policy', () => {
     const state = loan([applied, investigated, examined]);
     expect(decide(cy, record, 'approve', loanSubject('L', state, approve(500_000)))).toBeNull();
     expect(decide(cy, record, 'approve', loanSubject('L', state, approve(500_001)))?.code).toBe('ABOVE_AUTHORITY');
-    const reject = { type: 'DecideApproval' as const, data: { decision: 'reject' as const, comments: 'c', by: '', now: at } };
+    const reject = { type: 'DecideApproval' as const, data: { decision: 'reject' as const, comments: 'c', by: '', now: at, today } };
     expect(decide(cy, record, 'approve', loanSubject('L', state, reject))).toBeNull();
   });
 
   it('ADMIN_SEPARATION: administrators never act on loans nor change their own posts', () => {
     const root: Actor = { id: 'root', admin: true };
-    expect(decide(root, null, 'apply', loanSubject('L', loan([]), { type: 'ApplyForLoan', data: { ...applied.data, by: '', now: at } as never }))?.code).toBe('ADMIN_SEPARATION');
+    expect(decide(root, null, 'apply', loanSubject('L', loan([]), { type: 'ApplyForLoan', data: { ...applied.data, by: '', now: at, today } as never }))?.code).toBe('ADMIN_SEPARATION');
     const registry: StaffRegistry = { staff: () => null, matrix: new ConflictMatrix() };
     const ability = defineAbilityFor(root, registry);
     expect(refusalOf(ability, registry, root, 'assignPost', { kind: 'Staff', staffId: 'root' })?.code).toBe('ADMIN_SEPARATION');

@@ -54,7 +54,7 @@ export class BorrowersHandler implements ICommandHandler<RunBorrowerCommand, Acc
 
   async execute({ borrowerId, intent, ctx }: RunBorrowerCommand): Promise<Accepted> {
     await this.authorizer.assert(ctx.actor, 'register', { kind: 'Borrower', borrowerId });
-    return this.aggregates.handle({ prefix: 'borrower', id: borrowerId }, borrowerDecider, ctx, (state, now) =>
+    return this.aggregates.handle({ prefix: 'borrower', id: borrowerId }, borrowerDecider, ctx, (state, { now }) =>
       decideBorrower({ type: intent.type, data: { ...intent.data, by: ctx.actor.id, now } }, state),
     );
   }

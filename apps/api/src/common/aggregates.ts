@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { businessDate, LoanflowConfig } from '@loanflow/config';
 import { Event } from '@loanflow/domain';
 import { CommandIdReused, EventStore, RecordedEvent } from '@loanflow/event-store';
 import { randomUUID } from 'node:crypto';
 import { versionMismatch } from './problems';
 import { RequestContext } from './request-context';
-import { Clock, CLOCK, EVENT_STORE } from './tokens';
+import { Clock, CLOCK, CONFIG, EVENT_STORE } from './tokens';
 
 export interface Folding<S, E extends Event> {
   initialState: S;
@@ -33,6 +34,7 @@ export class Aggregates {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) private readonly config: LoanflowConfig,
   ) {}
 
   async load<S, E extends Event>(streamId: string, folding: Folding<S, E>, asOf?: string): Promise<Loaded<S>> {
@@ -46,7 +48,7 @@ export class Aggregates {
     stream: { prefix: string; id: string },
     folding: Folding<S, E>,
     ctx: RequestContext,
-    decide: (state: S, now: string) => E[] | Promise<E[]>,
+    decide: (state: S, when: { now: string; today: string }) => E[] | Promise<E[]>,
   ): Promise<Accepted> {
     const commandId = ctx.idempotencyKey !== undefined ? `${ctx.actor.id}:${ctx.idempotencyKey}` : randomUUID();
     const idOf = (streamId: string) => streamId.slice(stream.prefix.length + 1);
@@ -59,8 +61,9 @@ export class Aggregates {
     const streamId = `${stream.prefix}-${stream.id}`;
     const { state, version } = await this.load(streamId, folding);
     if (ctx.expectedVersion !== undefined && ctx.expectedVersion !== version) throw versionMismatch(ctx.expectedVersion, version);
-    const now = this.clock().toISOString();
-    const events = await decide(state, now);
+    const instant = this.clock();
+    const now = instant.toISOString();
+    const events = await decide(state, { now, today: businessDate(instant, this.config.businessTimeZone) });
     const result = await this.store.append(streamId, events, {
       expectedVersion: version,
       fingerprint: ctx.fingerprint,

@@ -1,13 +1,14 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { loanDecider, NotFound } from '@loanflow/domain';
-import { verifyStream } from '@loanflow/event-store';
+import { EventStore, verifyStream } from '@loanflow/event-store';
 import { loanSubject } from '@loanflow/policy';
 import { randomUUID } from 'node:crypto';
 import { Accepted, Aggregates } from '../common/aggregates';
 import { Authorizer } from '../common/authorizer';
 import { Ctx, RequestContext } from '../common/request-context';
+import { EVENT_STORE } from '../common/tokens';
 import {
   ApplyDto,
   ApprovalDto,
@@ -29,6 +30,7 @@ export class LoansController {
     private readonly commands: CommandBus,
     private readonly aggregates: Aggregates,
     private readonly authorizer: Authorizer,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   private run(loanId: string, intent: LoanIntent, ctx: RequestContext): Promise<Accepted> {
@@ -89,7 +91,7 @@ export class LoansController {
     return {
       loanId: id,
       version,
-      chain: verifyStream(events),
+      chain: verifyStream(events, (await this.store.streamHead(`loan-${id}`)) ?? undefined),
       events: events.map((e) => ({
         version: e.streamVersion,
         globalPosition: e.globalPosition,

@@ -6,7 +6,7 @@ import { Authorizer } from '../common/authorizer';
 import { Intent } from '../common/intent';
 import { RequestContext } from '../common/request-context';
 
-export type LoanIntent = Intent<LoanCommand, 'by' | 'now'>;
+export type LoanIntent = Intent<LoanCommand, 'by' | 'now' | 'today'>;
 
 export class RunLoanCommand {
   constructor(
@@ -25,8 +25,8 @@ export class LoansHandler implements ICommandHandler<RunLoanCommand, Accepted> {
   ) {}
 
   async execute({ loanId, intent, ctx }: RunLoanCommand): Promise<Accepted> {
-    return this.aggregates.handle({ prefix: 'loan', id: loanId }, loanDecider, ctx, async (state, now) => {
-      const command = { type: intent.type, data: { ...intent.data, by: ctx.actor.id, now } } as LoanCommand;
+    return this.aggregates.handle({ prefix: 'loan', id: loanId }, loanDecider, ctx, async (state, { now, today }) => {
+      const command = { type: intent.type, data: { ...intent.data, by: ctx.actor.id, now, today } } as LoanCommand;
       if (command.type !== 'ApplyForLoan' && state.status === 'none') throw new NotFound('LOAN_NOT_FOUND', `loan ${loanId} does not exist`);
       await this.authorizer.assert(ctx.actor, actionOf(command), loanSubject(loanId, state, command));
       if (command.type === 'ApplyForLoan') {

@@ -32,7 +32,7 @@ export class StaffHandler implements ICommandHandler<RunStaffCommand, Accepted> 
 
   async execute({ staffId, intent, ctx }: RunStaffCommand): Promise<Accepted> {
     await this.authorizer.assert(ctx.actor, ACTION[intent.type], { kind: 'Staff', staffId });
-    return this.aggregates.handle({ prefix: 'staff', id: staffId }, staffDecider, ctx, (state, now) => {
+    return this.aggregates.handle({ prefix: 'staff', id: staffId }, staffDecider, ctx, (state, { now }) => {
       const command = { type: intent.type, data: { ...intent.data, staffId, now } } as StaffCommand;
       if (command.type === 'AssignPost' && state.staffId !== null)
         assertAssignable(state, command.data.post, command.data.branchId, this.authorizer.matrix);

@@ -25,38 +25,39 @@ function given(events: LoanEvent[]) {
 }
 
 const at = '2026-03-02T09:00:00.000Z';
+const today = '2026-03-02';
 const terms = { amount: 1_200_000, termMonths: 12, annualRateBps: 600 };
 const applied: LoanEvent = {
   type: 'LoanApplied',
-  data: { loanId: 'L', borrowerId: 'B', branchId: 'BR', officerId: 'ana', purpose: 'p', sector: 's', agricultural: true, security: 'credit', amount: 1_200_000, termMonths: 12, repayment: 'equal_principal', at },
+  data: { loanId: 'L', borrowerId: 'B', branchId: 'BR', officerId: 'ana', purpose: 'p', sector: 's', agricultural: true, security: 'credit', amount: 1_200_000, termMonths: 12, repayment: 'equal_principal', appliedOn: today, at },
 };
 const investigated: LoanEvent = { type: 'InvestigationCompleted', data: { loanId: 'L', investigatorId: 'ana', recommendation: 'approve', findings: 'f', riskPoints: [], proposedTerms: terms, at } };
 const examined: LoanEvent = { type: 'ExaminationCompleted', data: { loanId: 'L', examinerId: 'bo', opinion: 'pass', comments: 'c', riskPoints: [], at } };
-const approved: LoanEvent = { type: 'LoanApproved', data: { loanId: 'L', approverId: 'cy', terms, comments: 'c', at } };
-const disburse = (now = at): LoanCommand => ({ type: 'DisburseLoan', data: { amount: 1_200_000, by: 'dan', now } });
+const approved: LoanEvent = { type: 'LoanApproved', data: { loanId: 'L', approverId: 'cy', terms, comments: 'c', approvedOn: today, at } };
+const disburse = (now = at): LoanCommand => ({ type: 'DisburseLoan', data: { amount: 1_200_000, by: 'dan', now, today: now.slice(0, 10) } });
 
 describe('loan decider', () => {
   it('applies a new loan, recording the officer', () =>
-    given([]).when({ type: 'ApplyForLoan', data: { ...applied.data, by: 'ana', now: at } as never }).then([{ type: 'LoanApplied', data: { officerId: 'ana', amount: 1_200_000 } as never }]));
+    given([]).when({ type: 'ApplyForLoan', data: { ...applied.data, by: 'ana', now: at, today } as never }).then([{ type: 'LoanApplied', data: { officerId: 'ana', amount: 1_200_000 } as never }]));
 
   it('refuses a second application under the same id', () =>
-    given([applied]).when({ type: 'ApplyForLoan', data: { ...applied.data, by: 'ana', now: at } as never }).thenRefused('LOAN_EXISTS'));
+    given([applied]).when({ type: 'ApplyForLoan', data: { ...applied.data, by: 'ana', now: at, today } as never }).thenRefused('LOAN_EXISTS'));
 
   it('refuses an investigation proposing more than was applied for', () =>
     given([applied])
-      .when({ type: 'CompleteInvestigation', data: { recommendation: 'approve', findings: 'f', riskPoints: [], proposedTerms: { ...terms, amount: 1_200_001 }, by: 'ana', now: at } })
+      .when({ type: 'CompleteInvestigation', data: { recommendation: 'approve', findings: 'f', riskPoints: [], proposedTerms: { ...terms, amount: 1_200_001 }, by: 'ana', now: at, today } })
       .thenRefused('PROPOSED_ABOVE_REQUESTED'));
 
   it('a declining investigation rejects the loan', () =>
     given([applied])
-      .when({ type: 'CompleteInvestigation', data: { recommendation: 'decline', findings: 'no income', riskPoints: [], by: 'ana', now: at } })
+      .when({ type: 'CompleteInvestigation', data: { recommendation: 'decline', findings: 'no income', riskPoints: [], by: 'ana', now: at, today } })
       .then([{ type: 'InvestigationCompleted' }, { type: 'LoanRejected', data: { stage: 'investigation', rejectedBy: 'ana' } as never }]));
 
   it('refuses to approve a loan that was not examined', () =>
-    given([applied, investigated]).when({ type: 'DecideApproval', data: { decision: 'approve', terms, comments: 'c', by: 'cy', now: at } }).thenRefused('WRONG_LOAN_STATE'));
+    given([applied, investigated]).when({ type: 'DecideApproval', data: { decision: 'approve', terms, comments: 'c', by: 'cy', now: at, today } }).thenRefused('WRONG_LOAN_STATE'));
 
   it('refuses to act on a loan that does not exist', () =>
-    given([]).when({ type: 'CompleteExamination', data: { opinion: 'pass', comments: 'c', riskPoints: [], by: 'bo', now: at } }).thenRefused('LOAN_NOT_FOUND'));
+    given([]).when({ type: 'CompleteExamination', data: { opinion: 'pass', comments: 'c', riskPoints: [], by: 'bo', now: at, today } }).thenRefused('LOAN_NOT_FOUND'));
 
   it('disburses with the schedule from the disbursement date', () => {
     const [event] = loanDecider.decide(disburse(), [applied, investigated, examined, approved].reduce(loanDecider.evolve, loanDecider.initialState));
@@ -67,22 +68,22 @@ describe('loan decider', () => {
 
   it('refuses a disbursement date in the future', () =>
     given([applied, investigated, examined, approved])
-      .when({ type: 'DisburseLoan', data: { amount: 1_200_000, disbursedOn: '2026-03-03', by: 'dan', now: at } })
+      .when({ type: 'DisburseLoan', data: { amount: 1_200_000, disbursedOn: '2026-03-03', by: 'dan', now: at, today } })
       .thenRefused('DATE_IN_FUTURE'));
 
   it('allocates a repayment to interest first, then principal, instalment by instalment, and closes when all is paid', () => {
     const state = [applied, investigated, examined, approved].reduce(loanDecider.evolve, loanDecider.initialState);
     const disbursed = loanDecider.decide(disburse(), state)[0];
     const active = loanDecider.evolve(state, disbursed);
-    const [partial] = loanDecider.decide({ type: 'ReceiveRepayment', data: { amount: 110_000, paidOn: '2026-03-02', by: 'dan', now: at } }, active);
+    const [partial] = loanDecider.decide({ type: 'ReceiveRepayment', data: { amount: 110_000, paidOn: '2026-03-02', by: 'dan', now: at, today } }, active);
     // Instalment 1 owes 6,000 interest and 100,000 principal; 4,000 spills into instalment 2's interest (5,500).
     expect(partial.data).toMatchObject({ interest: 10_000, principal: 100_000, allocations: [{ n: 1, interest: 6_000, principal: 100_000 }, { n: 2, interest: 4_000, principal: 0 }] });
     const owed = active.outstanding.principal + active.outstanding.interest;
-    const all = loanDecider.decide({ type: 'ReceiveRepayment', data: { amount: owed, by: 'dan', now: at } }, active);
+    const all = loanDecider.decide({ type: 'ReceiveRepayment', data: { amount: owed, by: 'dan', now: at, today } }, active);
     expect(all.map((e) => e.type)).toEqual(['RepaymentReceived', 'LoanClosed']);
     const closed = all.reduce(loanDecider.evolve, active);
     expect(closed).toMatchObject({ status: 'closed', outstanding: { principal: 0, interest: 0 } });
-    expect(() => loanDecider.decide({ type: 'ReceiveRepayment', data: { amount: 1, by: 'dan', now: at } }, closed)).toThrow(DomainError);
+    expect(() => loanDecider.decide({ type: 'ReceiveRepayment', data: { amount: 1, by: 'dan', now: at, today } }, closed)).toThrow(DomainError);
   });
 
   it('records every act with its post, person and time for the separation rules', () => {

@@ -26,6 +26,8 @@ export type LoanApplied = Event<
     amount: Cents;
     termMonths: number;
     repayment: RepaymentMethod;
+    /** The business date of the application at the cooperative. */
+    appliedOn: string;
     at: string;
   }
 >;
@@ -52,7 +54,7 @@ export type ExaminationReturned = Event<
 >;
 export type LoanApproved = Event<
   'LoanApproved',
-  { loanId: string; approverId: string; terms: Terms; comments: string; at: string }
+  { loanId: string; approverId: string; terms: Terms; comments: string; approvedOn: string; at: string }
 >;
 export type LoanRejected = Event<
   'LoanRejected',

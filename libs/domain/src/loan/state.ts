@@ -106,7 +106,7 @@ export function evolveLoan(state: Loan, event: LoanEvent): Loan {
       return withAct({ ...state, status: 'applied' }, 'examination', event.data.examinerId, event.data.at, event.type);
     case 'LoanApproved': {
       const d = event.data;
-      const next = { ...state, status: 'approved' as const, approvedTerms: d.terms, approvedOn: d.at.slice(0, 10) };
+      const next = { ...state, status: 'approved' as const, approvedTerms: d.terms, approvedOn: d.approvedOn };
       return withAct(next, 'approval', d.approverId, d.at, event.type);
     }
     case 'LoanRejected': {

@@ -84,7 +84,7 @@ export class SqliteEventStore implements EventStore {
       ),
       all: db.prepare<[number, number]>('SELECT * FROM events WHERE global_position >= ? ORDER BY global_position LIMIT ?'),
       head: db.prepare('SELECT COALESCE(MAX(global_position), -1) AS head FROM events').pluck(),
-      streamHead: db.prepare<[string]>('SELECT version, hash FROM streams WHERE stream_id = ?'),
+      streamHead: db.prepare<[string]>('SELECT stream_id AS streamId, version, hash FROM streams WHERE stream_id = ?'),
       streamHeads: db.prepare('SELECT stream_id AS streamId, version, hash FROM streams ORDER BY stream_id'),
       command: db.prepare<[string]>('SELECT * FROM commands WHERE command_id = ?'),
       insertEvent: db.prepare(
@@ -197,6 +197,10 @@ export class SqliteEventStore implements EventStore {
 
   async streamHeads(): Promise<StreamHead[]> {
     return this.sql.streamHeads.all() as StreamHead[];
+  }
+
+  async streamHead(streamId: string): Promise<StreamHead | null> {
+    return (this.sql.streamHead.get(streamId) as StreamHead | undefined) ?? null;
   }
 
   async close(): Promise<void> {

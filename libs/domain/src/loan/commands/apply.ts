@@ -4,6 +4,7 @@ import { Cents } from '../../money';
 import { RepaymentMethod } from '../../rules/schedule';
 import { LoanApplied, Security } from '../events';
 import { Loan } from '../state';
+import { Acting } from './guards';
 
 export type ApplyForLoan = Command<
   'ApplyForLoan',
@@ -18,13 +19,11 @@ export type ApplyForLoan = Command<
     amount: Cents;
     termMonths: number;
     repayment: RepaymentMethod;
-    by: string;
-    now: string;
-  }
+  } & Acting
 >;
 
 export function applyForLoan(c: ApplyForLoan, s: Loan): [LoanApplied] {
   if (s.status !== 'none') throw new IllegalState('LOAN_EXISTS', `loan ${c.data.loanId} already exists`);
-  const { by, now, ...application } = c.data;
-  return [{ type: 'LoanApplied', data: { ...application, officerId: by, at: now } }];
+  const { by, now, today, ...application } = c.data;
+  return [{ type: 'LoanApplied', data: { ...application, officerId: by, appliedOn: today, at: now } }];
 }

@@ -1,25 +1,24 @@
 import { Command } from '../../decider';
-import { dateOf } from '../../dates';
 import { RuleViolated } from '../../errors';
 import { Cents, formatCents } from '../../money';
 import { maturityDate, repaymentSchedule } from '../../rules/schedule';
 import { LoanDisbursed } from '../events';
 import { Loan } from '../state';
-import { requireNotInFuture, requireStatus } from './guards';
+import { Acting, requireNotInFuture, requireStatus } from './guards';
 
-export type DisburseLoan = Command<'DisburseLoan', { amount: Cents; disbursedOn?: string; by: string; now: string }>;
+export type DisburseLoan = Command<'DisburseLoan', { amount: Cents; disbursedOn?: string } & Acting>;
 
 export function disburseLoan(c: DisburseLoan, s: Loan): [LoanDisbursed] {
   requireStatus(s, 'approved', 'disbursed');
-  const { amount, by, now } = c.data;
-  const disbursedOn = c.data.disbursedOn ?? dateOf(now);
+  const { amount, by, now, today } = c.data;
+  const disbursedOn = c.data.disbursedOn ?? today;
   const terms = s.approvedTerms!;
   if (amount > terms.amount)
     throw new RuleViolated(
       'ABOVE_APPROVED_AMOUNT',
       `disbursing ${formatCents(amount)} is above the ${formatCents(terms.amount)} approved`,
     );
-  requireNotInFuture(disbursedOn, now, 'disbursedOn');
+  requireNotInFuture(disbursedOn, today, 'disbursedOn');
   if (disbursedOn < s.approvedOn!)
     throw new RuleViolated('DATE_BEFORE_APPROVAL', `disbursedOn ${disbursedOn} is before the approval on ${s.approvedOn}`);
   const repayment = s.requested!.repayment;

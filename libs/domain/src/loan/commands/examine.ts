@@ -1,11 +1,11 @@
 import { Command } from '../../decider';
 import { ExaminationCompleted, ExaminationReturned, LoanRejected } from '../events';
 import { Loan } from '../state';
-import { requireStatus } from './guards';
+import { Acting, requireStatus } from './guards';
 
 export type CompleteExamination = Command<
   'CompleteExamination',
-  { opinion: 'pass' | 'return' | 'reject'; comments: string; riskPoints: string[]; by: string; now: string }
+  { opinion: 'pass' | 'return' | 'reject'; comments: string; riskPoints: string[] } & Acting
 >;
 
 export function completeExamination(

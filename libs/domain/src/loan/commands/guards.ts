@@ -1,6 +1,12 @@
-import { dateOf } from '../../dates';
 import { IllegalState, NotFound, RuleViolated } from '../../errors';
 import { Loan, LoanStatus } from '../state';
+
+/** Who acts and when: the instant, and the business date at the cooperative (its time zone). */
+export type Acting = {
+  by: string;
+  now: string;
+  today: string;
+};
 
 export function requireStatus(state: Loan, expected: LoanStatus, doing: string): void {
   if (state.status === 'none') throw new NotFound('LOAN_NOT_FOUND', 'no such loan');
@@ -9,7 +15,6 @@ export function requireStatus(state: Loan, expected: LoanStatus, doing: string):
 }
 
 /** A business date may be today or earlier, never later than the day the command is made. */
-export function requireNotInFuture(isoDate: string, now: string, field: string): void {
-  if (isoDate > dateOf(now))
-    throw new RuleViolated('DATE_IN_FUTURE', `${field} ${isoDate} is after today (${dateOf(now)})`);
+export function requireNotInFuture(isoDate: string, today: string, field: string): void {
+  if (isoDate > today) throw new RuleViolated('DATE_IN_FUTURE', `${field} ${isoDate} is after today (${today})`);
 }

@@ -1,11 +1,11 @@
 import { Command } from '../../decider';
 import { InspectionRecorded } from '../events';
 import { Loan } from '../state';
-import { requireStatus } from './guards';
+import { Acting, requireStatus } from './guards';
 
 export type RecordInspection = Command<
   'RecordInspection',
-  { findings: string; riskPoints: string[]; signals: string[]; by: string; now: string }
+  { findings: string; riskPoints: string[]; signals: string[] } & Acting
 >;
 
 export function recordInspection(c: RecordInspection, s: Loan): [InspectionRecorded] {

@@ -3,7 +3,7 @@ import { RuleViolated } from '../../errors';
 import { formatCents } from '../../money';
 import { InvestigationCompleted, LoanRejected, Terms } from '../events';
 import { Loan } from '../state';
-import { requireStatus } from './guards';
+import { Acting, requireStatus } from './guards';
 
 export type CompleteInvestigation = Command<
   'CompleteInvestigation',
@@ -12,9 +12,7 @@ export type CompleteInvestigation = Command<
     findings: string;
     riskPoints: string[];
     proposedTerms?: Terms;
-    by: string;
-    now: string;
-  }
+  } & Acting
 >;
 
 export function completeInvestigation(

@@ -1,12 +1,11 @@
 import { Command } from '../../decider';
-import { dateOf } from '../../dates';
 import { RuleViolated } from '../../errors';
 import { Cents, formatCents } from '../../money';
 import { Allocation, LoanClosed, RepaymentReceived } from '../events';
 import { Loan, ScheduledInstalment } from '../state';
-import { requireNotInFuture, requireStatus } from './guards';
+import { Acting, requireNotInFuture, requireStatus } from './guards';
 
-export type ReceiveRepayment = Command<'ReceiveRepayment', { amount: Cents; paidOn?: string; by: string; now: string }>;
+export type ReceiveRepayment = Command<'ReceiveRepayment', { amount: Cents; paidOn?: string } & Acting>;
 
 /** Settles instalments in schedule order, each one's interest before its principal. */
 export function allocate(schedule: readonly ScheduledInstalment[], amount: Cents): Allocation[] {
@@ -25,9 +24,9 @@ export function allocate(schedule: readonly ScheduledInstalment[], amount: Cents
 
 export function receiveRepayment(c: ReceiveRepayment, s: Loan): [RepaymentReceived] | [RepaymentReceived, LoanClosed] {
   requireStatus(s, 'active', 'repaid');
-  const { amount, by, now } = c.data;
-  const paidOn = c.data.paidOn ?? dateOf(now);
-  requireNotInFuture(paidOn, now, 'paidOn');
+  const { amount, by, now, today } = c.data;
+  const paidOn = c.data.paidOn ?? today;
+  requireNotInFuture(paidOn, today, 'paidOn');
   if (paidOn < s.disbursement!.disbursedOn)
     throw new RuleViolated('DATE_BEFORE_DISBURSEMENT', `paidOn ${paidOn} is before the disbursement on ${s.disbursement!.disbursedOn}`);
   const owed = s.outstanding.principal + s.outstanding.interest;
