@@ -23,6 +23,7 @@ describe('the loanflow CLI', () => {
     await staffBranch(t);
     await advance(t, 'L-1', 'active');
     await advance(t, 'L-2', 'examined');
+    await t.http.post('/loans/L-2/approval').set(t.as('ana')).send({ decision: 'reject', comments: 'mine to refuse' }).expect(403);
     dbPath = t.config.sqlitePath;
     env = { SQLITE_PATH: dbPath, JWT_SECRET: t.config.jwtSecret };
     await t.close();
@@ -132,6 +133,15 @@ describe('the loanflow CLI', () => {
       expect(audit.code).toBe(1);
       expect(audit.out).toContain('chain: BROKEN');
     });
+  });
+
+  it('denials prints the refused attempts compliance reads', async () => {
+    const { code, out } = await cli(['denials', '--loan', 'L-2'], env);
+    expect(code).toBe(0);
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatch(/^2026-03-02T09:00:00.000Z {2}ana +approve +Loan L-2 +SOD_THREE_POWERS +Ana Li \(ana\) may not approve loan L-2: ana already acted on it in investigation/);
+    expect(out[1]).toBe('1 refused attempts');
+    expect((await cli(['denials', '--loan', 'L-1'], env)).out).toEqual(['0 refused attempts']);
   });
 
   it('prints its usage for an unknown command', async () => {

@@ -1,7 +1,16 @@
 import { JwtService } from '@nestjs/jwt';
 import { loadConfig, LoanflowConfig } from '@loanflow/config';
 import { formatCents } from '@loanflow/domain';
-import { EventStore, openSqlite, RecordedEvent, SqliteEventStore, verifyLog, verifyStream } from '@loanflow/event-store';
+import {
+  AccessAuditLog,
+  EventStore,
+  openSqlite,
+  RecordedEvent,
+  SqliteAccessAudit,
+  SqliteEventStore,
+  verifyLog,
+  verifyStream,
+} from '@loanflow/event-store';
 
 export interface Io {
   out(line: string): void;
@@ -12,16 +21,23 @@ const USAGE = `usage: loanflow <command>
   token <staffId> [--admin] [--hours N]   print a JWT signed with the configured secret
   audit <loanId>                          print the loan's timeline and its chain verdict
   verify                                  check every stream's hash chain; exit 1 when any is broken
+  denials [--loan <loanId>] [--limit N]   print refused attempts from the access-audit log
 environment: SQLITE_PATH (default ./data/loanflow.db), JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE`;
 
-async function withStore<T>(config: LoanflowConfig, fn: (store: EventStore) => Promise<T>): Promise<T> {
-  const store = new SqliteEventStore(openSqlite(config.sqlitePath));
+async function withStore<T>(config: LoanflowConfig, fn: (store: EventStore, audit: AccessAuditLog) => Promise<T>): Promise<T> {
+  const db = openSqlite(config.sqlitePath);
+  const store = new SqliteEventStore(db);
   try {
-    return await fn(store);
+    return await fn(store, new SqliteAccessAudit(db));
   } finally {
     await store.close();
   }
 }
+
+const option = (args: string[], name: string) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
 
 /** The fields a reader of the timeline looks for first, per event type. */
 function keyFields(e: RecordedEvent): string {
@@ -63,8 +79,7 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
     case 'token': {
       const staffId = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a));
       if (!staffId) break;
-      const hoursAt = args.indexOf('--hours');
-      const hours = hoursAt >= 0 ? Number(args[hoursAt + 1]) : 12;
+      const hours = Number(option(args, '--hours') ?? 12);
       if (!(hours > 0)) {
         io.err('--hours takes a positive number');
         return 2;
@@ -101,6 +116,14 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
         return verdict.valid ? 0 : 1;
       });
     }
+    case 'denials':
+      return withStore(loadConfig(env), async (_, audit) => {
+        const loan = option(args, '--loan');
+        const denials = await audit.list({ limit: Number(option(args, '--limit') ?? 1000), ...(loan ? { resourceId: loan } : {}) });
+        for (const d of denials) io.out(`${d.at}  ${d.actorId.padEnd(12)} ${d.action.padEnd(12)} ${`${d.resourceType} ${d.resourceId}`.padEnd(20)} ${d.ruleCode.padEnd(22)} ${d.detail}`);
+        io.out(`${denials.length} refused attempts`);
+        return 0;
+      });
     case 'verify':
       return withStore(loadConfig(env), async (store) => {
         const verdict = await verifyLog(store);
