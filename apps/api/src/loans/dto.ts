@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { REPAYMENT_METHODS, RepaymentMethod, SECURITIES, Security } from '@loanflow/domain';
 import { Type } from 'class-transformer';
 import {
@@ -53,7 +53,7 @@ export class TermsDto {
   annualRateBps!: number;
 }
 
-export class ApplyDto {
+export class ApplyDto extends PickType(TermsDto, ['amount', 'termMonths'] as const) {
   @ApiPropertyOptional({ description: 'chosen by the client, or generated', example: 'L-2026-0001' })
   @IsOptional()
   @Matches(ID_PATTERN, { message: ID_MESSAGE })
@@ -86,18 +86,6 @@ export class ApplyDto {
   @ApiProperty({ enum: SECURITIES })
   @IsIn(SECURITIES)
   security!: Security;
-
-  @ApiProperty({ description: 'cents', example: 5_000_000 })
-  @IsInt()
-  @Min(1)
-  @Max(MAX_CENTS)
-  amount!: number;
-
-  @ApiProperty({ example: 12 })
-  @IsInt()
-  @Min(1)
-  @Max(360)
-  termMonths!: number;
 
   @ApiProperty({ enum: REPAYMENT_METHODS })
   @IsIn(REPAYMENT_METHODS)
@@ -154,13 +142,7 @@ export class ApprovalDto {
   comments!: string;
 }
 
-export class DisbursementDto {
-  @ApiProperty({ description: 'cents', example: 5_000_000 })
-  @IsInt()
-  @Min(1)
-  @Max(MAX_CENTS)
-  amount!: number;
-
+export class DisbursementDto extends PickType(TermsDto, ['amount'] as const) {
   @ApiPropertyOptional({ description: 'business date, never in the future; default today', example: '2026-03-02' })
   @IsOptional()
   @IsIsoDate()

@@ -11,21 +11,25 @@ export interface Terms {
   annualRateBps: Bps;
 }
 
+/** What a borrower asks for, as the account officer takes it down. */
+export type Application = {
+  loanId: string;
+  borrowerId: string;
+  branchId: string;
+  purpose: string;
+  sector: string;
+  agricultural: boolean;
+  security: Security;
+  amount: Cents;
+  termMonths: number;
+  repayment: RepaymentMethod;
+};
+
 export type LoanApplied = Event<
   'LoanApplied',
-  {
-    loanId: string;
-    borrowerId: string;
-    branchId: string;
+  Application & {
     /** The account officer who took the application: an act of the investigation power. */
     officerId: string;
-    purpose: string;
-    sector: string;
-    agricultural: boolean;
-    security: Security;
-    amount: Cents;
-    termMonths: number;
-    repayment: RepaymentMethod;
     /** The business date of the application at the cooperative. */
     appliedOn: string;
     at: string;
