@@ -46,6 +46,9 @@ describe('bad input and faults answer problem+json and append nothing', () => {
     const empty = await t.http.post('/loans').set(t.as('ana')).send({}).expect(400);
     expect(empty.body.errors.length).toBeGreaterThanOrEqual(8);
     await t.http.post('/loans/has%20space/examination').set(t.as('bo')).send({ opinion: 'pass', comments: 'x', riskPoints: [] }).expect(400);
+    const huge = await t.http.post('/loans').set(t.as('ana')).send({ ...application('L-huge'), purpose: 'x'.repeat(300_000) }).expect(413);
+    expect(huge.body).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+    expect(huge.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(await head()).toBe(before);
   });
 

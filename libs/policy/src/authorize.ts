@@ -2,7 +2,7 @@ import { DomainError, formatCents, Post, Staff } from '@loanflow/domain';
 import { Actor, AppAbility, StaffRegistry } from './ability';
 import { ConflictMatrix } from './conflict-matrix';
 import { RuleCode } from './rule-codes';
-import { Action, ACTING_POST, LoanAction, LoanSubject, Subject } from './subjects';
+import { Action, ACTING_POST, LoanAction, Subject } from './subjects';
 
 export interface Refusal {
   code: RuleCode;
@@ -90,5 +90,3 @@ export function refusalOf(ability: AppAbility, registry: StaffRegistry, actor: A
   const code = (rule?.reason as RuleCode | undefined) ?? defaultCode(actor, staff, action, subject);
   return { code, detail: explain(code, actor, staff, action, subject, registry.matrix) };
 }
-
-export type { LoanSubject };

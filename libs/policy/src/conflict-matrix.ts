@@ -1,4 +1,4 @@
-import { isPower, Post, POWERS } from '@loanflow/domain';
+import { isPower, Post } from '@loanflow/domain';
 
 /** An unordered pair of posts one person must not combine. */
 export type PostPair = readonly [Post, Post];
@@ -39,5 +39,3 @@ export class ConflictMatrix {
     return isPower(a) && isPower(b);
   }
 }
-
-export const THREE_POWERS = POWERS;

@@ -3,7 +3,8 @@ import { Act, Cents, Loan, LoanCommand, Post } from '@loanflow/domain';
 export type LoanAction = 'apply' | 'investigate' | 'examine' | 'approve' | 'disburse' | 'repay' | 'inspect';
 export const LOAN_ACTIONS: readonly LoanAction[] = ['apply', 'investigate', 'examine', 'approve', 'disburse', 'repay', 'inspect'];
 export type StaffAction = 'register' | 'assignPost' | 'revokePost' | 'declareRelation';
-export type Action = LoanAction | StaffAction | 'read' | 'register';
+/** `register` names both registering staff (admin) and registering a borrower (investigation). */
+export type Action = LoanAction | StaffAction | 'read';
 
 /** What each post allows on loans of its branch. */
 export const POST_ACTIONS: Record<Post, LoanAction[]> = {

@@ -54,6 +54,17 @@ function toProblem(error: unknown): Problem {
       detail: message,
     };
   }
+  // Errors of the body parser (http-errors): too large, unsupported charset, malformed JSON.
+  const http = error as { status?: unknown; expose?: unknown; type?: unknown; message?: unknown };
+  if (typeof http?.status === 'number' && http.status >= 400 && http.status < 500 && http.expose === true) {
+    const malformed = http.type === 'entity.parse.failed';
+    return {
+      status: http.status,
+      code: malformed ? 'MALFORMED_JSON' : (HTTP_CODES[http.status] ?? `HTTP_${http.status}`),
+      title: malformed ? 'Malformed JSON body' : 'Unacceptable request body',
+      detail: String(http.message),
+    };
+  }
   return { status: 500, code: 'INTERNAL', title: 'Internal error', detail: 'an unexpected error occurred; it has been logged' };
 }
 
