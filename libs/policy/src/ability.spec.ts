@@ -4,9 +4,8 @@ import { refusalOf } from './authorize';
 import { ConflictMatrix } from './conflict-matrix';
 import { assertAssignable, PostConflict } from './static-rule';
 import { LoanAction, loanSubject, Subject } from './subjects';
+import { applied, approved, at, examined, investigated, terms, today } from '@loanflow/domain/testing/loan-fixtures';
 
-const at = '2026-03-02T09:00:00.000Z';
-const today = '2026-03-02';
 const staff = (id: string, events: StaffEvent['data'][] = []): Staff =>
   [{ type: 'StaffRegistered', data: { staffId: id, name: id.toUpperCase(), branchId: 'BR', at } } as StaffEvent, ...events.map((d) => ('post' in d ? { type: 'PostAssigned', data: d } : { type: 'RelationDeclared', data: d }) as StaffEvent)].reduce(
     evolveStaff,
@@ -20,14 +19,6 @@ function decide(actor: Actor, record: Staff | null, action: LoanAction | 'read',
 }
 
 const loan = (events: LoanEvent[]): Loan => events.reduce(loanDecider.evolve, loanDecider.initialState);
-const terms = { amount: 1_000_000, termMonths: 12, annualRateBps: 600 };
-const applied: LoanEvent = {
-  type: 'LoanApplied',
-  data: { loanId: 'L', borrowerId: 'B', branchId: 'BR', officerId: 'ana', purpose: 'p', sector: 's', agricultural: true, security: 'credit', amount: 1_000_000, termMonths: 12, repayment: 'annuity', appliedOn: today, at },
-};
-const investigated: LoanEvent = { type: 'InvestigationCompleted', data: { loanId: 'L', investigatorId: 'ana', recommendation: 'approve', findings: 'f', riskPoints: [], proposedTerms: terms, at } };
-const examined: LoanEvent = { type: 'ExaminationCompleted', data: { loanId: 'L', examinerId: 'bo', opinion: 'pass', comments: 'c', riskPoints: [], at } };
-const approved: LoanEvent = { type: 'LoanApproved', data: { loanId: 'L', approverId: 'cy', terms, comments: 'c', approvedOn: today, at } };
 const approve = (amount: number) => ({ type: 'DecideApproval' as const, data: { decision: 'approve' as const, terms: { ...terms, amount }, comments: 'c', by: '', now: at, today } });
 
 describe('separation-of-duties policy', () => {

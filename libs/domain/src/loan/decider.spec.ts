@@ -1,6 +1,7 @@
 import { DomainError } from '../errors';
 import { LoanCommand, loanDecider } from './decider';
 import { LoanEvent } from './events';
+import { applied, approved, at, examined, investigated, terms, today } from '../testing/loan-fixtures';
 
 /** given(events).when(command) → the events decided, or the refusal's code. */
 function given(events: LoanEvent[]) {
@@ -24,16 +25,6 @@ function given(events: LoanEvent[]) {
   };
 }
 
-const at = '2026-03-02T09:00:00.000Z';
-const today = '2026-03-02';
-const terms = { amount: 1_200_000, termMonths: 12, annualRateBps: 600 };
-const applied: LoanEvent = {
-  type: 'LoanApplied',
-  data: { loanId: 'L', borrowerId: 'B', branchId: 'BR', officerId: 'ana', purpose: 'p', sector: 's', agricultural: true, security: 'credit', amount: 1_200_000, termMonths: 12, repayment: 'equal_principal', appliedOn: today, at },
-};
-const investigated: LoanEvent = { type: 'InvestigationCompleted', data: { loanId: 'L', investigatorId: 'ana', recommendation: 'approve', findings: 'f', riskPoints: [], proposedTerms: terms, at } };
-const examined: LoanEvent = { type: 'ExaminationCompleted', data: { loanId: 'L', examinerId: 'bo', opinion: 'pass', comments: 'c', riskPoints: [], at } };
-const approved: LoanEvent = { type: 'LoanApproved', data: { loanId: 'L', approverId: 'cy', terms, comments: 'c', approvedOn: today, at } };
 const disburse = (now = at): LoanCommand => ({ type: 'DisburseLoan', data: { amount: 1_200_000, by: 'dan', now, today: now.slice(0, 10) } });
 
 describe('loan decider', () => {

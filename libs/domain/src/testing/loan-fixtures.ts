@@ -1,0 +1,40 @@
+import { LoanEvent } from '../loan/events';
+
+/**
+ * One loan's history in its usual order, for given/when/then specs: ana applies and
+ * investigates, bo examines, cy approves 12,000.00 for 12 months at 6%.
+ */
+export const at = '2026-03-02T09:00:00.000Z';
+export const today = '2026-03-02';
+export const terms = { amount: 1_200_000, termMonths: 12, annualRateBps: 600 };
+
+export const applied: LoanEvent = {
+  type: 'LoanApplied',
+  data: {
+    loanId: 'L',
+    borrowerId: 'B',
+    branchId: 'BR',
+    officerId: 'ana',
+    purpose: 'p',
+    sector: 's',
+    agricultural: true,
+    security: 'credit',
+    amount: 1_200_000,
+    termMonths: 12,
+    repayment: 'equal_principal',
+    appliedOn: today,
+    at,
+  },
+};
+export const investigated: LoanEvent = {
+  type: 'InvestigationCompleted',
+  data: { loanId: 'L', investigatorId: 'ana', recommendation: 'approve', findings: 'f', riskPoints: [], proposedTerms: terms, at },
+};
+export const examined: LoanEvent = {
+  type: 'ExaminationCompleted',
+  data: { loanId: 'L', examinerId: 'bo', opinion: 'pass', comments: 'c', riskPoints: [], at },
+};
+export const approved: LoanEvent = {
+  type: 'LoanApproved',
+  data: { loanId: 'L', approverId: 'cy', terms, comments: 'c', approvedOn: today, at },
+};
