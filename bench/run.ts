@@ -50,13 +50,25 @@ class EmptyController {
 }
 
 async function httpPath(dir: string) {
-  @Module({ imports: [AppModule.forRoot({ port: 0, sqlitePath: join(dir, 'http.db'), jwtSecret: SECRET, jwtSecretSource: 'bench', businessTimeZone: 'Asia/Shanghai' })], controllers: [EmptyController] })
+  @Module({
+    imports: [
+      AppModule.forRoot({
+        port: 0,
+        sqlitePath: join(dir, 'http.db'),
+        jwtSecret: SECRET,
+        jwtSecretSource: 'bench',
+        businessTimeZone: 'Asia/Shanghai',
+      }),
+    ],
+    controllers: [EmptyController],
+  })
   class BenchModule {}
   const app = configureApp(await NestFactory.create<NestExpressApplication>(BenchModule, { logger: false }));
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   const jwt = new JwtService();
-  const auth = (sub: string, admin = false) => `Bearer ${jwt.sign({ sub, ...(admin ? { admin: true } : {}) }, { secret: SECRET, expiresIn: 3600 })}`;
+  const auth = (sub: string, admin = false) =>
+    `Bearer ${jwt.sign({ sub, ...(admin ? { admin: true } : {}) }, { secret: SECRET, expiresIn: 3600 })}`;
   const call = async (method: string, path: string, who: string, body?: unknown) => {
     const res = await fetch(base + path, {
       method,
@@ -84,10 +96,23 @@ async function httpPath(dir: string) {
   const oneLoan = async (n: number) => {
     const id = `L-${n}`;
     await call('POST', '/loans', ana, {
-      loanId: id, borrowerId: 'B', branchId: 'BR', purpose: 'seed', sector: 'grain', agricultural: true,
-      security: 'credit', amount: 5_000_000, termMonths: 12, repayment: 'annuity',
+      loanId: id,
+      borrowerId: 'B',
+      branchId: 'BR',
+      purpose: 'seed',
+      sector: 'grain',
+      agricultural: true,
+      security: 'credit',
+      amount: 5_000_000,
+      termMonths: 12,
+      repayment: 'annuity',
     });
-    await call('POST', `/loans/${id}/investigation`, ana, { recommendation: 'approve', findings: 'ok', riskPoints: [], proposedTerms: terms });
+    await call('POST', `/loans/${id}/investigation`, ana, {
+      recommendation: 'approve',
+      findings: 'ok',
+      riskPoints: [],
+      proposedTerms: terms,
+    });
     await call('POST', `/loans/${id}/examination`, bo, { opinion: 'pass', comments: 'ok', riskPoints: [] });
     await call('POST', `/loans/${id}/approval`, cy, { decision: 'approve', terms, comments: 'ok' });
     await call('POST', `/loans/${id}/disbursement`, dan, { amount: 5_000_000 });
@@ -95,7 +120,11 @@ async function httpPath(dir: string) {
   const inParallel = async (count: number, task: (i: number) => Promise<unknown>) => {
     let next = 0;
     const started = performance.now();
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (next < count) await task(next++); }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < count) await task(next++);
+      }),
+    );
     return performance.now() - started;
   };
   await inParallel(20, () => call('GET', '/bench/empty', ana)); // warm-up

@@ -81,7 +81,7 @@ describe('the loanflow CLI', () => {
       return { ...env, SQLITE_PATH: copy };
     };
     const positionOf = (db: Database.Database, stream: string, version: number) =>
-      (db.prepare('SELECT global_position FROM events WHERE stream_id = ? AND stream_version = ?').pluck().get(stream, version) as number);
+      db.prepare('SELECT global_position FROM events WHERE stream_id = ? AND stream_version = ?').pluck().get(stream, version) as number;
 
     it('an edited amount', async () => {
       let position = -1;
@@ -112,7 +112,8 @@ describe('the loanflow CLI', () => {
       const swapped = tampered((db) => {
         a = positionOf(db, 'loan-L-1', 1);
         b = positionOf(db, 'loan-L-1', 2);
-        const row = (p: number) => db.prepare('SELECT type, data, metadata FROM events WHERE global_position = ?').get(p) as Record<string, string>;
+        const row = (p: number) =>
+          db.prepare('SELECT type, data, metadata FROM events WHERE global_position = ?').get(p) as Record<string, string>;
         const [ra, rb] = [row(a), row(b)];
         const put = db.prepare('UPDATE events SET type = ?, data = ?, metadata = ? WHERE global_position = ?');
         put.run(rb.type, rb.data, rb.metadata, a);
@@ -139,7 +140,9 @@ describe('the loanflow CLI', () => {
     const { code, out } = await cli(['denials', '--loan', 'L-2'], env);
     expect(code).toBe(0);
     expect(out).toHaveLength(2);
-    expect(out[0]).toMatch(/^2026-03-02T09:00:00.000Z {2}ana +approve +Loan L-2 +SOD_THREE_POWERS +Ana Li \(ana\) may not approve loan L-2: ana already acted on it in investigation/);
+    expect(out[0]).toMatch(
+      /^2026-03-02T09:00:00.000Z {2}ana +approve +Loan L-2 +SOD_THREE_POWERS +Ana Li \(ana\) may not approve loan L-2: ana already acted on it in investigation/,
+    );
     expect(out[1]).toBe('1 refused attempts');
     expect((await cli(['denials', '--loan', 'L-1'], env)).out).toEqual(['0 refused attempts']);
   });

@@ -17,7 +17,12 @@ describe('concurrent and repeated commands', () => {
   it('20 eligible approvers approve one examined loan at once: exactly one 201, the rest 409, one LoanApproved', async () => {
     await advance(t, 'L-race', 'examined');
     const answers = await Promise.all(
-      approvers.map((id) => t.http.post('/loans/L-race/approval').set(t.as(id)).send({ decision: 'approve', terms: terms(), comments: `by ${id}` })),
+      approvers.map((id) =>
+        t.http
+          .post('/loans/L-race/approval')
+          .set(t.as(id))
+          .send({ decision: 'approve', terms: terms(), comments: `by ${id}` }),
+      ),
     );
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
@@ -36,9 +41,19 @@ describe('concurrent and repeated commands', () => {
 
   it('a retried command still gets its first answer after the loan moved on', async () => {
     const investigate = { recommendation: 'approve', findings: 'ok', riskPoints: [], proposedTerms: terms() };
-    const first = await t.http.post('/loans/L-idem/investigation').set(t.as('ana')).set('Idempotency-Key', 'inv-1').send(investigate).expect(201);
+    const first = await t.http
+      .post('/loans/L-idem/investigation')
+      .set(t.as('ana'))
+      .set('Idempotency-Key', 'inv-1')
+      .send(investigate)
+      .expect(201);
     await t.http.post('/loans/L-idem/examination').set(t.as('bo')).send({ opinion: 'pass', comments: 'ok', riskPoints: [] }).expect(201);
-    const retried = await t.http.post('/loans/L-idem/investigation').set(t.as('ana')).set('Idempotency-Key', 'inv-1').send(investigate).expect(201);
+    const retried = await t.http
+      .post('/loans/L-idem/investigation')
+      .set(t.as('ana'))
+      .set('Idempotency-Key', 'inv-1')
+      .send(investigate)
+      .expect(201);
     expect(retried.body).toEqual(first.body);
     expect(await types('L-idem')).toEqual(['LoanApplied', 'InvestigationCompleted', 'ExaminationCompleted']);
   });
@@ -60,13 +75,20 @@ describe('concurrent and repeated commands', () => {
       .expect(422);
     expect(res.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect((await t.http.get('/health')).body.eventStore.headPosition).toBe(head);
-    await t.http.post('/loans/L-idem/approval').set(t.as('cy')).set('Idempotency-Key', 'apply-1').send({ decision: 'approve', terms: terms(), comments: 'ok' }).expect(201);
+    await t.http
+      .post('/loans/L-idem/approval')
+      .set(t.as('cy'))
+      .set('Idempotency-Key', 'apply-1')
+      .send({ decision: 'approve', terms: terms(), comments: 'ok' })
+      .expect(201);
   });
 
   it('concurrent retries of one keyed command append once', async () => {
     await advance(t, 'L-twice', 'approved');
     const answers = await Promise.all(
-      Array.from({ length: 5 }, () => t.http.post('/loans/L-twice/disbursement').set(t.as('dan')).set('Idempotency-Key', 'pay-1').send({ amount: 5_000_000 })),
+      Array.from({ length: 5 }, () =>
+        t.http.post('/loans/L-twice/disbursement').set(t.as('dan')).set('Idempotency-Key', 'pay-1').send({ amount: 5_000_000 }),
+      ),
     );
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);

@@ -13,9 +13,13 @@ describe('a crash while appending leaves the log consistent', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'loanflow-crash-')), 'crash.db');
     const acked = new Map<string, number>();
     for (let round = 0; round < 3; round++) {
-      const child = spawn(process.execPath, ['--require', join(__dirname, 'support', 'ts-register.js'), join(__dirname, 'support', 'append-until-killed.ts'), path], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--require', join(__dirname, 'support', 'ts-register.js'), join(__dirname, 'support', 'append-until-killed.ts'), path],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
       let buffer = '';
       let count = 0;
       await new Promise<void>((done, fail) => {

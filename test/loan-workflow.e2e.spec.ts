@@ -59,7 +59,11 @@ describe('a loan from application to closure, over HTTP', () => {
     expect(partly.body.schedule[0]).toMatchObject({ interestPaid: 25_000, principalPaid: 5_000 });
 
     const owed = partly.body.outstanding.principal + partly.body.outstanding.interest;
-    await t.http.post('/loans/L-1/repayments').set(t.as('dan')).send({ amount: owed + 1 }).expect(422);
+    await t.http
+      .post('/loans/L-1/repayments')
+      .set(t.as('dan'))
+      .send({ amount: owed + 1 })
+      .expect(422);
     await t.http.post('/loans/L-1/repayments').set(t.as('dan')).send({ amount: owed }).expect(201);
     const closed = await t.http.get('/loans/L-1').set(t.as('ana')).expect(200);
     expect(closed.body).toMatchObject({ status: 'closed', closedOn: '2026-04-03', outstanding: { principal: 0, interest: 0 } });
@@ -98,22 +102,44 @@ describe('a loan from application to closure, over HTTP', () => {
 
   it('ends a loan declined by its investigator, and one sent back by its examiner goes round again', async () => {
     await t.http.post('/loans').set(t.as('ana')).send(application('L-2')).expect(201);
-    await t.http.post('/loans/L-2/investigation').set(t.as('ana')).send({ recommendation: 'decline', findings: 'no repayment source', riskPoints: [] }).expect(201);
-    expect((await t.http.get('/loans/L-2').set(t.as('ana'))).body).toMatchObject({ status: 'rejected', rejection: { stage: 'investigation', by: 'ana' } });
+    await t.http
+      .post('/loans/L-2/investigation')
+      .set(t.as('ana'))
+      .send({ recommendation: 'decline', findings: 'no repayment source', riskPoints: [] })
+      .expect(201);
+    expect((await t.http.get('/loans/L-2').set(t.as('ana'))).body).toMatchObject({
+      status: 'rejected',
+      rejection: { stage: 'investigation', by: 'ana' },
+    });
 
     await t.http.post('/loans').set(t.as('ana')).send(application('L-3')).expect(201);
     const investigate = { recommendation: 'approve', findings: 'ok', riskPoints: [], proposedTerms: terms() };
     await t.http.post('/loans/L-3/investigation').set(t.as('ana')).send(investigate).expect(201);
-    await t.http.post('/loans/L-3/examination').set(t.as('bo')).send({ opinion: 'return', comments: 'verify the guarantor', riskPoints: [] }).expect(201);
+    await t.http
+      .post('/loans/L-3/examination')
+      .set(t.as('bo'))
+      .send({ opinion: 'return', comments: 'verify the guarantor', riskPoints: [] })
+      .expect(201);
     expect((await t.http.get('/loans/L-3').set(t.as('ana'))).body.status).toBe('applied');
     await t.http.post('/loans/L-3/investigation').set(t.as('ana')).send(investigate).expect(201);
-    await t.http.post('/loans/L-3/examination').set(t.as('bo')).send({ opinion: 'reject', comments: 'guarantor insolvent', riskPoints: [] }).expect(201);
-    expect((await t.http.get('/loans/L-3').set(t.as('ana'))).body).toMatchObject({ status: 'rejected', rejection: { stage: 'examination', by: 'bo' } });
+    await t.http
+      .post('/loans/L-3/examination')
+      .set(t.as('bo'))
+      .send({ opinion: 'reject', comments: 'guarantor insolvent', riskPoints: [] })
+      .expect(201);
+    expect((await t.http.get('/loans/L-3').set(t.as('ana'))).body).toMatchObject({
+      status: 'rejected',
+      rejection: { stage: 'examination', by: 'bo' },
+    });
   });
 
   it("dates business acts by the cooperative's calendar, not UTC's", async () => {
     await t.http.post('/loans').set(t.as('ana')).send(application('L-tz')).expect(201);
-    await t.http.post('/loans/L-tz/investigation').set(t.as('ana')).send({ recommendation: 'approve', findings: 'ok', riskPoints: [], proposedTerms: terms() }).expect(201);
+    await t.http
+      .post('/loans/L-tz/investigation')
+      .set(t.as('ana'))
+      .send({ recommendation: 'approve', findings: 'ok', riskPoints: [], proposedTerms: terms() })
+      .expect(201);
     await t.http.post('/loans/L-tz/examination').set(t.as('bo')).send({ opinion: 'pass', comments: 'ok', riskPoints: [] }).expect(201);
     await t.http.post('/loans/L-tz/approval').set(t.as('cy')).send({ decision: 'approve', terms: terms(), comments: 'ok' }).expect(201);
     // 20:00 UTC on 3 April is already 4 April, 04:00, in Beijing.
@@ -127,13 +153,21 @@ describe('a loan from application to closure, over HTTP', () => {
 
   it('shows auditors a broken chain when the log file was tampered with behind the service', async () => {
     const db = new Database(t.config.sqlitePath);
-    db.prepare(`UPDATE events SET data = json_set(data, '$.findings', 'all fine') WHERE stream_id = 'loan-L-3' AND stream_version = 1`).run();
+    db.prepare(
+      `UPDATE events SET data = json_set(data, '$.findings', 'all fine') WHERE stream_id = 'loan-L-3' AND stream_version = 1`,
+    ).run();
     db.prepare(`DELETE FROM events WHERE stream_id = 'loan-L-2' AND stream_version = 2`).run();
     db.close();
     const edited = await t.http.get('/loans/L-3/history').set(t.as('eve')).expect(200);
-    expect(edited.body.chain).toMatchObject({ valid: false, breaks: [expect.objectContaining({ problem: 'hash_mismatch', streamVersion: 1 })] });
+    expect(edited.body.chain).toMatchObject({
+      valid: false,
+      breaks: [expect.objectContaining({ problem: 'hash_mismatch', streamVersion: 1 })],
+    });
     const truncated = await t.http.get('/loans/L-2/history').set(t.as('eve')).expect(200);
-    expect(truncated.body.chain).toMatchObject({ valid: false, breaks: [expect.objectContaining({ problem: 'head_mismatch', streamId: 'loan-L-2' })] });
+    expect(truncated.body.chain).toMatchObject({
+      valid: false,
+      breaks: [expect.objectContaining({ problem: 'head_mismatch', streamId: 'loan-L-2' })],
+    });
   });
 
   it('generates a loan id when the client gives none, and answers /health and /docs without a token', async () => {

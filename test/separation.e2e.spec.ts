@@ -16,7 +16,10 @@ describe('separation of duties over HTTP: refusals name the rule, the person, th
 
   it('static: a post that would give one person two of the three powers is refused with 409', async () => {
     const res = await t.http.post('/staff/ana/posts').set(admin()).send({ post: 'examination', branchId: 'BR-02' }).expect(409);
-    expect(res.body).toMatchObject({ code: 'SOD_STATIC_CONFLICT', detail: expect.stringContaining('Ana Li (ana) may not take the examination post') });
+    expect(res.body).toMatchObject({
+      code: 'SOD_STATIC_CONFLICT',
+      detail: expect.stringContaining('Ana Li (ana) may not take the examination post'),
+    });
     expect(res.body.detail).toContain('ana holds the investigation post at branch BR-01');
     const approverPays = await t.http.post('/staff/cy/posts').set(admin()).send({ post: 'disbursement', branchId: BRANCH }).expect(409);
     expect(approverPays.body.detail).toContain('the approval and disbursement posts are separated');
@@ -28,9 +31,15 @@ describe('separation of duties over HTTP: refusals name the rule, the person, th
     await t.http.delete('/staff/ana/posts/investigation').set(admin()).expect(200);
     await t.http.post('/staff/ana/posts').set(admin()).send({ post: 'examination', branchId: BRANCH }).expect(201);
     const before = await head();
-    const res = await t.http.post('/loans/L-rot/examination').set(t.as('ana')).send({ opinion: 'pass', comments: 'fine', riskPoints: [] }).expect(403);
+    const res = await t.http
+      .post('/loans/L-rot/examination')
+      .set(t.as('ana'))
+      .send({ opinion: 'pass', comments: 'fine', riskPoints: [] })
+      .expect(403);
     expect(res.body).toMatchObject({ status: 403, code: 'SOD_THREE_POWERS' });
-    expect(res.body.detail).toMatch(/^Ana Li \(ana\) may not examine loan L-rot: ana already acted on it in investigation \(LoanApplied at 2026-03-02T09:00:00.000Z\)/);
+    expect(res.body.detail).toMatch(
+      /^Ana Li \(ana\) may not examine loan L-rot: ana already acted on it in investigation \(LoanApplied at 2026-03-02T09:00:00.000Z\)/,
+    );
     expect(await head()).toBe(before);
     // Rotate back so the other cases keep their investigator.
     await t.http.delete('/staff/ana/posts/examination').set(admin()).expect(200);
@@ -54,31 +63,54 @@ describe('separation of duties over HTTP: refusals name the rule, the person, th
       .set(t.as('ana'))
       .send({ borrowerId: 'B-200', name: 'Chen household', kind: 'household', village: 'Xishan', sector: 'pigs' })
       .expect(201);
-    await t.http.post('/loans').set(t.as('ana')).send({ ...application('L-kin'), borrowerId: 'B-200' }).expect(201);
+    await t.http
+      .post('/loans')
+      .set(t.as('ana'))
+      .send({ ...application('L-kin'), borrowerId: 'B-200' })
+      .expect(201);
     await t.http
       .post('/loans/L-kin/investigation')
       .set(t.as('ana'))
       .send({ recommendation: 'approve', findings: 'ok', riskPoints: [], proposedTerms: terms() })
       .expect(201);
     await t.http.post('/staff/bo/relations').set(admin()).send({ borrowerId: 'B-200', relation: 'spouse' }).expect(201);
-    const res = await t.http.post('/loans/L-kin/examination').set(t.as('bo')).send({ opinion: 'pass', comments: 'x', riskPoints: [] }).expect(403);
-    expect(res.body).toMatchObject({ code: 'CONFLICT_OF_INTEREST', detail: "Bo Chen (bo) may not examine loan L-kin: its borrower B-200 is bo's declared spouse." });
+    const res = await t.http
+      .post('/loans/L-kin/examination')
+      .set(t.as('bo'))
+      .send({ opinion: 'pass', comments: 'x', riskPoints: [] })
+      .expect(403);
+    expect(res.body).toMatchObject({
+      code: 'CONFLICT_OF_INTEREST',
+      detail: "Bo Chen (bo) may not examine loan L-kin: its borrower B-200 is bo's declared spouse.",
+    });
   });
 
   it('authority: approval only up to the approver limit', async () => {
     await advance(t, 'L-big', 'examined', 20_000_000);
-    const res = await t.http.post('/loans/L-big/approval').set(t.as('cy')).send({ decision: 'approve', terms: terms(20_000_000), comments: 'x' }).expect(403);
+    const res = await t.http
+      .post('/loans/L-big/approval')
+      .set(t.as('cy'))
+      .send({ decision: 'approve', terms: terms(20_000_000), comments: 'x' })
+      .expect(403);
     expect(res.body).toMatchObject({
       code: 'ABOVE_AUTHORITY',
       detail: "Cy Wang (cy) may not approve loan L-big for 200,000.00: cy's approval limit at branch BR-01 is 100,000.00.",
     });
-    await t.http.post('/loans/L-big/approval').set(t.as('cy')).send({ decision: 'reject', comments: 'above my authority, too large' }).expect(201);
+    await t.http
+      .post('/loans/L-big/approval')
+      .set(t.as('cy'))
+      .send({ decision: 'reject', comments: 'above my authority, too large' })
+      .expect(201);
   });
 
   it('no post: acting without the post at the loan branch', async () => {
     const res = await t.http.post('/loans').set(t.as('dan')).send(application('L-np')).expect(403);
     expect(res.body).toMatchObject({ code: 'NO_POST', detail: expect.stringContaining('holds no post at branch BR-01') });
-    const elsewhere = await t.http.post('/loans').set(t.as('ana')).send({ ...application('L-np'), branchId: 'BR-09' }).expect(403);
+    const elsewhere = await t.http
+      .post('/loans')
+      .set(t.as('ana'))
+      .send({ ...application('L-np'), branchId: 'BR-09' })
+      .expect(403);
     expect(elsewhere.body.code).toBe('NO_POST');
   });
 
@@ -86,7 +118,11 @@ describe('separation of duties over HTTP: refusals name the rule, the person, th
     const loan = await t.http.post('/loans').set(admin()).send(application('L-adm')).expect(403);
     expect(loan.body.code).toBe('ADMIN_SEPARATION');
     await t.http.post('/staff').set(admin()).send({ staffId: ADMIN, name: 'Root', branchId: BRANCH }).expect(201);
-    const own = await t.http.post(`/staff/${ADMIN}/posts`).set(admin()).send({ post: 'approval', branchId: BRANCH, approvalLimit: 1 }).expect(403);
+    const own = await t.http
+      .post(`/staff/${ADMIN}/posts`)
+      .set(admin())
+      .send({ post: 'approval', branchId: BRANCH, approvalLimit: 1 })
+      .expect(403);
     expect(own.body).toMatchObject({ code: 'ADMIN_SEPARATION', detail: 'administrator root may not change their own posts.' });
     const byStaff = await t.http.post('/staff').set(t.as('ana')).send({ staffId: 'zed', name: 'Zed', branchId: BRANCH }).expect(403);
     expect(byStaff.body.code).toBe('ADMIN_ONLY');
@@ -108,7 +144,15 @@ describe('separation of duties over HTTP: refusals name the rule, the person, th
       'ADMIN_ONLY',
       'NOT_STAFF',
     ]);
-    expect(denials[0]).toMatchObject({ actorId: 'ana', action: 'examine', resourceType: 'Loan', resourceId: 'L-rot', at: '2026-03-02T09:00:00.000Z' });
-    expect(await audit().list({ resourceId: 'L-kin' })).toEqual([expect.objectContaining({ actorId: 'bo', ruleCode: 'CONFLICT_OF_INTEREST' })]);
+    expect(denials[0]).toMatchObject({
+      actorId: 'ana',
+      action: 'examine',
+      resourceType: 'Loan',
+      resourceId: 'L-rot',
+      at: '2026-03-02T09:00:00.000Z',
+    });
+    expect(await audit().list({ resourceId: 'L-kin' })).toEqual([
+      expect.objectContaining({ actorId: 'bo', ruleCode: 'CONFLICT_OF_INTEREST' }),
+    ]);
   });
 });

@@ -32,11 +32,26 @@ type Step =
 const person = fc.constantFrom(...PEOPLE);
 const loan = fc.constantFrom(...LOANS);
 const post = fc.constantFrom(...POSTS);
-const terms = fc.record({ amount: fc.integer({ min: 100_000, max: 2_000_000 }), termMonths: fc.integer({ min: 1, max: 24 }), annualRateBps: fc.integer({ min: 0, max: 1200 }) });
+const terms = fc.record({
+  amount: fc.integer({ min: 100_000, max: 2_000_000 }),
+  termMonths: fc.integer({ min: 1, max: 24 }),
+  annualRateBps: fc.integer({ min: 0, max: 1200 }),
+});
 const intent: fc.Arbitrary<(loanId: string) => LoanIntent> = fc.oneof(
   fc.constant((loanId: string): LoanIntent => ({
     type: 'ApplyForLoan',
-    data: { loanId, borrowerId: 'B-P', branchId: BRANCH, purpose: 'p', sector: 's', agricultural: true, security: 'credit', amount: 2_000_000, termMonths: 12, repayment: 'annuity' },
+    data: {
+      loanId,
+      borrowerId: 'B-P',
+      branchId: BRANCH,
+      purpose: 'p',
+      sector: 's',
+      agricultural: true,
+      security: 'credit',
+      amount: 2_000_000,
+      termMonths: 12,
+      repayment: 'annuity',
+    },
   })),
   fc.tuple(fc.constantFrom('approve' as const, 'decline' as const), terms).map(([recommendation, proposedTerms]) => (): LoanIntent => ({
     type: 'CompleteInvestigation',
@@ -57,8 +72,20 @@ const intent: fc.Arbitrary<(loanId: string) => LoanIntent> = fc.oneof(
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('assign' as const), person, post }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('revoke' as const), person, post }) },
-  { weight: 3, arbitrary: fc.tuple(person, loan, intent).map(([p, l, make]): Step => ({ kind: 'loan', person: p, loan: l, intent: make(l) })) },
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('advance' as const), person, loan, amount: fc.integer({ min: 1, max: 1_500_000 }), byHolder: fc.boolean() }) },
+  {
+    weight: 3,
+    arbitrary: fc.tuple(person, loan, intent).map(([p, l, make]): Step => ({ kind: 'loan', person: p, loan: l, intent: make(l) })),
+  },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant('advance' as const),
+      person,
+      loan,
+      amount: fc.integer({ min: 1, max: 1_500_000 }),
+      byHolder: fc.boolean(),
+    }),
+  },
 );
 
 function nextIntent(state: Loan, loanId: string, amount: number): LoanIntent {
@@ -67,7 +94,18 @@ function nextIntent(state: Loan, loanId: string, amount: number): LoanIntent {
     case 'none':
       return {
         type: 'ApplyForLoan',
-        data: { loanId, borrowerId: 'B-P', branchId: BRANCH, purpose: 'p', sector: 's', agricultural: true, security: 'credit', amount: 2_000_000, termMonths: 6, repayment: 'equal_principal' },
+        data: {
+          loanId,
+          borrowerId: 'B-P',
+          branchId: BRANCH,
+          purpose: 'p',
+          sector: 's',
+          agricultural: true,
+          security: 'credit',
+          amount: 2_000_000,
+          termMonths: 6,
+          repayment: 'equal_principal',
+        },
       };
     case 'applied':
       return { type: 'CompleteInvestigation', data: { recommendation: 'approve', findings: 'f', riskPoints: [], proposedTerms: t } };
@@ -101,7 +139,10 @@ describe('property: no command sequence breaks the separation of duties or the c
   let run = 0;
 
   beforeAll(async () => {
-    app = await createApp({ port: 0, sqlitePath: ':memory:', jwtSecret: 'x', jwtSecretSource: 'test', businessTimeZone: 'Asia/Shanghai' }, { logger: false });
+    app = await createApp(
+      { port: 0, sqlitePath: ':memory:', jwtSecret: 'x', jwtSecretSource: 'test', businessTimeZone: 'Asia/Shanghai' },
+      { logger: false },
+    );
     await app.init();
     bus = app.get(CommandBus);
     store = app.get<EventStore>(EVENT_STORE);
@@ -109,7 +150,11 @@ describe('property: no command sequence breaks the separation of duties or the c
   });
   afterAll(() => app.close());
 
-  const ctx = (actorId: string, admin = false): RequestContext => ({ actor: { id: actorId, admin }, fingerprint: randomUUID(), correlationId: randomUUID() });
+  const ctx = (actorId: string, admin = false): RequestContext => ({
+    actor: { id: actorId, admin },
+    fingerprint: randomUUID(),
+    correlationId: randomUUID(),
+  });
 
   /** Only refusals the product means to give; anything else (a TypeError, say) fails the property. */
   const tolerate = async (p: Promise<unknown>) => {
@@ -122,60 +167,108 @@ describe('property: no command sequence breaks the separation of duties or the c
 
   it('holds for random staffing and random loan commands', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.shuffledSubarray([...POSTS], { minLength: POSTS.length }), fc.array(step, { minLength: 5, maxLength: 50 }), async (initialPosts, steps) => {
-        const ns = `r${run++}`;
-        const id = (x: string) => `${ns}-${x}`;
-        const admin = ctx('root', true);
-        for (const p of [...PEOPLE, 'seed'])
-          await bus.execute(new RunStaffCommand(id(p), { type: 'RegisterStaff', data: { name: p, branchId: BRANCH } }, admin));
-        await bus.execute(new RunStaffCommand(id('seed'), { type: 'AssignPost', data: { post: 'investigation', branchId: BRANCH } }, admin));
-        await tolerate(
-          bus.execute(new RunBorrowerCommand('B-P', { type: 'RegisterBorrower', data: { borrowerId: 'B-P', name: 'n', kind: 'household', village: 'v', sector: 's' } }, ctx(id('seed')))),
-        );
-        for (const [i, p] of PEOPLE.entries())
-          await tolerate(bus.execute(new RunStaffCommand(id(p), { type: 'AssignPost', data: { post: initialPosts[i], branchId: BRANCH, ...(initialPosts[i] === 'approval' ? { approvalLimit: 1_500_000 } : {}) } }, admin)));
-        for (const s of steps) {
-          if (s.kind === 'advance') {
-            const { state } = await aggregates.load(`loan-${id(s.loan)}`, loanDecider);
-            const next = nextIntent(state, id(s.loan), s.amount);
-            // Half the time the act goes to someone holding the post it needs, so loans get far;
-            // otherwise to anyone, so the refusals get tried.
-            const holders: string[] = [];
-            if (s.byHolder)
-              for (const p of PEOPLE) {
-                const { state: staff } = await aggregates.load(`staff-${id(p)}`, staffDecider);
-                if (staff.posts.some((h) => POST_ACTIONS[h.post].includes(actionOf({ ...next, data: { ...next.data, by: '', now: '' } } as LoanCommand)))) holders.push(p);
-              }
-            const actor = holders.length > 0 ? holders[s.amount % holders.length] : s.person;
-            await tolerate(bus.execute(new RunLoanCommand(id(s.loan), next, ctx(id(actor)))));
-          } else if (s.kind === 'loan') {
-            const intent = s.intent.type === 'ApplyForLoan' ? { ...s.intent, data: { ...s.intent.data, loanId: id(s.loan) } } : s.intent;
-            await tolerate(bus.execute(new RunLoanCommand(id(s.loan), intent as LoanIntent, ctx(id(s.person)))));
-          } else {
-            const data = s.kind === 'assign' ? { post: s.post, branchId: BRANCH, ...(s.post === 'approval' ? { approvalLimit: 1_500_000 } : {}) } : { post: s.post };
-            await tolerate(bus.execute(new RunStaffCommand(id(s.person), { type: s.kind === 'assign' ? 'AssignPost' : 'RevokePost', data } as never, ctx('root', true))));
+      fc.asyncProperty(
+        fc.shuffledSubarray([...POSTS], { minLength: POSTS.length }),
+        fc.array(step, { minLength: 5, maxLength: 50 }),
+        async (initialPosts, steps) => {
+          const ns = `r${run++}`;
+          const id = (x: string) => `${ns}-${x}`;
+          const admin = ctx('root', true);
+          for (const p of [...PEOPLE, 'seed'])
+            await bus.execute(new RunStaffCommand(id(p), { type: 'RegisterStaff', data: { name: p, branchId: BRANCH } }, admin));
+          await bus.execute(
+            new RunStaffCommand(id('seed'), { type: 'AssignPost', data: { post: 'investigation', branchId: BRANCH } }, admin),
+          );
+          await tolerate(
+            bus.execute(
+              new RunBorrowerCommand(
+                'B-P',
+                { type: 'RegisterBorrower', data: { borrowerId: 'B-P', name: 'n', kind: 'household', village: 'v', sector: 's' } },
+                ctx(id('seed')),
+              ),
+            ),
+          );
+          for (const [i, p] of PEOPLE.entries())
+            await tolerate(
+              bus.execute(
+                new RunStaffCommand(
+                  id(p),
+                  {
+                    type: 'AssignPost',
+                    data: {
+                      post: initialPosts[i],
+                      branchId: BRANCH,
+                      ...(initialPosts[i] === 'approval' ? { approvalLimit: 1_500_000 } : {}),
+                    },
+                  },
+                  admin,
+                ),
+              ),
+            );
+          for (const s of steps) {
+            if (s.kind === 'advance') {
+              const { state } = await aggregates.load(`loan-${id(s.loan)}`, loanDecider);
+              const next = nextIntent(state, id(s.loan), s.amount);
+              // Half the time the act goes to someone holding the post it needs, so loans get far;
+              // otherwise to anyone, so the refusals get tried.
+              const holders: string[] = [];
+              if (s.byHolder)
+                for (const p of PEOPLE) {
+                  const { state: staff } = await aggregates.load(`staff-${id(p)}`, staffDecider);
+                  if (
+                    staff.posts.some((h) =>
+                      POST_ACTIONS[h.post].includes(actionOf({ ...next, data: { ...next.data, by: '', now: '' } } as LoanCommand)),
+                    )
+                  )
+                    holders.push(p);
+                }
+              const actor = holders.length > 0 ? holders[s.amount % holders.length] : s.person;
+              await tolerate(bus.execute(new RunLoanCommand(id(s.loan), next, ctx(id(actor)))));
+            } else if (s.kind === 'loan') {
+              const intent = s.intent.type === 'ApplyForLoan' ? { ...s.intent, data: { ...s.intent.data, loanId: id(s.loan) } } : s.intent;
+              await tolerate(bus.execute(new RunLoanCommand(id(s.loan), intent as LoanIntent, ctx(id(s.person)))));
+            } else {
+              const data =
+                s.kind === 'assign'
+                  ? { post: s.post, branchId: BRANCH, ...(s.post === 'approval' ? { approvalLimit: 1_500_000 } : {}) }
+                  : { post: s.post };
+              await tolerate(
+                bus.execute(
+                  new RunStaffCommand(
+                    id(s.person),
+                    { type: s.kind === 'assign' ? 'AssignPost' : 'RevokePost', data } as never,
+                    ctx('root', true),
+                  ),
+                ),
+              );
+            }
           }
-        }
-        for (const l of LOANS) {
-          const powers = new Map<string, Set<Post>>();
-          for (const e of await store.readStream(`loan-${id(l)}`)) {
-            const post = e.type === 'LoanRejected' && (e.data as { stage: string }).stage === 'approval' ? 'approval' : POWER_OF[e.type];
-            if (post) powers.set(e.metadata.actorId, (powers.get(e.metadata.actorId) ?? new Set()).add(post));
+          for (const l of LOANS) {
+            const powers = new Map<string, Set<Post>>();
+            for (const e of await store.readStream(`loan-${id(l)}`)) {
+              const post = e.type === 'LoanRejected' && (e.data as { stage: string }).stage === 'approval' ? 'approval' : POWER_OF[e.type];
+              if (post) powers.set(e.metadata.actorId, (powers.get(e.metadata.actorId) ?? new Set()).add(post));
+            }
+            for (const [who, held] of powers) {
+              const three = ['investigation', 'examination', 'approval'].filter((p) => held.has(p as Post));
+              expect({ who, three }).toEqual({ who, three: three.slice(0, 1) });
+              expect({ who, approvedAndDisbursed: held.has('approval') && held.has('disbursement') }).toEqual({
+                who,
+                approvedAndDisbursed: false,
+              });
+            }
           }
-          for (const [who, held] of powers) {
-            const three = ['investigation', 'examination', 'approval'].filter((p) => held.has(p as Post));
-            expect({ who, three }).toEqual({ who, three: three.slice(0, 1) });
-            expect({ who, approvedAndDisbursed: held.has('approval') && held.has('disbursement') }).toEqual({ who, approvedAndDisbursed: false });
+          for (const p of PEOPLE) {
+            const posts = new Set(
+              (await store.readStream(`staff-${id(p)}`)).reduce<Post[]>((held, e) => {
+                const d = e.data as { post: Post };
+                return e.type === 'PostAssigned' ? [...held, d.post] : e.type === 'PostRevoked' ? held.filter((x) => x !== d.post) : held;
+              }, []),
+            );
+            expect(['investigation', 'examination', 'approval'].filter((x) => posts.has(x as Post)).length).toBeLessThanOrEqual(1);
           }
-        }
-        for (const p of PEOPLE) {
-          const posts = new Set((await store.readStream(`staff-${id(p)}`)).reduce<Post[]>((held, e) => {
-            const d = e.data as { post: Post };
-            return e.type === 'PostAssigned' ? [...held, d.post] : e.type === 'PostRevoked' ? held.filter((x) => x !== d.post) : held;
-          }, []));
-          expect(['investigation', 'examination', 'approval'].filter((x) => posts.has(x as Post)).length).toBeLessThanOrEqual(1);
-        }
-      }),
+        },
+      ),
       { numRuns: 200 },
     );
     // The random walks must reach the acts the rules are about, or the property proves little.

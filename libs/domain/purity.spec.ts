@@ -15,7 +15,8 @@ function sources(dir: string): string[] {
   });
 }
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
 const IMPURE: [RegExp, string][] = [
   [/Date\.now\s*\(/, 'reads the clock (Date.now)'],
   [/new Date\(\s*\)/, 'reads the clock (new Date())'],
@@ -53,7 +54,10 @@ describe('libs/domain purity', () => {
     const dir = mkdtempSync(join(ROOT, '..', '.purity-'));
     const file = join(dir, 'bad.ts');
     try {
-      writeFileSync(file, "import { Injectable } from '@nestjs/common';\nimport x from '../../policy/src';\nexport const t = Date.now();\n");
+      writeFileSync(
+        file,
+        "import { Injectable } from '@nestjs/common';\nimport x from '../../policy/src';\nexport const t = Date.now();\n",
+      );
       expect(violations([file])).toEqual([
         expect.stringMatching(/imports @nestjs\/common$/),
         expect.stringMatching(/imports \.\.\/\.\.\/policy\/src$/),

@@ -24,7 +24,13 @@ export interface TestApp {
 export async function startApp(now = '2026-03-02T09:00:00.000Z'): Promise<TestApp> {
   let current = new Date(now);
   const dir = mkdtempSync(join(tmpdir(), 'loanflow-e2e-'));
-  const config: LoanflowConfig = { port: 0, sqlitePath: join(dir, 'loanflow.db'), jwtSecret: SECRET, jwtSecretSource: 'test', businessTimeZone: 'Asia/Shanghai' };
+  const config: LoanflowConfig = {
+    port: 0,
+    sqlitePath: join(dir, 'loanflow.db'),
+    jwtSecret: SECRET,
+    jwtSecretSource: 'test',
+    businessTimeZone: 'Asia/Shanghai',
+  };
   const app = await createApp(config, { clock: () => current, logger: false });
   await app.init();
   const jwt = new JwtService();
@@ -88,7 +94,12 @@ export const application = (loanId: string, amount = 5_000_000) => ({
 export const terms = (amount = 5_000_000) => ({ amount, termMonths: 12, annualRateBps: 600 });
 
 /** Takes a loan through the steps named, by the branch's usual people. */
-export async function advance(t: TestApp, loanId: string, until: 'applied' | 'investigated' | 'examined' | 'approved' | 'active', amount = 5_000_000) {
+export async function advance(
+  t: TestApp,
+  loanId: string,
+  until: 'applied' | 'investigated' | 'examined' | 'approved' | 'active',
+  amount = 5_000_000,
+) {
   const steps = ['applied', 'investigated', 'examined', 'approved', 'active'];
   const upTo = steps.indexOf(until);
   await t.http.post('/loans').set(t.as('ana')).send(application(loanId, amount)).expect(201);
@@ -99,8 +110,16 @@ export async function advance(t: TestApp, loanId: string, until: 'applied' | 'in
       .send({ recommendation: 'approve', findings: 'income verified', riskPoints: [], proposedTerms: terms(amount) })
       .expect(201);
   if (upTo >= 2)
-    await t.http.post(`/loans/${loanId}/examination`).set(t.as('bo')).send({ opinion: 'pass', comments: 'complete', riskPoints: [] }).expect(201);
+    await t.http
+      .post(`/loans/${loanId}/examination`)
+      .set(t.as('bo'))
+      .send({ opinion: 'pass', comments: 'complete', riskPoints: [] })
+      .expect(201);
   if (upTo >= 3)
-    await t.http.post(`/loans/${loanId}/approval`).set(t.as('cy')).send({ decision: 'approve', terms: terms(amount), comments: 'ok' }).expect(201);
+    await t.http
+      .post(`/loans/${loanId}/approval`)
+      .set(t.as('cy'))
+      .send({ decision: 'approve', terms: terms(amount), comments: 'ok' })
+      .expect(201);
   if (upTo >= 4) await t.http.post(`/loans/${loanId}/disbursement`).set(t.as('dan')).send({ amount }).expect(201);
 }

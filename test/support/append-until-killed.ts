@@ -8,10 +8,23 @@ async function main(path: string) {
   for (const head of await store.streamHeads()) versions[Number(head.streamId.slice('loan-'.length))] = head.version;
   for (let i = 0; ; i++) {
     const s = i % versions.length;
-    const result = await store.append(`loan-${s}`, [{ type: 'RepaymentReceived', data: { n: i } }, { type: 'InspectionRecorded', data: { n: i } }], {
-      expectedVersion: versions[s],
-      metadata: { actorId: 'crash', commandId: `${process.pid}-${i}`, correlationId: `${process.pid}-${i}`, causationId: null, occurredAt: new Date().toISOString() },
-    });
+    const result = await store.append(
+      `loan-${s}`,
+      [
+        { type: 'RepaymentReceived', data: { n: i } },
+        { type: 'InspectionRecorded', data: { n: i } },
+      ],
+      {
+        expectedVersion: versions[s],
+        metadata: {
+          actorId: 'crash',
+          commandId: `${process.pid}-${i}`,
+          correlationId: `${process.pid}-${i}`,
+          causationId: null,
+          occurredAt: new Date().toISOString(),
+        },
+      },
+    );
     versions[s] = result.lastVersion;
     process.stdout.write(`ack loan-${s} ${result.lastVersion}\n`);
   }

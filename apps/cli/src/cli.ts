@@ -120,7 +120,10 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
       return withStore(loadConfig(env), async (_, audit) => {
         const loan = option(args, '--loan');
         const denials = await audit.list({ limit: Number(option(args, '--limit') ?? 1000), ...(loan ? { resourceId: loan } : {}) });
-        for (const d of denials) io.out(`${d.at}  ${d.actorId.padEnd(12)} ${d.action.padEnd(12)} ${`${d.resourceType} ${d.resourceId}`.padEnd(20)} ${d.ruleCode.padEnd(22)} ${d.detail}`);
+        for (const d of denials)
+          io.out(
+            `${d.at}  ${d.actorId.padEnd(12)} ${d.action.padEnd(12)} ${`${d.resourceType} ${d.resourceId}`.padEnd(20)} ${d.ruleCode.padEnd(22)} ${d.detail}`,
+          );
         io.out(`${denials.length} refused attempts`);
         return 0;
       });

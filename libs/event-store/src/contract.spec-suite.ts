@@ -1,12 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  AppendOptions,
-  CommandIdReused,
-  EventStore,
-  EventToAppend,
-  NO_STREAM,
-  WrongExpectedVersion,
-} from './event-store.port';
+import { AppendOptions, CommandIdReused, EventStore, EventToAppend, NO_STREAM, WrongExpectedVersion } from './event-store.port';
 import { GENESIS_HASH, verifyStream } from './hash-chain';
 import { verifyLog } from './verify';
 
@@ -53,10 +46,14 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
 
     it('keeps the envelope: ids, data, metadata with recordedAt, schema version', async () => {
       const metadata = meta({ causationId: 'cause-1' });
-      const { events } = await store.append('loan-1', [{ type: 'LoanApplied', data: { amount: 5_000_000, nested: { b: 1, a: [1, 2] } }, schemaVersion: 2 }], {
-        expectedVersion: NO_STREAM,
-        metadata,
-      });
+      const { events } = await store.append(
+        'loan-1',
+        [{ type: 'LoanApplied', data: { amount: 5_000_000, nested: { b: 1, a: [1, 2] } }, schemaVersion: 2 }],
+        {
+          expectedVersion: NO_STREAM,
+          metadata,
+        },
+      );
       const [read] = await store.readStream('loan-1');
       expect(read).toEqual(events[0]);
       expect(read.eventId).toMatch(/^[0-9a-f-]{36}$/);
@@ -91,9 +88,9 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
       expect([again.lastVersion, again.lastPosition]).toEqual([first.lastVersion, first.lastPosition]);
       expect(await store.headPosition()).toBe(1);
       expect(await store.findCommand(metadata.commandId)).toMatchObject({ streamId: 'loan-1', lastVersion: 1, fingerprint: 'f1' });
-      await expect(
-        store.append('loan-1', [ev('C')], { expectedVersion: 1, metadata, fingerprint: 'other' }),
-      ).rejects.toBeInstanceOf(CommandIdReused);
+      await expect(store.append('loan-1', [ev('C')], { expectedVersion: 1, metadata, fingerprint: 'other' })).rejects.toBeInstanceOf(
+        CommandIdReused,
+      );
       expect(await store.findCommand('never-seen')).toBeNull();
     });
 

@@ -7,11 +7,12 @@ import { LoanAction, loanSubject, Subject } from './subjects';
 import { applied, approved, at, examined, investigated, terms, today } from '@loanflow/domain/testing/loan-fixtures';
 
 const staff = (id: string, events: StaffEvent['data'][] = []): Staff =>
-  [{ type: 'StaffRegistered', data: { staffId: id, name: id.toUpperCase(), branchId: 'BR', at } } as StaffEvent, ...events.map((d) => ('post' in d ? { type: 'PostAssigned', data: d } : { type: 'RelationDeclared', data: d }) as StaffEvent)].reduce(
-    evolveStaff,
-    initialStaff,
-  );
-const post = (staffId: string, p: string, approvalLimit?: number) => ({ staffId, post: p, branchId: 'BR', at, ...(approvalLimit ? { approvalLimit } : {}) }) as StaffEvent['data'];
+  [
+    { type: 'StaffRegistered', data: { staffId: id, name: id.toUpperCase(), branchId: 'BR', at } } as StaffEvent,
+    ...events.map((d) => ('post' in d ? { type: 'PostAssigned', data: d } : { type: 'RelationDeclared', data: d }) as StaffEvent),
+  ].reduce(evolveStaff, initialStaff);
+const post = (staffId: string, p: string, approvalLimit?: number) =>
+  ({ staffId, post: p, branchId: 'BR', at, ...(approvalLimit ? { approvalLimit } : {}) }) as StaffEvent['data'];
 
 function decide(actor: Actor, record: Staff | null, action: LoanAction | 'read', subject: Subject, matrix = new ConflictMatrix()) {
   const registry: StaffRegistry = { staff: (id) => (id === actor.id ? record : null), matrix };
@@ -19,7 +20,10 @@ function decide(actor: Actor, record: Staff | null, action: LoanAction | 'read',
 }
 
 const loan = (events: LoanEvent[]): Loan => events.reduce(loanDecider.evolve, loanDecider.initialState);
-const approve = (amount: number) => ({ type: 'DecideApproval' as const, data: { decision: 'approve' as const, terms: { ...terms, amount }, comments: 'c', by: '', now: at, today } });
+const approve = (amount: number) => ({
+  type: 'DecideApproval' as const,
+  data: { decision: 'approve' as const, terms: { ...terms, amount }, comments: 'c', by: '', now: at, today },
+});
 
 describe('separation-of-duties policy', () => {
   const ana: Actor = { id: 'ana', admin: false };
@@ -32,7 +36,9 @@ describe('separation-of-duties policy', () => {
     const other = { ...loanSubject('L', loan([applied])), branchId: 'BR-2' };
     expect(decide(ana, staff('ana', [post('ana', 'investigation')]), 'investigate', other)?.code).toBe('NO_POST');
     const dan: Actor = { id: 'dan', admin: false };
-    expect(decide(dan, staff('dan', [post('dan', 'investigation')]), 'examine', loanSubject('L', loan([applied, investigated])))?.code).toBe('NO_POST');
+    expect(
+      decide(dan, staff('dan', [post('dan', 'investigation')]), 'examine', loanSubject('L', loan([applied, investigated])))?.code,
+    ).toBe('NO_POST');
   });
 
   it('SOD_THREE_POWERS: the investigator, rotated to examination, may not examine the loan', () => {
@@ -45,7 +51,14 @@ describe('separation-of-duties policy', () => {
 
   it('SOD_THREE_POWERS: the examiner may not approve', () => {
     const bo: Actor = { id: 'bo', admin: false };
-    expect(decide(bo, staff('bo', [post('bo', 'approval', 9_999_999)]), 'approve', loanSubject('L', loan([applied, investigated, examined]), approve(1)))?.code).toBe('SOD_THREE_POWERS');
+    expect(
+      decide(
+        bo,
+        staff('bo', [post('bo', 'approval', 9_999_999)]),
+        'approve',
+        loanSubject('L', loan([applied, investigated, examined]), approve(1)),
+      )?.code,
+    ).toBe('SOD_THREE_POWERS');
   });
 
   it('SOD_FIVE_POSTS: the approver may not disburse; the matrix can separate more posts, never fewer', () => {
@@ -61,7 +74,10 @@ describe('separation-of-duties policy', () => {
 
   it('CONFLICT_OF_INTEREST for oneself and a declared relative', () => {
     const bo: Actor = { id: 'bo', admin: false };
-    const related = staff('bo', [post('bo', 'examination'), { staffId: 'bo', borrowerId: 'B', relation: 'sibling', at } as StaffEvent['data']]);
+    const related = staff('bo', [
+      post('bo', 'examination'),
+      { staffId: 'bo', borrowerId: 'B', relation: 'sibling', at } as StaffEvent['data'],
+    ]);
     expect(decide(bo, related, 'examine', loanSubject('L', loan([applied, investigated])))).toEqual({
       code: 'CONFLICT_OF_INTEREST',
       detail: "BO (bo) may not examine loan L: its borrower B is bo's declared sibling.",
@@ -82,7 +98,14 @@ describe('separation-of-duties policy', () => {
 
   it('ADMIN_SEPARATION: administrators never act on loans nor change their own posts', () => {
     const root: Actor = { id: 'root', admin: true };
-    expect(decide(root, null, 'apply', loanSubject('L', loan([]), { type: 'ApplyForLoan', data: { ...applied.data, by: '', now: at, today } as never }))?.code).toBe('ADMIN_SEPARATION');
+    expect(
+      decide(
+        root,
+        null,
+        'apply',
+        loanSubject('L', loan([]), { type: 'ApplyForLoan', data: { ...applied.data, by: '', now: at, today } as never }),
+      )?.code,
+    ).toBe('ADMIN_SEPARATION');
     const registry: StaffRegistry = { staff: () => null, matrix: new ConflictMatrix() };
     const ability = defineAbilityFor(root, registry);
     expect(refusalOf(ability, registry, root, 'assignPost', { kind: 'Staff', staffId: 'root' })?.code).toBe('ADMIN_SEPARATION');
@@ -93,15 +116,21 @@ describe('separation-of-duties policy', () => {
   it('NOT_STAFF for a token naming nobody; ADMIN_ONLY for staff managing staff', () => {
     expect(decide({ id: 'ghost', admin: false }, null, 'read', loanSubject('L', loan([applied])))?.code).toBe('NOT_STAFF');
     const registry: StaffRegistry = { staff: () => staff('ana'), matrix: new ConflictMatrix() };
-    expect(refusalOf(defineAbilityFor(ana, registry), registry, ana, 'register', { kind: 'Staff', staffId: 'zed' })?.code).toBe('ADMIN_ONLY');
+    expect(refusalOf(defineAbilityFor(ana, registry), registry, ana, 'register', { kind: 'Staff', staffId: 'zed' })?.code).toBe(
+      'ADMIN_ONLY',
+    );
   });
 
   it('static rule: refuses a second power at once, at any branch; allows a non-conflicting post', () => {
     const matrix = new ConflictMatrix();
     const record = staff('ana', [post('ana', 'investigation')]);
     expect(() => assertAssignable(record, 'approval', 'BR-9', matrix)).toThrow(PostConflict);
-    expect(() => assertAssignable(record, 'examination', 'BR', matrix)).toThrow(/no person may hold two of investigation, examination and approval/);
+    expect(() => assertAssignable(record, 'examination', 'BR', matrix)).toThrow(
+      /no person may hold two of investigation, examination and approval/,
+    );
     expect(() => assertAssignable(record, 'inspection', 'BR', matrix)).not.toThrow();
-    expect(() => assertAssignable(staff('cy', [post('cy', 'approval', 1)]), 'disbursement', 'BR', matrix)).toThrow(/approval and disbursement posts are separated/);
+    expect(() => assertAssignable(staff('cy', [post('cy', 'approval', 1)]), 'disbursement', 'BR', matrix)).toThrow(
+      /approval and disbursement posts are separated/,
+    );
   });
 });

@@ -34,7 +34,12 @@ function toProblem(error: unknown): Problem {
     return { status: error.status, code: error.code, title: error.title, detail: error.message, extensions: error.extensions };
   if (error instanceof DomainError) return { ...DOMAIN_STATUS[error.kind], code: error.code, detail: error.message };
   if (error instanceof WrongExpectedVersion)
-    return { status: 409, code: 'CONCURRENT_WRITE', title: 'Concurrent write', detail: `${error.message}: another command changed it first; reload and retry` };
+    return {
+      status: 409,
+      code: 'CONCURRENT_WRITE',
+      title: 'Concurrent write',
+      detail: `${error.message}: another command changed it first; reload and retry`,
+    };
   if (error instanceof CommandIdReused)
     return {
       status: 422,

@@ -15,6 +15,12 @@ export class ApiProblem extends Error {
 export const unauthenticated = (detail: string) => new ApiProblem(401, 'UNAUTHENTICATED', 'Authentication required', detail);
 
 export const versionMismatch = (expected: number, actual: number) =>
-  new ApiProblem(412, 'VERSION_MISMATCH', 'Precondition failed', `If-Match names version ${expected}; the resource is at version ${actual}`, {
-    currentVersion: actual,
-  });
+  new ApiProblem(
+    412,
+    'VERSION_MISMATCH',
+    'Precondition failed',
+    `If-Match names version ${expected}; the resource is at version ${actual}`,
+    {
+      currentVersion: actual,
+    },
+  );

@@ -20,7 +20,8 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
-  if (!match) throw new ApiProblem(400, 'INVALID_IF_MATCH', 'Invalid If-Match', 'If-Match must name a stream version, as the ETag gave it: "3"');
+  if (!match)
+    throw new ApiProblem(400, 'INVALID_IF_MATCH', 'Invalid If-Match', 'If-Match must name a stream version, as the ETag gave it: "3"');
   return Number(match[1]);
 }
 
@@ -28,7 +29,12 @@ export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext):
   const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
   const key = request.header('idempotency-key');
   if (key !== undefined && !KEY_PATTERN.test(key))
-    throw new ApiProblem(400, 'INVALID_IDEMPOTENCY_KEY', 'Invalid Idempotency-Key', 'Idempotency-Key must be 1-200 visible ASCII characters');
+    throw new ApiProblem(
+      400,
+      'INVALID_IDEMPOTENCY_KEY',
+      'Invalid Idempotency-Key',
+      'Idempotency-Key must be 1-200 visible ASCII characters',
+    );
   const fingerprint = createHash('sha256')
     .update(`${request.method} ${request.path}\n${canonicalJson(request.body ?? null)}`)
     .digest('hex');

@@ -77,7 +77,8 @@ export class LoansController {
   @Get(':id')
   async get(@Param() { id }: LoanIdParams, @Query() { asOf }: AsOfQuery, @Ctx() ctx: RequestContext) {
     const { state, version } = await this.aggregates.load(`loan-${id}`, loanDecider, asOf);
-    if (state.status === 'none') throw new NotFound('LOAN_NOT_FOUND', asOf ? `loan ${id} did not exist at ${asOf}` : `loan ${id} does not exist`);
+    if (state.status === 'none')
+      throw new NotFound('LOAN_NOT_FOUND', asOf ? `loan ${id} did not exist at ${asOf}` : `loan ${id} does not exist`);
     await this.authorizer.assert(ctx.actor, 'read', loanSubject(id, state));
     return { ...state, version, ...(asOf ? { asOf } : {}) };
   }

@@ -10,7 +10,8 @@ function given(events: LoanEvent[]) {
     when(command: LoanCommand) {
       const run = () => loanDecider.decide(command, state);
       return {
-        then: (expected: Partial<LoanEvent>[]) => expect(run()).toEqual(expected.map((e) => expect.objectContaining(e.data ? { ...e, data: expect.objectContaining(e.data) } : e))),
+        then: (expected: Partial<LoanEvent>[]) =>
+          expect(run()).toEqual(expected.map((e) => expect.objectContaining(e.data ? { ...e, data: expect.objectContaining(e.data) } : e))),
         thenRefused: (code: string) => {
           try {
             run();
@@ -25,34 +26,65 @@ function given(events: LoanEvent[]) {
   };
 }
 
-const disburse = (now = at): LoanCommand => ({ type: 'DisburseLoan', data: { amount: 1_200_000, by: 'dan', now, today: now.slice(0, 10) } });
+const disburse = (now = at): LoanCommand => ({
+  type: 'DisburseLoan',
+  data: { amount: 1_200_000, by: 'dan', now, today: now.slice(0, 10) },
+});
 
 describe('loan decider', () => {
   it('applies a new loan, recording the officer', () =>
-    given([]).when({ type: 'ApplyForLoan', data: { ...applied.data, by: 'ana', now: at, today } as never }).then([{ type: 'LoanApplied', data: { officerId: 'ana', amount: 1_200_000 } as never }]));
+    given([])
+      .when({ type: 'ApplyForLoan', data: { ...applied.data, by: 'ana', now: at, today } as never })
+      .then([{ type: 'LoanApplied', data: { officerId: 'ana', amount: 1_200_000 } as never }]));
 
   it('refuses a second application under the same id', () =>
-    given([applied]).when({ type: 'ApplyForLoan', data: { ...applied.data, by: 'ana', now: at, today } as never }).thenRefused('LOAN_EXISTS'));
+    given([applied])
+      .when({ type: 'ApplyForLoan', data: { ...applied.data, by: 'ana', now: at, today } as never })
+      .thenRefused('LOAN_EXISTS'));
 
   it('refuses an investigation proposing more than was applied for', () =>
     given([applied])
-      .when({ type: 'CompleteInvestigation', data: { recommendation: 'approve', findings: 'f', riskPoints: [], proposedTerms: { ...terms, amount: 1_200_001 }, by: 'ana', now: at, today } })
+      .when({
+        type: 'CompleteInvestigation',
+        data: {
+          recommendation: 'approve',
+          findings: 'f',
+          riskPoints: [],
+          proposedTerms: { ...terms, amount: 1_200_001 },
+          by: 'ana',
+          now: at,
+          today,
+        },
+      })
       .thenRefused('PROPOSED_ABOVE_REQUESTED'));
 
   it('a declining investigation rejects the loan', () =>
     given([applied])
-      .when({ type: 'CompleteInvestigation', data: { recommendation: 'decline', findings: 'no income', riskPoints: [], by: 'ana', now: at, today } })
+      .when({
+        type: 'CompleteInvestigation',
+        data: { recommendation: 'decline', findings: 'no income', riskPoints: [], by: 'ana', now: at, today },
+      })
       .then([{ type: 'InvestigationCompleted' }, { type: 'LoanRejected', data: { stage: 'investigation', rejectedBy: 'ana' } as never }]));
 
   it('refuses to approve a loan that was not examined', () =>
-    given([applied, investigated]).when({ type: 'DecideApproval', data: { decision: 'approve', terms, comments: 'c', by: 'cy', now: at, today } }).thenRefused('WRONG_LOAN_STATE'));
+    given([applied, investigated])
+      .when({ type: 'DecideApproval', data: { decision: 'approve', terms, comments: 'c', by: 'cy', now: at, today } })
+      .thenRefused('WRONG_LOAN_STATE'));
 
   it('refuses to act on a loan that does not exist', () =>
-    given([]).when({ type: 'CompleteExamination', data: { opinion: 'pass', comments: 'c', riskPoints: [], by: 'bo', now: at, today } }).thenRefused('LOAN_NOT_FOUND'));
+    given([])
+      .when({ type: 'CompleteExamination', data: { opinion: 'pass', comments: 'c', riskPoints: [], by: 'bo', now: at, today } })
+      .thenRefused('LOAN_NOT_FOUND'));
 
   it('disburses with the schedule from the disbursement date', () => {
-    const [event] = loanDecider.decide(disburse(), [applied, investigated, examined, approved].reduce(loanDecider.evolve, loanDecider.initialState));
-    expect(event).toMatchObject({ type: 'LoanDisbursed', data: { disbursedOn: '2026-03-02', maturityDate: '2027-03-02', repayment: 'equal_principal' } });
+    const [event] = loanDecider.decide(
+      disburse(),
+      [applied, investigated, examined, approved].reduce(loanDecider.evolve, loanDecider.initialState),
+    );
+    expect(event).toMatchObject({
+      type: 'LoanDisbursed',
+      data: { disbursedOn: '2026-03-02', maturityDate: '2027-03-02', repayment: 'equal_principal' },
+    });
     const schedule = (event.data as { schedule: { principal: number; interest: number }[] }).schedule;
     expect(schedule[0]).toMatchObject({ principal: 100_000, interest: 6_000 });
   });
@@ -66,15 +98,27 @@ describe('loan decider', () => {
     const state = [applied, investigated, examined, approved].reduce(loanDecider.evolve, loanDecider.initialState);
     const disbursed = loanDecider.decide(disburse(), state)[0];
     const active = loanDecider.evolve(state, disbursed);
-    const [partial] = loanDecider.decide({ type: 'ReceiveRepayment', data: { amount: 110_000, paidOn: '2026-03-02', by: 'dan', now: at, today } }, active);
+    const [partial] = loanDecider.decide(
+      { type: 'ReceiveRepayment', data: { amount: 110_000, paidOn: '2026-03-02', by: 'dan', now: at, today } },
+      active,
+    );
     // Instalment 1 owes 6,000 interest and 100,000 principal; 4,000 spills into instalment 2's interest (5,500).
-    expect(partial.data).toMatchObject({ interest: 10_000, principal: 100_000, allocations: [{ n: 1, interest: 6_000, principal: 100_000 }, { n: 2, interest: 4_000, principal: 0 }] });
+    expect(partial.data).toMatchObject({
+      interest: 10_000,
+      principal: 100_000,
+      allocations: [
+        { n: 1, interest: 6_000, principal: 100_000 },
+        { n: 2, interest: 4_000, principal: 0 },
+      ],
+    });
     const owed = active.outstanding.principal + active.outstanding.interest;
     const all = loanDecider.decide({ type: 'ReceiveRepayment', data: { amount: owed, by: 'dan', now: at, today } }, active);
     expect(all.map((e) => e.type)).toEqual(['RepaymentReceived', 'LoanClosed']);
     const closed = all.reduce(loanDecider.evolve, active);
     expect(closed).toMatchObject({ status: 'closed', outstanding: { principal: 0, interest: 0 } });
-    expect(() => loanDecider.decide({ type: 'ReceiveRepayment', data: { amount: 1, by: 'dan', now: at, today } }, closed)).toThrow(DomainError);
+    expect(() => loanDecider.decide({ type: 'ReceiveRepayment', data: { amount: 1, by: 'dan', now: at, today } }, closed)).toThrow(
+      DomainError,
+    );
   });
 
   it('records every act with its post, person and time for the separation rules', () => {

@@ -10,13 +10,7 @@ import { LoanEvent } from './events';
 import { evolveLoan, initialLoan, Loan } from './state';
 
 export type LoanCommand =
-  | ApplyForLoan
-  | CompleteInvestigation
-  | CompleteExamination
-  | DecideApproval
-  | DisburseLoan
-  | ReceiveRepayment
-  | RecordInspection;
+  ApplyForLoan | CompleteInvestigation | CompleteExamination | DecideApproval | DisburseLoan | ReceiveRepayment | RecordInspection;
 
 export function decideLoan(command: LoanCommand, state: Loan): LoanEvent[] {
   switch (command.type) {

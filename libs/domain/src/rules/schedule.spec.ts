@@ -22,14 +22,26 @@ describe('repayment schedule, worked examples computed by hand', () => {
 
   it('equal principal: the same principal each month, interest on the falling balance', () => {
     // 12,000.00 at 6% for 12 months: 1,000.00 principal a month; interest 60.00, 55.00, ... 5.00.
-    const s = repaymentSchedule({ amount: 1_200_000, termMonths: 12, annualRateBps: 600, method: 'equal_principal', disbursedOn: '2026-01-05' });
+    const s = repaymentSchedule({
+      amount: 1_200_000,
+      termMonths: 12,
+      annualRateBps: 600,
+      method: 'equal_principal',
+      disbursedOn: '2026-01-05',
+    });
     expect(s.every((i) => i.principal === 100_000)).toBe(true);
     expect(s.map((i) => i.interest)).toEqual([6000, 5500, 5000, 4500, 4000, 3500, 3000, 2500, 2000, 1500, 1000, 500]);
   });
 
   it('equal principal: the principal remainder lands on the last instalment', () => {
     // 1,000.00 at 10% over 3 months: 333.33, 333.33, 333.34; interest 8.33, 5.56 (555.58), 2.78 (277.78).
-    const s = repaymentSchedule({ amount: 100_000, termMonths: 3, annualRateBps: 1000, method: 'equal_principal', disbursedOn: '2026-01-31' });
+    const s = repaymentSchedule({
+      amount: 100_000,
+      termMonths: 3,
+      annualRateBps: 1000,
+      method: 'equal_principal',
+      disbursedOn: '2026-01-31',
+    });
     expect(rows(s)).toEqual([
       ['2026-02-28', 33_333, 833],
       ['2026-03-31', 33_333, 556],

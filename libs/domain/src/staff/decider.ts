@@ -6,15 +6,9 @@ import { Post, Relation } from './posts';
 import { evolveStaff, initialStaff, Staff } from './state';
 
 export type RegisterStaff = Command<'RegisterStaff', { staffId: string; name: string; branchId: string; now: string }>;
-export type AssignPost = Command<
-  'AssignPost',
-  { staffId: string; post: Post; branchId: string; approvalLimit?: Cents; now: string }
->;
+export type AssignPost = Command<'AssignPost', { staffId: string; post: Post; branchId: string; approvalLimit?: Cents; now: string }>;
 export type RevokePost = Command<'RevokePost', { staffId: string; post: Post; now: string }>;
-export type DeclareRelation = Command<
-  'DeclareRelation',
-  { staffId: string; borrowerId: string; relation: Relation; now: string }
->;
+export type DeclareRelation = Command<'DeclareRelation', { staffId: string; borrowerId: string; relation: Relation; now: string }>;
 export type StaffCommand = RegisterStaff | AssignPost | RevokePost | DeclareRelation;
 
 export function decideStaff(command: StaffCommand, state: Staff): StaffEvent[] {
@@ -43,8 +37,7 @@ export function decideStaff(command: StaffCommand, state: Staff): StaffEvent[] {
     }
     case 'RevokePost': {
       const branchIds = state.posts.filter((p) => p.post === command.data.post).map((p) => p.branchId);
-      if (branchIds.length === 0)
-        throw new IllegalState('POST_NOT_HELD', `staff ${staffId} does not hold the ${command.data.post} post`);
+      if (branchIds.length === 0) throw new IllegalState('POST_NOT_HELD', `staff ${staffId} does not hold the ${command.data.post} post`);
       return [{ type: 'PostRevoked', data: { staffId, post: command.data.post, branchIds, at: now } }];
     }
     case 'DeclareRelation': {

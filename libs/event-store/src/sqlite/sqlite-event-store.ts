@@ -76,9 +76,7 @@ export class SqliteEventStore implements EventStore {
   ) {
     this.appended.setMaxListeners(0);
     this.sql = {
-      stream: db.prepare<[string, number]>(
-        'SELECT * FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version',
-      ),
+      stream: db.prepare<[string, number]>('SELECT * FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version'),
       streamRange: db.prepare<[string, number, number]>(
         'SELECT * FROM events WHERE stream_id = ? AND stream_version BETWEEN ? AND ? ORDER BY stream_version',
       ),
@@ -108,8 +106,7 @@ export class SqliteEventStore implements EventStore {
     if (seen) return this.replay(toCommand(seen), fingerprint);
     const head = this.sql.streamHead.get(streamId) as { version: number; hash: string } | undefined;
     const current = head?.version ?? -1;
-    if (expectedVersion !== 'any' && expectedVersion !== current)
-      throw new WrongExpectedVersion(streamId, expectedVersion, current);
+    if (expectedVersion !== 'any' && expectedVersion !== current) throw new WrongExpectedVersion(streamId, expectedVersion, current);
     let prevHash = head?.hash ?? GENESIS_HASH;
     let position = (this.sql.head.get() as number) + 1;
     const recordedAt = this.clock().toISOString();
@@ -128,8 +125,7 @@ export class SqliteEventStore implements EventStore {
       prevHash = event.hash;
       return event;
     });
-    for (const e of recorded)
-      this.sql.insertEvent.run({ ...e, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) });
+    for (const e of recorded) this.sql.insertEvent.run({ ...e, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) });
     const last = recorded[recorded.length - 1];
     this.sql.upsertStream.run(streamId, last.streamVersion, last.hash);
     this.sql.insertCommand.run(

@@ -5,10 +5,7 @@ import { LoanApproved, LoanRejected, Terms } from '../events';
 import { Loan } from '../state';
 import { Acting, requireStatus } from './guards';
 
-export type DecideApproval = Command<
-  'DecideApproval',
-  { decision: 'approve' | 'reject'; terms?: Terms; comments: string } & Acting
->;
+export type DecideApproval = Command<'DecideApproval', { decision: 'approve' | 'reject'; terms?: Terms; comments: string } & Acting>;
 
 export function decideApproval(c: DecideApproval, s: Loan): [LoanApproved] | [LoanRejected] {
   requireStatus(s, 'examined', 'approved');

@@ -14,10 +14,7 @@ export function disburseLoan(c: DisburseLoan, s: Loan): [LoanDisbursed] {
   const disbursedOn = c.data.disbursedOn ?? today;
   const terms = s.approvedTerms!;
   if (amount > terms.amount)
-    throw new RuleViolated(
-      'ABOVE_APPROVED_AMOUNT',
-      `disbursing ${formatCents(amount)} is above the ${formatCents(terms.amount)} approved`,
-    );
+    throw new RuleViolated('ABOVE_APPROVED_AMOUNT', `disbursing ${formatCents(amount)} is above the ${formatCents(terms.amount)} approved`);
   requireNotInFuture(disbursedOn, today, 'disbursedOn');
   if (disbursedOn < s.approvedOn!)
     throw new RuleViolated('DATE_BEFORE_APPROVAL', `disbursedOn ${disbursedOn} is before the approval on ${s.approvedOn}`);

@@ -3,10 +3,7 @@ import { InspectionRecorded } from '../events';
 import { Loan } from '../state';
 import { Acting, requireStatus } from './guards';
 
-export type RecordInspection = Command<
-  'RecordInspection',
-  { findings: string; riskPoints: string[]; signals: string[] } & Acting
->;
+export type RecordInspection = Command<'RecordInspection', { findings: string; riskPoints: string[]; signals: string[] } & Acting>;
 
 export function recordInspection(c: RecordInspection, s: Loan): [InspectionRecorded] {
   requireStatus(s, 'active', 'inspected');

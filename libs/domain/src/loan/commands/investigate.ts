@@ -28,8 +28,7 @@ export function completeInvestigation(
       { type: 'LoanRejected', data: { loanId, stage: 'investigation', rejectedBy: by, reason: findings, at: now } },
     ];
   }
-  if (!proposedTerms)
-    throw new RuleViolated('PROPOSED_TERMS_REQUIRED', 'recommending approval needs proposedTerms');
+  if (!proposedTerms) throw new RuleViolated('PROPOSED_TERMS_REQUIRED', 'recommending approval needs proposedTerms');
   if (proposedTerms.amount > s.requested!.amount)
     throw new RuleViolated(
       'PROPOSED_ABOVE_REQUESTED',

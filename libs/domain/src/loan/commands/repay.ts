@@ -30,8 +30,7 @@ export function receiveRepayment(c: ReceiveRepayment, s: Loan): [RepaymentReceiv
   if (paidOn < s.disbursement!.disbursedOn)
     throw new RuleViolated('DATE_BEFORE_DISBURSEMENT', `paidOn ${paidOn} is before the disbursement on ${s.disbursement!.disbursedOn}`);
   const owed = s.outstanding.principal + s.outstanding.interest;
-  if (amount > owed)
-    throw new RuleViolated('OVERPAYMENT', `${formatCents(amount)} is more than the ${formatCents(owed)} still owed`);
+  if (amount > owed) throw new RuleViolated('OVERPAYMENT', `${formatCents(amount)} is more than the ${formatCents(owed)} still owed`);
   const allocations = allocate(s.schedule, amount);
   const interest = allocations.reduce((sum, a) => sum + a.interest, 0);
   const principal = allocations.reduce((sum, a) => sum + a.principal, 0);
