@@ -147,6 +147,10 @@ describe('the loanflow CLI', () => {
     expect((await cli(['denials', '--loan', 'L-1'], env)).out).toEqual(['0 refused attempts']);
   });
 
+  it('refuses to verify a log that is not there rather than call it intact', async () => {
+    await expect(cli(['verify'], { ...env, SQLITE_PATH: join(tmpdir(), 'no-such-dir', 'x.db') })).rejects.toThrow(/no event log at/);
+  });
+
   it('prints its usage for an unknown command', async () => {
     const { code, err } = await cli(['frobnicate'], env);
     expect(code).toBe(2);

@@ -1,5 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
-import { loadConfig, LoanflowConfig } from '@loanflow/config';
+import { existsSync } from 'node:fs';
+import { loadConfig, sqlitePathOf } from '@loanflow/config';
 import { formatCents } from '@loanflow/domain';
 import {
   AccessAuditLog,
@@ -24,8 +25,11 @@ const USAGE = `usage: loanflow <command>
   denials [--loan <loanId>] [--limit N]   print refused attempts from the access-audit log
 environment: SQLITE_PATH (default ./data/loanflow.db), JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE`;
 
-async function withStore<T>(config: LoanflowConfig, fn: (store: EventStore, audit: AccessAuditLog) => Promise<T>): Promise<T> {
-  const db = openSqlite(config.sqlitePath);
+/** Opens an existing log only: a mistyped SQLITE_PATH must not pass as an empty, intact one. */
+async function withStore<T>(env: NodeJS.ProcessEnv, fn: (store: EventStore, audit: AccessAuditLog) => Promise<T>): Promise<T> {
+  const path = sqlitePathOf(env);
+  if (!existsSync(path)) throw new Error(`no event log at ${path} (set SQLITE_PATH)`);
+  const db = openSqlite(path);
   const store = new SqliteEventStore(db);
   try {
     return await fn(store, new SqliteAccessAudit(db));
@@ -101,7 +105,7 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
     case 'audit': {
       const [loanId] = args;
       if (!loanId) break;
-      return withStore(loadConfig(env), async (store) => {
+      return withStore(env, async (store) => {
         const events = await store.readStream(`loan-${loanId}`);
         if (events.length === 0) {
           io.err(`loan ${loanId} has no events`);
@@ -117,7 +121,7 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
       });
     }
     case 'denials':
-      return withStore(loadConfig(env), async (_, audit) => {
+      return withStore(env, async (_, audit) => {
         const loan = option(args, '--loan');
         const denials = await audit.list({ limit: Number(option(args, '--limit') ?? 1000), ...(loan ? { resourceId: loan } : {}) });
         for (const d of denials)
@@ -128,7 +132,7 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
         return 0;
       });
     case 'verify':
-      return withStore(loadConfig(env), async (store) => {
+      return withStore(env, async (store) => {
         const verdict = await verifyLog(store);
         if (verdict.valid) {
           io.out(`verified ${verdict.events} events: every chain is intact`);

@@ -39,10 +39,15 @@ export function embeddedSecret(sqlitePath: string): { secret: string; file: stri
   return { secret: readFileSync(file, 'utf8').trim(), file };
 }
 
+/** Where the embedded log lives: all the commands that only read the log need. */
+export function sqlitePathOf(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SQLITE_PATH || DEFAULT_SQLITE_PATH;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoanflowConfig {
   const port = env.PORT ? Number(env.PORT) : 3000;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number, not ${env.PORT}`);
-  const sqlitePath = env.SQLITE_PATH || DEFAULT_SQLITE_PATH;
+  const sqlitePath = sqlitePathOf(env);
   const store = env.EVENT_STORE || 'sqlite';
   if (store !== 'sqlite') throw new Error(`EVENT_STORE=${store} is not available in this build; use sqlite`);
   const businessTimeZone = env.BUSINESS_TIME_ZONE || DEFAULT_BUSINESS_TIME_ZONE;
