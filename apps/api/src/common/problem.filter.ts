@@ -51,6 +51,7 @@ function toProblem(error: unknown): Problem {
     const status = error.getStatus();
     const body = error.getResponse();
     const message = typeof body === 'object' && body && 'message' in body ? String((body as { message: unknown }).message) : error.message;
+    // Nest turns body-parser's SyntaxError into a BadRequestException that keeps only the message.
     const malformed = status === 400 && /JSON/i.test(message);
     return {
       status,
@@ -59,17 +60,15 @@ function toProblem(error: unknown): Problem {
       detail: message,
     };
   }
-  // Errors of the body parser (http-errors): too large, unsupported charset, malformed JSON.
-  const http = error as { status?: unknown; expose?: unknown; type?: unknown; message?: unknown };
-  if (typeof http?.status === 'number' && http.status >= 400 && http.status < 500 && http.expose === true) {
-    const malformed = http.type === 'entity.parse.failed';
+  // The body parser's other refusals (http-errors) reach us unmapped: too large, bad charset.
+  const http = error as { status?: unknown; expose?: unknown; message?: unknown };
+  if (typeof http?.status === 'number' && http.status >= 400 && http.status < 500 && http.expose === true)
     return {
       status: http.status,
-      code: malformed ? 'MALFORMED_JSON' : (HTTP_CODES[http.status] ?? `HTTP_${http.status}`),
-      title: malformed ? 'Malformed JSON body' : 'Unacceptable request body',
+      code: HTTP_CODES[http.status] ?? `HTTP_${http.status}`,
+      title: 'Unacceptable request body',
       detail: String(http.message),
     };
-  }
   return { status: 500, code: 'INTERNAL', title: 'Internal error', detail: 'an unexpected error occurred; it has been logged' };
 }
 
