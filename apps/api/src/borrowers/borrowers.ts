@@ -2,38 +2,28 @@ import { Body, Controller, Post } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { BORROWER_KINDS, BorrowerCommand, borrowerDecider, BorrowerKind, decideBorrower } from '@loanflow/domain';
-import { IsIn, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { Accepted, Aggregates } from '../common/aggregates';
 import { Authorizer } from '../common/authorizer';
 import { Intent } from '../common/intent';
 import { Ctx, RequestContext } from '../common/request-context';
-import { ID_MESSAGE, ID_PATTERN } from '../common/validation';
+import { IdField, TextField } from '../common/validation';
 
 export class RegisterBorrowerDto {
-  @ApiProperty({ example: 'B-100' })
-  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IdField('B-100')
   borrowerId!: string;
 
-  @ApiProperty({ example: 'Wang Farm Household' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @TextField(200, 'Wang Farm Household')
   name!: string;
 
   @ApiProperty({ enum: BORROWER_KINDS })
   @IsIn(BORROWER_KINDS)
   kind!: BorrowerKind;
 
-  @ApiProperty({ example: 'Dongshan' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @TextField(200, 'Dongshan')
   village!: string;
 
-  @ApiProperty({ example: 'grain' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @TextField(100, 'grain')
   sector!: string;
 }
 

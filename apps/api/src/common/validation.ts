@@ -1,6 +1,7 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { applyDecorators, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { isIsoDate } from '@loanflow/domain';
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, Matches, MaxLength, registerDecorator, ValidationOptions } from 'class-validator';
 import { ApiProblem } from './problems';
 
 export interface FieldError {
@@ -48,3 +49,21 @@ export function IsIsoDate(options?: ValidationOptions): PropertyDecorator {
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 export const ID_MESSAGE = '$property must be 1-64 letters, digits, dots, dashes or underscores';
+
+/** An identifier field: loan, borrower, staff or branch id. */
+export const IdField = (example?: string) =>
+  applyDecorators(ApiProperty(example ? { example } : {}), Matches(ID_PATTERN, { message: ID_MESSAGE }));
+
+/** A required piece of text a person writes: a name, findings, comments. */
+export const TextField = (maxLength: number, example: string) =>
+  applyDecorators(ApiProperty({ example }), IsString(), IsNotEmpty(), MaxLength(maxLength));
+
+/** A list of short codes: risk points, signals. */
+export const LabelsField = (example: string[]) =>
+  applyDecorators(
+    ApiProperty({ type: [String], example }),
+    IsArray(),
+    ArrayMaxSize(50),
+    IsString({ each: true }),
+    MaxLength(100, { each: true }),
+  );

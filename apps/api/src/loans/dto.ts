@@ -1,35 +1,14 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { REPAYMENT_METHODS, RepaymentMethod, SECURITIES, Security } from '@loanflow/domain';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsDefined,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
-import { ID_MESSAGE, ID_PATTERN, IsIsoDate } from '../common/validation';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ID_MESSAGE, ID_PATTERN, IdField, IsIsoDate, LabelsField, TextField } from '../common/validation';
 
 /** Amounts are integer cents up to 10,000,000.00; the schedule's arithmetic stays exact below that. */
 const MAX_CENTS = 1_000_000_000;
 
 class TextFields {
-  @ApiProperty({ type: [String], example: ['purpose-unverified'] })
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @MaxLength(100, { each: true })
+  @LabelsField(['purpose-unverified'])
   riskPoints!: string[];
 }
 
@@ -59,24 +38,16 @@ export class ApplyDto extends PickType(TermsDto, ['amount', 'termMonths'] as con
   @Matches(ID_PATTERN, { message: ID_MESSAGE })
   loanId?: string;
 
-  @ApiProperty({ example: 'B-100' })
-  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IdField('B-100')
   borrowerId!: string;
 
-  @ApiProperty({ example: 'BR-01' })
-  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IdField('BR-01')
   branchId!: string;
 
-  @ApiProperty({ example: 'buy seed and fertiliser' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(500)
+  @TextField(500, 'buy seed and fertiliser')
   purpose!: string;
 
-  @ApiProperty({ example: 'grain' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @TextField(100, 'grain')
   sector!: string;
 
   @ApiProperty()
@@ -97,10 +68,7 @@ export class InvestigationDto extends TextFields {
   @IsIn(['approve', 'decline'])
   recommendation!: 'approve' | 'decline';
 
-  @ApiProperty({ example: 'household income verified with the village committee' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(4000)
+  @TextField(4000, 'household income verified with the village committee')
   findings!: string;
 
   @ApiPropertyOptional({ type: TermsDto, description: 'required when recommending approval' })
@@ -116,10 +84,7 @@ export class ExaminationDto extends TextFields {
   @IsIn(['pass', 'return', 'reject'])
   opinion!: 'pass' | 'return' | 'reject';
 
-  @ApiProperty({ example: 'collateral documents complete' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(4000)
+  @TextField(4000, 'collateral documents complete')
   comments!: string;
 }
 
@@ -135,10 +100,7 @@ export class ApprovalDto {
   @Type(() => TermsDto)
   terms?: TermsDto;
 
-  @ApiProperty({ example: 'within the branch credit plan' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(4000)
+  @TextField(4000, 'within the branch credit plan')
   comments!: string;
 }
 
@@ -163,22 +125,15 @@ export class RepaymentDto {
 }
 
 export class InspectionDto extends TextFields {
-  @ApiProperty({ example: 'crop planted as stated' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(4000)
+  @TextField(4000, 'crop planted as stated')
   findings!: string;
 
-  @ApiProperty({ type: [String], example: [] })
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @MaxLength(100, { each: true })
+  @LabelsField([])
   signals!: string[];
 }
 
 export class LoanIdParams {
-  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IdField()
   id!: string;
 }
 

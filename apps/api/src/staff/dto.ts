@@ -1,21 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Post, POSTS, Relation, RELATIONS } from '@loanflow/domain';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ID_MESSAGE, ID_PATTERN } from '../common/validation';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IdField, TextField } from '../common/validation';
 
 export class RegisterStaffDto {
-  @ApiProperty({ example: 'ana' })
-  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IdField('ana')
   staffId!: string;
 
-  @ApiProperty({ example: 'Ana Li' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @TextField(200, 'Ana Li')
   name!: string;
 
-  @ApiProperty({ example: 'BR-01' })
-  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IdField('BR-01')
   branchId!: string;
 }
 
@@ -24,8 +19,7 @@ export class AssignPostDto {
   @IsIn(POSTS)
   post!: Post;
 
-  @ApiProperty({ example: 'BR-01' })
-  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IdField('BR-01')
   branchId!: string;
 
   @ApiPropertyOptional({ description: 'Approval authority in cents; required for the approval post', example: 10_000_000 })
@@ -37,7 +31,7 @@ export class AssignPostDto {
 }
 
 export class StaffPostParams {
-  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IdField()
   id!: string;
 
   @IsIn(POSTS)
@@ -45,13 +39,12 @@ export class StaffPostParams {
 }
 
 export class StaffIdParams {
-  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IdField()
   id!: string;
 }
 
 export class DeclareRelationDto {
-  @ApiProperty({ example: 'B-100' })
-  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @IdField('B-100')
   borrowerId!: string;
 
   @ApiProperty({ enum: RELATIONS })
