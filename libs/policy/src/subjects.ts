@@ -35,7 +35,7 @@ const COMMAND_ACTION: Record<LoanCommand['type'], LoanAction> = {
   RecordInspection: 'inspect',
 };
 
-export function actionOf(command: LoanCommand): LoanAction {
+export function actionOf(command: Pick<LoanCommand, 'type'>): LoanAction {
   return COMMAND_ACTION[command.type];
 }
 

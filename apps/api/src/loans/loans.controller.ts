@@ -33,6 +33,15 @@ export class LoansController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
+  /** The loan as it was at `asOf` (or now), once the actor may read it; 404 before it existed. */
+  private async readable(id: string, ctx: RequestContext, asOf?: string) {
+    const loaded = await this.aggregates.load(`loan-${id}`, loanDecider, asOf);
+    if (loaded.state.status === 'none')
+      throw new NotFound('LOAN_NOT_FOUND', asOf ? `loan ${id} did not exist at ${asOf}` : `loan ${id} does not exist`);
+    await this.authorizer.assert(ctx.actor, 'read', loanSubject(id, loaded.state));
+    return loaded;
+  }
+
   private run(loanId: string, intent: LoanIntent, ctx: RequestContext): Promise<Accepted> {
     return this.commands.execute(new RunLoanCommand(loanId, intent, ctx));
   }
@@ -76,19 +85,14 @@ export class LoansController {
   /** The loan now, or with `asOf` as the log knew it at that instant. */
   @Get(':id')
   async get(@Param() { id }: LoanIdParams, @Query() { asOf }: AsOfQuery, @Ctx() ctx: RequestContext) {
-    const { state, version } = await this.aggregates.load(`loan-${id}`, loanDecider, asOf);
-    if (state.status === 'none')
-      throw new NotFound('LOAN_NOT_FOUND', asOf ? `loan ${id} did not exist at ${asOf}` : `loan ${id} does not exist`);
-    await this.authorizer.assert(ctx.actor, 'read', loanSubject(id, state));
+    const { state, version } = await this.readable(id, ctx, asOf);
     return { ...state, version, ...(asOf ? { asOf } : {}) };
   }
 
   /** Every event of the loan with its actor, times and hashes, and the verdict on its chain. */
   @Get(':id/history')
   async history(@Param() { id }: LoanIdParams, @Ctx() ctx: RequestContext) {
-    const { state, version, events } = await this.aggregates.load(`loan-${id}`, loanDecider);
-    if (state.status === 'none') throw new NotFound('LOAN_NOT_FOUND', `loan ${id} does not exist`);
-    await this.authorizer.assert(ctx.actor, 'read', loanSubject(id, state));
+    const { version, events } = await this.readable(id, ctx);
     return {
       loanId: id,
       version,
