@@ -10,6 +10,9 @@ export interface Decider<C extends Command, S, E extends Event> {
   decide(command: C, state: S): E[];
 }
 
-export function fold<S, E extends Event>(decider: Pick<Decider<Command, S, E>, 'initialState' | 'evolve'>, events: readonly E[]): S {
-  return events.reduce(decider.evolve, decider.initialState);
+/** What replaying a stream needs: where to start and how each event changes the state. */
+export type Folding<S, E extends Event> = Pick<Decider<Command, S, E>, 'initialState' | 'evolve'>;
+
+export function fold<S, E extends Event>(folding: Folding<S, E>, events: readonly E[]): S {
+  return events.reduce(folding.evolve, folding.initialState);
 }

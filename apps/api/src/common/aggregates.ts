@@ -1,16 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { businessDate, LoanflowConfig } from '@loanflow/config';
-import { Event } from '@loanflow/domain';
+import { Event, fold, Folding } from '@loanflow/domain';
 import { CommandIdReused, EventStore, RecordedEvent } from '@loanflow/event-store';
 import { randomUUID } from 'node:crypto';
 import { versionMismatch } from './problems';
 import { RequestContext } from './request-context';
 import { Clock, CLOCK, CONFIG, EVENT_STORE } from './tokens';
-
-export interface Folding<S, E extends Event> {
-  initialState: S;
-  evolve(state: S, event: E): S;
-}
 
 export interface Loaded<S> {
   state: S;
@@ -40,7 +35,10 @@ export class Aggregates {
   async load<S, E extends Event>(streamId: string, folding: Folding<S, E>, asOf?: string): Promise<Loaded<S>> {
     const all = await this.store.readStream(streamId);
     const events = asOf === undefined ? all : all.filter((e) => Date.parse(e.metadata.recordedAt) <= Date.parse(asOf));
-    const state = events.reduce((s, e) => folding.evolve(s, { type: e.type, data: e.data } as E), folding.initialState);
+    const state = fold(
+      folding,
+      events.map((e) => ({ type: e.type, data: e.data }) as E),
+    );
     return { state, version: events.length === 0 ? -1 : events[events.length - 1].streamVersion, events };
   }
 
