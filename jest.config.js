@@ -18,8 +18,8 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.int\\.spec\\.ts$'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
-    '^@loanflow/(domain|policy|event-store|config)$': '<rootDir>/libs/$1/src',
-    '^@loanflow/(domain|policy|event-store|config)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@loanflow/([a-z-]+)$': '<rootDir>/libs/$1/src',
+    '^@loanflow/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   testTimeout: 30000,

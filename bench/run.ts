@@ -9,6 +9,7 @@ import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { DEFAULT_GROUP_COMMIT_MAX_BATCH } from '@loanflow/config';
 import { openSqlite, SqliteEventStore } from '@loanflow/event-store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,7 +55,9 @@ async function httpPath(dir: string) {
     imports: [
       AppModule.forRoot({
         port: 0,
+        eventStore: 'sqlite',
         sqlitePath: join(dir, 'http.db'),
+        groupCommitMaxBatch: DEFAULT_GROUP_COMMIT_MAX_BATCH,
         jwtSecret: SECRET,
         jwtSecretSource: 'bench',
         businessTimeZone: 'Asia/Shanghai',

@@ -4,15 +4,8 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../apps/cli/src/cli';
 import { advance, startApp, staffBranch } from './support/app';
-
-async function cli(argv: string[], env: NodeJS.ProcessEnv) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, env);
-  return { code, out, err };
-}
+import { cli } from './support/cli';
 
 describe('the loanflow CLI', () => {
   let dbPath: string;

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { application, BORROWER, BRANCH, startApp, staffBranch, terms, TestApp } from './support/app';
 
 describe('a loan from application to closure, over HTTP', () => {
@@ -152,12 +151,11 @@ describe('a loan from application to closure, over HTTP', () => {
   });
 
   it('shows auditors a broken chain when the log file was tampered with behind the service', async () => {
-    const db = new Database(t.config.sqlitePath);
-    db.prepare(
-      `UPDATE events SET data = json_set(data, '$.findings', 'all fine') WHERE stream_id = 'loan-L-3' AND stream_version = 1`,
-    ).run();
-    db.prepare(`DELETE FROM events WHERE stream_id = 'loan-L-2' AND stream_version = 2`).run();
-    db.close();
+    await t.tamper({
+      sqlite: `UPDATE events SET data = json_set(data, '$.findings', 'all fine') WHERE stream_id = 'loan-L-3' AND stream_version = 1`,
+      postgres: `UPDATE events SET data = jsonb_set(data::jsonb, '{findings}', '"all fine"')::json WHERE stream_id = 'loan-L-3' AND stream_version = 1`,
+    });
+    await t.tamper({ sqlite: `DELETE FROM events WHERE stream_id = 'loan-L-2' AND stream_version = 2` });
     const edited = await t.http.get('/loans/L-3/history').set(t.as('eve')).expect(200);
     expect(edited.body.chain).toMatchObject({
       valid: false,

@@ -1,4 +1,4 @@
-import { AccessAuditLog } from '@loanflow/event-store';
+import { AccessAuditLog } from '@loanflow/storage';
 import { ACCESS_AUDIT } from '../apps/api/src/common/tokens';
 import { ADMIN, advance, application, BRANCH, startApp, staffBranch, terms, TestApp } from './support/app';
 

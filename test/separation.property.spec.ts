@@ -2,7 +2,8 @@ import { INestApplication } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { DomainError, Loan, loanDecider, Post, POSTS, staffDecider } from '@loanflow/domain';
 import { actionOf, POST_ACTIONS } from '@loanflow/policy';
-import { AccessAuditLog, EventStore, verifyLog, WrongExpectedVersion } from '@loanflow/event-store';
+import { EventStore, verifyLog, WrongExpectedVersion } from '@loanflow/event-store';
+import { AccessAuditLog } from '@loanflow/storage';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { createApp } from '../apps/api/src/app';
@@ -12,6 +13,7 @@ import { RequestContext } from '../apps/api/src/common/request-context';
 import { ACCESS_AUDIT, EVENT_STORE } from '../apps/api/src/common/tokens';
 import { LoanIntent, RunLoanCommand } from '../apps/api/src/loans/loans.handler';
 import { RunStaffCommand } from '../apps/api/src/staff/staff.handler';
+import { testConfig } from './support/app';
 
 /**
  * Random staffing and random loan commands through the real handlers, policy and SQLite store.
@@ -126,10 +128,7 @@ describe('property: no command sequence breaks the separation of duties or the c
   let run = 0;
 
   beforeAll(async () => {
-    app = await createApp(
-      { port: 0, sqlitePath: ':memory:', jwtSecret: 'x', jwtSecretSource: 'test', businessTimeZone: 'Asia/Shanghai' },
-      { logger: false },
-    );
+    app = await createApp(testConfig({ sqlitePath: ':memory:' }), { logger: false });
     await app.init();
     bus = app.get(CommandBus);
     store = app.get<EventStore>(EVENT_STORE);

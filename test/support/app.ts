@@ -1,11 +1,14 @@
 import { INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { LoanflowConfig } from '@loanflow/config';
+import { DEFAULT_GROUP_COMMIT_MAX_BATCH, LoanflowConfig } from '@loanflow/config';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Client } from 'pg';
 import request from 'supertest';
 import { createApp } from '../../apps/api/src/app';
+import { freshSchema } from './postgres';
 
 export const SECRET = 'end-to-end-secret-0123456789abcdef';
 
@@ -15,22 +18,39 @@ export interface TestApp {
   config: LoanflowConfig;
   /** A bearer header for the staff id (an administrator with `admin`). */
   as(staffId: string, admin?: boolean): { Authorization: string };
+  /** Edits the log behind the service's back, as an intruder with database access would. */
+  tamper(statement: { sqlite: string; postgres?: string }): Promise<void>;
   /** Moves the app's clock. */
   setNow(iso: string): void;
   close(): Promise<void>;
 }
 
-/** The real app on a fresh SQLite file, its clock under the test's control. */
-export async function startApp(now = '2026-03-02T09:00:00.000Z'): Promise<TestApp> {
-  let current = new Date(now);
-  const dir = mkdtempSync(join(tmpdir(), 'loanflow-e2e-'));
-  const config: LoanflowConfig = {
+/** Configuration for a test app on a fresh SQLite file in a new temporary directory. */
+export function testConfig(overrides: Partial<LoanflowConfig> = {}): LoanflowConfig {
+  return {
     port: 0,
-    sqlitePath: join(dir, 'loanflow.db'),
+    eventStore: 'sqlite',
+    sqlitePath: join(mkdtempSync(join(tmpdir(), 'loanflow-e2e-')), 'loanflow.db'),
+    groupCommitMaxBatch: DEFAULT_GROUP_COMMIT_MAX_BATCH,
     jwtSecret: SECRET,
     jwtSecretSource: 'test',
     businessTimeZone: 'Asia/Shanghai',
+    ...overrides,
   };
+}
+
+/**
+ * The real app, its clock under the test's control, on the given configuration or else on a
+ * fresh, empty log: a SQLite file, or a new PostgreSQL schema when LOANFLOW_TEST_EVENT_STORE=postgres
+ * (the integration run repeats the end-to-end suites that way).
+ */
+export async function startApp(now = '2026-03-02T09:00:00.000Z', given?: LoanflowConfig): Promise<TestApp> {
+  let current = new Date(now);
+  const config =
+    given ??
+    (process.env.LOANFLOW_TEST_EVENT_STORE === 'postgres'
+      ? testConfig({ eventStore: 'postgres', databaseUrl: (await freshSchema('e2e')).url })
+      : testConfig());
   const app = await createApp(config, { clock: () => current, logger: false });
   await app.init();
   const jwt = new JwtService();
@@ -41,6 +61,17 @@ export async function startApp(now = '2026-03-02T09:00:00.000Z'): Promise<TestAp
     as: (staffId, admin = false) => ({
       Authorization: `Bearer ${jwt.sign({ sub: staffId, ...(admin ? { admin: true } : {}) }, { secret: SECRET, expiresIn: 3600 })}`,
     }),
+    tamper: async ({ sqlite, postgres = sqlite }) => {
+      if (config.eventStore === 'postgres') {
+        const client = new Client({ connectionString: config.databaseUrl });
+        await client.connect();
+        await client.query(postgres).finally(() => client.end());
+      } else {
+        const db = new Database(config.sqlitePath);
+        db.exec(sqlite);
+        db.close();
+      }
+    },
     setNow: (iso) => {
       current = new Date(iso);
     },

@@ -3,23 +3,20 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { JwtModule } from '@nestjs/jwt';
 import { LoanflowConfig } from '@loanflow/config';
-import { EventStore, openSqlite, SqliteAccessAudit, SqliteEventStore } from '@loanflow/event-store';
-import type Database from 'better-sqlite3';
+import { openStorage, Storage } from '@loanflow/storage';
 import { AuthGuard } from './auth/auth.guard';
 import { BorrowersController, BorrowersHandler } from './borrowers/borrowers';
 import { Aggregates } from './common/aggregates';
 import { Authorizer } from './common/authorizer';
 import { EtagInterceptor } from './common/etag.interceptor';
 import { ProblemFilter } from './common/problem.filter';
-import { ACCESS_AUDIT, Clock, CLOCK, CONFIG, EVENT_STORE } from './common/tokens';
+import { ACCESS_AUDIT, Clock, CLOCK, CONFIG, EVENT_STORE, READ_MODELS, STORAGE } from './common/tokens';
 import { validationPipe } from './common/validation';
 import { HealthController } from './health/health.controller';
 import { LoansController } from './loans/loans.controller';
 import { LoansHandler } from './loans/loans.handler';
 import { StaffController } from './staff/staff.controller';
 import { StaffHandler } from './staff/staff.handler';
-
-const SQLITE = Symbol('SQLITE');
 
 export interface AppOptions {
   /** Tests move time; production reads the system clock. */
@@ -28,7 +25,7 @@ export interface AppOptions {
 
 @Module({})
 export class AppModule implements OnApplicationShutdown {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(STORAGE) private readonly storage: Storage) {}
 
   static forRoot(config: LoanflowConfig, options: AppOptions = {}): DynamicModule {
     return {
@@ -38,13 +35,10 @@ export class AppModule implements OnApplicationShutdown {
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: CLOCK, useValue: options.clock ?? (() => new Date()) },
-        { provide: SQLITE, useFactory: () => openSqlite(config.sqlitePath) },
-        {
-          provide: EVENT_STORE,
-          useFactory: (db: Database.Database, clock: Clock) => new SqliteEventStore(db, clock),
-          inject: [SQLITE, CLOCK],
-        },
-        { provide: ACCESS_AUDIT, useFactory: (db: Database.Database) => new SqliteAccessAudit(db), inject: [SQLITE] },
+        { provide: STORAGE, useFactory: (clock: Clock) => openStorage(config, { clock }), inject: [CLOCK] },
+        { provide: EVENT_STORE, useFactory: (s: Storage) => s.eventStore, inject: [STORAGE] },
+        { provide: READ_MODELS, useFactory: (s: Storage) => s.readModels, inject: [STORAGE] },
+        { provide: ACCESS_AUDIT, useFactory: (s: Storage) => s.accessAudit, inject: [STORAGE] },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useValue: validationPipe },
         { provide: APP_FILTER, useClass: ProblemFilter },
@@ -59,6 +53,6 @@ export class AppModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.store.close();
+    await this.storage.close();
   }
 }

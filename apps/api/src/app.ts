@@ -7,7 +7,9 @@ import { AppModule, AppOptions } from './app.module';
 
 /** Builds the whole HTTP app; `main.ts` and the end-to-end tests start exactly this. */
 export async function createApp(config: LoanflowConfig, options: AppOptions & { logger?: false } = {}): Promise<INestApplication> {
+  // A store that cannot be opened is thrown to the caller (main prints it), not turned into process.exit.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
+    abortOnError: false,
     ...(options.logger === false ? { logger: false } : {}),
   });
   return configureApp(app);

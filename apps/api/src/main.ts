@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '@loanflow/config';
-import { resolve } from 'node:path';
+import { Storage } from '@loanflow/storage';
 import { createApp } from './app';
+import { STORAGE } from './common/tokens';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
@@ -12,10 +13,13 @@ async function bootstrap(): Promise<void> {
     [
       `api listening on ${url}`,
       `  OpenAPI:  ${url}/docs    health: ${url}/health`,
-      `  log:      ${resolve(config.sqlitePath)} (SQLite, WAL, synchronous=FULL)`,
+      `  log:      ${app.get<Storage>(STORAGE).describe}`,
       `  tokens:   npm run cli -- token <staffId> [--admin]   (secret: ${config.jwtSecretSource})`,
     ].join('\n'),
   );
 }
 
-void bootstrap();
+bootstrap().catch((error: Error) => {
+  new Logger('loanflow').error(`cannot start: ${error.message}`);
+  process.exit(1);
+});

@@ -1,17 +1,9 @@
 import { JwtService } from '@nestjs/jwt';
 import { existsSync } from 'node:fs';
-import { loadConfig, sqlitePathOf } from '@loanflow/config';
+import { loadConfig, loadStorageConfig } from '@loanflow/config';
 import { formatCents } from '@loanflow/domain';
-import {
-  AccessAuditLog,
-  EventStore,
-  openSqlite,
-  RecordedEvent,
-  SqliteAccessAudit,
-  SqliteEventStore,
-  verifyLog,
-  verifyStream,
-} from '@loanflow/event-store';
+import { EventStore, RecordedEvent, verifyLog, verifyStream } from '@loanflow/event-store';
+import { AccessAuditLog, migrateLog, openEndpoint, openStorage } from '@loanflow/storage';
 
 export interface Io {
   out(line: string): void;
@@ -23,18 +15,22 @@ const USAGE = `usage: loanflow <command>
   audit <loanId>                          print the loan's timeline and its chain verdict
   verify                                  check every stream's hash chain; exit 1 when any is broken
   denials [--loan <loanId>] [--limit N]   print refused attempts from the access-audit log
-environment: SQLITE_PATH (default ./data/loanflow.db), JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE`;
+  migrate-log --from <store> --to <store>  copy the whole log (ids, versions, positions, times, hashes,
+                                          command records, access audit) and verify it; a store is
+                                          sqlite:<path> or postgres://user@host/database
+environment: EVENT_STORE (sqlite, postgres, eventstoredb), SQLITE_PATH (default ./data/loanflow.db),
+  DATABASE_URL, EVENTSTORE_URL, READ_MODEL_URL, JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE`;
 
 /** Opens an existing log only: a mistyped SQLITE_PATH must not pass as an empty, intact one. */
 async function withStore<T>(env: NodeJS.ProcessEnv, fn: (store: EventStore, audit: AccessAuditLog) => Promise<T>): Promise<T> {
-  const path = sqlitePathOf(env);
-  if (!existsSync(path)) throw new Error(`no event log at ${path} (set SQLITE_PATH)`);
-  const db = openSqlite(path);
-  const store = new SqliteEventStore(db);
+  const config = loadStorageConfig(env);
+  if (config.eventStore === 'sqlite' && !existsSync(config.sqlitePath))
+    throw new Error(`no event log at ${config.sqlitePath} (set SQLITE_PATH)`);
+  const storage = await openStorage(config);
   try {
-    return await fn(store, new SqliteAccessAudit(db));
+    return await fn(storage.eventStore, storage.accessAudit);
   } finally {
-    await store.close();
+    await storage.close();
   }
 }
 
@@ -131,6 +127,33 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
         io.out(`${denials.length} refused attempts`);
         return 0;
       });
+    case 'migrate-log': {
+      const [fromSpec, toSpec] = [option(args, '--from'), option(args, '--to')];
+      if (!fromSpec || !toSpec) break;
+      const source = await openEndpoint(fromSpec, { mustExist: true });
+      try {
+        const target = await openEndpoint(toSpec, { mustExist: false });
+        try {
+          const report = await migrateLog(source, target, (copied, head) => io.err(`copied ${copied} events (source head ${head})`));
+          io.out(
+            `copied ${report.copied} events${report.resumedAt > 0 ? ` (continuing at position ${report.resumedAt})` : ''} ` +
+              `and ${report.denialsCopied} refused attempts`,
+          );
+          io.out(
+            report.verdict.valid
+              ? `target verified: ${report.verdict.events} events, every chain intact`
+              : `target BROKEN: ${report.verdict.breaks.length} breaks`,
+          );
+          for (const b of report.verdict.breaks) io.out(`BROKEN ${b.streamId} version ${b.streamVersion}: ${b.problem}: ${b.detail}`);
+          for (const d of report.differences) io.out(`DIFFERS ${d}`);
+          return report.verdict.valid && report.differences.length === 0 ? 0 : 1;
+        } finally {
+          await target.close();
+        }
+      } finally {
+        await source.close();
+      }
+    }
     case 'verify':
       return withStore(env, async (store) => {
         const verdict = await verifyLog(store);

@@ -10,7 +10,9 @@ describe('configuration by environment', () => {
   it('has working defaults', () => {
     expect(loadConfig(base)).toEqual({
       port: 3000,
+      eventStore: 'sqlite',
       sqlitePath: base.SQLITE_PATH,
+      groupCommitMaxBatch: 500,
       jwtSecret: 's',
       jwtSecretSource: 'JWT_SECRET',
       businessTimeZone: 'Asia/Shanghai',
@@ -23,9 +25,30 @@ describe('configuration by environment', () => {
     });
   });
 
+  it('selects a server-backed log by EVENT_STORE and its URLs', () => {
+    expect(loadConfig({ ...base, EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://db/x', GROUP_COMMIT_MAX_BATCH: '1' })).toMatchObject({
+      eventStore: 'postgres',
+      databaseUrl: 'postgres://db/x',
+      groupCommitMaxBatch: 1,
+    });
+    expect(
+      loadConfig({ ...base, EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: 'esdb://es:2113', READ_MODEL_URL: 'postgres://db/rm' }),
+    ).toMatchObject({
+      eventStore: 'eventstoredb',
+      eventStoreUrl: 'esdb://es:2113',
+      readModelUrl: 'postgres://db/rm',
+    });
+  });
+
   it('refuses what it cannot honour, saying which variable is wrong', () => {
     expect(() => loadConfig({ ...base, PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ ...base, EVENT_STORE: 'oracle' })).toThrow(/EVENT_STORE=oracle/);
+    expect(() => loadConfig({ ...base, EVENT_STORE: 'postgres' })).toThrow(/needs DATABASE_URL/);
+    expect(() => loadConfig({ SQLITE_PATH: base.SQLITE_PATH, EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://db/x' })).toThrow(
+      /needs JWT_SECRET/,
+    );
+    expect(() => loadConfig({ ...base, EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: 'esdb://es:2113' })).toThrow(/needs READ_MODEL_URL/);
+    expect(() => loadConfig({ ...base, GROUP_COMMIT_MAX_BATCH: '0' })).toThrow(/GROUP_COMMIT_MAX_BATCH/);
     expect(() => loadConfig({ ...base, BUSINESS_TIME_ZONE: 'Mars/Olympus' })).toThrow(/BUSINESS_TIME_ZONE/);
   });
 

@@ -3,9 +3,26 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { dirname, join } from 'node:path';
 
 /** Configuration by environment, shared by the api and the CLI so both see the same log and secret. */
-export interface LoanflowConfig {
-  port: number;
+export type EventStoreKind = 'sqlite' | 'postgres' | 'eventstoredb';
+
+/** Where the log and the read models live: all that commands which only read the log need. */
+export interface StorageConfig {
+  /** Where the log lives: the embedded SQLite file, PostgreSQL or EventStoreDB/KurrentDB. */
+  eventStore: EventStoreKind;
+  /** The embedded log (and its read models) when `eventStore` is sqlite. */
   sqlitePath: string;
+  /** PostgreSQL for the log and the read models when `eventStore` is postgres. */
+  databaseUrl?: string;
+  /** The EventStoreDB/KurrentDB connection string when `eventStore` is eventstoredb. */
+  eventStoreUrl?: string;
+  /** PostgreSQL for the read models when the log is in EventStoreDB. */
+  readModelUrl?: string;
+  /** Most appends one commit carries (group commit); 1 turns it off. */
+  groupCommitMaxBatch: number;
+}
+
+export interface LoanflowConfig extends StorageConfig {
+  port: number;
   jwtSecret: string;
   /** Where the secret came from: `JWT_SECRET`, or the file the embedded default created. */
   jwtSecretSource: string;
@@ -16,6 +33,9 @@ export interface LoanflowConfig {
 }
 
 export const DEFAULT_SQLITE_PATH = './data/loanflow.db';
+export const DEFAULT_GROUP_COMMIT_MAX_BATCH = 500;
+
+const isEventStoreKind = (value: string): value is EventStoreKind => ['sqlite', 'postgres', 'eventstoredb'].includes(value);
 /** The cooperatives loanflow serves keep China Standard Time; set BUSINESS_TIME_ZONE elsewhere. */
 export const DEFAULT_BUSINESS_TIME_ZONE = 'Asia/Shanghai';
 
@@ -44,12 +64,32 @@ export function sqlitePathOf(env: NodeJS.ProcessEnv = process.env): string {
   return env.SQLITE_PATH || DEFAULT_SQLITE_PATH;
 }
 
+export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): StorageConfig {
+  const eventStore = env.EVENT_STORE || 'sqlite';
+  if (!isEventStoreKind(eventStore)) throw new Error(`EVENT_STORE=${eventStore} is not one of sqlite, postgres, eventstoredb`);
+  const needs = (name: string) => {
+    if (!env[name]) throw new Error(`EVENT_STORE=${eventStore} needs ${name}`);
+    return env[name];
+  };
+  const urls =
+    eventStore === 'postgres'
+      ? { databaseUrl: needs('DATABASE_URL') }
+      : eventStore === 'eventstoredb'
+        ? { eventStoreUrl: needs('EVENTSTORE_URL'), readModelUrl: needs('READ_MODEL_URL') }
+        : {};
+  const groupCommitMaxBatch = env.GROUP_COMMIT_MAX_BATCH ? Number(env.GROUP_COMMIT_MAX_BATCH) : DEFAULT_GROUP_COMMIT_MAX_BATCH;
+  if (!Number.isInteger(groupCommitMaxBatch) || groupCommitMaxBatch < 1) {
+    throw new Error(`GROUP_COMMIT_MAX_BATCH must be a whole number of at least 1, not ${env.GROUP_COMMIT_MAX_BATCH}`);
+  }
+  return { eventStore, sqlitePath: sqlitePathOf(env), ...urls, groupCommitMaxBatch };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoanflowConfig {
   const port = env.PORT ? Number(env.PORT) : 3000;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number, not ${env.PORT}`);
-  const sqlitePath = sqlitePathOf(env);
-  const store = env.EVENT_STORE || 'sqlite';
-  if (store !== 'sqlite') throw new Error(`EVENT_STORE=${store} is not available in this build; use sqlite`);
+  const storage = loadStorageConfig(env);
+  // Replicas of a server-backed deployment must share one secret: only the embedded default may make its own.
+  if (storage.eventStore !== 'sqlite' && !env.JWT_SECRET) throw new Error(`EVENT_STORE=${storage.eventStore} needs JWT_SECRET`);
   const businessTimeZone = env.BUSINESS_TIME_ZONE || DEFAULT_BUSINESS_TIME_ZONE;
   try {
     businessDate(new Date(0), businessTimeZone);
@@ -57,10 +97,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoanflowConfig
     throw new Error(`BUSINESS_TIME_ZONE must be an IANA time zone such as Asia/Shanghai, not ${businessTimeZone}`);
   }
   const fromEnv = env.JWT_SECRET;
-  const { secret, file } = fromEnv ? { secret: fromEnv, file: '' } : embeddedSecret(sqlitePath);
+  const { secret, file } = fromEnv ? { secret: fromEnv, file: '' } : embeddedSecret(storage.sqlitePath);
   return {
     port,
-    sqlitePath,
+    ...storage,
     jwtSecret: secret,
     jwtSecretSource: fromEnv ? 'JWT_SECRET' : file,
     businessTimeZone,

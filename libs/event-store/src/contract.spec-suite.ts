@@ -14,7 +14,7 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
       store = await open();
     });
     afterEach(async () => {
-      await store.close();
+      await store?.close();
     });
 
     const meta = (overrides: Partial<AppendOptions['metadata']> = {}): AppendOptions['metadata'] => ({
@@ -128,6 +128,28 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof WrongExpectedVersion)).toHaveLength(9);
       expect((await store.readStream('loan-1')).length).toBe(2);
+    });
+
+    it('commits appends that arrive together in one batch, each with its own check and answer', async () => {
+      await store.append('loan-1', [ev('A')], { expectedVersion: NO_STREAM, metadata: meta() });
+      const repeated = meta();
+      const outcomes = await Promise.allSettled([
+        store.append('loan-1', [ev('B')], { expectedVersion: 0, metadata: meta() }),
+        store.append('loan-2', [ev('C')], { expectedVersion: 3, metadata: meta() }),
+        store.append('loan-1', [ev('D')], { expectedVersion: 1, metadata: meta() }),
+        store.append('loan-3', [ev('E'), ev('F')], { expectedVersion: NO_STREAM, metadata: repeated, fingerprint: 'e' }),
+        store.append('loan-3', [ev('E'), ev('F')], { expectedVersion: NO_STREAM, metadata: repeated, fingerprint: 'e' }),
+        store.append('loan-1', [ev('G')], { expectedVersion: 1, metadata: meta() }),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+      const value = (i: number) => (outcomes[i] as PromiseFulfilledResult<Awaited<ReturnType<EventStore['append']>>>).value;
+      expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ streamId: 'loan-2', actual: -1 });
+      expect((outcomes[5] as PromiseRejectedResult).reason).toMatchObject({ streamId: 'loan-1', actual: 2 });
+      expect([value(0).lastVersion, value(2).lastVersion]).toEqual([1, 2]);
+      expect(value(4)).toEqual({ ...value(3), duplicate: true });
+      expect((await store.readStream('loan-1')).map((e) => e.type)).toEqual(['A', 'B', 'D']);
+      expect((await store.readAll(0, 100)).map((e) => e.globalPosition)).toEqual([0, 1, 2, 3, 4]);
+      expect(await verifyLog(store)).toMatchObject({ valid: true, events: 5 });
     });
 
     it('wakes a waiting reader when an event arrives, and times out when none does', async () => {

@@ -84,6 +84,17 @@ export interface EventStore {
   close(): Promise<void>;
 }
 
+/** What `migrate-log` needs of a store it copies from or into, besides the port. */
+export interface LogCopy {
+  /** Command records whose last event lies between the positions (inclusive). */
+  commandsIn(fromPosition: number, toPosition: number): Promise<CommandRecord[]>;
+  /**
+   * Writes events recorded by another store exactly as they are (ids, versions, positions, times,
+   * hashes), with their command records, in one transaction. They must continue this log.
+   */
+  importRecorded(events: RecordedEvent[], commands: CommandRecord[]): Promise<void>;
+}
+
 export class WrongExpectedVersion extends Error {
   constructor(
     readonly streamId: string,

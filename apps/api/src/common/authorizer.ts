@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Staff, staffDecider } from '@loanflow/domain';
-import { AccessAuditLog } from '@loanflow/event-store';
+import { AccessAuditLog } from '@loanflow/storage';
 import { Action, Actor, ConflictMatrix, defineAbilityFor, PolicyRefusal, refusalOf, StaffRegistry, Subject } from '@loanflow/policy';
 import { Aggregates } from './aggregates';
 import { ACCESS_AUDIT, Clock, CLOCK } from './tokens';

@@ -1,18 +1,25 @@
 import type Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import {
+  AppendRequest,
+  continuedHeads,
+  DEFAULT_MAX_BATCH,
+  GroupCommitter,
+  keysOf,
+  planBatch,
+  replayResult,
+  StoreOptions,
+} from '../append-batch';
 import {
   AppendOptions,
   AppendResult,
-  CommandIdReused,
   CommandRecord,
   EventStore,
   EventToAppend,
+  LogCopy,
   RecordedEvent,
   StreamHead,
-  WrongExpectedVersion,
 } from '../event-store.port';
-import { eventHash, GENESIS_HASH } from '../hash-chain';
 
 interface EventRow {
   global_position: number;
@@ -62,18 +69,23 @@ const toCommand = (r: CommandRow): CommandRecord => ({
 const POLL_MS = 200;
 
 /**
- * The embedded event store on one SQLite file. Appends run in an IMMEDIATE transaction, so the
- * next global position is taken under the write lock and positions stay gapless in commit order.
+ * The embedded event store on one SQLite file. Each batch of appends runs in one IMMEDIATE
+ * transaction, so the next global position is taken under the write lock and positions stay
+ * gapless in commit order; group commit pays one fsync for every append waiting in the batch.
  */
-export class SqliteEventStore implements EventStore {
+export class SqliteEventStore implements EventStore, LogCopy {
   private readonly appended = new EventEmitter();
   private readonly sql;
-  private readonly appendInTransaction;
+  private readonly commitBatch;
+  private readonly importBatch;
+  private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
+  private readonly clock: () => Date;
 
   constructor(
     private readonly db: Database.Database,
-    private readonly clock: () => Date = () => new Date(),
+    options: StoreOptions = {},
   ) {
+    this.clock = options.clock ?? (() => new Date());
     this.appended.setMaxListeners(0);
     this.sql = {
       stream: db.prepare<[string, number]>('SELECT * FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version'),
@@ -85,75 +97,58 @@ export class SqliteEventStore implements EventStore {
       streamHead: db.prepare<[string]>('SELECT stream_id AS streamId, version, hash FROM streams WHERE stream_id = ?'),
       streamHeads: db.prepare('SELECT stream_id AS streamId, version, hash FROM streams ORDER BY stream_id'),
       command: db.prepare<[string]>('SELECT * FROM commands WHERE command_id = ?'),
+      commandsIn: db.prepare<[number, number]>(
+        'SELECT * FROM commands WHERE last_position BETWEEN ? AND ? ORDER BY last_position, command_id',
+      ),
       insertEvent: db.prepare(
         `INSERT INTO events (global_position, event_id, stream_id, stream_version, type, schema_version, data, metadata, prev_hash, hash)
          VALUES (@globalPosition, @eventId, @streamId, @streamVersion, @type, @schemaVersion, @data, @metadata, @prevHash, @hash)`,
       ),
       upsertStream: db.prepare(
-        `INSERT INTO streams (stream_id, version, hash) VALUES (?, ?, ?)
+        `INSERT INTO streams (stream_id, version, hash) VALUES (@streamId, @version, @hash)
          ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, hash = excluded.hash`,
       ),
       insertCommand: db.prepare(
-        'INSERT INTO commands (command_id, stream_id, fingerprint, first_version, last_version, last_position) VALUES (?, ?, ?, ?, ?, ?)',
+        `INSERT INTO commands (command_id, stream_id, fingerprint, first_version, last_version, last_position)
+         VALUES (@commandId, @streamId, @fingerprint, @firstVersion, @lastVersion, @lastPosition)`,
       ),
     };
-    this.appendInTransaction = db.transaction(this.appendTx);
+    this.commitBatch = db.transaction(this.commitTx);
+    this.importBatch = db.transaction(this.importTx);
+    this.committer = new GroupCommitter(async (batch) => this.commitBatch.immediate(batch), options.maxBatch ?? DEFAULT_MAX_BATCH);
   }
 
-  private readonly appendTx = (streamId: string, events: EventToAppend[], options: AppendOptions): AppendResult => {
-    const { metadata, expectedVersion, fingerprint } = options;
-    const seen = this.sql.command.get(metadata.commandId) as CommandRow | undefined;
-    if (seen) return this.replay(toCommand(seen), fingerprint);
-    const head = this.sql.streamHead.get(streamId) as { version: number; hash: string } | undefined;
-    const current = head?.version ?? -1;
-    if (expectedVersion !== 'any' && expectedVersion !== current) throw new WrongExpectedVersion(streamId, expectedVersion, current);
-    let prevHash = head?.hash ?? GENESIS_HASH;
-    let position = (this.sql.head.get() as number) + 1;
-    const recordedAt = this.clock().toISOString();
-    const recorded: RecordedEvent[] = events.map((e, i) => {
-      const base = {
-        eventId: randomUUID(),
-        streamId,
-        streamVersion: current + 1 + i,
-        type: e.type,
-        schemaVersion: e.schemaVersion ?? 1,
-        data: e.data,
-        metadata: { ...metadata, recordedAt },
-        prevHash,
-      };
-      const event: RecordedEvent = { ...base, globalPosition: position++, hash: eventHash(base) };
-      prevHash = event.hash;
-      return event;
+  private readonly commitTx = (requests: AppendRequest[]): (AppendResult | Error)[] => {
+    const { commandIds, streamIds } = keysOf(requests);
+    const commands = new Map<string, CommandRecord>();
+    for (const id of commandIds) {
+      const row = this.sql.command.get(id) as CommandRow | undefined;
+      if (row) commands.set(id, toCommand(row));
+    }
+    const heads = new Map<string, { version: number; hash: string }>();
+    for (const id of streamIds) {
+      const head = this.sql.streamHead.get(id) as StreamHead | undefined;
+      if (head) heads.set(id, head);
+    }
+    const plan = planBatch(requests, {
+      commands,
+      heads,
+      nextPosition: (this.sql.head.get() as number) + 1,
+      recordedAt: this.clock().toISOString(),
     });
-    for (const e of recorded) this.sql.insertEvent.run({ ...e, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) });
-    const last = recorded[recorded.length - 1];
-    this.sql.upsertStream.run(streamId, last.streamVersion, last.hash);
-    this.sql.insertCommand.run(
-      metadata.commandId,
-      streamId,
-      fingerprint ?? null,
-      recorded[0].streamVersion,
-      last.streamVersion,
-      last.globalPosition,
-    );
-    return { streamId, events: recorded, lastVersion: last.streamVersion, lastPosition: last.globalPosition, duplicate: false };
+    for (const e of plan.events) this.sql.insertEvent.run({ ...e, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) });
+    for (const h of plan.heads) this.sql.upsertStream.run(h);
+    for (const c of plan.commands) this.sql.insertCommand.run(c);
+    return plan.outcomes.map((o) => {
+      if ('refused' in o) return o.refused;
+      if ('result' in o) return o.result;
+      const { streamId, firstVersion, lastVersion } = o.replay;
+      return replayResult(o.replay, (this.sql.streamRange.all(streamId, firstVersion, lastVersion) as EventRow[]).map(toEvent));
+    });
   };
 
-  private replay(command: CommandRecord, fingerprint: string | undefined): AppendResult {
-    if ((command.fingerprint ?? undefined) !== fingerprint) throw new CommandIdReused(command.commandId);
-    const events = (this.sql.streamRange.all(command.streamId, command.firstVersion, command.lastVersion) as EventRow[]).map(toEvent);
-    return {
-      streamId: command.streamId,
-      events,
-      lastVersion: command.lastVersion,
-      lastPosition: command.lastPosition,
-      duplicate: true,
-    };
-  }
-
   async append(streamId: string, events: EventToAppend[], options: AppendOptions): Promise<AppendResult> {
-    if (events.length === 0) throw new Error('append needs at least one event');
-    const result = this.appendInTransaction.immediate(streamId, events, options);
+    const result = await this.committer.submit({ streamId, events, options });
     if (!result.duplicate) this.appended.emit('appended', result.lastPosition);
     return result;
   }
@@ -197,6 +192,26 @@ export class SqliteEventStore implements EventStore {
 
   async streamHead(streamId: string): Promise<StreamHead | null> {
     return (this.sql.streamHead.get(streamId) as StreamHead | undefined) ?? null;
+  }
+
+  private readonly importTx = (events: RecordedEvent[], commands: CommandRecord[]): void => {
+    const known = new Map<string, StreamHead>();
+    for (const id of new Set(events.map((e) => e.streamId))) {
+      const head = this.sql.streamHead.get(id) as StreamHead | undefined;
+      if (head) known.set(id, head);
+    }
+    const heads = continuedHeads(this.sql.head.get() as number, known, events);
+    for (const e of events) this.sql.insertEvent.run({ ...e, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) });
+    for (const h of heads) this.sql.upsertStream.run(h);
+    for (const c of commands) this.sql.insertCommand.run(c);
+  };
+
+  async commandsIn(fromPosition: number, toPosition: number): Promise<CommandRecord[]> {
+    return (this.sql.commandsIn.all(fromPosition, toPosition) as CommandRow[]).map(toCommand);
+  }
+
+  async importRecorded(events: RecordedEvent[], commands: CommandRecord[]): Promise<void> {
+    if (events.length > 0) this.importBatch.immediate(events, commands);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AppendOptions,
+  AppendResult,
+  CommandIdReused,
+  CommandRecord,
+  EventToAppend,
+  RecordedEvent,
+  StreamHead,
+  WrongExpectedVersion,
+} from './event-store.port';
+import { eventHash, GENESIS_HASH } from './hash-chain';
+
+export interface StoreOptions {
+  clock?: () => Date;
+  /** Most appends one transaction takes (group commit); 1 commits each append on its own. */
+  maxBatch?: number;
+}
+
+export const DEFAULT_MAX_BATCH = 500;
+
+export interface AppendRequest {
+  streamId: string;
+  events: EventToAppend[];
+  options: AppendOptions;
+}
+
+/** What the store holds for a batch's commands and streams, read inside the batch's transaction. */
+export interface BatchStart {
+  commands: Map<string, CommandRecord>;
+  heads: Map<string, { version: number; hash: string }>;
+  /** The global position the first new event takes. */
+  nextPosition: number;
+  recordedAt: string;
+}
+
+/** Per request, in request order: an answer now, a command seen before whose events the store reads back, or a refusal. */
+export type PlannedOutcome = { result: AppendResult } | { replay: CommandRecord } | { refused: Error };
+
+export interface BatchPlan {
+  outcomes: PlannedOutcome[];
+  /** Rows to insert, in global order. */
+  events: RecordedEvent[];
+  heads: StreamHead[];
+  commands: CommandRecord[];
+}
+
+/**
+ * Decides a whole batch of appends at once, as if they had arrived one after another: each keeps
+ * its own expected-version check against the heads the earlier ones in the batch left, its own
+ * idempotency check and its own answer, and a refusal touches no other request. Pure, so every
+ * durable adapter writes what this returns inside one transaction.
+ */
+export function planBatch(requests: AppendRequest[], start: BatchStart): BatchPlan {
+  const commands = new Map(start.commands);
+  const heads = new Map(start.heads);
+  const answeredInBatch = new Map<string, AppendResult>();
+  const plan: BatchPlan = { outcomes: [], events: [], heads: [], commands: [] };
+  let position = start.nextPosition;
+
+  for (const { streamId, events, options } of requests) {
+    const { metadata, expectedVersion, fingerprint } = options;
+    if (events.length === 0) {
+      plan.outcomes.push({ refused: new Error('append needs at least one event') });
+      continue;
+    }
+    const seen = commands.get(metadata.commandId);
+    if (seen) {
+      if ((seen.fingerprint ?? undefined) !== fingerprint) plan.outcomes.push({ refused: new CommandIdReused(seen.commandId) });
+      else {
+        const first = answeredInBatch.get(seen.commandId);
+        plan.outcomes.push(first ? { result: { ...first, duplicate: true } } : { replay: seen });
+      }
+      continue;
+    }
+    const head = heads.get(streamId);
+    const current = head?.version ?? -1;
+    if (expectedVersion !== 'any' && expectedVersion !== current) {
+      plan.outcomes.push({ refused: new WrongExpectedVersion(streamId, expectedVersion, current) });
+      continue;
+    }
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    const recorded = events.map((e, i): RecordedEvent => {
+      const base = {
+        eventId: randomUUID(),
+        streamId,
+        streamVersion: current + 1 + i,
+        type: e.type,
+        schemaVersion: e.schemaVersion ?? 1,
+        data: e.data,
+        metadata: { ...metadata, recordedAt: start.recordedAt },
+        prevHash,
+      };
+      const event = { ...base, globalPosition: position++, hash: eventHash(base) };
+      prevHash = event.hash;
+      return event;
+    });
+    const last = recorded[recorded.length - 1];
+    const command: CommandRecord = {
+      commandId: metadata.commandId,
+      streamId,
+      fingerprint: fingerprint ?? null,
+      firstVersion: recorded[0].streamVersion,
+      lastVersion: last.streamVersion,
+      lastPosition: last.globalPosition,
+    };
+    const result: AppendResult = {
+      streamId,
+      events: recorded,
+      lastVersion: last.streamVersion,
+      lastPosition: last.globalPosition,
+      duplicate: false,
+    };
+    heads.set(streamId, { version: last.streamVersion, hash: last.hash });
+    commands.set(command.commandId, command);
+    answeredInBatch.set(command.commandId, result);
+    plan.events.push(...recorded);
+    plan.commands.push(command);
+    plan.outcomes.push({ result });
+  }
+
+  const touched = new Set(plan.events.map((e) => e.streamId));
+  plan.heads = [...touched].map((streamId) => ({ streamId, ...heads.get(streamId)! }));
+  return plan;
+}
+
+/** The distinct command ids and stream ids a batch must look up before planning. */
+export function keysOf(requests: AppendRequest[]): { commandIds: string[]; streamIds: string[] } {
+  return {
+    commandIds: [...new Set(requests.map((r) => r.options.metadata.commandId))],
+    streamIds: [...new Set(requests.map((r) => r.streamId))],
+  };
+}
+
+/** The answer a replayed command gets: its first result, read back from the store. */
+export function replayResult(command: CommandRecord, events: RecordedEvent[]): AppendResult {
+  return { streamId: command.streamId, events, lastVersion: command.lastVersion, lastPosition: command.lastPosition, duplicate: true };
+}
+
+/**
+ * Group commit: requests that arrive while a commit is in flight wait and go together into the
+ * next one, so a durable store pays one fsync for many commands. `flush` answers each request of
+ * a batch on its own (a result or an error); if it throws, the whole batch failed and nothing of
+ * it was written. With `maxBatch` 1 every request is its own transaction.
+ */
+export class GroupCommitter<Request, Result> {
+  private queue: { request: Request; resolve: (r: Result) => void; reject: (e: unknown) => void }[] = [];
+  private draining = false;
+
+  constructor(
+    private readonly flush: (batch: Request[]) => Promise<(Result | Error)[]>,
+    private readonly maxBatch: number,
+  ) {
+    if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new Error(`a commit batch holds at least one request, not ${maxBatch}`);
+  }
+
+  submit(request: Request): Promise<Result> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        // Start on the next turn so the requests of this turn (and arrived I/O) share the first commit.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      try {
+        const outcomes = await this.flush(batch.map((b) => b.request));
+        batch.forEach((b, i) => {
+          const outcome = outcomes[i];
+          if (outcome instanceof Error) b.reject(outcome);
+          else b.resolve(outcome);
+        });
+      } catch (error) {
+        for (const b of batch) b.reject(error);
+      }
+    }
+    this.draining = false;
+  }
+}
+
+/**
+ * Checks that copied events continue the target log exactly (next position, next version and
+ * previous hash of each stream) and returns the stream heads they leave.
+ */
+export function continuedHeads(head: number, known: Map<string, StreamHead>, events: RecordedEvent[]): StreamHead[] {
+  const heads = new Map(known);
+  let position = head;
+  for (const e of events) {
+    const before = heads.get(e.streamId);
+    const expected = { position: position + 1, version: (before?.version ?? -1) + 1 };
+    if (e.globalPosition !== expected.position || e.streamVersion !== expected.version || (before && before.hash !== e.prevHash)) {
+      throw new Error(
+        `event ${e.eventId} (${e.streamId}@${e.streamVersion}, position ${e.globalPosition}) does not continue the target log ` +
+          `(next position ${expected.position}, next version ${expected.version})`,
+      );
+    }
+    heads.set(e.streamId, { streamId: e.streamId, version: e.streamVersion, hash: e.hash });
+    position = e.globalPosition;
+  }
+  return [...new Set(events.map((e) => e.streamId))].map((id) => heads.get(id)!);
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { freshSchema } from '../../../../test/support/postgres';
+import { eventStoreContract } from '../contract.spec-suite';
+import { EventStore, RecordedEvent } from '../event-store.port';
+import { verifyLog } from '../verify';
+import { openPostgres } from './postgres-database';
+import { PostgresEventStore } from './postgres-event-store';
+
+eventStoreContract('postgres', async () => new PostgresEventStore(await openPostgres((await freshSchema('contract')).url)));
+
+const meta = () => ({
+  actorId: 'ana',
+  commandId: randomUUID(),
+  correlationId: randomUUID(),
+  causationId: null,
+  occurredAt: '2026-03-01T08:00:00.000Z',
+});
+
+describe('postgres store specifics', () => {
+  it('migrates once: a second start on the same schema keeps the log', async () => {
+    const { url } = await freshSchema('reopen');
+    const first = new PostgresEventStore(await openPostgres(url));
+    await first.append('s-1', [{ type: 'A', data: { text: 'nul \u0000 and 中文' } }], { expectedVersion: -1, metadata: meta() });
+    await first.close();
+    const [a, b] = await Promise.all([openPostgres(url), openPostgres(url)]);
+    await b.end();
+    const again = new PostgresEventStore(a);
+    const [event] = await again.readStream('s-1');
+    expect(event.data).toEqual({ text: 'nul \u0000 and 中文' });
+    expect(await verifyLog(again)).toMatchObject({ valid: true, events: 1 });
+    await again.close();
+  });
+
+  it('a follower never skips an event while 8 writers commit with random delays inside their transactions', async () => {
+    const { url, schema } = await freshSchema('order');
+    const WRITERS = 8;
+    const PER_WRITER = 2_000;
+    const IN_FLIGHT = 20;
+    const writers: EventStore[] = [];
+    for (let w = 0; w < WRITERS; w++) writers.push(new PostgresEventStore(await openPostgres(url, { max: 2 })));
+    // The delay runs inside every writing transaction, after it has taken its positions and before it commits.
+    const admin = new Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`
+      CREATE FUNCTION ${schema}.random_delay() RETURNS trigger LANGUAGE plpgsql AS
+        $$ BEGIN PERFORM pg_sleep(random() * 0.004); RETURN NULL; END $$;
+      CREATE TRIGGER random_delay BEFORE INSERT ON ${schema}.events FOR EACH STATEMENT EXECUTE FUNCTION ${schema}.random_delay();`);
+    await admin.end();
+
+    const follower = new PostgresEventStore(await openPostgres(url, { max: 1 }));
+    const seen: RecordedEvent[] = [];
+    const total = WRITERS * PER_WRITER;
+    const following = (async () => {
+      while (seen.length < total) {
+        const next = seen.length === 0 ? 0 : seen[seen.length - 1].globalPosition + 1;
+        const batch = await follower.readAll(next, 500);
+        seen.push(...batch);
+        if (batch.length === 0) await follower.waitForEvents(next - 1, 1_000);
+      }
+    })();
+
+    await Promise.all(
+      writers.map(async (store, w) => {
+        let sent = 0;
+        const client = async () => {
+          while (sent < PER_WRITER) {
+            const n = sent++;
+            await store.append(`loan-${w}-${n % 50}`, [{ type: 'Tick', data: { w, n } }], { expectedVersion: 'any', metadata: meta() });
+          }
+        };
+        await Promise.all(Array.from({ length: IN_FLIGHT }, client));
+      }),
+    );
+    await following;
+
+    const final: RecordedEvent[] = [];
+    for (let from = 0; ; from += 5_000) {
+      const batch = await follower.readAll(from, 5_000);
+      final.push(...batch);
+      if (batch.length < 5_000) break;
+    }
+    expect(final).toHaveLength(total);
+    expect(seen.map((e) => e.eventId)).toEqual(final.map((e) => e.eventId));
+    expect(final.map((e) => e.globalPosition)).toEqual(Array.from({ length: total }, (_, i) => i));
+    expect(new Set(seen.map((e) => e.eventId)).size).toBe(total);
+    expect(await verifyLog(follower)).toMatchObject({ valid: true, events: total });
+    await Promise.all([...writers, follower].map((s) => s.close()));
+  });
+});

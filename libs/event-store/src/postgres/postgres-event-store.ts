@@ -1,0 +1,313 @@
+import { EventEmitter } from 'node:events';
+import { Client, Pool, PoolClient } from 'pg';
+import {
+  AppendRequest,
+  continuedHeads,
+  DEFAULT_MAX_BATCH,
+  GroupCommitter,
+  keysOf,
+  planBatch,
+  replayResult,
+  StoreOptions,
+} from '../append-batch';
+import {
+  AppendOptions,
+  AppendResult,
+  CommandRecord,
+  EventStore,
+  EventToAppend,
+  LogCopy,
+  RecordedEvent,
+  StreamHead,
+} from '../event-store.port';
+
+interface EventRow {
+  global_position: string;
+  event_id: string;
+  stream_id: string;
+  stream_version: number;
+  type: string;
+  schema_version: number;
+  data: Record<string, unknown>;
+  metadata: RecordedEvent['metadata'];
+  prev_hash: string;
+  hash: string;
+}
+
+interface CommandRow {
+  command_id: string;
+  stream_id: string;
+  fingerprint: string | null;
+  first_version: number;
+  last_version: number;
+  last_position: string;
+}
+
+const toEvent = (r: EventRow): RecordedEvent => ({
+  eventId: r.event_id,
+  streamId: r.stream_id,
+  streamVersion: r.stream_version,
+  globalPosition: Number(r.global_position),
+  type: r.type,
+  schemaVersion: r.schema_version,
+  data: r.data,
+  metadata: r.metadata,
+  prevHash: r.prev_hash,
+  hash: r.hash,
+});
+
+const toCommand = (r: CommandRow): CommandRecord => ({
+  commandId: r.command_id,
+  streamId: r.stream_id,
+  fingerprint: r.fingerprint,
+  firstVersion: r.first_version,
+  lastVersion: r.last_version,
+  lastPosition: Number(r.last_position),
+});
+
+const CHANNEL = 'loanflow_events';
+/** A waiting reader also polls, in case the notification connection is down. */
+const POLL_MS = 1_000;
+
+/**
+ * The event log on PostgreSQL.
+ *
+ * Global order: every write transaction first locks the single `log_head` row and takes its
+ * positions from it, so positions are handed out one transaction at a time and a transaction
+ * can only take positions after the one before it has committed. PostgreSQL makes a commit
+ * visible before it releases the committer's locks, so whatever a reader sees is always a
+ * gapless prefix of the log: `readAll(from)` can trust "position >= from" and never skips an
+ * event that commits late. We chose this over the transaction-id (xid8 + snapshot xmin) scheme
+ * because it keeps the port's plain gapless positions, which the hash-chain verifier, numeric
+ * checkpoints and migrate-log rely on, and readers need no snapshot arithmetic. Its price, one
+ * writing transaction at a time across all processes, is what group commit pays back: each
+ * transaction carries every append that queued while the previous one was committing.
+ */
+export class PostgresEventStore implements EventStore, LogCopy {
+  private readonly appended = new EventEmitter();
+  private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
+  private readonly clock: () => Date;
+  private listener: Client | null = null;
+  private listening: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly pool: Pool,
+    options: StoreOptions = {},
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.appended.setMaxListeners(0);
+    this.committer = new GroupCommitter(
+      (batch) => this.inTransaction((c) => this.commitBatch(c, batch)),
+      options.maxBatch ?? DEFAULT_MAX_BATCH,
+    );
+  }
+
+  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Takes the log's head lock: from here to COMMIT no other writer can take a position. */
+  private async lockHead(client: PoolClient): Promise<number> {
+    const { rows } = await client.query<{ position: string }>('SELECT position FROM log_head WHERE id = 1 FOR UPDATE');
+    return Number(rows[0].position);
+  }
+
+  private async commitBatch(client: PoolClient, requests: AppendRequest[]): Promise<(AppendResult | Error)[]> {
+    const head = await this.lockHead(client);
+    const { commandIds, streamIds } = keysOf(requests);
+    const [commands, heads] = await Promise.all([
+      client.query<CommandRow>('SELECT * FROM commands WHERE command_id = ANY($1)', [commandIds]),
+      client.query<StreamHead>('SELECT stream_id AS "streamId", version, hash FROM streams WHERE stream_id = ANY($1)', [streamIds]),
+    ]);
+    const plan = planBatch(requests, {
+      commands: new Map(commands.rows.map((r) => [r.command_id, toCommand(r)])),
+      heads: new Map(heads.rows.map((h) => [h.streamId, h])),
+      nextPosition: head + 1,
+      recordedAt: this.clock().toISOString(),
+    });
+    if (plan.events.length > 0) await this.write(client, plan.events, plan.heads, plan.commands);
+    const outcomes: (AppendResult | Error)[] = [];
+    for (const o of plan.outcomes) {
+      if ('refused' in o) outcomes.push(o.refused);
+      else if ('result' in o) outcomes.push(o.result);
+      else outcomes.push(replayResult(o.replay, await this.range(client, o.replay.streamId, o.replay.firstVersion, o.replay.lastVersion)));
+    }
+    return outcomes;
+  }
+
+  /** Rows of one batch in one statement per table; advances the head and tells listeners at commit. */
+  private async write(client: PoolClient, events: RecordedEvent[], heads: StreamHead[], commands: CommandRecord[]): Promise<void> {
+    const last = events[events.length - 1].globalPosition;
+    await client.query(
+      `INSERT INTO events (global_position, event_id, stream_id, stream_version, type, schema_version, data, metadata, prev_hash, hash)
+       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::int[], $7::json[], $8::json[], $9::text[], $10::text[])`,
+      [
+        events.map((e) => e.globalPosition),
+        events.map((e) => e.eventId),
+        events.map((e) => e.streamId),
+        events.map((e) => e.streamVersion),
+        events.map((e) => e.type),
+        events.map((e) => e.schemaVersion),
+        events.map((e) => JSON.stringify(e.data)),
+        events.map((e) => JSON.stringify(e.metadata)),
+        events.map((e) => e.prevHash),
+        events.map((e) => e.hash),
+      ],
+    );
+    await client.query(
+      `INSERT INTO streams (stream_id, version, hash) SELECT * FROM unnest($1::text[], $2::int[], $3::text[])
+       ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, hash = excluded.hash`,
+      [heads.map((h) => h.streamId), heads.map((h) => h.version), heads.map((h) => h.hash)],
+    );
+    if (commands.length > 0) {
+      await client.query(
+        `INSERT INTO commands (command_id, stream_id, fingerprint, first_version, last_version, last_position)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::bigint[])`,
+        [
+          commands.map((c) => c.commandId),
+          commands.map((c) => c.streamId),
+          commands.map((c) => c.fingerprint),
+          commands.map((c) => c.firstVersion),
+          commands.map((c) => c.lastVersion),
+          commands.map((c) => c.lastPosition),
+        ],
+      );
+    }
+    await client.query('UPDATE log_head SET position = $1 WHERE id = 1', [last]);
+    await client.query('SELECT pg_notify($1, $2)', [CHANNEL, String(last)]);
+  }
+
+  private async range(client: PoolClient | Pool, streamId: string, from: number, to: number): Promise<RecordedEvent[]> {
+    const { rows } = await client.query<EventRow>(
+      'SELECT * FROM events WHERE stream_id = $1 AND stream_version BETWEEN $2 AND $3 ORDER BY stream_version',
+      [streamId, from, to],
+    );
+    return rows.map(toEvent);
+  }
+
+  async append(streamId: string, events: EventToAppend[], options: AppendOptions): Promise<AppendResult> {
+    const result = await this.committer.submit({ streamId, events, options });
+    if (!result.duplicate) this.appended.emit('appended', result.lastPosition);
+    return result;
+  }
+
+  async readStream(streamId: string, fromVersion = 0): Promise<RecordedEvent[]> {
+    return this.range(this.pool, streamId, fromVersion, 2 ** 31 - 1);
+  }
+
+  async readAll(fromPosition: number, limit: number): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<EventRow>('SELECT * FROM events WHERE global_position >= $1 ORDER BY global_position LIMIT $2', [
+      fromPosition,
+      limit,
+    ]);
+    return rows.map(toEvent);
+  }
+
+  async headPosition(): Promise<number> {
+    const { rows } = await this.pool.query<{ position: string }>('SELECT position FROM log_head WHERE id = 1');
+    return Number(rows[0].position);
+  }
+
+  /** One connection of its own (never one the pool needs) LISTENs for the commits of every process writing this log. */
+  private listen(): Promise<void> {
+    this.listening ??= (async () => {
+      const client = new Client(this.pool.options);
+      client.on('notification', (n) => this.appended.emit('appended', Number(n.payload)));
+      client.on('error', () => {
+        this.listener = null;
+        this.listening = null;
+        void client.end().catch(() => undefined);
+      });
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+      this.listener = client;
+    })().catch(() => {
+      this.listening = null;
+    });
+    return this.listening;
+  }
+
+  async waitForEvents(afterPosition: number, timeoutMs: number): Promise<boolean> {
+    await this.listen();
+    if ((await this.headPosition()) > afterPosition) return true;
+    return new Promise((resolve) => {
+      const done = (found: boolean) => {
+        clearTimeout(timer);
+        clearInterval(poll);
+        this.appended.off('appended', onAppend);
+        resolve(found);
+      };
+      const onAppend = (position: number) => position > afterPosition && done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const poll = setInterval(() => {
+        if (!this.closed)
+          void this.headPosition().then(
+            (head) => head > afterPosition && done(true),
+            () => undefined,
+          );
+      }, POLL_MS);
+      this.appended.on('appended', onAppend);
+    });
+  }
+
+  async findCommand(commandId: string): Promise<CommandRecord | null> {
+    const { rows } = await this.pool.query<CommandRow>('SELECT * FROM commands WHERE command_id = $1', [commandId]);
+    return rows[0] ? toCommand(rows[0]) : null;
+  }
+
+  async streamHeads(): Promise<StreamHead[]> {
+    const { rows } = await this.pool.query<StreamHead>(
+      'SELECT stream_id AS "streamId", version, hash FROM streams ORDER BY stream_id COLLATE "C"',
+    );
+    return rows;
+  }
+
+  async streamHead(streamId: string): Promise<StreamHead | null> {
+    const { rows } = await this.pool.query<StreamHead>('SELECT stream_id AS "streamId", version, hash FROM streams WHERE stream_id = $1', [
+      streamId,
+    ]);
+    return rows[0] ?? null;
+  }
+
+  async commandsIn(fromPosition: number, toPosition: number): Promise<CommandRecord[]> {
+    const { rows } = await this.pool.query<CommandRow>(
+      'SELECT * FROM commands WHERE last_position BETWEEN $1 AND $2 ORDER BY last_position, command_id',
+      [fromPosition, toPosition],
+    );
+    return rows.map(toCommand);
+  }
+
+  async importRecorded(events: RecordedEvent[], commands: CommandRecord[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.inTransaction(async (client) => {
+      const head = await this.lockHead(client);
+      const { rows } = await client.query<StreamHead>(
+        'SELECT stream_id AS "streamId", version, hash FROM streams WHERE stream_id = ANY($1)',
+        [[...new Set(events.map((e) => e.streamId))]],
+      );
+      const heads = continuedHeads(head, new Map(rows.map((h) => [h.streamId, h])), events);
+      await this.write(client, events, heads, commands);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.appended.removeAllListeners();
+    await this.listening;
+    await this.listener?.end().catch(() => undefined);
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,4 @@
+export * from './access-audit';
+export * from './read-model-db';
+export * from './storage';
+export * from './migrate-log';

@@ -1,0 +1,81 @@
+import type Database from 'better-sqlite3';
+import { Generated, Kysely, sql, Migration, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Pool } from 'pg';
+
+/**
+ * The read-model database: every table a query answers from, written through Kysely so the
+ * same code runs on the embedded SQLite file and on PostgreSQL. (The event store adapters keep
+ * their own hand-written SQL; they are the only writers of the log.)
+ */
+export interface ReadModelTables {
+  access_audit: {
+    id: Generated<number>;
+    at: string;
+    actor_id: string;
+    action: string;
+    resource_type: string;
+    resource_id: string;
+    rule_code: string;
+    detail: string;
+  };
+}
+
+export type ReadModelDb = Kysely<ReadModelTables>;
+export type ReadModelDialect = 'sqlite' | 'postgres';
+
+/** Schema versions of the read models, applied in order by Kysely's migrator at start. */
+const migrations = (dialect: ReadModelDialect): Record<string, Migration> => ({
+  '0001_access_audit': {
+    // The embedded log's first schema already made this table; `ifNotExists` adopts it as it is.
+    up: async (db) => {
+      await db.schema
+        .createTable('access_audit')
+        .ifNotExists()
+        .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor_id', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('resource_type', 'text', (c) => c.notNull())
+        .addColumn('resource_id', 'text', (c) => c.notNull())
+        .addColumn('rule_code', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('access_audit_resource').ifNotExists().on('access_audit').column('resource_id').execute();
+    },
+  },
+});
+
+export async function migrateReadModels(db: ReadModelDb, dialect: ReadModelDialect): Promise<void> {
+  // Kysely looks for its bookkeeping tables in `public` unless told: name the schema the connection works in.
+  const schema =
+    dialect === 'postgres' ? (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db)).rows[0].schema : undefined;
+  const migrator = new Migrator({
+    db,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+    provider: { getMigrations: async () => migrations(dialect) },
+    migrationTableName: 'read_model_migrations',
+    migrationLockTableName: 'read_model_migrations_lock',
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error;
+}
+
+/** Read models on a SQLite handle of their own (never the event store's, whose transactions are synchronous). */
+export async function openSqliteReadModels(database: Database.Database): Promise<ReadModelDb> {
+  const db = new Kysely<ReadModelTables>({ dialect: new SqliteDialect({ database }) });
+  await migrateReadModels(db, 'sqlite');
+  return db;
+}
+
+export async function openPostgresReadModels(url: string): Promise<ReadModelDb> {
+  const db = new Kysely<ReadModelTables>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: url, max: 10 }) }) });
+  try {
+    await migrateReadModels(db, 'postgres');
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
+}

@@ -1,0 +1,59 @@
+import { resolve } from 'node:path';
+import { StorageConfig } from '@loanflow/config';
+import { EventStore, openEventStoreDb, openPostgres, openSqlite, PostgresEventStore, SqliteEventStore } from '@loanflow/event-store';
+import { AccessAuditLog } from './access-audit';
+import { openPostgresReadModels, openSqliteReadModels, ReadModelDb } from './read-model-db';
+
+/** The configured log and the read-model database beside it, opened and migrated. */
+export interface Storage {
+  eventStore: EventStore;
+  readModels: ReadModelDb;
+  accessAudit: AccessAuditLog;
+  /** Where the log is, for people: a path or a URL without its password. */
+  describe: string;
+  close(): Promise<void>;
+}
+
+const withoutPassword = (url: string) => {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+};
+
+/**
+ * Read models live in the log's own database when it is SQLite or PostgreSQL, and in PostgreSQL
+ * (`READ_MODEL_URL`) when the log is EventStoreDB.
+ */
+export async function openStorage(config: StorageConfig, options: { clock?: () => Date } = {}): Promise<Storage> {
+  const storeOptions = { clock: options.clock, maxBatch: config.groupCommitMaxBatch };
+  const opened: { eventStore: EventStore; readModels: ReadModelDb; describe: string } =
+    config.eventStore === 'postgres'
+      ? {
+          eventStore: new PostgresEventStore(await openPostgres(config.databaseUrl!), storeOptions),
+          readModels: await openPostgresReadModels(config.databaseUrl!),
+          describe: `${withoutPassword(config.databaseUrl!)} (PostgreSQL)`,
+        }
+      : config.eventStore === 'eventstoredb'
+        ? {
+            eventStore: await openEventStoreDb(config.eventStoreUrl!, { clock: options.clock }),
+            readModels: await openPostgresReadModels(config.readModelUrl!),
+            describe: `${withoutPassword(config.eventStoreUrl!)} (EventStoreDB), read models in ${withoutPassword(config.readModelUrl!)}`,
+          }
+        : {
+            eventStore: new SqliteEventStore(openSqlite(config.sqlitePath), storeOptions),
+            readModels: await openSqliteReadModels(openSqlite(config.sqlitePath)),
+            describe: `${resolve(config.sqlitePath)} (SQLite, WAL, synchronous=FULL)`,
+          };
+  return {
+    ...opened,
+    accessAudit: new AccessAuditLog(opened.readModels),
+    close: async () => {
+      await opened.eventStore.close();
+      await opened.readModels.destroy();
+    },
+  };
+}
