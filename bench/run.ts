@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: the baseline figures of the embedded store and the HTTP command path.
- *  1. single-event durable commits (SQLite, WAL, synchronous=FULL): appends/s
+ * `npm run bench`: the figures of the durable stores and the HTTP command path.
+ *  1. single-event durable appends from 50 concurrent clients, one commit each vs group commit,
+ *     on SQLite (WAL, synchronous=FULL) and PostgreSQL: appends/s side by side and the ratio
  *  2. the whole command path apply → investigate → examine → approve → disburse over HTTP,
  *     against an empty route of the same app (same auth, pipes, filter): requests/s and ratio.
  * Loopback only; bounded by count. Prints figures; asserts nothing.
@@ -10,36 +11,97 @@ import { NestFactory } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DEFAULT_GROUP_COMMIT_MAX_BATCH } from '@loanflow/config';
-import { openSqlite, SqliteEventStore } from '@loanflow/event-store';
+import { EventStore, openPostgres, openSqlite, PostgresEventStore, SqliteEventStore } from '@loanflow/event-store';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Client } from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configureApp } from '../apps/api/src/app';
 import { AppModule } from '../apps/api/src/app.module';
 
-const APPENDS = Number(process.env.BENCH_APPENDS ?? 3_000);
+const APPENDS = Number(process.env.BENCH_APPENDS ?? 4_000);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const LOANS = Number(process.env.BENCH_LOANS ?? 300);
 const EMPTY_REQUESTS = Number(process.env.BENCH_EMPTY ?? 3_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const DATABASE_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 
 const rate = (n: number, ms: number) => Math.round((n * 1000) / ms);
 
-async function storeAppends(dir: string): Promise<number> {
-  const store = new SqliteEventStore(openSqlite(join(dir, 'appends.db')));
-  const versions = new Array<number>(100).fill(-1);
+/** `CLIENTS` clients, each appending one event at a time to its own stream until `count` are in: appends/s. */
+async function concurrentAppends(store: EventStore, count: number): Promise<number> {
+  let next = 0;
   const started = performance.now();
-  for (let i = 0; i < APPENDS; i++) {
-    const s = i % versions.length;
-    await store.append(`loan-${s}`, [{ type: 'RepaymentReceived', data: { loanId: `${s}`, amount: 10_000 + i } }], {
-      expectedVersion: versions[s],
-      metadata: { actorId: 'bench', commandId: `c-${i}`, correlationId: `c-${i}`, causationId: null, occurredAt: new Date().toISOString() },
-    });
-    versions[s]++;
-  }
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, client) => {
+      for (let version = -1; next < count; version++) {
+        const i = next++;
+        await store.append(`loan-${client}`, [{ type: 'RepaymentReceived', data: { loanId: `${client}`, amount: 10_000 + i } }], {
+          expectedVersion: version,
+          metadata: {
+            actorId: 'bench',
+            commandId: `c-${i}`,
+            correlationId: `c-${i}`,
+            causationId: null,
+            occurredAt: new Date().toISOString(),
+          },
+        });
+      }
+    }),
+  );
   const ms = performance.now() - started;
   await store.close();
-  return rate(APPENDS, ms);
+  return rate(count, ms);
+}
+
+/** Group commit runs four times as many appends: at its rate a short run would mostly measure start-up. */
+const GROUPED_APPENDS = APPENDS * 4;
+
+interface GroupCommitFigures {
+  single: number;
+  grouped: number;
+}
+
+async function sqliteGroupCommit(dir: string): Promise<GroupCommitFigures> {
+  // A first run warms the JIT for both paths.
+  await concurrentAppends(new SqliteEventStore(openSqlite(join(dir, 'warm-up.db'))), APPENDS);
+  return {
+    single: await concurrentAppends(new SqliteEventStore(openSqlite(join(dir, 'single.db')), { maxBatch: 1 }), APPENDS),
+    grouped: await concurrentAppends(
+      new SqliteEventStore(openSqlite(join(dir, 'grouped.db')), { maxBatch: DEFAULT_GROUP_COMMIT_MAX_BATCH }),
+      GROUPED_APPENDS,
+    ),
+  };
+}
+
+/** The same on PostgreSQL, each run in a schema of its own that is dropped afterwards; why not, when no server answers. */
+async function postgresGroupCommit(): Promise<GroupCommitFigures | string> {
+  const admin = new Client({ connectionString: DATABASE_URL });
+  try {
+    await admin.connect();
+  } catch (error) {
+    return `PostgreSQL not reachable at ${DATABASE_URL}: ${(error as Error).message}`;
+  }
+  const schema = `bench_${Date.now().toString(36)}`;
+  const inSchema = (name: string) => {
+    const url = new URL(DATABASE_URL);
+    url.searchParams.set('options', `-c search_path=${schema}_${name}`);
+    return url.toString();
+  };
+  try {
+    await admin.query(`CREATE SCHEMA ${schema}_single; CREATE SCHEMA ${schema}_grouped`);
+    return {
+      single: await concurrentAppends(new PostgresEventStore(await openPostgres(inSchema('single')), { maxBatch: 1 }), APPENDS),
+      grouped: await concurrentAppends(
+        new PostgresEventStore(await openPostgres(inSchema('grouped')), { maxBatch: DEFAULT_GROUP_COMMIT_MAX_BATCH }),
+        GROUPED_APPENDS,
+      ),
+    };
+  } finally {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema}_single CASCADE; DROP SCHEMA IF EXISTS ${schema}_grouped CASCADE`);
+    await admin.end();
+  }
 }
 
 @Controller('bench')
@@ -140,15 +202,22 @@ async function httpPath(dir: string) {
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'loanflow-bench-'));
   try {
-    const appends = await storeAppends(dir);
+    const sqlite = await sqliteGroupCommit(dir);
+    const postgres = await postgresGroupCommit();
     const http = await httpPath(dir);
+    const groupLine = (name: string, f: GroupCommitFigures | string) =>
+      typeof f === 'string'
+        ? `${name.padEnd(38)} skipped: ${f}`
+        : `${name.padEnd(38)} ${String(f.single).padStart(7)} appends/s   ${String(f.grouped).padStart(7)} appends/s   ${(f.grouped / f.single).toFixed(1)}x`;
     const lines = [
-      `loanflow bench  (node ${process.version}, ${CONCURRENCY} concurrent HTTP clients, data in ${dir})`,
-      `store   single-event durable commits (SQLite WAL, synchronous=FULL)   ${appends} appends/s   (${APPENDS} appends)`,
-      `http    empty route (auth + pipes + filter, no store)               ${http.empty} req/s   (${EMPTY_REQUESTS} requests)`,
+      `loanflow bench  (node ${process.version}, data in ${dir})`,
+      `durable single-event appends from ${CLIENTS} concurrent clients (${APPENDS} appends one commit each, ${GROUPED_APPENDS} with group commit)`,
+      `${'store'.padEnd(38)} ${'one commit each'.padStart(17)}   ${'group commit'.padStart(17)}   ratio`,
+      groupLine('SQLite (WAL, synchronous=FULL)', sqlite),
+      groupLine('PostgreSQL (synchronous_commit=on)', postgres),
+      `http    empty route (auth + pipes + filter, no store)               ${http.empty} req/s   (${EMPTY_REQUESTS} requests, ${CONCURRENCY} clients)`,
       `http    command path apply→investigate→examine→approve→disburse     ${http.commands} commands/s = ${http.loans} loans/s   (${LOANS} loans)`,
       `ratio   command path / empty route                                  ${(http.commands / http.empty).toFixed(3)}`,
-      `ratio   command path / store appends                                ${(http.commands / appends).toFixed(3)}`,
     ];
     console.log(lines.join('\n'));
   } finally {
