@@ -18,3 +18,4 @@ export * from './loan/commands/approve';
 export * from './loan/commands/disburse';
 export * from './loan/commands/repay';
 export * from './loan/commands/inspect';
+export * from './event-types';

@@ -1,0 +1,29 @@
+import { BorrowerEvent } from './borrower/decider';
+import { LoanEvent } from './loan/events';
+import { StaffEvent } from './staff/events';
+
+// Records keyed by each union's types: the compiler refuses a list that misses a type or names one that does not exist.
+const LOAN: Record<LoanEvent['type'], true> = {
+  LoanApplied: true,
+  InvestigationCompleted: true,
+  ExaminationCompleted: true,
+  ExaminationReturned: true,
+  LoanApproved: true,
+  LoanRejected: true,
+  LoanDisbursed: true,
+  RepaymentReceived: true,
+  InspectionRecorded: true,
+  LoanClosed: true,
+};
+const BORROWER: Record<BorrowerEvent['type'], true> = { BorrowerRegistered: true };
+const STAFF: Record<StaffEvent['type'], true> = { StaffRegistered: true, PostAssigned: true, PostRevoked: true, RelationDeclared: true };
+
+/**
+ * Every event type the domain can emit, by aggregate (the prefix of its stream ids): what the
+ * published event contract (AsyncAPI) must describe.
+ */
+export const EVENT_TYPES: Readonly<Record<'loan' | 'borrower' | 'staff', readonly string[]>> = {
+  loan: Object.keys(LOAN),
+  borrower: Object.keys(BORROWER),
+  staff: Object.keys(STAFF),
+};
