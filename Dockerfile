@@ -21,6 +21,8 @@ ENV NODE_ENV=production PORT=3000
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The event contract the api serves at /asyncapi.
+COPY --from=build /app/deploy/asyncapi.yaml ./deploy/asyncapi.yaml
 # ./data holds the embedded SQLite log when EVENT_STORE=sqlite (mount a volume there to keep it).
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node

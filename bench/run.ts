@@ -4,6 +4,8 @@
  *     on SQLite (WAL, synchronous=FULL) and PostgreSQL: appends/s side by side and the ratio
  *  2. the whole command path apply → investigate → examine → approve → disburse over HTTP,
  *     against an empty route of the same app (same auth, pipes, filter): requests/s and ratio.
+ *  3. the Kafka relay against a bare kafkajs producer sending the same records: events/s and ratio
+ *     (KAFKA_BROKERS, default 127.0.0.1:9092; skipped with the reason when no broker answers).
  * Loopback only; bounded by count. Prints figures; asserts nothing.
  */
 import { Controller, Get, Module } from '@nestjs/common';
@@ -13,9 +15,12 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DEFAULT_GROUP_COMMIT_MAX_BATCH } from '@loanflow/config';
 import { EventStore, openPostgres, openSqlite, PostgresEventStore, SqliteEventStore } from '@loanflow/event-store';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Kafka, logLevel, Message, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AGGREGATES, KafkaRecord, KafkaRelay, toKafkaRecord, topicOf } from '@loanflow/messaging';
+import { Checkpoints, openSqliteReadModels } from '@loanflow/storage';
 import { configureApp } from '../apps/api/src/app';
 import { AppModule } from '../apps/api/src/app.module';
 
@@ -25,6 +30,9 @@ const LOANS = Number(process.env.BENCH_LOANS ?? 300);
 const EMPTY_REQUESTS = Number(process.env.BENCH_EMPTY ?? 3_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const KAFKA_BROKERS = (process.env.KAFKA_BROKERS || '127.0.0.1:9092').split(',');
+const RELAY_EVENTS = Number(process.env.BENCH_RELAY_EVENTS ?? 20_000);
+const RELAY_BATCH = 1_000;
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 
 const rate = (n: number, ms: number) => Math.round((n * 1000) / ms);
@@ -199,12 +207,102 @@ async function httpPath(dir: string) {
   return { empty: rate(EMPTY_REQUESTS, emptyMs), commands: rate(LOANS * 5, commandMs), loans: rate(LOANS, commandMs) };
 }
 
+interface RelayFigures {
+  bare: number;
+  relay: number;
+}
+
+/**
+ * The relay against a bare kafkajs producer sending the very same records (built beforehand)
+ * with the same batching, producer settings and acks, each into topics of its own.
+ */
+async function relayVersusProducer(dir: string): Promise<RelayFigures | string> {
+  const kafka = new Kafka({ clientId: 'loanflow-bench', brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+  } catch (error) {
+    return `Kafka not reachable at ${KAFKA_BROKERS.join(',')}: ${(error as Error).message}`;
+  }
+  const run = `bench${Date.now().toString(36)}`;
+  const [barePrefix, relayPrefix] = [`${run}-bare`, `${run}-relay`];
+  const path = join(dir, 'relay.db');
+  const store = new SqliteEventStore(openSqlite(path));
+  const heads = new Array<number>(200).fill(-1);
+  await Promise.all(
+    Array.from({ length: 200 }, async (_, loan) => {
+      for (let i = loan; i < RELAY_EVENTS; i += 200) {
+        await store.append(
+          `loan-L-${loan}`,
+          [{ type: 'RepaymentReceived', data: { loanId: `L-${loan}`, amount: 10_000 + i, paidOn: '2026-03-02' } }],
+          {
+            expectedVersion: heads[loan]++,
+            metadata: {
+              actorId: 'bench',
+              commandId: `r-${i}`,
+              correlationId: `r-${i}`,
+              causationId: null,
+              occurredAt: new Date().toISOString(),
+            },
+          },
+        );
+      }
+    }),
+  );
+  const topics = (prefix: string) => AGGREGATES.map((a) => ({ topic: topicOf(a, prefix), numPartitions: 3, replicationFactor: 1 }));
+  try {
+    await admin.createTopics({ waitForLeaders: true, topics: [...topics(barePrefix), ...topics(relayPrefix)] });
+
+    const options = { topicPrefix: barePrefix, source: '/loanflow' };
+    const batches: KafkaRecord[][] = [];
+    for (let from = 0; from < RELAY_EVENTS; from += RELAY_BATCH) {
+      batches.push((await store.readAll(from, RELAY_BATCH)).map((e) => toKafkaRecord(e, options)));
+    }
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    // Warm the connection and the JIT on one batch first, so the producer is not timed cold while the relay runs warm.
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [{ topic: batches[0][0].topic, messages: batches[0].map(({ topic: _, ...m }) => m) }],
+    });
+    const bareStarted = performance.now();
+    for (const batch of batches) {
+      const byTopic = new Map<string, Message[]>();
+      for (const { topic, ...message } of batch) (byTopic.get(topic) ?? byTopic.set(topic, []).get(topic)!).push(message);
+      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    }
+    const bareMs = performance.now() - bareStarted;
+    await producer.disconnect();
+
+    const readModels = await openSqliteReadModels(openSqlite(path));
+    const relay = new KafkaRelay(store, new Checkpoints(readModels), kafka, {
+      topicPrefix: relayPrefix,
+      source: '/loanflow',
+      partitions: 3,
+      replicationFactor: 1,
+      batchSize: RELAY_BATCH,
+    });
+    const relayStarted = performance.now();
+    relay.start();
+    while (relay.status.checkpoint < RELAY_EVENTS - 1) await new Promise((r) => setTimeout(r, 5));
+    const relayMs = performance.now() - relayStarted;
+    await relay.stop();
+    await readModels.destroy();
+    return { bare: rate(RELAY_EVENTS, bareMs), relay: rate(RELAY_EVENTS, relayMs) };
+  } finally {
+    await admin.deleteTopics({ topics: [...topics(barePrefix), ...topics(relayPrefix)].map((t) => t.topic) }).catch(() => undefined);
+    await admin.disconnect();
+    await store.close();
+  }
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'loanflow-bench-'));
   try {
     const sqlite = await sqliteGroupCommit(dir);
     const postgres = await postgresGroupCommit();
     const http = await httpPath(dir);
+    const kafka = await relayVersusProducer(dir);
     const groupLine = (name: string, f: GroupCommitFigures | string) =>
       typeof f === 'string'
         ? `${name.padEnd(38)} skipped: ${f}`
@@ -218,6 +316,9 @@ async function main() {
       `http    empty route (auth + pipes + filter, no store)               ${http.empty} req/s   (${EMPTY_REQUESTS} requests, ${CONCURRENCY} clients)`,
       `http    command path apply→investigate→examine→approve→disburse     ${http.commands} commands/s = ${http.loans} loans/s   (${LOANS} loans)`,
       `ratio   command path / empty route                                  ${(http.commands / http.empty).toFixed(3)}`,
+      typeof kafka === 'string'
+        ? `kafka   skipped: ${kafka}`
+        : `kafka   bare kafkajs producer ${kafka.bare} events/s   relay (log → CloudEvents → Kafka, checkpointed) ${kafka.relay} events/s   ratio ${(kafka.relay / kafka.bare).toFixed(2)}   (${RELAY_EVENTS} events, batches of ${RELAY_BATCH})`,
     ];
     console.log(lines.join('\n'));
   } finally {

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { JwtModule } from '@nestjs/jwt';
 import { LoanflowConfig } from '@loanflow/config';
+import { RelayService } from '@loanflow/messaging';
 import { openStorage, Storage } from '@loanflow/storage';
 import { AuthGuard } from './auth/auth.guard';
 import { BorrowersController, BorrowersHandler } from './borrowers/borrowers';
@@ -12,6 +13,7 @@ import { EtagInterceptor } from './common/etag.interceptor';
 import { ProblemFilter } from './common/problem.filter';
 import { ACCESS_AUDIT, Clock, CLOCK, CONFIG, EVENT_STORE, READ_MODELS, STORAGE } from './common/tokens';
 import { validationPipe } from './common/validation';
+import { AsyncApiController } from './health/asyncapi.controller';
 import { HealthController } from './health/health.controller';
 import { LoansController } from './loans/loans.controller';
 import { LoansHandler } from './loans/loans.handler';
@@ -31,7 +33,7 @@ export class AppModule implements OnApplicationShutdown {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), JwtModule.register({})],
-      controllers: [HealthController, StaffController, BorrowersController, LoansController],
+      controllers: [HealthController, AsyncApiController, StaffController, BorrowersController, LoansController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: CLOCK, useValue: options.clock ?? (() => new Date()) },
@@ -39,6 +41,10 @@ export class AppModule implements OnApplicationShutdown {
         { provide: EVENT_STORE, useFactory: (s: Storage) => s.eventStore, inject: [STORAGE] },
         { provide: READ_MODELS, useFactory: (s: Storage) => s.readModels, inject: [STORAGE] },
         { provide: ACCESS_AUDIT, useFactory: (s: Storage) => s.accessAudit, inject: [STORAGE] },
+        // Embedded, the api is the only process: it relays to Kafka itself. Server-backed, the worker does.
+        ...(config.kafka && config.eventStore === 'sqlite'
+          ? [{ provide: RelayService, useFactory: (s: Storage) => new RelayService(s, config.kafka!), inject: [STORAGE] }]
+          : []),
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useValue: validationPipe },
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -40,6 +40,20 @@ describe('configuration by environment', () => {
     });
   });
 
+  it('turns Kafka on with KAFKA_BROKERS', () => {
+    expect(loadConfig(base).kafka).toBeUndefined();
+    expect(loadConfig({ ...base, KAFKA_BROKERS: 'k1:9092, k2:9092', KAFKA_TOPIC_PARTITIONS: '6' }).kafka).toEqual({
+      brokers: ['k1:9092', 'k2:9092'],
+      clientId: 'loanflow',
+      topicPrefix: 'loanflow',
+      partitions: 6,
+      replicationFactor: 1,
+      source: '/loanflow',
+    });
+    expect(() => loadConfig({ ...base, KAFKA_BROKERS: 'k:9092', KAFKA_REPLICATION_FACTOR: 'x' })).toThrow(/KAFKA_REPLICATION_FACTOR/);
+    expect(() => loadConfig({ ...base, KAFKA_BROKERS: 'k:9092', KAFKA_TOPIC_PREFIX: 'a b' })).toThrow(/KAFKA_TOPIC_PREFIX/);
+  });
+
   it('refuses what it cannot honour, saying which variable is wrong', () => {
     expect(() => loadConfig({ ...base, PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ ...base, EVENT_STORE: 'oracle' })).toThrow(/EVENT_STORE=oracle/);

@@ -21,8 +21,22 @@ export interface StorageConfig {
   groupCommitMaxBatch: number;
 }
 
+/** Kafka for downstream systems: set by KAFKA_BROKERS, off without it. */
+export interface KafkaConfig {
+  brokers: string[];
+  clientId: string;
+  /** Topics are `<prefix>.<aggregate>.events`. */
+  topicPrefix: string;
+  /** Partitions and replication of the topics the relay creates when they are missing. */
+  partitions: number;
+  replicationFactor: number;
+  /** The CloudEvents `source` of every published event. */
+  source: string;
+}
+
 export interface LoanflowConfig extends StorageConfig {
   port: number;
+  kafka?: KafkaConfig;
   jwtSecret: string;
   /** Where the secret came from: `JWT_SECRET`, or the file the embedded default created. */
   jwtSecretSource: string;
@@ -84,6 +98,26 @@ export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): Storage
   return { eventStore, sqlitePath: sqlitePathOf(env), ...urls, groupCommitMaxBatch };
 }
 
+export function loadKafkaConfig(env: NodeJS.ProcessEnv = process.env): KafkaConfig | undefined {
+  if (!env.KAFKA_BROKERS) return undefined;
+  const count = (name: string, fallback: number) => {
+    const value = env[name] ? Number(env[name]) : fallback;
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, not ${env[name]}`);
+    return value;
+  };
+  const topicPrefix = env.KAFKA_TOPIC_PREFIX || 'loanflow';
+  if (!/^[A-Za-z0-9._-]+$/.test(topicPrefix))
+    throw new Error(`KAFKA_TOPIC_PREFIX may hold letters, digits, '.', '_' and '-' only, not ${topicPrefix}`);
+  return {
+    brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+    clientId: env.KAFKA_CLIENT_ID || 'loanflow',
+    topicPrefix,
+    partitions: count('KAFKA_TOPIC_PARTITIONS', 3),
+    replicationFactor: count('KAFKA_REPLICATION_FACTOR', 1),
+    source: env.CLOUDEVENTS_SOURCE || '/loanflow',
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoanflowConfig {
   const port = env.PORT ? Number(env.PORT) : 3000;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number, not ${env.PORT}`);
@@ -98,9 +132,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoanflowConfig
   }
   const fromEnv = env.JWT_SECRET;
   const { secret, file } = fromEnv ? { secret: fromEnv, file: '' } : embeddedSecret(storage.sqlitePath);
+  const kafka = loadKafkaConfig(env);
   return {
     port,
     ...storage,
+    ...(kafka ? { kafka } : {}),
     jwtSecret: secret,
     jwtSecretSource: fromEnv ? 'JWT_SECRET' : file,
     businessTimeZone,

@@ -1,4 +1,5 @@
 export * from './access-audit';
+export * from './checkpoints';
 export * from './read-model-db';
 export * from './storage';
 export * from './migrate-log';

@@ -8,6 +8,12 @@ import { Pool } from 'pg';
  * their own hand-written SQL; they are the only writers of the log.)
  */
 export interface ReadModelTables {
+  /** How far each follower of the log (the Kafka relay, projections) has got: the last position it finished. */
+  checkpoints: {
+    name: string;
+    position: number;
+    updated_at: string;
+  };
   access_audit: {
     id: Generated<number>;
     at: string;
@@ -43,6 +49,16 @@ const migrations = (dialect: ReadModelDialect): Record<string, Migration> => ({
         .addColumn('detail', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('access_audit_resource').ifNotExists().on('access_audit').column('resource_id').execute();
+    },
+  },
+  '0002_checkpoints': {
+    up: async (db) => {
+      await db.schema
+        .createTable('checkpoints')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('position', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
     },
   },
 });

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { StorageConfig } from '@loanflow/config';
 import { EventStore, openEventStoreDb, openPostgres, openSqlite, PostgresEventStore, SqliteEventStore } from '@loanflow/event-store';
 import { AccessAuditLog } from './access-audit';
+import { Checkpoints } from './checkpoints';
 import { openPostgresReadModels, openSqliteReadModels, ReadModelDb } from './read-model-db';
 
 /** The configured log and the read-model database beside it, opened and migrated. */
@@ -9,6 +10,7 @@ export interface Storage {
   eventStore: EventStore;
   readModels: ReadModelDb;
   accessAudit: AccessAuditLog;
+  checkpoints: Checkpoints;
   /** Where the log is, for people: a path or a URL without its password. */
   describe: string;
   close(): Promise<void>;
@@ -51,6 +53,7 @@ export async function openStorage(config: StorageConfig, options: { clock?: () =
   return {
     ...opened,
     accessAudit: new AccessAuditLog(opened.readModels),
+    checkpoints: new Checkpoints(opened.readModels),
     close: async () => {
       await opened.eventStore.close();
       await opened.readModels.destroy();

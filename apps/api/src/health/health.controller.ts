@@ -1,17 +1,63 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { EventStore } from '@loanflow/event-store';
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { LoanflowConfig } from '@loanflow/config';
+import { RELAY_CHECKPOINT } from '@loanflow/messaging';
+import { Storage } from '@loanflow/storage';
+import { Gauge, Registry } from 'prom-client';
 import { Public } from '../auth/auth.guard';
-import { EVENT_STORE } from '../common/tokens';
+import { CONFIG, STORAGE } from '../common/tokens';
 
-@ApiTags('health')
-@Controller('health')
+/** Where the log and its followers are: the figures /health shows and Prometheus scrapes. */
+async function progress(storage: Storage, config: LoanflowConfig) {
+  const headPosition = await storage.eventStore.headPosition();
+  if (!config.kafka) return { headPosition };
+  const checkpoint = await storage.checkpoints.get(RELAY_CHECKPOINT);
+  return { headPosition, relay: { checkpoint, lag: headPosition - checkpoint } };
+}
+
+@ApiTags('operations')
+@Controller()
 export class HealthController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  private readonly registry = new Registry();
+
+  constructor(
+    @Inject(STORAGE) private readonly storage: Storage,
+    @Inject(CONFIG) private readonly config: LoanflowConfig,
+  ) {
+    const figures = () => progress(this.storage, this.config);
+    new Gauge({
+      name: 'loanflow_event_log_head_position',
+      help: 'Global position of the last event in the log (-1 when empty)',
+      registers: [this.registry],
+      async collect() {
+        this.set((await figures()).headPosition);
+      },
+    });
+    if (config.kafka) {
+      new Gauge({
+        name: 'loanflow_relay_lag_events',
+        help: 'Events in the log not yet acknowledged by Kafka (log head - relay checkpoint)',
+        registers: [this.registry],
+        async collect() {
+          this.set((await figures()).relay!.lag);
+        },
+      });
+    }
+  }
 
   @Public()
-  @Get()
+  @Get('health')
+  @ApiOkResponse({ description: 'The log is readable; with Kafka on, how far the relay lags behind it' })
   async health() {
-    return { status: 'ok', eventStore: { headPosition: await this.store.headPosition() } };
+    const { headPosition, relay } = await progress(this.storage, this.config);
+    return { status: 'ok', eventStore: { kind: this.config.eventStore, headPosition }, ...(relay ? { relay } : {}) };
+  }
+
+  @Public()
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  @ApiOkResponse({ description: 'Prometheus text format' })
+  metrics(): Promise<string> {
+    return this.registry.metrics();
   }
 }

@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { AppendWaiters } from '../append-waiters';
 import { Client, Pool, PoolClient } from 'pg';
 import {
   AppendRequest,
@@ -84,7 +84,7 @@ const POLL_MS = 1_000;
  * transaction carries every append that queued while the previous one was committing.
  */
 export class PostgresEventStore implements EventStore, LogCopy {
-  private readonly appended = new EventEmitter();
+  private readonly waiters: AppendWaiters;
   private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
   private readonly clock: () => Date;
   private listener: Client | null = null;
@@ -96,7 +96,7 @@ export class PostgresEventStore implements EventStore, LogCopy {
     options: StoreOptions = {},
   ) {
     this.clock = options.clock ?? (() => new Date());
-    this.appended.setMaxListeners(0);
+    this.waiters = new AppendWaiters(() => this.headPosition(), POLL_MS);
     this.committer = new GroupCommitter(
       (batch) => this.inTransaction((c) => this.commitBatch(c, batch)),
       options.maxBatch ?? DEFAULT_MAX_BATCH,
@@ -199,7 +199,7 @@ export class PostgresEventStore implements EventStore, LogCopy {
 
   async append(streamId: string, events: EventToAppend[], options: AppendOptions): Promise<AppendResult> {
     const result = await this.committer.submit({ streamId, events, options });
-    if (!result.duplicate) this.appended.emit('appended', result.lastPosition);
+    if (!result.duplicate) this.waiters.notify(result.lastPosition);
     return result;
   }
 
@@ -224,7 +224,7 @@ export class PostgresEventStore implements EventStore, LogCopy {
   private listen(): Promise<void> {
     this.listening ??= (async () => {
       const client = new Client(this.pool.options);
-      client.on('notification', (n) => this.appended.emit('appended', Number(n.payload)));
+      client.on('notification', (n) => this.waiters.notify(Number(n.payload)));
       client.on('error', () => {
         this.listener = null;
         this.listening = null;
@@ -241,25 +241,7 @@ export class PostgresEventStore implements EventStore, LogCopy {
 
   async waitForEvents(afterPosition: number, timeoutMs: number): Promise<boolean> {
     await this.listen();
-    if ((await this.headPosition()) > afterPosition) return true;
-    return new Promise((resolve) => {
-      const done = (found: boolean) => {
-        clearTimeout(timer);
-        clearInterval(poll);
-        this.appended.off('appended', onAppend);
-        resolve(found);
-      };
-      const onAppend = (position: number) => position > afterPosition && done(true);
-      const timer = setTimeout(() => done(false), timeoutMs);
-      const poll = setInterval(() => {
-        if (!this.closed)
-          void this.headPosition().then(
-            (head) => head > afterPosition && done(true),
-            () => undefined,
-          );
-      }, POLL_MS);
-      this.appended.on('appended', onAppend);
-    });
+    return this.waiters.wait(afterPosition, timeoutMs);
   }
 
   async findCommand(commandId: string): Promise<CommandRecord | null> {
@@ -305,7 +287,7 @@ export class PostgresEventStore implements EventStore, LogCopy {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.appended.removeAllListeners();
+    this.waiters.close();
     await this.listening;
     await this.listener?.end().catch(() => undefined);
     await this.pool.end();

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { EventEmitter } from 'node:events';
+import { AppendWaiters } from '../append-waiters';
 import {
   AppendRequest,
   continuedHeads,
@@ -74,7 +74,7 @@ const POLL_MS = 200;
  * gapless in commit order; group commit pays one fsync for every append waiting in the batch.
  */
 export class SqliteEventStore implements EventStore, LogCopy {
-  private readonly appended = new EventEmitter();
+  private readonly waiters: AppendWaiters;
   private readonly sql;
   private readonly commitBatch;
   private readonly importBatch;
@@ -86,7 +86,7 @@ export class SqliteEventStore implements EventStore, LogCopy {
     options: StoreOptions = {},
   ) {
     this.clock = options.clock ?? (() => new Date());
-    this.appended.setMaxListeners(0);
+    this.waiters = new AppendWaiters(() => this.headPosition(), POLL_MS);
     this.sql = {
       stream: db.prepare<[string, number]>('SELECT * FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version'),
       streamRange: db.prepare<[string, number, number]>(
@@ -145,7 +145,7 @@ export class SqliteEventStore implements EventStore, LogCopy {
 
   async append(streamId: string, events: EventToAppend[], options: AppendOptions): Promise<AppendResult> {
     const result = await this.committer.submit({ streamId, events, options });
-    if (!result.duplicate) this.appended.emit('appended', result.lastPosition);
+    if (!result.duplicate) this.waiters.notify(result.lastPosition);
     return result;
   }
 
@@ -161,20 +161,8 @@ export class SqliteEventStore implements EventStore, LogCopy {
     return this.sql.head.get() as number;
   }
 
-  async waitForEvents(afterPosition: number, timeoutMs: number): Promise<boolean> {
-    if ((await this.headPosition()) > afterPosition) return true;
-    return new Promise((resolve) => {
-      const done = (found: boolean) => {
-        clearTimeout(timer);
-        clearInterval(poll);
-        this.appended.off('appended', onAppend);
-        resolve(found);
-      };
-      const onAppend = (position: number) => position > afterPosition && done(true);
-      const timer = setTimeout(() => done(false), timeoutMs);
-      const poll = setInterval(() => (this.sql.head.get() as number) > afterPosition && done(true), POLL_MS);
-      this.appended.on('appended', onAppend);
-    });
+  waitForEvents(afterPosition: number, timeoutMs: number): Promise<boolean> {
+    return this.waiters.wait(afterPosition, timeoutMs);
   }
 
   async findCommand(commandId: string): Promise<CommandRecord | null> {
@@ -233,7 +221,7 @@ export class SqliteEventStore implements EventStore, LogCopy {
   }
 
   async close(): Promise<void> {
-    this.appended.removeAllListeners();
+    this.waiters.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -1,0 +1,72 @@
+import { RecordedEvent } from '@loanflow/event-store';
+import { CloudEvent, Kafka } from 'cloudevents';
+
+/** The aggregates whose events are published, each on a topic of its own. */
+export const AGGREGATES = ['loan', 'borrower', 'staff', 'config'] as const;
+export type Aggregate = (typeof AGGREGATES)[number];
+
+/** `loan-L-1` → `loan`: a stream's id starts with its aggregate. */
+export function aggregateOf(streamId: string): Aggregate {
+  const prefix = streamId.slice(0, streamId.indexOf('-'));
+  if (!(AGGREGATES as readonly string[]).includes(prefix)) throw new Error(`stream ${streamId} belongs to no published aggregate`);
+  return prefix as Aggregate;
+}
+
+export const topicOf = (aggregate: Aggregate, prefix: string) => `${prefix}.${aggregate}.events`;
+
+/** `loanflow.loan.LoanApplied.v1`: consumers dispatch on it, and a new schema version is a new type. */
+export const cloudEventType = (event: Pick<RecordedEvent, 'streamId' | 'type' | 'schemaVersion'>) =>
+  `loanflow.${aggregateOf(event.streamId)}.${event.type}.v${event.schemaVersion}`;
+
+export interface KafkaRecord {
+  topic: string;
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+  timestamp: string;
+}
+
+/**
+ * One recorded event as a Kafka record in CloudEvents binary mode: the event's data is the
+ * value, its envelope the `ce_*` headers. Extension attributes carry what lets a consumer check
+ * order and integrity: global position, stream version, the hash chain and every other hashed
+ * field (actor, command, correlation, causation, recording time), so the hash can be recomputed
+ * from the record alone.
+ */
+export function toKafkaRecord(event: RecordedEvent, options: { source: string; topicPrefix: string }): KafkaRecord {
+  // Not re-validated here (strict=false): every attribute comes typed from the store, and the
+  // integration tests parse and validate every record a consumer receives.
+  const cloudEvent = new CloudEvent(
+    {
+      specversion: '1.0',
+      id: event.eventId,
+      type: cloudEventType(event),
+      source: options.source,
+      subject: event.streamId,
+      time: event.metadata.occurredAt,
+      datacontenttype: 'application/json',
+      data: event.data,
+      partitionkey: event.streamId,
+      globalposition: String(event.globalPosition),
+      streamversion: String(event.streamVersion),
+      eventhash: event.hash,
+      prevhash: event.prevHash,
+      recordedat: event.metadata.recordedAt,
+      actorid: event.metadata.actorId,
+      commandid: event.metadata.commandId,
+      correlationid: event.metadata.correlationId,
+      ...(event.metadata.causationId !== null ? { causationid: event.metadata.causationId } : {}),
+    },
+    false,
+  );
+  const message = Kafka.binary(cloudEvent);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers)) if (value !== undefined) headers[name] = String(value);
+  return {
+    topic: topicOf(aggregateOf(event.streamId), options.topicPrefix),
+    key: event.streamId,
+    value: JSON.stringify(message.value),
+    headers,
+    timestamp: String(Date.parse(event.metadata.occurredAt)),
+  };
+}

@@ -1,0 +1,246 @@
+import { openSqlite, RecordedEvent, SqliteEventStore } from '@loanflow/event-store';
+import { Checkpoints, openSqliteReadModels } from '@loanflow/storage';
+import { Kafka as CloudEventsKafka, KafkaMessage } from 'cloudevents';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { advance, staffBranch, startApp, testConfig } from '../../../test/support/app';
+import { Consumed, consumeAll, freshTopicPrefix, requireBroker, TEST_KAFKA_BROKERS, testKafka } from '../../../test/support/kafka';
+import { AGGREGATES, topicOf } from './cloud-event';
+import { KafkaRelay, RELAY_CHECKPOINT } from './relay';
+
+const root = join(__dirname, '..', '..', '..');
+const sqlitePath = () => join(mkdtempSync(join(tmpdir(), 'loanflow-relay-')), 'log.db');
+const topics = (prefix: string) => AGGREGATES.map((a) => topicOf(a, prefix));
+
+const until = async (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+/** Appends `count` one-event commands over `loans` loan streams and a few staff and borrower streams, in random order. */
+async function appendRandom(store: SqliteEventStore, count: number, loans: number, tag: string) {
+  const heads = new Map((await store.streamHeads()).map((h) => [h.streamId, h.version]));
+  const streams = [
+    ...Array.from({ length: loans }, (_, i) => `loan-L-${i}`),
+    ...Array.from({ length: 5 }, (_, i) => `staff-s${i}`),
+    ...Array.from({ length: 5 }, (_, i) => `borrower-B-${i}`),
+  ];
+  for (let i = 0; i < count; i++) {
+    const streamId = streams[randomInt(streams.length)];
+    const version = heads.get(streamId) ?? -1;
+    const { lastVersion } = await store.append(streamId, [{ type: 'Tick', data: { n: i, tag } }], {
+      expectedVersion: version,
+      metadata: {
+        actorId: 'ana',
+        commandId: `${tag}-${i}`,
+        correlationId: `${tag}-${i}`,
+        causationId: null,
+        occurredAt: new Date().toISOString(),
+      },
+    });
+    heads.set(streamId, lastVersion);
+  }
+}
+
+/**
+ * What downstream must see: after dropping repeats of a `ce_id`, exactly the log's events, and
+ * per key exactly the stream's order; every record a valid CloudEvent in binary mode.
+ */
+function expectExactlyTheLog(records: Consumed[], log: RecordedEvent[], prefix: string) {
+  const seen = new Set<string>();
+  const perKey = new Map<string, string[]>();
+  for (const r of records) {
+    const id = r.headers.ce_id;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    perKey.set(r.key, [...(perKey.get(r.key) ?? []), id]);
+  }
+  expect(seen.size).toBe(log.length);
+  expect([...seen].sort()).toEqual(log.map((e) => e.eventId).sort());
+  const streams = new Map<string, RecordedEvent[]>();
+  for (const e of log) streams.set(e.streamId, [...(streams.get(e.streamId) ?? []), e]);
+  for (const [streamId, events] of streams) expect(perKey.get(streamId)).toEqual(events.map((e) => e.eventId));
+  const byId = new Map(log.map((e) => [e.eventId, e]));
+  for (const r of records) {
+    const event = CloudEventsKafka.toEvent({
+      headers: r.headers,
+      key: r.key,
+      value: r.value,
+      body: r.value,
+    } as KafkaMessage<string>) as unknown as {
+      validate(): boolean;
+      id: string;
+      subject: string;
+      type: string;
+      data: unknown;
+      globalposition: string;
+    };
+    expect(event.validate()).toBe(true);
+    const original = byId.get(event.id)!;
+    expect(r.topic).toBe(topicOf(original.streamId.split('-')[0] as (typeof AGGREGATES)[number], prefix));
+    expect([event.subject, event.type, event.globalposition]).toEqual([
+      original.streamId,
+      `loanflow.${r.topic.split('.')[1]}.Tick.v1`,
+      String(original.globalPosition),
+    ]);
+    expect(event.data).toEqual(original.data);
+  }
+}
+
+const distinctIds = (n: number) => (records: Consumed[]) => new Set(records.map((r) => r.headers.ce_id)).size >= n;
+
+describe('the Kafka relay against a real broker', () => {
+  beforeAll(requireBroker);
+
+  it('publishes 5,000 events over 200 loans: every event once, in stream order per key, as valid CloudEvents', async () => {
+    const path = sqlitePath();
+    const store = new SqliteEventStore(openSqlite(path));
+    const checkpoints = new Checkpoints(await openSqliteReadModels(openSqlite(path)));
+    await appendRandom(store, 5_000, 200, 'bulk');
+    const prefix = freshTopicPrefix();
+    const relay = new KafkaRelay(store, checkpoints, testKafka(), {
+      topicPrefix: prefix,
+      source: '/loanflow',
+      partitions: 3,
+      replicationFactor: 1,
+    });
+    relay.start();
+    await until('the broker acknowledged the whole log', () => relay.status.checkpoint === 4_999);
+    await relay.stop();
+    expect(await checkpoints.get(RELAY_CHECKPOINT)).toBe(4_999);
+
+    const records = await consumeAll(topics(prefix), distinctIds(5_000));
+    expectExactlyTheLog(records, await store.readAll(0, 10_000), prefix);
+    await store.close();
+  });
+
+  it('survives five SIGKILLs of the worker while events keep coming: duplicates at most, never a gap', async () => {
+    const path = sqlitePath();
+    const store = new SqliteEventStore(openSqlite(path));
+    const checkpoints = new Checkpoints(await openSqliteReadModels(openSqlite(path)));
+    const prefix = freshTopicPrefix();
+    const env = {
+      ...process.env,
+      EVENT_STORE: 'sqlite',
+      SQLITE_PATH: path,
+      KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
+      KAFKA_TOPIC_PREFIX: prefix,
+    };
+    const worker = () =>
+      spawn(
+        process.execPath,
+        ['--require', join(root, 'test', 'support', 'ts-register.js'), join(root, 'apps', 'worker', 'src', 'main.ts')],
+        {
+          env,
+          stdio: ['ignore', 'ignore', 'inherit'],
+        },
+      );
+    const exited = (child: ChildProcess) =>
+      new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_, signal) => resolve(signal)));
+
+    let writing = true;
+    let round = 0;
+    const writer = (async () => {
+      while (writing) {
+        await appendRandom(store, 20, 50, `w${round++}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    const kills: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const child = worker();
+      const before = await checkpoints.get(RELAY_CHECKPOINT);
+      // Kill it once it has relayed something in this life (so kills land mid-stream), after a random while.
+      await until('the worker relays', async () => (await checkpoints.get(RELAY_CHECKPOINT)) > before, 90_000);
+      await new Promise((r) => setTimeout(r, randomInt(50, 1_500)));
+      child.kill('SIGKILL');
+      expect(await exited(child)).toBe('SIGKILL');
+      kills.push(await checkpoints.get(RELAY_CHECKPOINT));
+    }
+    writing = false;
+    await writer;
+    const head = await store.headPosition();
+    const last = worker();
+    await until('the restarted worker catches up', async () => (await checkpoints.get(RELAY_CHECKPOINT)) === head, 90_000);
+    last.kill('SIGTERM');
+    await exited(last);
+    expect(kills.every((k, i) => i === 0 || k >= kills[i - 1])).toBe(true);
+    expect(kills[4]).toBeLessThan(head);
+
+    const records = await consumeAll(topics(prefix), distinctIds(head + 1), 90_000);
+    expectExactlyTheLog(records, await store.readAll(0, 1_000_000), prefix);
+    await store.close();
+  });
+
+  it('retries with backoff while the broker is away and catches up when it is back', async () => {
+    const path = sqlitePath();
+    const store = new SqliteEventStore(openSqlite(path));
+    const checkpoints = new Checkpoints(await openSqliteReadModels(openSqlite(path)));
+    await appendRandom(store, 300, 20, 'away');
+    let brokerBack = false;
+    const kafka = testKafka(async () => (brokerBack ? TEST_KAFKA_BROKERS : ['127.0.0.1:1']));
+    const prefix = freshTopicPrefix();
+    const relay = new KafkaRelay(store, checkpoints, kafka, {
+      topicPrefix: prefix,
+      source: '/loanflow',
+      partitions: 1,
+      replicationFactor: 1,
+    });
+    relay.start();
+    await until('two attempts failed', () => relay.status.failures >= 2);
+    expect(relay.status.lastError).toBeTruthy();
+    expect(relay.status.checkpoint).toBe(-1);
+    brokerBack = true;
+    await until('the relay caught up', () => relay.status.checkpoint === 299);
+    expect(relay.status).toMatchObject({ failures: 0, lastError: null });
+    await relay.stop();
+    expectExactlyTheLog(await consumeAll(topics(prefix), distinctIds(300)), await store.readAll(0, 1_000), prefix);
+    await store.close();
+  });
+
+  it('runs inside the embedded api, which reports the relay lag on /health and to Prometheus', async () => {
+    const prefix = freshTopicPrefix();
+    const t = await startApp(
+      '2026-03-02T09:00:00.000Z',
+      testConfig({
+        kafka: {
+          brokers: TEST_KAFKA_BROKERS,
+          clientId: 'loanflow-test',
+          topicPrefix: prefix,
+          partitions: 1,
+          replicationFactor: 1,
+          source: '/coop-7',
+        },
+      }),
+    );
+    await staffBranch(t);
+    await advance(t, 'L-1', 'active');
+    const head = (await t.http.get('/health').expect(200)).body.eventStore.headPosition;
+    await until('the relay reports no lag', async () => (await t.http.get('/health')).body.relay.lag === 0);
+    expect((await t.http.get('/health')).body.relay).toEqual({ checkpoint: head, lag: 0 });
+    const metrics = await t.http.get('/metrics').expect(200);
+    expect(metrics.text).toContain('loanflow_relay_lag_events 0');
+    expect(metrics.text).toContain(`loanflow_event_log_head_position ${head}`);
+    const records = await consumeAll(topics(prefix), distinctIds(head + 1));
+    const loan = records.filter((r) => r.key === 'loan-L-1').map((r) => r.headers.ce_type);
+    expect(loan).toEqual([
+      'loanflow.loan.LoanApplied.v1',
+      'loanflow.loan.InvestigationCompleted.v1',
+      'loanflow.loan.ExaminationCompleted.v1',
+      'loanflow.loan.LoanApproved.v1',
+      'loanflow.loan.LoanDisbursed.v1',
+    ]);
+    expect(records.find((r) => r.key === 'loan-L-1')!.headers).toMatchObject({
+      ce_source: '/coop-7',
+      ce_actorid: 'ana',
+      'content-type': 'application/json',
+    });
+    await t.close();
+  });
+});

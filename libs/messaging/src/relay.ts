@@ -1,0 +1,172 @@
+import { EventStore } from '@loanflow/event-store';
+import { Checkpoints } from '@loanflow/storage';
+import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
+import { AGGREGATES, toKafkaRecord, topicOf } from './cloud-event';
+
+export interface RelayOptions {
+  topicPrefix: string;
+  source: string;
+  partitions: number;
+  replicationFactor: number;
+  /** Most events read from the log and sent to the broker in one batch. */
+  batchSize?: number;
+  /** The checkpoint's name: one per relay of a log. */
+  name?: string;
+  log?: (line: string) => void;
+}
+
+export const RELAY_CHECKPOINT = 'kafka-relay';
+const DEFAULT_BATCH = 1_000;
+/** How long an idle relay waits for new events before looking again (and noticing a stop). */
+const IDLE_WAIT_MS = 1_000;
+const MAX_BACKOFF_MS = 30_000;
+
+export interface RelayStatus {
+  running: boolean;
+  /** The last position the broker acknowledged, -1 before the first. */
+  checkpoint: number;
+  /** Failed attempts in a row; 0 while the broker accepts. */
+  failures: number;
+  lastError: string | null;
+}
+
+/**
+ * Follows the global log from its checkpoint and publishes every event to Kafka (the log is the
+ * outbox). Each batch goes out with an idempotent producer and acks from all in-sync replicas;
+ * only then does the checkpoint advance, so a crash at any point re-sends (consumers dedupe on
+ * `ce_id`) but never skips. Per stream the order is the log's: one key per stream, one
+ * partition per key, one request in flight. When the broker is away it retries with
+ * exponential backoff and resumes from the checkpoint.
+ */
+export class KafkaRelay {
+  private readonly name: string;
+  private readonly batchSize: number;
+  private readonly log: (line: string) => void;
+  private producer: Producer | null = null;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  private running: Promise<void> | null = null;
+  readonly status: RelayStatus = { running: false, checkpoint: -1, failures: 0, lastError: null };
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly checkpoints: Checkpoints,
+    private readonly kafka: Kafka,
+    private readonly options: RelayOptions,
+  ) {
+    this.name = options.name ?? RELAY_CHECKPOINT;
+    this.batchSize = options.batchSize ?? DEFAULT_BATCH;
+    this.log = options.log ?? (() => undefined);
+  }
+
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  /** Finishes the batch in flight (its checkpoint included) and disconnects. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.running;
+  }
+
+  private async run(): Promise<void> {
+    this.status.running = true;
+    while (!this.stopping) {
+      try {
+        await this.connect();
+        await this.pump();
+      } catch (error) {
+        this.status.failures++;
+        this.status.lastError = (error as Error).message;
+        const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(this.status.failures, 10));
+        this.log(`relay: ${this.status.lastError}; retrying in ${delay} ms (attempt ${this.status.failures})`);
+        await this.disconnect();
+        await this.pause(delay);
+      }
+    }
+    await this.disconnect();
+    this.status.running = false;
+  }
+
+  /** Creates missing topics, then connects the producer. */
+  private async connect(): Promise<void> {
+    if (this.producer) return;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = AGGREGATES.map((a) => topicOf(a, this.options.topicPrefix)).filter((t) => !existing.has(t));
+      if (missing.length > 0) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({
+            topic,
+            numPartitions: this.options.partitions,
+            replicationFactor: this.options.replicationFactor,
+          })),
+        });
+        this.log(`relay: created ${missing.join(', ')}`);
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    this.producer = producer;
+  }
+
+  private async disconnect(): Promise<void> {
+    const producer = this.producer;
+    this.producer = null;
+    await producer?.disconnect().catch(() => undefined);
+  }
+
+  /** The events after `position` as Kafka messages grouped by topic, in log order. */
+  private async prepare(position: number) {
+    const events = await this.store.readAll(position + 1, this.batchSize);
+    const byTopic = new Map<string, Message[]>();
+    for (const event of events) {
+      const { topic, ...message } = toKafkaRecord(event, this.options);
+      (byTopic.get(topic) ?? byTopic.set(topic, []).get(topic)!).push(message);
+    }
+    return {
+      last: events.length > 0 ? events[events.length - 1].globalPosition : position,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    };
+  }
+
+  /** Sends batch after batch; the next one is read and built while the broker acknowledges the one before. */
+  private async pump(): Promise<void> {
+    let position = await this.checkpoints.get(this.name);
+    this.status.checkpoint = position;
+    let next = this.prepare(position);
+    while (!this.stopping) {
+      const batch = await next;
+      if (batch.last === position) {
+        await Promise.race([this.store.waitForEvents(position, IDLE_WAIT_MS), new Promise<void>((r) => (this.wake = r))]);
+        next = this.prepare(position);
+        continue;
+      }
+      const sent = this.producer!.sendBatch({ acks: -1, topicMessages: batch.topicMessages });
+      next = this.prepare(batch.last);
+      next.catch(() => undefined);
+      await sent;
+      position = batch.last;
+      await this.checkpoints.set(this.name, position);
+      this.status.checkpoint = position;
+      this.status.failures = 0;
+      this.status.lastError = null;
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
