@@ -9,6 +9,7 @@ const project = ({ reporters: _, testTimeout: __, ...common }) => common;
 
 module.exports = {
   reporters: base.reporters,
+  globalSetup: '<rootDir>/test/support/integration-setup.js',
   testTimeout: 180000,
   maxWorkers: 1,
   projects: [

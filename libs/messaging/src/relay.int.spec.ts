@@ -1,5 +1,5 @@
-import { openSqlite, RecordedEvent, SqliteEventStore } from '@loanflow/event-store';
-import { Checkpoints, openSqliteReadModels } from '@loanflow/storage';
+import { EventStore, openPostgres, openSqlite, PostgresEventStore, RecordedEvent, SqliteEventStore } from '@loanflow/event-store';
+import { Checkpoints, openPostgresReadModels, openSqliteReadModels, ReadModelDb } from '@loanflow/storage';
 import { Kafka as CloudEventsKafka, KafkaMessage } from 'cloudevents';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { advance, staffBranch, startApp, testConfig } from '../../../test/support/app';
+import { freshSchema } from '../../../test/support/postgres';
 import { Consumed, consumeAll, freshTopicPrefix, requireBroker, TEST_KAFKA_BROKERS, testKafka } from '../../../test/support/kafka';
 import { AGGREGATES, topicOf } from './cloud-event';
 import { KafkaRelay, RELAY_CHECKPOINT } from './relay';
@@ -24,7 +25,7 @@ const until = async (what: string, check: () => Promise<boolean> | boolean, time
 };
 
 /** Appends `count` one-event commands over `loans` loan streams and a few staff and borrower streams, in random order. */
-async function appendRandom(store: SqliteEventStore, count: number, loans: number, tag: string) {
+async function appendRandom(store: EventStore, count: number, loans: number, tag: string) {
   const heads = new Map((await store.streamHeads()).map((h) => [h.streamId, h.version]));
   const streams = [
     ...Array.from({ length: loans }, (_, i) => `loan-L-${i}`),
@@ -98,27 +99,47 @@ const distinctIds = (n: number) => (records: Consumed[]) => new Set(records.map(
 describe('the Kafka relay against a real broker', () => {
   beforeAll(requireBroker);
 
-  it('publishes 5,000 events over 200 loans: every event once, in stream order per key, as valid CloudEvents', async () => {
-    const path = sqlitePath();
-    const store = new SqliteEventStore(openSqlite(path));
-    const checkpoints = new Checkpoints(await openSqliteReadModels(openSqlite(path)));
-    await appendRandom(store, 5_000, 200, 'bulk');
-    const prefix = freshTopicPrefix();
-    const relay = new KafkaRelay(store, checkpoints, testKafka(), {
-      topicPrefix: prefix,
-      source: '/loanflow',
-      partitions: 3,
-      replicationFactor: 1,
-    });
-    relay.start();
-    await until('the broker acknowledged the whole log', () => relay.status.checkpoint === 4_999);
-    await relay.stop();
-    expect(await checkpoints.get(RELAY_CHECKPOINT)).toBe(4_999);
+  const logs: [string, () => Promise<{ store: EventStore; readModels: ReadModelDb }>][] = [
+    [
+      'SQLite',
+      async () => {
+        const path = sqlitePath();
+        return { store: new SqliteEventStore(openSqlite(path)), readModels: await openSqliteReadModels(openSqlite(path)) };
+      },
+    ],
+    [
+      'PostgreSQL',
+      async () => {
+        const { url } = await freshSchema('e2e');
+        return { store: new PostgresEventStore(await openPostgres(url)), readModels: await openPostgresReadModels(url) };
+      },
+    ],
+  ];
 
-    const records = await consumeAll(topics(prefix), distinctIds(5_000));
-    expectExactlyTheLog(records, await store.readAll(0, 10_000), prefix);
-    await store.close();
-  });
+  it.each(logs)(
+    'publishes 5,000 events over 200 loans from a %s log: every event once, in stream order per key, as valid CloudEvents',
+    async (_, open) => {
+      const { store, readModels } = await open();
+      const checkpoints = new Checkpoints(readModels);
+      await appendRandom(store, 5_000, 200, 'bulk');
+      const prefix = freshTopicPrefix();
+      const relay = new KafkaRelay(store, checkpoints, testKafka(), {
+        topicPrefix: prefix,
+        source: '/loanflow',
+        partitions: 3,
+        replicationFactor: 1,
+      });
+      relay.start();
+      await until('the broker acknowledged the whole log', () => relay.status.checkpoint === 4_999);
+      await relay.stop();
+      expect(await checkpoints.get(RELAY_CHECKPOINT)).toBe(4_999);
+
+      const records = await consumeAll(topics(prefix), distinctIds(5_000));
+      expectExactlyTheLog(records, await store.readAll(0, 10_000), prefix);
+      await store.close();
+      await readModels.destroy();
+    },
+  );
 
   it('survives five SIGKILLs of the worker while events keep coming: duplicates at most, never a gap', async () => {
     const path = sqlitePath();

@@ -16,7 +16,7 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(storage: Storage, config: KafkaConfig) {
     this.relay = new KafkaRelay(storage.eventStore, storage.checkpoints, kafkaClient(config), {
       ...config,
-      log: (line) => this.logger.warn(line),
+      log: (line, level) => (level === 'warn' ? this.logger.warn(line) : this.logger.log(line)),
     });
   }
 

@@ -12,7 +12,7 @@ export interface RelayOptions {
   batchSize?: number;
   /** The checkpoint's name: one per relay of a log. */
   name?: string;
-  log?: (line: string) => void;
+  log?: (line: string, level: 'info' | 'warn') => void;
 }
 
 export const RELAY_CHECKPOINT = 'kafka-relay';
@@ -41,7 +41,7 @@ export interface RelayStatus {
 export class KafkaRelay {
   private readonly name: string;
   private readonly batchSize: number;
-  private readonly log: (line: string) => void;
+  private readonly log: (line: string, level: 'info' | 'warn') => void;
   private producer: Producer | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
@@ -80,7 +80,7 @@ export class KafkaRelay {
         this.status.failures++;
         this.status.lastError = (error as Error).message;
         const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(this.status.failures, 10));
-        this.log(`relay: ${this.status.lastError}; retrying in ${delay} ms (attempt ${this.status.failures})`);
+        this.log(`${this.status.lastError}; retrying in ${delay} ms (attempt ${this.status.failures})`, 'warn');
         await this.disconnect();
         await this.pause(delay);
       }
@@ -106,7 +106,7 @@ export class KafkaRelay {
             replicationFactor: this.options.replicationFactor,
           })),
         });
-        this.log(`relay: created ${missing.join(', ')}`);
+        this.log(`created ${missing.join(', ')}`, 'info');
       }
     } finally {
       await admin.disconnect();
