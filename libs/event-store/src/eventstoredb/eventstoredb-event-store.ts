@@ -34,7 +34,7 @@ import {
 } from '../event-store.port';
 import { eventHash, GENESIS_HASH } from '../hash-chain';
 
-/** The part of the client this adapter uses: a test can stand in for it. */
+/** The part of the client this adapter uses. */
 export type EsdbClient = Pick<EventStoreDBClient, 'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'>;
 
 export interface EventStoreDbOptions {
