@@ -33,14 +33,20 @@ export interface KafkaRecord {
  * field (actor, command, correlation, causation, recording time), so the hash can be recomputed
  * from the record alone.
  */
-export function toKafkaRecord(event: RecordedEvent, options: { source: string; topicPrefix: string }): KafkaRecord {
+export interface RecordOptions {
+  source: string;
+  topicPrefix: string;
+}
+
+export function toKafkaRecord(event: RecordedEvent, options: RecordOptions): KafkaRecord {
+  const aggregate = aggregateOf(event.streamId);
   // Not re-validated here (strict=false): every attribute comes typed from the store, and the
   // integration tests parse and validate every record a consumer receives.
   const cloudEvent = new CloudEvent(
     {
       specversion: '1.0',
       id: event.eventId,
-      type: cloudEventType(event),
+      type: `loanflow.${aggregate}.${event.type}.v${event.schemaVersion}`,
       source: options.source,
       subject: event.streamId,
       time: event.metadata.occurredAt,
@@ -60,13 +66,17 @@ export function toKafkaRecord(event: RecordedEvent, options: { source: string; t
     false,
   );
   const message = Kafka.binary(cloudEvent);
+  // Attributes this event does not have come out as undefined headers; Kafka takes strings only.
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers)) if (value !== undefined) headers[name] = String(value);
+  for (const name in message.headers) {
+    const value = message.headers[name];
+    if (value !== undefined) headers[name] = String(value);
+  }
   return {
-    topic: topicOf(aggregateOf(event.streamId), options.topicPrefix),
+    topic: topicOf(aggregate, options.topicPrefix),
     key: event.streamId,
     value: JSON.stringify(message.value),
     headers,
-    timestamp: String(Date.parse(event.metadata.occurredAt)),
+    timestamp: message.timestamp!,
   };
 }

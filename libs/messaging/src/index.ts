@@ -1,3 +1,4 @@
 export * from './cloud-event';
 export * from './relay';
 export * from './relay.service';
+export * from './record-builder';

@@ -219,7 +219,7 @@ describe('the Kafka relay against a real broker', () => {
     expect(relay.status.checkpoint).toBe(-1);
     brokerBack = true;
     await until('the relay caught up', () => relay.status.checkpoint === 299);
-    expect(relay.status).toMatchObject({ failures: 0, lastError: null });
+    expect(relay.status).toMatchObject({ failures: 0, lastError: null, builder: 'inline' });
     await relay.stop();
     expectExactlyTheLog(await consumeAll(topics(prefix), distinctIds(300)), await store.readAll(0, 1_000), prefix);
     await store.close();

@@ -1,7 +1,8 @@
 import { EventStore } from '@loanflow/event-store';
 import { Checkpoints } from '@loanflow/storage';
 import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
-import { AGGREGATES, toKafkaRecord, topicOf } from './cloud-event';
+import { AGGREGATES, topicOf } from './cloud-event';
+import { inlineBuilder, RecordBuilder, threadBuilder, threadCanLoad } from './record-builder';
 
 export interface RelayOptions {
   topicPrefix: string;
@@ -12,6 +13,8 @@ export interface RelayOptions {
   batchSize?: number;
   /** The checkpoint's name: one per relay of a log. */
   name?: string;
+  /** Build records on a worker thread (the default, where one can load the builder), or on the relay's own thread. */
+  builderThread?: boolean | { execArgv: string[] };
   log?: (line: string, level: 'info' | 'warn') => void;
 }
 
@@ -28,6 +31,8 @@ export interface RelayStatus {
   /** Failed attempts in a row; 0 while the broker accepts. */
   failures: number;
   lastError: string | null;
+  /** Where records are built: on a worker thread, or inline on the relay's thread. */
+  builder: 'thread' | 'inline' | null;
 }
 
 /**
@@ -43,10 +48,11 @@ export class KafkaRelay {
   private readonly batchSize: number;
   private readonly log: (line: string, level: 'info' | 'warn') => void;
   private producer: Producer | null = null;
+  private builder: RecordBuilder | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
   private running: Promise<void> | null = null;
-  readonly status: RelayStatus = { running: false, checkpoint: -1, failures: 0, lastError: null };
+  readonly status: RelayStatus = { running: false, checkpoint: -1, failures: 0, lastError: null, builder: null };
 
   constructor(
     private readonly store: EventStore,
@@ -114,20 +120,26 @@ export class KafkaRelay {
     const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     this.producer = producer;
+    const { builderThread = true, topicPrefix, source } = this.options;
+    const execArgv = typeof builderThread === 'object' ? builderThread.execArgv : undefined;
+    this.status.builder = builderThread && threadCanLoad(execArgv) ? 'thread' : 'inline';
+    this.builder =
+      this.status.builder === 'thread' ? threadBuilder({ topicPrefix, source }, execArgv) : inlineBuilder({ topicPrefix, source });
   }
 
   private async disconnect(): Promise<void> {
-    const producer = this.producer;
+    const [producer, builder] = [this.producer, this.builder];
     this.producer = null;
+    this.builder = null;
     await producer?.disconnect().catch(() => undefined);
+    await builder?.close();
   }
 
   /** The events after `position` as Kafka messages grouped by topic, in log order. */
   private async prepare(position: number) {
     const events = await this.store.readAll(position + 1, this.batchSize);
     const byTopic = new Map<string, Message[]>();
-    for (const event of events) {
-      const { topic, ...message } = toKafkaRecord(event, this.options);
+    for (const { topic, ...message } of events.length > 0 ? await this.builder!.build(events) : []) {
       (byTopic.get(topic) ?? byTopic.set(topic, []).get(topic)!).push(message);
     }
     return {
