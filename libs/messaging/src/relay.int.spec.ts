@@ -244,7 +244,7 @@ describe('the Kafka relay against a real broker', () => {
     await advance(t, 'L-1', 'active');
     const head = (await t.http.get('/health').expect(200)).body.eventStore.headPosition;
     await until('the relay reports no lag', async () => (await t.http.get('/health')).body.relay.lag === 0);
-    expect((await t.http.get('/health')).body.relay).toEqual({ checkpoint: head, lag: 0 });
+    expect((await t.http.get('/health')).body.relay).toEqual({ checkpoint: head, lag: 0, failures: 0, lastError: null });
     const metrics = await t.http.get('/metrics').expect(200);
     expect(metrics.text).toContain('loanflow_relay_lag_events 0');
     expect(metrics.text).toContain(`loanflow_event_log_head_position ${head}`);

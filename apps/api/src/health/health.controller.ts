@@ -1,7 +1,7 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Optional } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { LoanflowConfig } from '@loanflow/config';
-import { RELAY_CHECKPOINT } from '@loanflow/messaging';
+import { RELAY_CHECKPOINT, RelayService } from '@loanflow/messaging';
 import { Storage } from '@loanflow/storage';
 import { Gauge, Registry } from 'prom-client';
 import { Public } from '../auth/auth.guard';
@@ -23,6 +23,8 @@ export class HealthController {
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(CONFIG) private readonly config: LoanflowConfig,
+    /** Present when this process hosts the relay (the embedded api); the worker's is seen through its checkpoint. */
+    @Optional() private readonly relayHere?: RelayService,
   ) {
     const figures = () => progress(this.storage, this.config);
     new Gauge({
@@ -50,7 +52,9 @@ export class HealthController {
   @ApiOkResponse({ description: 'The log is readable; with Kafka on, how far the relay lags behind it' })
   async health() {
     const { headPosition, relay } = await progress(this.storage, this.config);
-    return { status: 'ok', eventStore: { kind: this.config.eventStore, headPosition }, ...(relay ? { relay } : {}) };
+    const here = this.relayHere?.relay.status;
+    const relayed = relay && (here ? { ...relay, failures: here.failures, lastError: here.lastError } : relay);
+    return { status: 'ok', eventStore: { kind: this.config.eventStore, headPosition }, ...(relayed ? { relay: relayed } : {}) };
   }
 
   @Public()
