@@ -1,5 +1,5 @@
 import { EventStore, openPostgres, openSqlite, PostgresEventStore, RecordedEvent, SqliteEventStore } from '@loanflow/event-store';
-import { Checkpoints, openPostgresReadModels, openSqliteReadModels, ReadModelDb } from '@loanflow/storage';
+import { Checkpoints, openPostgresReadModels, openSqliteReadModels, PostgresLease, ReadModelDb } from '@loanflow/storage';
 import { Kafka as CloudEventsKafka, KafkaMessage } from 'cloudevents';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
@@ -197,6 +197,44 @@ describe('the Kafka relay against a real broker', () => {
     const records = await consumeAll(topics(prefix), distinctIds(head + 1), 90_000);
     expectExactlyTheLog(records, await store.readAll(0, 1_000_000), prefix);
     await store.close();
+  });
+
+  it('lets one relay of a PostgreSQL log work while a second stands by, and hands over when the first stops', async () => {
+    const { url } = await freshSchema('e2e');
+    const store = new PostgresEventStore(await openPostgres(url));
+    const readModels = await openPostgresReadModels(url);
+    const prefix = freshTopicPrefix();
+    const relay = () =>
+      new KafkaRelay(store, new Checkpoints(readModels), testKafka(), {
+        topicPrefix: prefix,
+        source: '/loanflow',
+        partitions: 3,
+        replicationFactor: 1,
+        builderThread: false,
+        lease: new PostgresLease(url, RELAY_CHECKPOINT),
+      });
+    await appendRandom(store, 1_000, 50, 'first');
+    const [a, b] = [relay(), relay()];
+    a.start();
+    await until('the first relay is active', () => a.status.checkpoint === 999);
+    b.start();
+    await until('the second relay stands by', () => b.status.standby);
+    await appendRandom(store, 200, 50, 'second');
+    await until('the active relay publishes what came next', () => a.status.checkpoint === 1_199);
+    expect(b.status).toMatchObject({ standby: true, checkpoint: -1 });
+
+    await a.stop();
+    await appendRandom(store, 300, 50, 'third');
+    await until('the second relay took over and caught up', () => b.status.checkpoint === 1_499, 30_000);
+    expect(b.status.standby).toBe(false);
+    await b.stop();
+
+    // A clean hand-over re-sends nothing: every event is on Kafka exactly once.
+    const records = await consumeAll(topics(prefix), distinctIds(1_500));
+    expect(records).toHaveLength(1_500);
+    expectExactlyTheLog(records, await store.readAll(0, 10_000), prefix);
+    await store.close();
+    await readModels.destroy();
   });
 
   it('retries with backoff while the broker is away and catches up when it is back', async () => {

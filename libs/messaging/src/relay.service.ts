@@ -2,7 +2,7 @@ import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/c
 import { KafkaConfig } from '@loanflow/config';
 import { Storage } from '@loanflow/storage';
 import { Kafka, logLevel } from 'kafkajs';
-import { KafkaRelay } from './relay';
+import { KafkaRelay, RELAY_CHECKPOINT } from './relay';
 
 export function kafkaClient(config: KafkaConfig): Kafka {
   return new Kafka({ clientId: config.clientId, brokers: config.brokers, logLevel: logLevel.WARN });
@@ -16,6 +16,7 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(storage: Storage, config: KafkaConfig) {
     this.relay = new KafkaRelay(storage.eventStore, storage.checkpoints, kafkaClient(config), {
       ...config,
+      lease: storage.lease(RELAY_CHECKPOINT),
       log: (line, level) => (level === 'warn' ? this.logger.warn(line) : this.logger.log(line)),
     });
   }

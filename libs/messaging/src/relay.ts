@@ -1,5 +1,5 @@
 import { EventStore } from '@loanflow/event-store';
-import { Checkpoints } from '@loanflow/storage';
+import { Checkpoints, Lease, ProcessLease } from '@loanflow/storage';
 import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { AGGREGATES, topicOf } from './cloud-event';
 import { inlineBuilder, RecordBuilder, threadBuilder, threadCanLoad } from './record-builder';
@@ -13,6 +13,8 @@ export interface RelayOptions {
   batchSize?: number;
   /** The checkpoint's name: one per relay of a log. */
   name?: string;
+  /** Held while relaying: a second relay of the same log stands by (default: this process's own). */
+  lease?: Lease;
   /** Build records on a worker thread (the default, where one can load the builder), or on the relay's own thread. */
   builderThread?: boolean | { execArgv: string[] };
   log?: (line: string, level: 'info' | 'warn') => void;
@@ -23,6 +25,8 @@ const DEFAULT_BATCH = 1_000;
 /** How long an idle relay waits for new events before looking again (and noticing a stop). */
 const IDLE_WAIT_MS = 1_000;
 const MAX_BACKOFF_MS = 30_000;
+/** How often a relay on standby tries the lease. */
+const LEASE_RETRY_MS = 2_000;
 
 export interface RelayStatus {
   running: boolean;
@@ -31,6 +35,8 @@ export interface RelayStatus {
   /** Failed attempts in a row; 0 while the broker accepts. */
   failures: number;
   lastError: string | null;
+  /** True while another relay holds the lease and this one waits to take over. */
+  standby: boolean;
   /** Where records are built: on a worker thread, or inline on the relay's thread. */
   builder: 'thread' | 'inline' | null;
 }
@@ -52,7 +58,8 @@ export class KafkaRelay {
   private stopping = false;
   private wake: (() => void) | null = null;
   private running: Promise<void> | null = null;
-  readonly status: RelayStatus = { running: false, checkpoint: -1, failures: 0, lastError: null, builder: null };
+  readonly status: RelayStatus = { running: false, checkpoint: -1, failures: 0, lastError: null, standby: false, builder: null };
+  private readonly lease: Lease;
 
   constructor(
     private readonly store: EventStore,
@@ -63,6 +70,7 @@ export class KafkaRelay {
     this.name = options.name ?? RELAY_CHECKPOINT;
     this.batchSize = options.batchSize ?? DEFAULT_BATCH;
     this.log = options.log ?? (() => undefined);
+    this.lease = options.lease ?? new ProcessLease();
   }
 
   start(): void {
@@ -80,6 +88,14 @@ export class KafkaRelay {
     this.status.running = true;
     while (!this.stopping) {
       try {
+        if (!(await this.lease.acquire())) {
+          if (!this.status.standby) this.log('another relay of this log is active; standing by', 'info');
+          this.status.standby = true;
+          await this.pause(LEASE_RETRY_MS);
+          continue;
+        }
+        if (this.status.standby) this.log('took over the relay', 'info');
+        this.status.standby = false;
         await this.connect();
         await this.pump();
       } catch (error) {
@@ -92,6 +108,7 @@ export class KafkaRelay {
       }
     }
     await this.disconnect();
+    await this.lease.release();
     this.status.running = false;
   }
 
@@ -154,6 +171,7 @@ export class KafkaRelay {
     this.status.checkpoint = position;
     let next = this.prepare(position);
     while (!this.stopping) {
+      if (!this.lease.held) throw new Error('lost the relay lease; acquiring it again');
       const batch = await next;
       if (batch.last === position) {
         await Promise.race([this.store.waitForEvents(position, IDLE_WAIT_MS), new Promise<void>((r) => (this.wake = r))]);

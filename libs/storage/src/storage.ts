@@ -3,6 +3,7 @@ import { StorageConfig } from '@loanflow/config';
 import { EventStore, openEventStoreDb, openPostgres, openSqlite, PostgresEventStore, SqliteEventStore } from '@loanflow/event-store';
 import { AccessAuditLog } from './access-audit';
 import { Checkpoints } from './checkpoints';
+import { Lease, PostgresLease, ProcessLease } from './lease';
 import { openPostgresReadModels, openSqliteReadModels, ReadModelDb } from './read-model-db';
 
 /** The configured log and the read-model database beside it, opened and migrated. */
@@ -11,6 +12,8 @@ export interface Storage {
   readModels: ReadModelDb;
   accessAudit: AccessAuditLog;
   checkpoints: Checkpoints;
+  /** A lease for the one active follower doing `job` on this log. */
+  lease(job: string): Lease;
   /** Where the log is, for people: a path or a URL without its password. */
   describe: string;
   close(): Promise<void>;
@@ -54,6 +57,11 @@ export async function openStorage(config: StorageConfig, options: { clock?: () =
     ...opened,
     accessAudit: new AccessAuditLog(opened.readModels),
     checkpoints: new Checkpoints(opened.readModels),
+    lease: (job) => {
+      const url =
+        config.eventStore === 'postgres' ? config.databaseUrl : config.eventStore === 'eventstoredb' ? config.readModelUrl : undefined;
+      return url ? new PostgresLease(url, job) : new ProcessLease();
+    },
     close: async () => {
       await opened.eventStore.close();
       await opened.readModels.destroy();
