@@ -152,6 +152,13 @@ export class KafkaRelay {
     await builder?.close();
   }
 
+  /** Starts preparing the batch after `position`; if the relay stops meanwhile, its failure is nobody's to report. */
+  private ahead(position: number) {
+    const batch = this.prepare(position);
+    batch.catch(() => undefined);
+    return batch;
+  }
+
   /** The events after `position` as Kafka messages grouped by topic, in log order. */
   private async prepare(position: number) {
     const events = await this.store.readAll(position + 1, this.batchSize);
@@ -169,18 +176,17 @@ export class KafkaRelay {
   private async pump(): Promise<void> {
     let position = await this.checkpoints.get(this.name);
     this.status.checkpoint = position;
-    let next = this.prepare(position);
+    let next = this.ahead(position);
     while (!this.stopping) {
       if (!this.lease.held) throw new Error('lost the relay lease; acquiring it again');
       const batch = await next;
       if (batch.last === position) {
         await Promise.race([this.store.waitForEvents(position, IDLE_WAIT_MS), new Promise<void>((r) => (this.wake = r))]);
-        next = this.prepare(position);
+        next = this.ahead(position);
         continue;
       }
       const sent = this.producer!.sendBatch({ acks: -1, topicMessages: batch.topicMessages });
-      next = this.prepare(batch.last);
-      next.catch(() => undefined);
+      next = this.ahead(batch.last);
       await sent;
       position = batch.last;
       await this.checkpoints.set(this.name, position);

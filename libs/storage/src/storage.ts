@@ -35,36 +35,36 @@ const withoutPassword = (url: string) => {
  */
 export async function openStorage(config: StorageConfig, options: { clock?: () => Date } = {}): Promise<Storage> {
   const storeOptions = { clock: options.clock, maxBatch: config.groupCommitMaxBatch };
-  const opened: { eventStore: EventStore; readModels: ReadModelDb; describe: string } =
+  const readModelUrl =
+    config.eventStore === 'postgres' ? config.databaseUrl : config.eventStore === 'eventstoredb' ? config.readModelUrl : undefined;
+  const eventStore: EventStore =
     config.eventStore === 'postgres'
-      ? {
-          eventStore: new PostgresEventStore(await openPostgres(config.databaseUrl!), storeOptions),
-          readModels: await openPostgresReadModels(config.databaseUrl!),
-          describe: `${withoutPassword(config.databaseUrl!)} (PostgreSQL)`,
-        }
+      ? new PostgresEventStore(await openPostgres(config.databaseUrl!), storeOptions)
       : config.eventStore === 'eventstoredb'
-        ? {
-            eventStore: await openEventStoreDb(config.eventStoreUrl!, { clock: options.clock }),
-            readModels: await openPostgresReadModels(config.readModelUrl!),
-            describe: `${withoutPassword(config.eventStoreUrl!)} (EventStoreDB), read models in ${withoutPassword(config.readModelUrl!)}`,
-          }
-        : {
-            eventStore: new SqliteEventStore(openSqlite(config.sqlitePath), storeOptions),
-            readModels: await openSqliteReadModels(openSqlite(config.sqlitePath)),
-            describe: `${resolve(config.sqlitePath)} (SQLite, WAL, synchronous=FULL)`,
-          };
+        ? await openEventStoreDb(config.eventStoreUrl!, { clock: options.clock })
+        : new SqliteEventStore(openSqlite(config.sqlitePath), storeOptions);
+  let readModels: ReadModelDb;
+  try {
+    readModels = readModelUrl ? await openPostgresReadModels(readModelUrl) : await openSqliteReadModels(openSqlite(config.sqlitePath));
+  } catch (error) {
+    await eventStore.close();
+    throw error;
+  }
   return {
-    ...opened,
-    accessAudit: new AccessAuditLog(opened.readModels),
-    checkpoints: new Checkpoints(opened.readModels),
-    lease: (job) => {
-      const url =
-        config.eventStore === 'postgres' ? config.databaseUrl : config.eventStore === 'eventstoredb' ? config.readModelUrl : undefined;
-      return url ? new PostgresLease(url, job) : new ProcessLease();
-    },
+    eventStore,
+    readModels,
+    describe:
+      config.eventStore === 'postgres'
+        ? `${withoutPassword(config.databaseUrl!)} (PostgreSQL)`
+        : config.eventStore === 'eventstoredb'
+          ? `${withoutPassword(config.eventStoreUrl!)} (EventStoreDB), read models in ${withoutPassword(config.readModelUrl!)}`
+          : `${resolve(config.sqlitePath)} (SQLite, WAL, synchronous=FULL)`,
+    accessAudit: new AccessAuditLog(readModels),
+    checkpoints: new Checkpoints(readModels),
+    lease: (job) => (readModelUrl ? new PostgresLease(readModelUrl, job) : new ProcessLease()),
     close: async () => {
-      await opened.eventStore.close();
-      await opened.readModels.destroy();
+      await eventStore.close();
+      await readModels.destroy();
     },
   };
 }
