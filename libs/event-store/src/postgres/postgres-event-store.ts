@@ -20,50 +20,7 @@ import {
   RecordedEvent,
   StreamHead,
 } from '../event-store.port';
-
-interface EventRow {
-  global_position: string;
-  event_id: string;
-  stream_id: string;
-  stream_version: number;
-  type: string;
-  schema_version: number;
-  data: Record<string, unknown>;
-  metadata: RecordedEvent['metadata'];
-  prev_hash: string;
-  hash: string;
-}
-
-interface CommandRow {
-  command_id: string;
-  stream_id: string;
-  fingerprint: string | null;
-  first_version: number;
-  last_version: number;
-  last_position: string;
-}
-
-const toEvent = (r: EventRow): RecordedEvent => ({
-  eventId: r.event_id,
-  streamId: r.stream_id,
-  streamVersion: r.stream_version,
-  globalPosition: Number(r.global_position),
-  type: r.type,
-  schemaVersion: r.schema_version,
-  data: r.data,
-  metadata: r.metadata,
-  prevHash: r.prev_hash,
-  hash: r.hash,
-});
-
-const toCommand = (r: CommandRow): CommandRecord => ({
-  commandId: r.command_id,
-  streamId: r.stream_id,
-  fingerprint: r.fingerprint,
-  firstVersion: r.first_version,
-  lastVersion: r.last_version,
-  lastPosition: Number(r.last_position),
-});
+import { CommandRow, EventRow, toCommand, toEvent } from '../rows';
 
 const CHANNEL = 'loanflow_events';
 /** A waiting reader also polls, in case the notification connection is down. */

@@ -20,50 +20,7 @@ import {
   RecordedEvent,
   StreamHead,
 } from '../event-store.port';
-
-interface EventRow {
-  global_position: number;
-  event_id: string;
-  stream_id: string;
-  stream_version: number;
-  type: string;
-  schema_version: number;
-  data: string;
-  metadata: string;
-  prev_hash: string;
-  hash: string;
-}
-
-interface CommandRow {
-  command_id: string;
-  stream_id: string;
-  fingerprint: string | null;
-  first_version: number;
-  last_version: number;
-  last_position: number;
-}
-
-const toEvent = (r: EventRow): RecordedEvent => ({
-  eventId: r.event_id,
-  streamId: r.stream_id,
-  streamVersion: r.stream_version,
-  globalPosition: r.global_position,
-  type: r.type,
-  schemaVersion: r.schema_version,
-  data: JSON.parse(r.data),
-  metadata: JSON.parse(r.metadata),
-  prevHash: r.prev_hash,
-  hash: r.hash,
-});
-
-const toCommand = (r: CommandRow): CommandRecord => ({
-  commandId: r.command_id,
-  streamId: r.stream_id,
-  fingerprint: r.fingerprint,
-  firstVersion: r.first_version,
-  lastVersion: r.last_version,
-  lastPosition: r.last_position,
-});
+import { CommandRow, EventRow, toCommand, toEvent } from '../rows';
 
 /** How often a waiting reader looks for commits made by another process on the same file. */
 const POLL_MS = 200;
