@@ -10,21 +10,6 @@ export const testKafka = (brokers: string[] | (() => Promise<string[]>) = TEST_K
 /** Topics of their own for each test, so runs never read each other's records. */
 export const freshTopicPrefix = () => `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
-/** Fails loudly when no broker answers: an integration suite never passes by skipping its server. */
-export async function requireBroker(): Promise<void> {
-  const admin = testKafka().admin();
-  try {
-    await admin.connect();
-    await admin.listTopics();
-  } catch (error) {
-    throw new Error(
-      `Kafka is not reachable at ${TEST_KAFKA_BROKERS.join(',')} (bash deploy/kafka/kafka.sh start): ${(error as Error).message}`,
-    );
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 export interface Consumed {
   topic: string;
   key: string;

@@ -14,10 +14,6 @@ export function aggregateOf(streamId: string): Aggregate {
 
 export const topicOf = (aggregate: Aggregate, prefix: string) => `${prefix}.${aggregate}.events`;
 
-/** `loanflow.loan.LoanApplied.v1`: consumers dispatch on it, and a new schema version is a new type. */
-export const cloudEventType = (event: Pick<RecordedEvent, 'streamId' | 'type' | 'schemaVersion'>) =>
-  `loanflow.${aggregateOf(event.streamId)}.${event.type}.v${event.schemaVersion}`;
-
 export interface KafkaRecord {
   topic: string;
   key: string;
@@ -46,6 +42,7 @@ export function toKafkaRecord(event: RecordedEvent, options: RecordOptions): Kaf
     {
       specversion: '1.0',
       id: event.eventId,
+      // Consumers dispatch on the type, and a new schema version is a new type.
       type: `loanflow.${aggregate}.${event.type}.v${event.schemaVersion}`,
       source: options.source,
       subject: event.streamId,

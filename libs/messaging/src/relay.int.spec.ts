@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { advance, staffBranch, startApp, testConfig } from '../../../test/support/app';
 import { freshSchema } from '../../../test/support/postgres';
-import { Consumed, consumeAll, freshTopicPrefix, requireBroker, TEST_KAFKA_BROKERS, testKafka } from '../../../test/support/kafka';
+import { Consumed, consumeAll, freshTopicPrefix, TEST_KAFKA_BROKERS, testKafka } from '../../../test/support/kafka';
 import { AGGREGATES, topicOf } from './cloud-event';
 import { KafkaRelay, RELAY_CHECKPOINT } from './relay';
 
@@ -97,8 +97,6 @@ function expectExactlyTheLog(records: Consumed[], log: RecordedEvent[], prefix: 
 const distinctIds = (n: number) => (records: Consumed[]) => new Set(records.map((r) => r.headers.ce_id)).size >= n;
 
 describe('the Kafka relay against a real broker', () => {
-  beforeAll(requireBroker);
-
   const logs: [string, () => Promise<{ store: EventStore; readModels: ReadModelDb }>][] = [
     [
       'SQLite',

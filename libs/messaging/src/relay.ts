@@ -29,7 +29,6 @@ const MAX_BACKOFF_MS = 30_000;
 const LEASE_RETRY_MS = 2_000;
 
 export interface RelayStatus {
-  running: boolean;
   /** The last position the broker acknowledged, -1 before the first. */
   checkpoint: number;
   /** Failed attempts in a row; 0 while the broker accepts. */
@@ -58,7 +57,7 @@ export class KafkaRelay {
   private stopping = false;
   private wake: (() => void) | null = null;
   private running: Promise<void> | null = null;
-  readonly status: RelayStatus = { running: false, checkpoint: -1, failures: 0, lastError: null, standby: false, builder: null };
+  readonly status: RelayStatus = { checkpoint: -1, failures: 0, lastError: null, standby: false, builder: null };
   private readonly lease: Lease;
 
   constructor(
@@ -85,7 +84,6 @@ export class KafkaRelay {
   }
 
   private async run(): Promise<void> {
-    this.status.running = true;
     while (!this.stopping) {
       try {
         if (!(await this.lease.acquire())) {
@@ -109,7 +107,6 @@ export class KafkaRelay {
     }
     await this.disconnect();
     await this.lease.release();
-    this.status.running = false;
   }
 
   /** Creates missing topics, then connects the producer. */
