@@ -27,11 +27,9 @@ export function uuidV7(now = Date.now()): string {
 
 export interface StoreOptions {
   clock?: () => Date;
-  /** Most appends one transaction takes (group commit); 1 commits each append on its own. */
+  /** Most appends one transaction takes (group commit); 1 commits each append on its own. Default: GROUP_COMMIT_MAX_BATCH's. */
   maxBatch?: number;
 }
-
-export const DEFAULT_MAX_BATCH = 500;
 
 export interface AppendRequest {
   streamId: string;

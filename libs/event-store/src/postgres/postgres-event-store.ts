@@ -1,15 +1,6 @@
 import { AppendWaiters } from '../append-waiters';
 import { Client, Pool, PoolClient } from 'pg';
-import {
-  AppendRequest,
-  continuedHeads,
-  DEFAULT_MAX_BATCH,
-  GroupCommitter,
-  keysOf,
-  planBatch,
-  replayResult,
-  StoreOptions,
-} from '../append-batch';
+import { AppendRequest, continuedHeads, GroupCommitter, keysOf, planBatch, replayResult, StoreOptions } from '../append-batch';
 import {
   AppendOptions,
   AppendResult,
@@ -20,6 +11,7 @@ import {
   RecordedEvent,
   StreamHead,
 } from '../event-store.port';
+import { DEFAULT_GROUP_COMMIT_MAX_BATCH } from '@loanflow/config';
 import { CommandRow, EventRow, toCommand, toEvent } from '../rows';
 
 const CHANNEL = 'loanflow_events';
@@ -56,7 +48,7 @@ export class PostgresEventStore implements EventStore, LogCopy {
     this.waiters = new AppendWaiters(() => this.headPosition(), POLL_MS);
     this.committer = new GroupCommitter(
       (batch) => this.inTransaction((c) => this.commitBatch(c, batch)),
-      options.maxBatch ?? DEFAULT_MAX_BATCH,
+      options.maxBatch ?? DEFAULT_GROUP_COMMIT_MAX_BATCH,
     );
   }
 

@@ -1,15 +1,6 @@
 import type Database from 'better-sqlite3';
 import { AppendWaiters } from '../append-waiters';
-import {
-  AppendRequest,
-  continuedHeads,
-  DEFAULT_MAX_BATCH,
-  GroupCommitter,
-  keysOf,
-  planBatch,
-  replayResult,
-  StoreOptions,
-} from '../append-batch';
+import { AppendRequest, continuedHeads, GroupCommitter, keysOf, planBatch, replayResult, StoreOptions } from '../append-batch';
 import {
   AppendOptions,
   AppendResult,
@@ -20,6 +11,7 @@ import {
   RecordedEvent,
   StreamHead,
 } from '../event-store.port';
+import { DEFAULT_GROUP_COMMIT_MAX_BATCH } from '@loanflow/config';
 import { CommandRow, EventRow, toCommand, toEvent } from '../rows';
 
 /** How often a waiting reader looks for commits made by another process on the same file. */
@@ -77,7 +69,10 @@ export class SqliteEventStore implements EventStore, LogCopy {
     };
     this.commitBatch = db.transaction(this.commitTx);
     this.importBatch = db.transaction(this.importTx);
-    this.committer = new GroupCommitter(async (batch) => this.commitBatch.immediate(batch), options.maxBatch ?? DEFAULT_MAX_BATCH);
+    this.committer = new GroupCommitter(
+      async (batch) => this.commitBatch.immediate(batch),
+      options.maxBatch ?? DEFAULT_GROUP_COMMIT_MAX_BATCH,
+    );
   }
 
   private readonly commitTx = (requests: AppendRequest[]): (AppendResult | Error)[] => {
