@@ -1,40 +1,30 @@
+import { loadStorageConfig } from '@loanflow/config';
+import { ChainVerdict, EventStore, LogCopy, verifyLog } from '@loanflow/event-store';
 import { existsSync } from 'node:fs';
-import {
-  ChainVerdict,
-  EventStore,
-  LogCopy,
-  openPostgres,
-  openSqlite,
-  PostgresEventStore,
-  SqliteEventStore,
-  verifyLog,
-} from '@loanflow/event-store';
-import { AccessAuditLog } from './access-audit';
-import { openPostgresReadModels, openSqliteReadModels, ReadModelDb } from './read-model-db';
+import { openStorage, Storage } from './storage';
 
-/** One end of a copy: the log and the access-audit log of one store. */
-interface Endpoint {
-  store: EventStore & LogCopy;
-  readModels: ReadModelDb;
-  close(): Promise<void>;
-}
+/** One end of a copy: a store opened as the app opens it, whose log can be copied out and in. */
+type Endpoint = Storage & { eventStore: EventStore & LogCopy };
+
+const canCopy = (storage: Storage): storage is Endpoint => 'importRecorded' in storage.eventStore && 'commandsIn' in storage.eventStore;
 
 /** `sqlite:<path>` or a `postgres://` / `postgresql://` URL. */
 export async function openEndpoint(spec: string, { mustExist }: { mustExist: boolean }): Promise<Endpoint> {
+  let env: NodeJS.ProcessEnv;
   if (spec.startsWith('sqlite:')) {
     const path = spec.slice('sqlite:'.length);
     if (!path) throw new Error('sqlite: needs a file path, as in sqlite:./data/loanflow.db');
     if (mustExist && !existsSync(path)) throw new Error(`no event log at ${path}`);
-    const store = new SqliteEventStore(openSqlite(path));
-    const readModels = await openSqliteReadModels(openSqlite(path));
-    return { store, readModels, close: async () => (await store.close(), await readModels.destroy()) };
+    env = { EVENT_STORE: 'sqlite', SQLITE_PATH: path };
+  } else if (/^postgres(ql)?:\/\//.test(spec)) {
+    env = { EVENT_STORE: 'postgres', DATABASE_URL: spec };
+  } else {
+    throw new Error(`cannot read "${spec}": use sqlite:<path> or postgres://user@host/database`);
   }
-  if (/^postgres(ql)?:\/\//.test(spec)) {
-    const store = new PostgresEventStore(await openPostgres(spec));
-    const readModels = await openPostgresReadModels(spec);
-    return { store, readModels, close: async () => (await store.close(), await readModels.destroy()) };
-  }
-  throw new Error(`cannot read "${spec}": use sqlite:<path> or postgres://user@host/database`);
+  const storage = await openStorage(loadStorageConfig(env));
+  if (canCopy(storage)) return storage;
+  await storage.close();
+  throw new Error(`the log at ${spec} cannot be copied`);
 }
 
 export interface MigrationReport {
@@ -60,11 +50,11 @@ export async function migrateLog(
   target: Endpoint,
   progress: (copied: number, head: number) => void = () => {},
 ): Promise<MigrationReport> {
-  const sourceHead = await source.store.headPosition();
-  const targetHead = await target.store.headPosition();
+  const sourceHead = await source.eventStore.headPosition();
+  const targetHead = await target.eventStore.headPosition();
   if (targetHead >= 0) {
-    const [mine] = await target.store.readAll(targetHead, 1);
-    const [theirs] = await source.store.readAll(targetHead, 1);
+    const [mine] = await target.eventStore.readAll(targetHead, 1);
+    const [theirs] = await source.eventStore.readAll(targetHead, 1);
     if (!theirs || theirs.eventId !== mine.eventId || theirs.hash !== mine.hash) {
       throw new Error(
         `the target already holds a different log (its event at position ${targetHead} is not the source's); use an empty target`,
@@ -73,10 +63,10 @@ export async function migrateLog(
   }
   let copied = 0;
   for (let from = targetHead + 1; from <= sourceHead;) {
-    const events = await source.store.readAll(from, BATCH);
+    const events = await source.eventStore.readAll(from, BATCH);
     if (events.length === 0) break;
     const last = events[events.length - 1].globalPosition;
-    await target.store.importRecorded(events, await source.store.commandsIn(from, last));
+    await target.eventStore.importRecorded(events, await source.eventStore.commandsIn(from, last));
     copied += events.length;
     from = last + 1;
     progress(copied, sourceHead);
@@ -84,8 +74,7 @@ export async function migrateLog(
 
   // Denials have no ids worth keeping, only their order: those already in the target are the source's first ones.
   let denialsCopied = 0;
-  const from = new AccessAuditLog(source.readModels);
-  const into = new AccessAuditLog(target.readModels);
+  const [from, into] = [source.accessAudit, target.accessAudit];
   let skip = (await into.list({ limit: Number.MAX_SAFE_INTEGER })).length;
   for (let afterId = 0; ;) {
     const denials = await from.list({ afterId, limit: BATCH });
@@ -98,9 +87,9 @@ export async function migrateLog(
     afterId = denials[denials.length - 1].id;
   }
 
-  const verdict = await verifyLog(target.store);
+  const verdict = await verifyLog(target.eventStore);
   const differences: string[] = [];
-  const [sourceHeads, targetHeads] = await Promise.all([source.store.streamHeads(), target.store.streamHeads()]);
+  const [sourceHeads, targetHeads] = await Promise.all([source.eventStore.streamHeads(), target.eventStore.streamHeads()]);
   const theirs = new Map(sourceHeads.map((h) => [h.streamId, h]));
   for (const h of targetHeads) {
     const s = theirs.get(h.streamId);
@@ -110,7 +99,7 @@ export async function migrateLog(
     theirs.delete(h.streamId);
   }
   for (const missing of theirs.keys()) differences.push(`stream ${missing} was not copied`);
-  const head = await target.store.headPosition();
+  const head = await target.eventStore.headPosition();
   if (head !== sourceHead) differences.push(`the target's log ends at position ${head}, the source's at ${sourceHead}`);
   return { copied, resumedAt: targetHead + 1, denialsCopied, verdict, differences };
 }
