@@ -20,7 +20,6 @@ import type {
   RecordedEvent as EsdbEvent,
 } from '@eventstore/db-client';
 import { createHash } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import {
   AppendOptions,
   AppendResult,
@@ -32,6 +31,7 @@ import {
   StreamHead,
   WrongExpectedVersion,
 } from '../event-store.port';
+import { AppendWaiters } from '../append-waiters';
 import { eventHash, GENESIS_HASH } from '../hash-chain';
 
 /** The part of the client this adapter uses. */
@@ -124,7 +124,7 @@ const after = (a: Position, b: Position) => a.commit > b.commit || (a.commit ===
  * a user allowed to (by default, an admin). subscribeFrom() is filtered on the server.
  */
 export class EventStoreDbEventStore implements EventStore {
-  private readonly appended = new EventEmitter();
+  private readonly waiters: AppendWaiters;
   private readonly prefix: string;
   private readonly clock: () => Date;
   /** Serialises appends: positions are handed out one append at a time. */
@@ -144,7 +144,7 @@ export class EventStoreDbEventStore implements EventStore {
   ) {
     this.prefix = options.prefix ?? '';
     this.clock = options.clock ?? (() => new Date());
-    this.appended.setMaxListeners(0);
+    this.waiters = new AppendWaiters(() => this.headPosition(), POLL_MS);
   }
 
   /** Finds the next position and any command record a crash left unwritten; openEventStoreDb calls it before handing out the store. */
@@ -160,7 +160,7 @@ export class EventStoreDbEventStore implements EventStore {
     const run = this.tail.then(() => this.appendNow(streamId, events, options));
     this.tail = run.catch(() => undefined);
     const result = await run;
-    if (!result.duplicate) this.appended.emit('appended', result.lastPosition);
+    if (!result.duplicate) this.waiters.notify(result.lastPosition);
     return result;
   }
 
@@ -273,36 +273,9 @@ export class EventStoreDbEventStore implements EventStore {
     return (await this.newest())?.event.globalPosition ?? -1;
   }
 
-  async waitForEvents(afterPosition: number, timeoutMs: number): Promise<boolean> {
-    if ((await this.headPosition()) > afterPosition) return true;
-    return new Promise((resolve) => {
-      let settled = false;
-      let poll: NodeJS.Timeout | undefined;
-      const subscription = this.client.subscribeToAll({ fromPosition: END, filter: this.filter() });
-      const done = (found: boolean) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        clearInterval(poll);
-        this.appended.off('appended', onAppend);
-        void subscription.unsubscribe().then(() => subscription.destroy());
-        resolve(found);
-      };
-      const check = () =>
-        void this.headPosition().then(
-          (head) => head > afterPosition && done(true),
-          () => undefined,
-        );
-      const onAppend = (position: number) => position > afterPosition && done(true);
-      const timer = setTimeout(() => done(false), timeoutMs);
-      this.appended.on('appended', onAppend);
-      subscription.on('data', ({ event }) => (this.decode(event)?.event.globalPosition ?? -1) > afterPosition && done(true));
-      // Once the server confirms, later commits arrive as data and earlier ones show in the head.
-      subscription.on('confirmation', check);
-      subscription.on('error', () => {
-        if (!settled) poll ??= setInterval(check, POLL_MS);
-      });
-    });
+  /** Wakes on this process's appends at once; another process's (this adapter has one writer) are polled for. */
+  waitForEvents(afterPosition: number, timeoutMs: number): Promise<boolean> {
+    return this.waiters.wait(afterPosition, timeoutMs);
   }
 
   /**
@@ -359,7 +332,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   async close(): Promise<void> {
     await this.tail;
-    this.appended.removeAllListeners();
+    this.waiters.close();
     await this.client.dispose();
   }
 
