@@ -38,6 +38,14 @@ const SECRET = 'bench-secret-0123456789abcdef0123456789';
 
 const rate = (n: number, ms: number) => Math.round((n * 1000) / ms);
 
+const benchMetadata = (commandId: string) => ({
+  actorId: 'bench',
+  commandId,
+  correlationId: commandId,
+  causationId: null,
+  occurredAt: new Date().toISOString(),
+});
+
 /** `CLIENTS` clients, each appending one event at a time to its own stream until `count` are in: appends/s. */
 async function concurrentAppends(store: EventStore, count: number): Promise<number> {
   let next = 0;
@@ -48,13 +56,7 @@ async function concurrentAppends(store: EventStore, count: number): Promise<numb
         const i = next++;
         await store.append(`loan-${client}`, [{ type: 'RepaymentReceived', data: { loanId: `${client}`, amount: 10_000 + i } }], {
           expectedVersion: version,
-          metadata: {
-            actorId: 'bench',
-            commandId: `c-${i}`,
-            correlationId: `c-${i}`,
-            causationId: null,
-            occurredAt: new Date().toISOString(),
-          },
+          metadata: benchMetadata(`c-${i}`),
         });
       }
     }),
@@ -235,16 +237,7 @@ async function relayVersusProducer(dir: string): Promise<RelayFigures | string> 
         await store.append(
           `loan-L-${loan}`,
           [{ type: 'RepaymentReceived', data: { loanId: `L-${loan}`, amount: 10_000 + i, paidOn: '2026-03-02' } }],
-          {
-            expectedVersion: heads[loan]++,
-            metadata: {
-              actorId: 'bench',
-              commandId: `r-${i}`,
-              correlationId: `r-${i}`,
-              causationId: null,
-              occurredAt: new Date().toISOString(),
-            },
-          },
+          { expectedVersion: heads[loan]++, metadata: benchMetadata(`r-${i}`) },
         );
       }
     }),
