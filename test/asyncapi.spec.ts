@@ -1,3 +1,4 @@
+import { branchDecider } from '@loanflow/domain';
 import { EVENT_TYPES } from '@loanflow/domain/event-types';
 import { canonicalJson, EventStore, GENESIS_HASH, RecordedEvent } from '@loanflow/event-store';
 import { KafkaRecord, toKafkaRecord } from '@loanflow/messaging';
@@ -24,6 +25,7 @@ const ADDRESSES = {
   loan: 'loanflow.loan.events',
   borrower: 'loanflow.borrower.events',
   staff: 'loanflow.staff.events',
+  branch: 'loanflow.branch.events',
   config: 'loanflow.config.events',
 };
 const PUBLISHING = { source: '/loanflow', topicPrefix: 'loanflow' };
@@ -112,7 +114,7 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
 
     it('has one channel per aggregate topic, each with the Kafka binding 0.5.0 and a send operation', () => {
       expect(Object.values<Json>(doc.channels).map((c) => c.address)).toEqual(expect.arrayContaining(Object.values(ADDRESSES)));
-      expect(Object.keys(doc.channels)).toHaveLength(4);
+      expect(Object.keys(doc.channels)).toHaveLength(5);
       for (const address of Object.values(ADDRESSES)) {
         const [id, channel] = channelAt(address)!;
         expect(channel.bindings?.kafka?.bindingVersion).toBe('0.5.0');
@@ -121,7 +123,6 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
         // An operation's messages must be messages of its channel.
         for (const m of sends[0].messages ?? []) expect(m.$ref).toMatch(new RegExp(`^#/channels/${id}/messages/`));
       }
-      expect(Object.keys(channelAt(ADDRESSES.config)![1].messages ?? {})).toEqual([]);
     });
 
     it.each(Object.entries(EVENT_TYPES).flatMap(([aggregate, types]) => types.map((type) => [aggregate, type])))(
@@ -147,7 +148,7 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
 
     it('describes no message for an event type the domain does not have', () => {
       const known = new Set(Object.entries(EVENT_TYPES).flatMap(([aggregate, types]) => types.map((t) => `loanflow.${aggregate}.${t}.v1`)));
-      const described = (['loan', 'borrower', 'staff', 'config'] as const).flatMap((a) => [...messagesOn(a).keys()]);
+      const described = (['loan', 'borrower', 'staff', 'branch', 'config'] as const).flatMap((a) => [...messagesOn(a).keys()]);
       expect(described.filter((t) => !known.has(t))).toEqual([]);
       expect(described).toHaveLength(known.size);
       expect(Object.keys(doc.components.messages)).toHaveLength(known.size);
@@ -276,7 +277,65 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
         .send({ ...application('L-6', 2_400_000), security: 'mortgage', repayment: 'annuity' })
         .expect(201);
 
-      events = await t.app.get<EventStore>(EVENT_STORE).readAll(0, 100_000);
+      // L-5 classified worse by its inspector (LoanClassified); configuration set by the administrator.
+      await t.http
+        .post('/loans/L-5/classification')
+        .set(t.as('eve'))
+        .send({ category: 'special_mention', reason: 'the orchard lost its buyer' })
+        .expect(201);
+      await t.http
+        .put('/config/structure-targets')
+        .set(admin())
+        .send({
+          targets: [
+            { dimension: 'purpose', bucket: 'agricultural', minShareBps: 6000 },
+            { dimension: 'sector', bucket: 'grain', maxShareBps: 4000 },
+          ],
+        })
+        .expect(200);
+      await t.http.put('/config/policy-settings').set(admin()).send({ rotationTenureMonths: 24, inspectionIntervalDays: 60 }).expect(200);
+
+      // The branch's maturity reminders, as the end-of-day job records them (no HTTP route issues them).
+      const store = t.app.get<EventStore>(EVENT_STORE);
+      const reminders = branchDecider.decide(
+        {
+          type: 'IssueMaturityReminders',
+          data: {
+            branchId: BRANCH,
+            month: '2026-10',
+            issuedOn: '2026-10-01',
+            officers: [
+              {
+                officerId: 'ana',
+                loans: [
+                  {
+                    loanId: 'L-5',
+                    borrowerId: 'B-100',
+                    maturityDate: '2026-10-03',
+                    principalOutstanding: 1_000_000,
+                    interestOutstanding: 0,
+                    category: 'special_mention',
+                  },
+                ],
+              },
+            ],
+            now: '2026-10-01T00:30:00.000Z',
+          },
+        },
+        branchDecider.initialState,
+      );
+      await store.append(`branch-${BRANCH}`, reminders, {
+        expectedVersion: -1,
+        metadata: {
+          actorId: 'system',
+          commandId: 'maturity-reminders:BR-01:2026-10',
+          correlationId: 'end-of-day-2026-10-01',
+          causationId: null,
+          occurredAt: '2026-10-01T00:30:00.000Z',
+        },
+      });
+
+      events = await store.readAll(0, 100_000);
       records = events.map((event) => ({ event, record: toKafkaRecord(event, PUBLISHING) }));
     });
     afterAll(() => t?.close());
@@ -285,7 +344,7 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
       const seen = new Set(events.map((e) => `${e.streamId.slice(0, e.streamId.indexOf('-'))}.${e.type}`));
       const expected = Object.entries(EVENT_TYPES).flatMap(([aggregate, types]) => types.map((type) => `${aggregate}.${type}`));
       expect(expected.filter((type) => !seen.has(type))).toEqual([]);
-      expect(expected).toHaveLength(15);
+      expect(expected).toHaveLength(19);
     });
 
     it('publishes each on its channel, and its key, headers and value satisfy its message', () => {
@@ -323,7 +382,7 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
       }
       expect(failures).toEqual([]);
       expect(records.length).toBeGreaterThanOrEqual(40);
-      expect(new Set(validators.keys()).size).toBe(15);
+      expect(new Set(validators.keys()).size).toBe(19);
     });
 
     it('keeps every stream in order on one key, and lets a consumer follow the hash chain from the headers', () => {

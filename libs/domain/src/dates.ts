@@ -24,3 +24,27 @@ export function addMonths(isoDate: string, months: number): string {
   const d = Math.min(day, daysInMonth(y, m));
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
+
+function utcDay(isoDate: string): number {
+  const [year, month, day] = isoDate.split('-').map(Number);
+  return Date.UTC(year, month - 1, day) / 86_400_000;
+}
+
+/** Whole calendar days from one business date to another; negative when `to` is earlier. */
+export function daysBetween(from: string, to: string): number {
+  return utcDay(to) - utcDay(from);
+}
+
+/** 0 is Sunday, 6 Saturday. */
+function weekday(isoDate: string): number {
+  return (((utcDay(isoDate) + 4) % 7) + 7) % 7;
+}
+
+/** The first Monday-to-Friday of its month: the day maturity reminders go out. Public holidays are not modelled. */
+export function isFirstBusinessDayOfMonth(isoDate: string): boolean {
+  const day = Number(isoDate.slice(8, 10));
+  const dow = weekday(isoDate);
+  if (dow === 0 || dow === 6) return false;
+  // The first weekday is the 1st, or the Monday after a weekend that covers the 1st (the 2nd or 3rd).
+  return day === 1 || (dow === 1 && day <= 3);
+}

@@ -1,4 +1,6 @@
 import { BorrowerEvent } from './borrower/decider';
+import { BranchEvent } from './branch/decider';
+import { ConfigEvent } from './config/decider';
 import { LoanEvent } from './loan/events';
 import { StaffEvent } from './staff/events';
 
@@ -13,17 +15,22 @@ const LOAN: Record<LoanEvent['type'], true> = {
   LoanDisbursed: true,
   RepaymentReceived: true,
   InspectionRecorded: true,
+  LoanClassified: true,
   LoanClosed: true,
 };
 const BORROWER: Record<BorrowerEvent['type'], true> = { BorrowerRegistered: true };
 const STAFF: Record<StaffEvent['type'], true> = { StaffRegistered: true, PostAssigned: true, PostRevoked: true, RelationDeclared: true };
+const BRANCH: Record<BranchEvent['type'], true> = { MaturityRemindersIssued: true };
+const CONFIG: Record<ConfigEvent['type'], true> = { StructureTargetsSet: true, PolicySettingsSet: true };
 
 /**
  * Every event type the domain can emit, by aggregate (the prefix of its stream ids): what the
  * published event contract (AsyncAPI) must describe.
  */
-export const EVENT_TYPES: Readonly<Record<'loan' | 'borrower' | 'staff', readonly string[]>> = {
+export const EVENT_TYPES: Readonly<Record<'loan' | 'borrower' | 'staff' | 'branch' | 'config', readonly string[]>> = {
   loan: Object.keys(LOAN),
   borrower: Object.keys(BORROWER),
   staff: Object.keys(STAFF),
+  branch: Object.keys(BRANCH),
+  config: Object.keys(CONFIG),
 };

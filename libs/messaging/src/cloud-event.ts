@@ -2,7 +2,7 @@ import { RecordedEvent } from '@loanflow/event-store';
 import { CloudEvent, Kafka } from 'cloudevents';
 
 /** The aggregates whose events are published, each on a topic of its own. */
-export const AGGREGATES = ['loan', 'borrower', 'staff', 'config'] as const;
+export const AGGREGATES = ['loan', 'borrower', 'staff', 'branch', 'config'] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
 
 /** `loan-L-1` → `loan`: a stream's id starts with its aggregate. */

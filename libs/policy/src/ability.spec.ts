@@ -3,7 +3,7 @@ import { Actor, defineAbilityFor, StaffRegistry } from './ability';
 import { refusalOf } from './authorize';
 import { ConflictMatrix } from './conflict-matrix';
 import { assertAssignable, PostConflict } from './static-rule';
-import { LoanAction, loanSubject, Subject } from './subjects';
+import { Action, actionOf, loanSubject, Subject } from './subjects';
 import { applied, approved, at, examined, investigated, terms, today } from '@loanflow/domain/testing/loan-fixtures';
 
 const staff = (id: string, events: StaffEvent['data'][] = []): Staff =>
@@ -14,7 +14,7 @@ const staff = (id: string, events: StaffEvent['data'][] = []): Staff =>
 const post = (staffId: string, p: string, approvalLimit?: number) =>
   ({ staffId, post: p, branchId: 'BR', at, ...(approvalLimit ? { approvalLimit } : {}) }) as StaffEvent['data'];
 
-function decide(actor: Actor, record: Staff | null, action: LoanAction | 'read', subject: Subject, matrix = new ConflictMatrix()) {
+function decide(actor: Actor, record: Staff | null, action: Action, subject: Subject, matrix = new ConflictMatrix()) {
   const registry: StaffRegistry = { staff: (id) => (id === actor.id ? record : null), matrix };
   return refusalOf(defineAbilityFor(actor, registry), registry, actor, action, subject);
 }
@@ -132,5 +132,37 @@ describe('separation-of-duties policy', () => {
     expect(() => assertAssignable(staff('cy', [post('cy', 'approval', 1)]), 'disbursement', 'BR', matrix)).toThrow(
       /approval and disbursement posts are separated/,
     );
+  });
+
+  it('classify: held by the inspection post, acting in its name, so the dynamic matrix applies as for inspect', () => {
+    const eve: Actor = { id: 'eve', admin: false };
+    const state = loan([applied, investigated, examined, approved]);
+    expect(actionOf({ type: 'ClassifyLoan' })).toBe('classify');
+    expect(decide(eve, staff('eve', [post('eve', 'inspection')]), 'classify', loanSubject('L', state))).toBeNull();
+    expect(decide(eve, staff('eve', [post('eve', 'disbursement')]), 'classify', loanSubject('L', state))?.code).toBe('NO_POST');
+    const strict = new ConflictMatrix([['investigation', 'inspection']]);
+    expect(decide(ana, staff('ana', [post('ana', 'inspection')]), 'classify', loanSubject('L', state))).toBeNull();
+    expect(decide(ana, staff('ana', [post('ana', 'inspection')]), 'classify', loanSubject('L', state), strict)).toEqual({
+      code: 'SOD_FIVE_POSTS',
+      detail: `ANA (ana) may not classify loan L: ana already acted on it in investigation (LoanApplied at ${at}), and the investigation and inspection posts are separated on one loan.`,
+    });
+    const related = staff('eve', [
+      post('eve', 'inspection'),
+      { staffId: 'eve', borrowerId: 'B', relation: 'spouse', at } as StaffEvent['data'],
+    ]);
+    expect(decide(eve, related, 'classify', loanSubject('L', state))?.code).toBe('CONFLICT_OF_INTEREST');
+    expect(decide({ id: 'root', admin: true }, null, 'classify', loanSubject('L', state))?.code).toBe('ADMIN_SEPARATION');
+  });
+
+  it('configure: administrators only; every staff member may read the configuration', () => {
+    const structure: Subject = { kind: 'Config', configId: 'structure-targets' };
+    expect(decide({ id: 'root', admin: true }, null, 'configure', structure)).toBeNull();
+    expect(decide({ id: 'root', admin: true }, null, 'read', structure)).toBeNull();
+    expect(decide(ana, staff('ana', [post('ana', 'investigation')]), 'configure', structure)).toEqual({
+      code: 'ADMIN_ONLY',
+      detail: 'ANA (ana) may not configure the structure-targets configuration: only administrators manage configuration.',
+    });
+    expect(decide(ana, staff('ana'), 'read', structure)).toBeNull();
+    expect(decide({ id: 'ghost', admin: false }, null, 'read', structure)?.code).toBe('NOT_STAFF');
   });
 });

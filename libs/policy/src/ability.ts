@@ -7,6 +7,8 @@ import { Action, ACTING_POST, LOAN_ACTIONS, POST_ACTIONS, Subject } from './subj
 export interface Actor {
   id: string;
   admin: boolean;
+  /** An auditor (compliance, internal audit) reads everything, including compliance findings, and acts on nothing. */
+  auditor?: boolean;
 }
 
 /** What the policy needs to know of the staff registry: the actor's record and the conflict matrix. */
@@ -27,16 +29,18 @@ export function defineAbilityFor(actor: Actor, registry: StaffRegistry): AppAbil
   const staff = registry.staff(actor.id);
 
   if (actor.admin) {
-    can('read', ['Loan', 'Borrower', 'Staff']);
+    can('read', ['Loan', 'Borrower', 'Staff', 'Config', 'Report', 'Compliance']);
     can(['register', 'assignPost', 'revokePost', 'declareRelation'], 'Staff');
+    can('configure', 'Config');
     cannot(['assignPost', 'revokePost'], 'Staff', { staffId: actor.id }).because(RuleCode.ADMIN_SEPARATION);
     cannot([...LOAN_ACTIONS], 'Loan').because(RuleCode.ADMIN_SEPARATION);
     cannot('register', 'Borrower').because(RuleCode.ADMIN_SEPARATION);
     return build({ detectSubjectType: (s) => s.kind });
   }
+  if (actor.auditor) can('read', ['Loan', 'Borrower', 'Config', 'Report', 'Compliance']);
   if (!staff || staff.staffId === null) return build({ detectSubjectType: (s) => s.kind });
 
-  can('read', ['Loan', 'Borrower']);
+  can('read', ['Loan', 'Borrower', 'Config', 'Report']);
   can('read', 'Staff', { staffId: actor.id });
   for (const held of staff.posts) {
     can(POST_ACTIONS[held.post], 'Loan', { branchId: held.branchId });

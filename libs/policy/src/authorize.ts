@@ -32,12 +32,19 @@ function describeSubject(subject: Subject): string {
       return `staff ${subject.staffId}`;
     case 'Borrower':
       return `borrower ${subject.borrowerId}`;
+    case 'Config':
+      return `the ${subject.configId} configuration`;
+    case 'Report':
+      return `the ${subject.name} report`;
+    case 'Compliance':
+      return `the compliance ${subject.name}`;
   }
 }
 
 function defaultCode(actor: Actor, staff: Staff | null, action: Action, subject: Subject): RuleCode {
+  if (subject.kind === 'Compliance') return RuleCode.AUDITORS_ONLY;
   if (!actor.admin && (!staff || staff.staffId === null)) return RuleCode.NOT_STAFF;
-  if (subject.kind === 'Staff' && action !== 'read') return RuleCode.ADMIN_ONLY;
+  if ((subject.kind === 'Staff' || subject.kind === 'Config') && action !== 'read') return RuleCode.ADMIN_ONLY;
   if (action === 'read') return RuleCode.NOT_STAFF;
   return RuleCode.NO_POST;
 }
@@ -74,7 +81,9 @@ function explain(code: RuleCode, actor: Actor, staff: Staff | null, action: Acti
         ? `administrator ${actor.id} may not change their own posts.`
         : `administrator ${actor.id} may not ${action} ${target}: administrators manage staff and configuration, never loans.`;
     case RuleCode.ADMIN_ONLY:
-      return `${person} may not ${action} ${target}: only administrators manage staff.`;
+      return `${person} may not ${action} ${target}: only administrators manage ${subject.kind === 'Config' ? 'configuration' : 'staff'}.`;
+    case RuleCode.AUDITORS_ONLY:
+      return `${person} may not ${action} ${target}: compliance findings are for auditors and administrators.`;
     case RuleCode.NOT_STAFF:
       return `${actor.id} is not in the staff registry and may not ${action} ${target}.`;
     default:

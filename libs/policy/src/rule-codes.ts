@@ -14,8 +14,10 @@ export const RuleCode = {
   NO_POST: 'NO_POST',
   /** Administrators manage staff and configuration, never loans, never their own posts. */
   ADMIN_SEPARATION: 'ADMIN_SEPARATION',
-  /** Only administrators manage staff. */
+  /** Only administrators manage staff and configuration. */
   ADMIN_ONLY: 'ADMIN_ONLY',
+  /** Compliance findings are read by auditors and administrators only. */
+  AUDITORS_ONLY: 'AUDITORS_ONLY',
   /** The token names nobody in the staff registry. */
   NOT_STAFF: 'NOT_STAFF',
 } as const;

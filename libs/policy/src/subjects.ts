@@ -1,10 +1,21 @@
 import { Act, Cents, Loan, LoanCommand, Post } from '@loanflow/domain';
 
-export type LoanAction = 'apply' | 'investigate' | 'examine' | 'approve' | 'disburse' | 'repay' | 'inspect';
-export const LOAN_ACTIONS: readonly LoanAction[] = ['apply', 'investigate', 'examine', 'approve', 'disburse', 'repay', 'inspect'];
+export type LoanAction = 'apply' | 'investigate' | 'examine' | 'approve' | 'disburse' | 'repay' | 'inspect' | 'classify';
+export const LOAN_ACTIONS: readonly LoanAction[] = [
+  'apply',
+  'investigate',
+  'examine',
+  'approve',
+  'disburse',
+  'repay',
+  'inspect',
+  'classify',
+];
 export type StaffAction = 'register' | 'assignPost' | 'revokePost' | 'declareRelation';
+/** Changing configuration (structure targets, policy settings): administrators only. */
+export type ConfigAction = 'configure';
 /** `register` names both registering staff (admin) and registering a borrower (investigation). */
-export type Action = LoanAction | StaffAction | 'read';
+export type Action = LoanAction | StaffAction | ConfigAction | 'read';
 
 /** What each post allows on loans of its branch. */
 export const POST_ACTIONS: Record<Post, LoanAction[]> = {
@@ -12,7 +23,7 @@ export const POST_ACTIONS: Record<Post, LoanAction[]> = {
   examination: ['examine'],
   approval: ['approve'],
   disbursement: ['disburse', 'repay'],
-  inspection: ['inspect'],
+  inspection: ['inspect', 'classify'],
 };
 
 /** The post in whose name an action acts on the loan; receiving a repayment decides nothing. */
@@ -23,6 +34,7 @@ export const ACTING_POST: Partial<Record<LoanAction, Post>> = {
   approve: 'approval',
   disburse: 'disbursement',
   inspect: 'inspection',
+  classify: 'inspection',
 };
 
 const COMMAND_ACTION: Record<LoanCommand['type'], LoanAction> = {
@@ -33,6 +45,9 @@ const COMMAND_ACTION: Record<LoanCommand['type'], LoanAction> = {
   DisburseLoan: 'disburse',
   ReceiveRepayment: 'repay',
   RecordInspection: 'inspect',
+  ClassifyLoan: 'classify',
+  // The end-of-day run is the system's, not a person's: no handler puts it through the policy.
+  ClassifyAtEndOfDay: 'classify',
 };
 
 export function actionOf(command: Pick<LoanCommand, 'type'>): LoanAction {
@@ -78,4 +93,33 @@ export interface BorrowerSubject {
   borrowerId: string;
 }
 
-export type Subject = LoanSubject | StaffSubject | BorrowerSubject;
+/** A configuration stream: `structure-targets`, `policy-settings`. */
+export interface ConfigSubject {
+  kind: 'Config';
+  configId: string;
+}
+
+/** A read model answer: the loan list and reports (`Report`), or compliance findings (`Compliance`). */
+export interface ReadModelSubject {
+  kind: 'Report' | 'Compliance';
+  name: string;
+}
+
+export type Subject = LoanSubject | StaffSubject | BorrowerSubject | ConfigSubject | ReadModelSubject;
+
+/** The id of the resource a subject names, as the access-audit log records it. */
+export function subjectId(subject: Subject): string {
+  switch (subject.kind) {
+    case 'Loan':
+      return subject.loanId;
+    case 'Staff':
+      return subject.staffId;
+    case 'Borrower':
+      return subject.borrowerId;
+    case 'Config':
+      return subject.configId;
+    case 'Report':
+    case 'Compliance':
+      return subject.name;
+  }
+}

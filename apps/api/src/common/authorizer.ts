@@ -1,7 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Staff, staffDecider } from '@loanflow/domain';
 import { AccessAuditLog } from '@loanflow/storage';
-import { Action, Actor, ConflictMatrix, defineAbilityFor, PolicyRefusal, refusalOf, StaffRegistry, Subject } from '@loanflow/policy';
+import {
+  Action,
+  Actor,
+  ConflictMatrix,
+  defineAbilityFor,
+  PolicyRefusal,
+  refusalOf,
+  StaffRegistry,
+  Subject,
+  subjectId,
+} from '@loanflow/policy';
 import { Aggregates } from './aggregates';
 import { ACCESS_AUDIT, Clock, CLOCK } from './tokens';
 
@@ -35,7 +45,7 @@ export class Authorizer {
       actorId: actor.id,
       action,
       resourceType: subject.kind,
-      resourceId: subject.kind === 'Loan' ? subject.loanId : subject.kind === 'Staff' ? subject.staffId : subject.borrowerId,
+      resourceId: subjectId(subject),
       ruleCode: refusal.code,
       detail: refusal.detail,
     });

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
-import { REPAYMENT_METHODS, RepaymentMethod, SECURITIES, Security } from '@loanflow/domain';
+import { CATEGORIES, Category, REPAYMENT_METHODS, RepaymentMethod, SECURITIES, Security } from '@loanflow/domain';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN, IdField, IsIsoDate, LabelsField, TextField } from '../common/validation';
@@ -130,6 +130,15 @@ export class InspectionDto extends TextFields {
 
   @LabelsField([])
   signals!: string[];
+}
+
+export class ClassificationDto {
+  @ApiProperty({ enum: CATEGORIES, description: 'never better than the days-past-due floor' })
+  @IsIn(CATEGORIES)
+  category!: Category;
+
+  @TextField(2000, 'borrower lost the harvest to flooding; repayment source impaired')
+  reason!: string;
 }
 
 export class LoanIdParams {

@@ -13,6 +13,7 @@ import {
   ApplyDto,
   ApprovalDto,
   AsOfQuery,
+  ClassificationDto,
   DisbursementDto,
   ExaminationDto,
   InspectionDto,
@@ -80,6 +81,12 @@ export class LoansController {
   @Post(':id/inspections')
   inspect(@Param() { id }: LoanIdParams, @Body() body: InspectionDto, @Ctx() ctx: RequestContext) {
     return this.run(id, { type: 'RecordInspection', data: { ...body } }, ctx);
+  }
+
+  /** An inspector's classification: worse than the days-past-due floor at will, never better. */
+  @Post(':id/classification')
+  classify(@Param() { id }: LoanIdParams, @Body() body: ClassificationDto, @Ctx() ctx: RequestContext) {
+    return this.run(id, { type: 'ClassifyLoan', data: { ...body } }, ctx);
   }
 
   /** The loan now, or with `asOf` as the log knew it at that instant. */

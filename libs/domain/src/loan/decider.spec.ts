@@ -1,30 +1,10 @@
 import { DomainError } from '../errors';
+import { givenFor } from '../testing/given';
 import { LoanCommand, loanDecider } from './decider';
 import { LoanEvent } from './events';
 import { applied, approved, at, examined, investigated, terms, today } from '../testing/loan-fixtures';
 
-/** given(events).when(command) → the events decided, or the refusal's code. */
-function given(events: LoanEvent[]) {
-  const state = events.reduce(loanDecider.evolve, loanDecider.initialState);
-  return {
-    when(command: LoanCommand) {
-      const run = () => loanDecider.decide(command, state);
-      return {
-        then: (expected: Partial<LoanEvent>[]) =>
-          expect(run()).toEqual(expected.map((e) => expect.objectContaining(e.data ? { ...e, data: expect.objectContaining(e.data) } : e))),
-        thenRefused: (code: string) => {
-          try {
-            run();
-          } catch (error) {
-            expect(error).toBeInstanceOf(DomainError);
-            return expect((error as DomainError).code).toBe(code);
-          }
-          throw new Error(`expected a refusal with ${code}`);
-        },
-      };
-    },
-  };
-}
+const given = (events: LoanEvent[]) => givenFor(loanDecider, events);
 
 const disburse = (now = at): LoanCommand => ({
   type: 'DisburseLoan',

@@ -1,6 +1,7 @@
 import { Decider } from '../decider';
 import { ApplyForLoan, applyForLoan } from './commands/apply';
 import { DecideApproval, decideApproval } from './commands/approve';
+import { ClassifyAtEndOfDay, classifyAtEndOfDay, ClassifyLoan, classifyLoan } from './commands/classify';
 import { DisburseLoan, disburseLoan } from './commands/disburse';
 import { CompleteExamination, completeExamination } from './commands/examine';
 import { RecordInspection, recordInspection } from './commands/inspect';
@@ -10,7 +11,15 @@ import { LoanEvent } from './events';
 import { evolveLoan, initialLoan, Loan } from './state';
 
 export type LoanCommand =
-  ApplyForLoan | CompleteInvestigation | CompleteExamination | DecideApproval | DisburseLoan | ReceiveRepayment | RecordInspection;
+  | ApplyForLoan
+  | CompleteInvestigation
+  | CompleteExamination
+  | DecideApproval
+  | DisburseLoan
+  | ReceiveRepayment
+  | RecordInspection
+  | ClassifyLoan
+  | ClassifyAtEndOfDay;
 
 export function decideLoan(command: LoanCommand, state: Loan): LoanEvent[] {
   switch (command.type) {
@@ -28,6 +37,10 @@ export function decideLoan(command: LoanCommand, state: Loan): LoanEvent[] {
       return receiveRepayment(command, state);
     case 'RecordInspection':
       return recordInspection(command, state);
+    case 'ClassifyLoan':
+      return classifyLoan(command, state);
+    case 'ClassifyAtEndOfDay':
+      return classifyAtEndOfDay(command, state);
   }
 }
 

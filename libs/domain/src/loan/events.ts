@@ -1,5 +1,6 @@
 import { Event } from '../decider';
 import { Bps, Cents } from '../money';
+import { Category } from '../rules/classification';
 import { Instalment, RepaymentMethod } from '../rules/schedule';
 
 export type Security = 'credit' | 'guaranteed' | 'mortgage' | 'pledge';
@@ -103,6 +104,26 @@ export type InspectionRecorded = Event<
   'InspectionRecorded',
   { loanId: string; inspectorId: string; findings: string; riskPoints: string[]; signals: string[]; at: string }
 >;
+/**
+ * The loan's category changed: at end of day by the days-past-due floor (`classifiedBy` is
+ * `system`), or by an inspector's judgement (their staff id), never better than the floor.
+ */
+export type LoanClassified = Event<
+  'LoanClassified',
+  {
+    loanId: string;
+    category: Category;
+    previous: Category;
+    daysPastDue: number;
+    /** The best category the days past due allowed on `asOf`. */
+    floor: Category;
+    /** The business date the classification is as of. */
+    asOf: string;
+    classifiedBy: string;
+    reason: string;
+    at: string;
+  }
+>;
 export type LoanClosed = Event<'LoanClosed', { loanId: string; closedOn: string; at: string }>;
 
 export type LoanEvent =
@@ -115,4 +136,5 @@ export type LoanEvent =
   | LoanDisbursed
   | RepaymentReceived
   | InspectionRecorded
+  | LoanClassified
   | LoanClosed;

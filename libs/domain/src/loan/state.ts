@@ -1,5 +1,6 @@
 import { Post } from '../staff/posts';
 import { Cents } from '../money';
+import { Category } from '../rules/classification';
 import { Instalment, RepaymentMethod } from '../rules/schedule';
 import { LoanEvent, Security, Terms } from './events';
 
@@ -16,7 +17,12 @@ export interface Act {
 export interface ScheduledInstalment extends Instalment {
   principalPaid: Cents;
   interestPaid: Cents;
+  /** The business date of the payment that settled the instalment in full; null while anything is owed. */
+  settledOn: string | null;
 }
+
+/** The system's classification at end of day is not an act of any person. */
+export const SYSTEM_CLASSIFIER = 'system';
 
 export interface Loan {
   loanId: string | null;
@@ -42,6 +48,10 @@ export interface Loan {
   lastPaidOn: string | null;
   rejection: { stage: string; by: string; reason: string } | null;
   closedOn: string | null;
+  category: Category;
+  /** The last category a person set: end of day keeps the loan at least this bad. */
+  manualCategory: Category | null;
+  classification: { category: Category; asOf: string; daysPastDue: number; by: string; reason: string } | null;
 }
 
 export const initialLoan: Loan = {
@@ -67,6 +77,9 @@ export const initialLoan: Loan = {
   lastPaidOn: null,
   rejection: null,
   closedOn: null,
+  category: 'normal',
+  manualCategory: null,
+  classification: null,
 };
 
 function withAct(state: Loan, post: Post, by: string, at: string, event: LoanEvent['type']): Loan {
@@ -128,7 +141,13 @@ export function evolveLoan(state: Loan, event: LoanEvent): Loan {
           repayment: d.repayment,
           annualRateBps: d.annualRateBps,
         },
-        schedule: d.schedule.map((i) => ({ ...i, principalPaid: 0, interestPaid: 0 })),
+        // An instalment that owes nothing (a 0% bullet loan's interest months) is settled from the start.
+        schedule: d.schedule.map((i) => ({
+          ...i,
+          principalPaid: 0,
+          interestPaid: 0,
+          settledOn: i.principal + i.interest === 0 ? d.disbursedOn : null,
+        })),
         outstanding: {
           principal: d.amount,
           interest: d.schedule.reduce((sum, i) => sum + i.interest, 0),
@@ -143,7 +162,11 @@ export function evolveLoan(state: Loan, event: LoanEvent): Loan {
         ...state,
         schedule: state.schedule.map((i) => {
           const a = paid.get(i.n);
-          return a ? { ...i, principalPaid: i.principalPaid + a.principal, interestPaid: i.interestPaid + a.interest } : i;
+          if (!a) return i;
+          const principalPaid = i.principalPaid + a.principal;
+          const interestPaid = i.interestPaid + a.interest;
+          const settled = i.settledOn === null && principalPaid + interestPaid >= i.principal + i.interest;
+          return { ...i, principalPaid, interestPaid, settledOn: settled ? d.paidOn : i.settledOn };
         }),
         repaid: { principal: state.repaid.principal + d.principal, interest: state.repaid.interest + d.interest },
         outstanding: {
@@ -155,6 +178,16 @@ export function evolveLoan(state: Loan, event: LoanEvent): Loan {
     }
     case 'InspectionRecorded':
       return withAct(state, 'inspection', event.data.inspectorId, event.data.at, event.type);
+    case 'LoanClassified': {
+      const d = event.data;
+      const next: Loan = {
+        ...state,
+        category: d.category,
+        classification: { category: d.category, asOf: d.asOf, daysPastDue: d.daysPastDue, by: d.classifiedBy, reason: d.reason },
+      };
+      if (d.classifiedBy === SYSTEM_CLASSIFIER) return next;
+      return withAct({ ...next, manualCategory: d.category }, 'inspection', d.classifiedBy, d.at, event.type);
+    }
     case 'LoanClosed':
       return { ...state, status: 'closed', closedOn: event.data.closedOn };
   }

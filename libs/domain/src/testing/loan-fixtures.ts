@@ -1,4 +1,5 @@
 import { LoanEvent } from '../loan/events';
+import { repaymentSchedule } from '../rules/schedule';
 
 /**
  * One loan's history in its usual order, for given/when/then specs: ana applies and
@@ -38,3 +39,26 @@ export const approved: LoanEvent = {
   type: 'LoanApproved',
   data: { loanId: 'L', approverId: 'cy', terms, comments: 'c', approvedOn: today, at },
 };
+
+/**
+ * dan pays out the 12,000.00 on 2026-03-02: twelve instalments of 1,000.00 principal plus interest
+ * on the balance (the first 60.00), due on the 2nd of each month from 2026-04-02 to 2027-03-02.
+ */
+export const disbursed: LoanEvent = {
+  type: 'LoanDisbursed',
+  data: {
+    loanId: 'L',
+    disbursedBy: 'dan',
+    amount: 1_200_000,
+    disbursedOn: today,
+    annualRateBps: 600,
+    termMonths: 12,
+    repayment: 'equal_principal',
+    maturityDate: '2027-03-02',
+    schedule: repaymentSchedule({ ...terms, method: 'equal_principal', disbursedOn: today }),
+    at,
+  },
+};
+
+/** The history of the loan once paid out. */
+export const active: LoanEvent[] = [applied, investigated, examined, approved, disbursed];
