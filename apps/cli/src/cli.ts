@@ -11,7 +11,9 @@ export interface Io {
 }
 
 const USAGE = `usage: loanflow <command>
-  token <staffId> [--admin] [--hours N]   print a JWT signed with the configured secret
+  token <staffId> [--admin] [--auditor] [--hours N]
+                                          print a JWT signed with the configured secret (--auditor
+                                          reads compliance findings)
   audit <loanId>                          print the loan's timeline and its chain verdict
   verify                                  check every stream's hash chain; exit 1 when any is broken
   denials [--loan <loanId>] [--limit N]   print refused attempts from the access-audit log
@@ -86,7 +88,7 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
       }
       const config = loadConfig(env);
       const token = await new JwtService().signAsync(
-        { sub: staffId, ...(args.includes('--admin') ? { admin: true } : {}) },
+        { sub: staffId, ...(args.includes('--admin') ? { admin: true } : {}), ...(args.includes('--auditor') ? { auditor: true } : {}) },
         {
           secret: config.jwtSecret,
           algorithm: 'HS256',

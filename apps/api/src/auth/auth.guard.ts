@@ -16,6 +16,7 @@ export type AuthenticatedRequest = Request & { actor: Actor };
 interface Claims {
   sub?: unknown;
   admin?: unknown;
+  auditor?: unknown;
   exp?: unknown;
 }
 
@@ -49,7 +50,7 @@ export class AuthGuard implements CanActivate {
     }
     if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw unauthenticated('the token has no subject (sub)');
     if (typeof claims.exp !== 'number') throw unauthenticated('the token has no expiry (exp)');
-    request.actor = { id: claims.sub, admin: claims.admin === true };
+    request.actor = { id: claims.sub, admin: claims.admin === true, ...(claims.auditor === true ? { auditor: true } : {}) };
     return true;
   }
 }

@@ -1,0 +1,111 @@
+import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
+import { CATEGORIES, Category } from '@loanflow/domain';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ID_MESSAGE, ID_PATTERN, IsIsoDate } from '../common/validation';
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const MONTH_MESSAGE = '$property must be a month as YYYY-MM';
+const LOAN_STATUSES = ['applied', 'investigated', 'examined', 'approved', 'rejected', 'active', 'closed'];
+
+export class ListLoansQuery {
+  @ApiPropertyOptional({ enum: LOAN_STATUSES })
+  @IsOptional()
+  @IsIn(LOAN_STATUSES)
+  status?: string;
+
+  @ApiPropertyOptional({ example: 'BR-01' })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  branchId?: string;
+
+  @ApiPropertyOptional({ description: 'the account officer', example: 'ana' })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  officerId?: string;
+
+  @ApiPropertyOptional({ enum: CATEGORIES })
+  @IsOptional()
+  @IsIn(CATEGORIES)
+  category?: Category;
+
+  @ApiPropertyOptional({ description: 'loans maturing in this month', example: '2026-03' })
+  @IsOptional()
+  @Matches(MONTH, { message: MONTH_MESSAGE })
+  maturing?: string;
+
+  @ApiPropertyOptional({ default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page?: number;
+
+  @ApiPropertyOptional({ default: 50, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  pageSize?: number;
+}
+
+export class MaturitiesQuery {
+  @ApiProperty({ example: '2026-03' })
+  @Matches(MONTH, { message: MONTH_MESSAGE })
+  month!: string;
+
+  @ApiPropertyOptional({ example: 'BR-01' })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  branchId?: string;
+
+  @ApiPropertyOptional({ description: 'business date the overdue list is taken at; today by default', example: '2026-03-15' })
+  @IsOptional()
+  @IsIsoDate()
+  asOf?: string;
+}
+
+export class PerformanceQuery {
+  @ApiProperty({ example: '2026-01-01' })
+  @IsIsoDate()
+  from!: string;
+
+  @ApiProperty({ example: '2026-06-30' })
+  @IsIsoDate()
+  to!: string;
+
+  @ApiPropertyOptional({ enum: ['officer', 'branch'], default: 'officer' })
+  @IsOptional()
+  @IsIn(['officer', 'branch'])
+  groupBy?: 'officer' | 'branch';
+}
+
+export class PortfolioQuery {
+  @ApiPropertyOptional({ example: 'BR-01' })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  branchId?: string;
+}
+
+export class ComplianceQuery {
+  @ApiPropertyOptional({ description: 'business date; today by default' })
+  @IsOptional()
+  @IsIsoDate()
+  asOf?: string;
+
+  @ApiPropertyOptional({ description: 'findings about this person only' })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  staffId?: string;
+
+  @ApiPropertyOptional({ enum: ['critical', 'high', 'medium'] })
+  @IsOptional()
+  @IsIn(['critical', 'high', 'medium'])
+  severity?: 'critical' | 'high' | 'medium';
+
+  @ApiPropertyOptional({ enum: ['policy_violation', 'refused_attempt', 'rotation_overdue', 'inspection_overdue'] })
+  @IsOptional()
+  @IsIn(['policy_violation', 'refused_attempt', 'rotation_overdue', 'inspection_overdue'])
+  kind?: 'policy_violation' | 'refused_attempt' | 'rotation_overdue' | 'inspection_overdue';
+}

@@ -1,0 +1,79 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { businessDate, LoanflowConfig } from '@loanflow/config';
+import { EventStore } from '@loanflow/event-store';
+import { complianceReport, listLoans, maturityReport, performanceReport, portfolioReport, ProjectionService } from '@loanflow/projections';
+import { ReadModelDb } from '@loanflow/storage';
+import { Authorizer } from '../common/authorizer';
+import { ApiProblem } from '../common/problems';
+import { Ctx, RequestContext } from '../common/request-context';
+import { Clock, CLOCK, CONFIG, EVENT_STORE, READ_MODELS } from '../common/tokens';
+import { loadPolicySettings, loadStructureTargets } from '../config/config-reader';
+import { ComplianceQuery, ListLoansQuery, MaturitiesQuery, PerformanceQuery, PortfolioQuery } from './dto';
+
+/**
+ * The read side: loan lists, reports and compliance findings, answered from the read models.
+ * In the process that hosts the projections, every answer includes every event recorded before
+ * the request; where the worker hosts them, answers lag the log by the worker's delay.
+ */
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller()
+export class ReportsController {
+  constructor(
+    @Inject(READ_MODELS) private readonly db: ReadModelDb,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) private readonly config: LoanflowConfig,
+    private readonly authorizer: Authorizer,
+    private readonly projections: ProjectionService,
+  ) {}
+
+  private async readable(ctx: RequestContext, kind: 'Report' | 'Compliance', name: string): Promise<void> {
+    await this.authorizer.assert(ctx.actor, 'read', { kind, name });
+    await this.projections.ready();
+  }
+
+  private today(): string {
+    return businessDate(this.clock(), this.config.businessTimeZone);
+  }
+
+  /** Loans by status, branch, account officer, category or maturity month, newest application first. */
+  @Get('loans')
+  async list(@Query() q: ListLoansQuery, @Ctx() ctx: RequestContext) {
+    await this.readable(ctx, 'Report', 'loans');
+    const { page = 1, pageSize = 50, ...filter } = q;
+    return listLoans(this.db, filter, page, pageSize);
+  }
+
+  /** The month's maturing loans per branch and officer, and the loans overdue at `asOf`. */
+  @Get('reports/maturities')
+  async maturities(@Query() q: MaturitiesQuery, @Ctx() ctx: RequestContext) {
+    await this.readable(ctx, 'Report', 'maturities');
+    return maturityReport(this.db, q.month, q.asOf ?? this.today(), q.branchId);
+  }
+
+  /** Recovery, interest recovery and new-loan NPL rates per officer (in each post) or branch, with the accountability list. */
+  @Get('reports/performance')
+  async performance(@Query() q: PerformanceQuery, @Ctx() ctx: RequestContext) {
+    if (q.from > q.to) throw new ApiProblem(400, 'INVALID_PERIOD', 'Invalid period', `from ${q.from} is after to ${q.to}`);
+    await this.readable(ctx, 'Report', 'performance');
+    return performanceReport(this.db, q.from, q.to, q.groupBy ?? 'officer');
+  }
+
+  /** The credit structure of the active portfolio against the structure targets, each breach named. */
+  @Get('reports/portfolio')
+  async portfolio(@Query() q: PortfolioQuery, @Ctx() ctx: RequestContext) {
+    await this.readable(ctx, 'Report', 'portfolio');
+    const { targets } = await loadStructureTargets(this.store);
+    return portfolioReport(this.db, targets, q.branchId);
+  }
+
+  /** Policy violations in the whole history, refused attempts, overdue rotations and overdue inspections. */
+  @Get('compliance/violations')
+  async violations(@Query() q: ComplianceQuery, @Ctx() ctx: RequestContext) {
+    await this.readable(ctx, 'Compliance', 'violations');
+    const { rotationTenureMonths, inspectionIntervalDays } = await loadPolicySettings(this.store);
+    return complianceReport(this.db, { rotationTenureMonths, inspectionIntervalDays }, { ...q, asOf: q.asOf ?? this.today() });
+  }
+}

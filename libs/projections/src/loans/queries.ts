@@ -1,0 +1,245 @@
+import type { Category } from '@loanflow/domain';
+import { ReadModelDb } from '@loanflow/storage';
+import { sql } from 'kysely';
+import { fromColumns } from '../tables';
+import { num, Page, untyped } from '../queries';
+import { LOANS_TABLE, LoanRow } from './projection';
+
+export interface LoanFilter {
+  status?: string;
+  branchId?: string;
+  officerId?: string;
+  category?: Category;
+  /** YYYY-MM: loans maturing that month. */
+  maturing?: string;
+}
+
+export interface LoanListItem {
+  loanId: string;
+  borrowerId: string;
+  branchId: string;
+  officerId: string;
+  status: string;
+  purpose: string;
+  sector: string;
+  agricultural: boolean;
+  security: string;
+  amount: number;
+  termMonths: number;
+  annualRateBps: number | null;
+  appliedOn: string;
+  disbursedOn: string | null;
+  maturityDate: string | null;
+  principalOutstanding: number;
+  interestOutstanding: number;
+  category: Category;
+  daysPastDue: number;
+  classifiedOn: string | null;
+  lastInspectedOn: string | null;
+  people: LoanRow['people'];
+  version: number;
+}
+
+export function toListItem(r: LoanRow): LoanListItem {
+  return {
+    loanId: r.loan_id,
+    borrowerId: r.borrower_id,
+    branchId: r.branch_id,
+    officerId: r.officer_id,
+    status: r.status,
+    purpose: r.purpose,
+    sector: r.sector,
+    agricultural: r.agricultural === 1,
+    security: r.security,
+    amount: r.disbursed_amount ?? r.approved_amount ?? r.requested_amount,
+    termMonths: r.term_months,
+    annualRateBps: r.annual_rate_bps,
+    appliedOn: r.applied_on,
+    disbursedOn: r.disbursed_on,
+    maturityDate: r.maturity_date,
+    principalOutstanding: r.principal_outstanding,
+    interestOutstanding: r.interest_outstanding,
+    category: r.category,
+    daysPastDue: r.days_past_due,
+    classifiedOn: r.classified_on,
+    lastInspectedOn: r.last_inspected_on,
+    people: r.people,
+    version: r.version,
+  };
+}
+
+/** Loans matching every given filter, newest application first, a page at a time. */
+export async function listLoans(db: ReadModelDb, filter: LoanFilter, page = 1, pageSize = 50): Promise<Page<LoanListItem>> {
+  let q = untyped(db).selectFrom('rm_loans');
+  if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.branchId) q = q.where('branch_id', '=', filter.branchId);
+  if (filter.officerId) q = q.where('officer_id', '=', filter.officerId);
+  if (filter.category) q = q.where('category', '=', filter.category);
+  if (filter.maturing) q = q.where('maturity_month', '=', filter.maturing);
+  const [{ total }] = await q.select(sql<number>`count(*)`.as('total')).execute();
+  const rows = await q
+    .selectAll()
+    .orderBy('applied_on', 'desc')
+    .orderBy('loan_id')
+    .limit(pageSize)
+    .offset((page - 1) * pageSize)
+    .execute();
+  return { items: rows.map((r) => toListItem(fromColumns(LOANS_TABLE, r) as LoanRow)), total: num(total), page, pageSize };
+}
+
+export interface MaturingLoan {
+  loanId: string;
+  borrowerId: string;
+  maturityDate: string;
+  principalOutstanding: number;
+  interestOutstanding: number;
+  category: Category;
+}
+
+export interface OverdueLoan {
+  loanId: string;
+  borrowerId: string;
+  branchId: string;
+  officerId: string;
+  /** Days since the oldest instalment unpaid at `asOf` fell due. */
+  daysPastDue: number;
+  oldestDueDate: string;
+  principalOverdue: number;
+  interestOverdue: number;
+  principalOutstanding: number;
+  category: Category;
+}
+
+export interface MaturityReport {
+  month: string;
+  branchId: string | null;
+  asOf: string;
+  branches: {
+    branchId: string;
+    loans: number;
+    principalOutstanding: number;
+    officers: { officerId: string; loans: MaturingLoan[]; principalOutstanding: number }[];
+    /** Whether the month's reminder was issued to the branch, and when. */
+    remindersIssuedOn: string | null;
+  }[];
+  overdue: OverdueLoan[];
+}
+
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
+
+/**
+ * The month's maturing loans per branch and account officer, with balance and risk category,
+ * and every loan overdue at `asOf` (what was due before it and not paid by it).
+ */
+export async function maturityReport(db: ReadModelDb, month: string, asOf: string, branchId?: string): Promise<MaturityReport> {
+  const rm = untyped(db);
+  let maturing = rm
+    .selectFrom('rm_loans')
+    .select([
+      'loan_id',
+      'borrower_id',
+      'branch_id',
+      'officer_id',
+      'maturity_date',
+      'principal_outstanding',
+      'interest_outstanding',
+      'category',
+    ])
+    .where('maturity_month', '=', month)
+    .where('status', '=', 'active');
+  if (branchId) maturing = maturing.where('branch_id', '=', branchId);
+  const rows = await maturing.orderBy('branch_id').orderBy('officer_id').orderBy('maturity_date').orderBy('loan_id').execute();
+  let issued = rm.selectFrom('rm_maturity_reminders').select(['branch_id', 'issued_on']).where('month', '=', month);
+  if (branchId) issued = issued.where('branch_id', '=', branchId);
+  const issuedOn = new Map((await issued.execute()).map((r) => [r.branch_id as string, r.issued_on as string]));
+
+  const branches = new Map<string, MaturityReport['branches'][number]>();
+  for (const r of rows) {
+    let branch = branches.get(r.branch_id);
+    if (!branch) {
+      branch = {
+        branchId: r.branch_id,
+        loans: 0,
+        principalOutstanding: 0,
+        officers: [],
+        remindersIssuedOn: issuedOn.get(r.branch_id) ?? null,
+      };
+      branches.set(r.branch_id, branch);
+    }
+    let officer = branch.officers.find((o) => o.officerId === r.officer_id);
+    if (!officer) branch.officers.push((officer = { officerId: r.officer_id, loans: [], principalOutstanding: 0 }));
+    const principal = num(r.principal_outstanding);
+    officer.loans.push({
+      loanId: r.loan_id,
+      borrowerId: r.borrower_id,
+      maturityDate: r.maturity_date,
+      principalOutstanding: principal,
+      interestOutstanding: num(r.interest_outstanding),
+      category: r.category,
+    });
+    officer.principalOutstanding += principal;
+    branch.loans += 1;
+    branch.principalOutstanding += principal;
+  }
+
+  // Instalments due before asOf and not settled by then; what was paid on them by asOf is summed from the dated repayments.
+  let overdueRows = rm
+    .selectFrom('rm_instalments as i')
+    .innerJoin('rm_loans as l', 'l.loan_id', 'i.loan_id')
+    .select([
+      'i.loan_id',
+      'i.due_date',
+      'i.principal',
+      'i.interest',
+      'l.borrower_id',
+      'l.branch_id',
+      'l.officer_id',
+      'l.principal_outstanding',
+      'l.category',
+      (eb) =>
+        eb
+          .selectFrom('rm_repayments as r')
+          .select(sql<number>`coalesce(sum(r.principal), 0)`.as('p'))
+          .whereRef('r.loan_id', '=', 'i.loan_id')
+          .whereRef('r.n', '=', 'i.n')
+          .where('r.paid_on', '<=', asOf)
+          .as('principal_paid'),
+      (eb) =>
+        eb
+          .selectFrom('rm_repayments as r')
+          .select(sql<number>`coalesce(sum(r.interest), 0)`.as('i'))
+          .whereRef('r.loan_id', '=', 'i.loan_id')
+          .whereRef('r.n', '=', 'i.n')
+          .where('r.paid_on', '<=', asOf)
+          .as('interest_paid'),
+    ])
+    .where('i.due_date', '<', asOf)
+    .where((eb) => eb.or([eb('i.settled_on', 'is', null), eb('i.settled_on', '>', asOf)]));
+  if (branchId) overdueRows = overdueRows.where('l.branch_id', '=', branchId);
+  const overdue = new Map<string, OverdueLoan>();
+  for (const r of await overdueRows.execute()) {
+    let loan = overdue.get(r.loan_id);
+    if (!loan) {
+      loan = {
+        loanId: r.loan_id,
+        borrowerId: r.borrower_id,
+        branchId: r.branch_id,
+        officerId: r.officer_id,
+        daysPastDue: 0,
+        oldestDueDate: r.due_date,
+        principalOverdue: 0,
+        interestOverdue: 0,
+        principalOutstanding: num(r.principal_outstanding),
+        category: r.category,
+      };
+      overdue.set(r.loan_id, loan);
+    }
+    if (r.due_date < loan.oldestDueDate) loan.oldestDueDate = r.due_date;
+    loan.principalOverdue += num(r.principal) - num(r.principal_paid);
+    loan.interestOverdue += num(r.interest) - num(r.interest_paid);
+  }
+  const overdueLoans = [...overdue.values()]
+    .map((l) => ({ ...l, daysPastDue: daysBetween(l.oldestDueDate, asOf) }))
+    .sort((a, b) => b.daysPastDue - a.daysPastDue || a.loanId.localeCompare(b.loanId));
+  return { month, branchId: branchId ?? null, asOf, branches: [...branches.values()], overdue: overdueLoans };
+}

@@ -1,0 +1,6 @@
+import { complianceProjection } from './compliance/projection';
+import { loansProjection } from './loans/projection';
+import { Projection } from './projection';
+
+/** Every projection the runner feeds, in the order it applies them to each event. */
+export const PROJECTIONS: readonly Projection[] = [loansProjection, complianceProjection];

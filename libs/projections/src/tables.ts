@@ -1,0 +1,89 @@
+import { Kysely, sql, SqliteAdapter, Transaction } from 'kysely';
+import { ColumnType, Row, TableSpec } from './projection';
+
+// Projection tables are named at run time, so they are written through an untyped Kysely.
+export type AnyDb = Kysely<any> | Transaction<any>;
+
+export const isSqlite = (db: AnyDb) => db.getExecutor().adapter instanceof SqliteAdapter;
+
+const SQL_TYPE: Record<ColumnType, string> = { text: 'text', integer: 'integer', bigint: 'bigint', json: 'text' };
+
+export async function createTable(db: AnyDb, spec: TableSpec): Promise<void> {
+  let create = db.schema.createTable(spec.name).ifNotExists();
+  for (const [column, type] of Object.entries(spec.columns)) create = create.addColumn(column, sql.raw(SQL_TYPE[type as ColumnType]));
+  await create.addPrimaryKeyConstraint(`${spec.name}_pk`, spec.primaryKey as any).execute();
+  for (const columns of spec.indexes ?? [])
+    await db.schema
+      .createIndex(`${spec.name}_${columns.join('_')}`)
+      .ifNotExists()
+      .on(spec.name)
+      .columns(columns)
+      .execute();
+}
+
+export async function dropTable(db: AnyDb, spec: TableSpec): Promise<void> {
+  await db.schema.dropTable(spec.name).ifExists().execute();
+}
+
+/** A row as the database stores it: JSON columns as text. */
+export function toColumns(spec: TableSpec, row: Row): Row {
+  const out: Row = {};
+  for (const [column, type] of Object.entries(spec.columns)) {
+    const value = row[column] ?? null;
+    out[column] = type === 'json' && value !== null ? JSON.stringify(value) : value;
+  }
+  return out;
+}
+
+/** A stored row as the projection wrote it: numbers as numbers (PostgreSQL returns bigint as text), JSON parsed. */
+export function fromColumns(spec: TableSpec, stored: Row): Row {
+  const out: Row = {};
+  for (const [column, type] of Object.entries(spec.columns)) {
+    const value = stored[column];
+    out[column] =
+      value === null || value === undefined
+        ? null
+        : type === 'json'
+          ? JSON.parse(value as string)
+          : type === 'integer' || type === 'bigint'
+            ? Number(value)
+            : value;
+  }
+  return out;
+}
+
+// SQLite allows 32,766 parameters in one statement; PostgreSQL 65,535.
+const MAX_PARAMETERS = 30_000;
+
+/** Writes rows (insert or replace by primary key) in as few statements as the parameter limit allows. */
+export async function upsertRows(db: AnyDb, spec: TableSpec, rows: Row[]): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(spec.columns);
+  const others = columns.filter((c) => !spec.primaryKey.includes(c));
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.slice(i, i + perStatement).map((r) => toColumns(spec, r));
+    let insert = db.insertInto(spec.name).values(chunk);
+    insert = spec.appendOnly
+      ? insert.onConflict((c) => c.columns(spec.primaryKey).doNothing())
+      : insert.onConflict((c) =>
+          others.length === 0
+            ? c.columns(spec.primaryKey).doNothing()
+            : c.columns(spec.primaryKey).doUpdateSet(Object.fromEntries(others.map((o) => [o, sql.ref(`excluded.${o}`)])) as any),
+        );
+    await insert.execute();
+  }
+}
+
+export async function deleteRows(db: AnyDb, spec: TableSpec, rows: Row[]): Promise<void> {
+  for (const row of rows) {
+    let remove = db.deleteFrom(spec.name);
+    for (const column of spec.primaryKey) remove = remove.where(column, '=', row[column] as any);
+    await remove.execute();
+  }
+}
+
+export async function readTable(db: AnyDb, spec: TableSpec): Promise<Row[]> {
+  const stored = await db.selectFrom(spec.name).selectAll().execute();
+  return stored.map((r) => fromColumns(spec, r));
+}

@@ -1,0 +1,483 @@
+import { JwtService } from '@nestjs/jwt';
+import { EventStore } from '@loanflow/event-store';
+import { EndOfDayService, ProjectionService } from '@loanflow/projections';
+import { Storage } from '@loanflow/storage';
+import { EVENT_STORE, STORAGE } from '../apps/api/src/common/tokens';
+import { dumpReadModels } from './support/read-models';
+import { ADMIN, BORROWER, SECRET, startApp, TestApp } from './support/app';
+
+/**
+ * The read models over HTTP on a small portfolio whose every figure is worked out by hand below.
+ * All loans: 12 months, 6% a year, equal principal, paid out on 2026-01-05, so instalment k falls
+ * due on the 5th, k months later, with principal amount/12 and interest balance/200.
+ *
+ *   L-1  BR-01  12,000.00  agricultural, guaranteed  pays instalments 1-4 on their due dates
+ *   L-2  BR-01  24,000.00  not agricultural, credit   never pays
+ *   L-3  BR-02  12,000.00  agricultural, mortgage     pays instalment 1 late, on 2026-03-20, then stops
+ *   L-9  BR-01  imported history in which ana investigated and approved (approved, never paid out)
+ */
+const at = (date: string) => `${date}T01:00:00.000Z`; // 09:00 in Asia/Shanghai
+
+describe('read models and reports, over HTTP', () => {
+  let t: TestApp;
+  const admin = () => t.as(ADMIN, true);
+  const auditor = () => ({
+    Authorization: `Bearer ${new JwtService().sign({ sub: 'aud', auditor: true }, { secret: SECRET, expiresIn: 3600 })}`,
+  });
+
+  async function staff(branchId: string, people: [string, string, number?][]) {
+    for (const [staffId, post, approvalLimit] of people) {
+      await t.http
+        .post('/staff')
+        .set(admin())
+        .send({ staffId, name: `Staff ${staffId}`, branchId })
+        .expect(201);
+      await t.http
+        .post(`/staff/${staffId}/posts`)
+        .set(admin())
+        .send({ post, branchId, ...(approvalLimit ? { approvalLimit } : {}) })
+        .expect(201);
+    }
+  }
+
+  async function lend(loanId: string, branchId: string, people: string[], amount: number, agricultural: boolean, security: string) {
+    const [investigator, examiner, approver, teller] = people;
+    const terms = { amount, termMonths: 12, annualRateBps: 600 };
+    await t.http
+      .post('/loans')
+      .set(t.as(investigator))
+      .send({
+        loanId,
+        borrowerId: BORROWER,
+        branchId,
+        purpose: 'p',
+        sector: agricultural ? 'grain' : 'retail',
+        agricultural,
+        security,
+        amount,
+        termMonths: 12,
+        repayment: 'equal_principal',
+      })
+      .expect(201);
+    await t.http
+      .post(`/loans/${loanId}/investigation`)
+      .set(t.as(investigator))
+      .send({ recommendation: 'approve', findings: 'f', riskPoints: [], proposedTerms: terms })
+      .expect(201);
+    await t.http
+      .post(`/loans/${loanId}/examination`)
+      .set(t.as(examiner))
+      .send({ opinion: 'pass', comments: 'c', riskPoints: [] })
+      .expect(201);
+    await t.http.post(`/loans/${loanId}/approval`).set(t.as(approver)).send({ decision: 'approve', terms, comments: 'ok' }).expect(201);
+    await t.http.post(`/loans/${loanId}/disbursement`).set(t.as(teller)).send({ amount }).expect(201);
+  }
+
+  const pay = async (loanId: string, teller: string, date: string, amount: number) => {
+    t.setNow(at(date));
+    await t.http.post(`/loans/${loanId}/repayments`).set(t.as(teller)).send({ amount }).expect(201);
+  };
+
+  beforeAll(async () => {
+    t = await startApp(at('2026-01-05'));
+    await staff('BR-01', [
+      ['ana', 'investigation'],
+      ['bo', 'examination'],
+      ['cy', 'approval', 10_000_000],
+      ['dan', 'disbursement'],
+      ['eve', 'inspection'],
+    ]);
+    await staff('BR-02', [
+      ['fay', 'investigation'],
+      ['gus', 'examination'],
+      ['hal', 'approval', 10_000_000],
+      ['ivy', 'disbursement'],
+    ]);
+    await t.http
+      .post('/borrowers')
+      .set(t.as('ana'))
+      .send({ borrowerId: BORROWER, name: 'Wang household', kind: 'household', village: 'Dongshan', sector: 'grain' })
+      .expect(201);
+    await lend('L-1', 'BR-01', ['ana', 'bo', 'cy', 'dan'], 1_200_000, true, 'guaranteed');
+    await lend('L-2', 'BR-01', ['ana', 'bo', 'cy', 'dan'], 2_400_000, false, 'credit');
+    await lend('L-3', 'BR-02', ['fay', 'gus', 'hal', 'ivy'], 1_200_000, true, 'mortgage');
+    // A refused attempt: the investigator of L-1 tries to approve it.
+    await t.http
+      .post('/loans/L-1/approval')
+      .set(t.as('ana'))
+      .send({ decision: 'approve', terms: { amount: 1_200_000, termMonths: 12, annualRateBps: 600 }, comments: 'x' })
+      .expect(403);
+
+    await pay('L-1', 'dan', '2026-02-05', 106_000);
+    t.setNow(at('2026-03-01'));
+    await t.http
+      .post('/loans/L-1/inspections')
+      .set(t.as('eve'))
+      .send({ findings: 'crops planted', riskPoints: [], signals: [] })
+      .expect(201);
+    await pay('L-1', 'dan', '2026-03-05', 105_500);
+    await pay('L-3', 'ivy', '2026-03-20', 106_000);
+    await pay('L-1', 'dan', '2026-04-05', 105_000);
+    await pay('L-1', 'dan', '2026-05-05', 104_500);
+
+    // Imported from an older system: ana applied, investigated and then approved L-9 herself.
+    const store = t.app.get<EventStore>(EVENT_STORE);
+    const meta = (actorId: string, n: number) => ({
+      actorId,
+      commandId: `import-L-9-${n}`,
+      correlationId: 'import',
+      causationId: null,
+      occurredAt: at('2026-01-06'),
+    });
+    const terms = { amount: 500_000, termMonths: 12, annualRateBps: 600 };
+    const history = [
+      [
+        'ana',
+        'LoanApplied',
+        {
+          loanId: 'L-9',
+          borrowerId: BORROWER,
+          branchId: 'BR-01',
+          officerId: 'ana',
+          purpose: 'p',
+          sector: 'grain',
+          agricultural: true,
+          security: 'credit',
+          amount: 500_000,
+          termMonths: 12,
+          repayment: 'bullet',
+          appliedOn: '2026-01-06',
+          at: at('2026-01-06'),
+        },
+      ],
+      [
+        'ana',
+        'InvestigationCompleted',
+        {
+          loanId: 'L-9',
+          investigatorId: 'ana',
+          recommendation: 'approve',
+          findings: 'f',
+          riskPoints: [],
+          proposedTerms: terms,
+          at: at('2026-01-06'),
+        },
+      ],
+      [
+        'bo',
+        'ExaminationCompleted',
+        { loanId: 'L-9', examinerId: 'bo', opinion: 'pass', comments: 'c', riskPoints: [], at: at('2026-01-06') },
+      ],
+      ['ana', 'LoanApproved', { loanId: 'L-9', approverId: 'ana', terms, comments: 'c', approvedOn: '2026-01-06', at: at('2026-01-06') }],
+    ] as const;
+    for (const [n, [actor, type, data]] of history.entries())
+      await store.append('loan-L-9', [{ type, data: data as unknown as Record<string, unknown> }], {
+        expectedVersion: n - 1,
+        metadata: meta(actor, n),
+      });
+
+    await t.http
+      .put('/config/structure-targets')
+      .set(admin())
+      .send({
+        targets: [
+          { dimension: 'purpose', bucket: 'agricultural', minShareBps: 6000 },
+          { dimension: 'security', bucket: 'credit', maxShareBps: 4000 },
+        ],
+      })
+      .expect(200);
+    await t.http.put('/config/policy-settings').set(admin()).send({ rotationTenureMonths: 3, inspectionIntervalDays: 90 }).expect(200);
+
+    t.setNow(at('2026-05-11'));
+    const eod = await t.app.get(EndOfDayService).run('2026-05-10');
+    // L-2: due 02-05 unpaid, 94 days → substandard; L-3: due 03-05 unpaid, 66 days → special mention.
+    expect(eod).toEqual({ date: '2026-05-10', classified: 2, reminders: 0 });
+    expect(await t.app.get(EndOfDayService).run('2026-05-10')).toEqual({ date: '2026-05-10', classified: 0, reminders: 0 });
+  });
+  afterAll(() => t.close());
+
+  it('lists loans by status, branch, officer, category and maturity month, a page at a time', async () => {
+    const all = await t.http.get('/loans').set(t.as('bo')).expect(200);
+    expect(all.body).toMatchObject({ total: 4, page: 1, pageSize: 50 });
+    const active = await t.http.get('/loans?status=active&branchId=BR-01').set(t.as('bo')).expect(200);
+    expect(active.body.items.map((l: { loanId: string }) => l.loanId).sort()).toEqual(['L-1', 'L-2']);
+    const npl = await t.http.get('/loans?category=substandard').set(t.as('bo')).expect(200);
+    expect(npl.body.items).toEqual([
+      expect.objectContaining({
+        loanId: 'L-2',
+        category: 'substandard',
+        daysPastDue: 94,
+        principalOutstanding: 2_400_000,
+        officerId: 'ana',
+      }),
+    ]);
+    expect(
+      (await t.http.get('/loans?officerId=fay').set(t.as('bo')).expect(200)).body.items.map((l: { loanId: string }) => l.loanId),
+    ).toEqual(['L-3']);
+    expect((await t.http.get('/loans?maturing=2027-01&pageSize=2&page=2').set(t.as('bo')).expect(200)).body).toMatchObject({
+      total: 3,
+      page: 2,
+      items: [expect.anything()],
+    });
+    const bad = await t.http.get('/loans?category=bad&maturing=2027-13&pageSize=0').set(t.as('bo')).expect(400);
+    expect(bad.body.code).toBe('VALIDATION_FAILED');
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['category', 'maturing', 'pageSize']);
+    await t.http.get('/loans').expect(401);
+    expect((await t.http.get('/loans').set(t.as('nobody')).expect(403)).body.code).toBe('NOT_STAFF');
+  });
+
+  it('lists the month maturing per branch and officer, and what was overdue at a date', async () => {
+    const now = await t.http.get('/reports/maturities?month=2027-01&asOf=2026-05-10').set(t.as('bo')).expect(200);
+    expect(now.body.branches).toEqual([
+      {
+        branchId: 'BR-01',
+        loans: 2,
+        principalOutstanding: 800_000 + 2_400_000,
+        remindersIssuedOn: null,
+        officers: [
+          {
+            officerId: 'ana',
+            principalOutstanding: 3_200_000,
+            loans: [
+              {
+                loanId: 'L-1',
+                borrowerId: BORROWER,
+                maturityDate: '2027-01-05',
+                principalOutstanding: 800_000,
+                interestOutstanding: 27_000 - 21_000 + 12_000,
+                category: 'normal',
+              },
+              {
+                loanId: 'L-2',
+                borrowerId: BORROWER,
+                maturityDate: '2027-01-05',
+                principalOutstanding: 2_400_000,
+                interestOutstanding: 78_000,
+                category: 'substandard',
+              },
+            ],
+          },
+        ],
+      },
+      {
+        branchId: 'BR-02',
+        loans: 1,
+        principalOutstanding: 1_100_000,
+        remindersIssuedOn: null,
+        officers: [
+          {
+            officerId: 'fay',
+            principalOutstanding: 1_100_000,
+            loans: [
+              {
+                loanId: 'L-3',
+                borrowerId: BORROWER,
+                maturityDate: '2027-01-05',
+                principalOutstanding: 1_100_000,
+                interestOutstanding: 39_000 - 6_000,
+                category: 'special_mention',
+              },
+            ],
+          },
+        ],
+      },
+    ]);
+    // Interest over the term: 12,000.00 pays 6,000+5,500+...+500 = 39,000; 24,000.00 twice that.
+    // L-1 has paid 6,000+5,500+5,000+4,500 = 21,000 of its 39,000: 18,000 left.
+    expect(now.body.overdue).toEqual([
+      {
+        loanId: 'L-2',
+        borrowerId: BORROWER,
+        branchId: 'BR-01',
+        officerId: 'ana',
+        daysPastDue: 94,
+        oldestDueDate: '2026-02-05',
+        principalOverdue: 800_000,
+        interestOverdue: 12_000 + 11_000 + 10_000 + 9_000,
+        principalOutstanding: 2_400_000,
+        category: 'substandard',
+      },
+      {
+        loanId: 'L-3',
+        borrowerId: BORROWER,
+        branchId: 'BR-02',
+        officerId: 'fay',
+        daysPastDue: 66,
+        oldestDueDate: '2026-03-05',
+        principalOverdue: 300_000,
+        interestOverdue: 5_500 + 5_000 + 4_500,
+        principalOutstanding: 1_100_000,
+        category: 'special_mention',
+      },
+    ]);
+    // On 2026-03-10, L-3's first instalment was not yet paid (it was on 03-20): both were 33 days late.
+    const then = await t.http.get('/reports/maturities?month=2027-01&asOf=2026-03-10&branchId=BR-02').set(t.as('bo')).expect(200);
+    expect(then.body.branches.map((b: { branchId: string }) => b.branchId)).toEqual(['BR-02']);
+    expect(then.body.overdue).toEqual([
+      expect.objectContaining({ loanId: 'L-3', daysPastDue: 33, principalOverdue: 200_000, interestOverdue: 11_500 }),
+    ]);
+    await t.http.get('/reports/maturities').set(t.as('bo')).expect(400);
+  });
+
+  describe('performance', () => {
+    // Due from 2026-01-01 to 03-31: instalments 1 and 2 of each loan.
+    //   principal 200,000 (L-1) + 400,000 (L-2) + 200,000 (L-3) = 800,000; repaid by 03-31: 200,000 + 0 + 100,000
+    //   interest 11,500 + 23,000 + 11,500 = 46,000; collected by 03-31: 11,500 + 0 + 6,000
+    //   disbursed 4,800,000, of which L-2's 2,400,000 is substandard now
+    it('per branch, with the total and the accountability list', async () => {
+      const r = await t.http.get('/reports/performance?from=2026-01-01&to=2026-03-31&groupBy=branch').set(t.as('bo')).expect(200);
+      expect(r.body.total).toEqual({
+        instalmentsDue: 6,
+        principalDue: 800_000,
+        principalRecovered: 300_000,
+        recoveryRate: 0.375,
+        interestDue: 46_000,
+        interestCollected: 17_500,
+        interestRecoveryRate: 0.380435,
+        newLoans: 3,
+        disbursed: 4_800_000,
+        nonPerformingLoans: 1,
+        nonPerformingBalance: 2_400_000,
+        writtenOff: 0,
+        nplRate: 0.5,
+      });
+      expect(r.body.rows).toEqual([
+        expect.objectContaining({
+          branchId: 'BR-01',
+          principalDue: 600_000,
+          principalRecovered: 200_000,
+          recoveryRate: 0.333333,
+          interestDue: 34_500,
+          interestCollected: 11_500,
+          interestRecoveryRate: 0.333333,
+          newLoans: 2,
+          disbursed: 3_600_000,
+          nonPerformingBalance: 2_400_000,
+          nplRate: 0.666667,
+        }),
+        expect.objectContaining({
+          branchId: 'BR-02',
+          principalDue: 200_000,
+          principalRecovered: 100_000,
+          recoveryRate: 0.5,
+          interestDue: 11_500,
+          interestCollected: 6_000,
+          interestRecoveryRate: 0.521739,
+          newLoans: 1,
+          disbursed: 1_200_000,
+          nonPerformingBalance: 0,
+          nplRate: 0,
+        }),
+      ]);
+      expect(r.body.accountability).toEqual([
+        {
+          loanId: 'L-2',
+          borrowerId: BORROWER,
+          branchId: 'BR-01',
+          disbursedOn: '2026-01-05',
+          disbursed: 2_400_000,
+          principalOutstanding: 2_400_000,
+          category: 'substandard',
+          writtenOff: 0,
+          investigatedBy: ['ana'],
+          examinedBy: ['bo'],
+          approvedBy: ['cy'],
+          disbursedBy: ['dan'],
+          dissent: [],
+        },
+      ]);
+    });
+
+    it('per officer, in each post they acted in', async () => {
+      const r = await t.http.get('/reports/performance?from=2026-01-01&to=2026-03-31&groupBy=officer').set(t.as('bo')).expect(200);
+      const row = (staffId: string, post: string) =>
+        r.body.rows.find((x: { staffId: string; post: string }) => x.staffId === staffId && x.post === post);
+      expect(r.body.rows).toHaveLength(8);
+      for (const [id, post] of [
+        ['ana', 'investigation'],
+        ['bo', 'examination'],
+        ['cy', 'approval'],
+        ['dan', 'disbursement'],
+      ])
+        expect(row(id, post)).toMatchObject({ principalDue: 600_000, principalRecovered: 200_000, newLoans: 2, nplRate: 0.666667 });
+      expect(row('hal', 'approval')).toMatchObject({ recoveryRate: 0.5, interestRecoveryRate: 0.521739, nplRate: 0 });
+      // A period with nothing due and nothing paid out has no rates, not zero rates.
+      const empty = await t.http.get('/reports/performance?from=2025-01-01&to=2025-12-31').set(t.as('bo')).expect(200);
+      expect(empty.body.total).toMatchObject({ principalDue: 0, recoveryRate: null, interestRecoveryRate: null, nplRate: null });
+      expect((await t.http.get('/reports/performance?from=2026-03-31&to=2026-01-01').set(t.as('bo')).expect(400)).body.code).toBe(
+        'INVALID_PERIOD',
+      );
+    });
+  });
+
+  it('shows the credit structure against the targets, naming each breach', async () => {
+    const r = await t.http.get('/reports/portfolio').set(t.as('bo')).expect(200);
+    // Active balance: 800,000 (L-1) + 2,400,000 (L-2) + 1,100,000 (L-3) = 4,300,000.
+    expect(r.body).toMatchObject({ loans: 3, balance: 4_300_000 });
+    expect(r.body.dimensions.purpose).toEqual([
+      { bucket: 'non_agricultural', loans: 1, balance: 2_400_000, shareBps: 5581, breach: null },
+      { bucket: 'agricultural', loans: 2, balance: 1_900_000, shareBps: 4419, minShareBps: 6000, breach: 'below_min' },
+    ]);
+    expect(r.body.dimensions.security.map((b: { bucket: string; shareBps: number }) => [b.bucket, b.shareBps])).toEqual([
+      ['credit', 5581],
+      ['mortgage', 2558],
+      ['guaranteed', 1860],
+    ]);
+    expect(r.body.dimensions.term).toEqual([{ bucket: 'short', loans: 3, balance: 4_300_000, shareBps: 10_000, breach: null }]);
+    expect(r.body.breaches).toEqual([
+      {
+        dimension: 'purpose',
+        bucket: 'agricultural',
+        shareBps: 4419,
+        minShareBps: 6000,
+        breach: 'below_min',
+        description: 'purpose agricultural is 44.2% of the balance, below the 60.0% minimum',
+      },
+      {
+        dimension: 'security',
+        bucket: 'credit',
+        shareBps: 5581,
+        maxShareBps: 4000,
+        breach: 'above_max',
+        description: 'security credit is 55.8% of the balance, above the 40.0% maximum',
+      },
+    ]);
+  });
+
+  it('finds past violations, refused attempts, overdue rotations and overdue inspections, for auditors only', async () => {
+    expect((await t.http.get('/compliance/violations').set(t.as('bo')).expect(403)).body.code).toBe('AUDITORS_ONLY');
+    const r = await t.http.get('/compliance/violations?asOf=2026-05-10').set(auditor()).expect(200);
+    // Refused: ana approving L-1, 'nobody' listing loans, bo reading compliance (the tests above run first).
+    // Tenure 3 months from 2026-01-05: all nine posts; inspection interval 90 days: L-2 and L-3 (L-1 was inspected on 03-01).
+    expect(r.body.counts).toEqual({ policy_violation: 1, refused_attempt: 3, rotation_overdue: 9, inspection_overdue: 2 });
+    const violation = r.body.findings.find((f: { kind: string }) => f.kind === 'policy_violation');
+    const history = await t.http.get('/loans/L-9/history').set(auditor()).expect(200);
+    const positions = history.body.events.map((e: { globalPosition: number }) => e.globalPosition);
+    expect(violation).toEqual({
+      kind: 'policy_violation',
+      severity: 'critical',
+      code: 'SOD_THREE_POWERS',
+      people: ['ana'],
+      loanId: 'L-9',
+      positions: [positions[3], positions[0], positions[1]],
+      at: at('2026-01-06'),
+      detail: expect.stringContaining('ana already acted on it in investigation'),
+    });
+    const ana = await t.http.get('/compliance/violations?asOf=2026-05-10&staffId=ana&kind=refused_attempt').set(auditor()).expect(200);
+    expect(ana.body.findings).toEqual([
+      expect.objectContaining({ kind: 'refused_attempt', code: 'SOD_THREE_POWERS', people: ['ana'], loanId: 'L-1' }),
+    ]);
+    const late = await t.http.get('/compliance/violations?asOf=2026-05-10&kind=inspection_overdue').set(auditor()).expect(200);
+    expect(late.body.findings.map((f: { loanId: string }) => f.loanId)).toEqual(['L-2', 'L-3']);
+  });
+
+  it('rebuilds from position 0 to exactly the tables it kept live', async () => {
+    const runner = t.app.get(ProjectionService).runner;
+    const dump = () => dumpReadModels(t.app.get<Storage>(STORAGE).readModels, runner.projections);
+    await runner.catchUp();
+    const live = await dump();
+    expect(live.rm_loans).toHaveLength(4);
+    await runner.rebuild();
+    expect(await dump()).toEqual(live);
+  });
+});
