@@ -1,18 +1,20 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { loadKafkaConfig, loadStorageConfig } from '@loanflow/config';
+import { loadBusinessTimeZone, loadKafkaConfig, loadStorageConfig } from '@loanflow/config';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('worker');
-  const storage = loadStorageConfig();
-  const kafka = loadKafkaConfig();
-  if (!kafka) throw new Error('nothing to run: set KAFKA_BROKERS for the Kafka relay');
+  const storage = { ...loadStorageConfig(), businessTimeZone: loadBusinessTimeZone() };
+  const kafka = loadKafkaConfig() ?? null;
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(storage, kafka), { abortOnError: false });
   app.enableShutdownHooks();
   await app.init();
+  logger.log(`projecting the ${storage.eventStore} log into read models; end of day nightly at 00:30 ${storage.businessTimeZone}`);
   logger.log(
-    `relaying the ${storage.eventStore} log to Kafka at ${kafka.brokers.join(',')} (topics ${kafka.topicPrefix}.<aggregate>.events)`,
+    kafka
+      ? `relaying it to Kafka at ${kafka.brokers.join(',')} (topics ${kafka.topicPrefix}.<aggregate>.events)`
+      : 'Kafka relay off: set KAFKA_BROKERS to publish the log',
   );
 }
 

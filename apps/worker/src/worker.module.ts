@@ -1,26 +1,36 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { KafkaConfig, StorageConfig } from '@loanflow/config';
 import { RelayService } from '@loanflow/messaging';
+import { EndOfDayService, ProjectionService } from '@loanflow/projections';
 import { openStorage, Storage } from '@loanflow/storage';
 
 const STORAGE = Symbol('STORAGE');
 
-/** The worker: follows the log and does what needs no request. Today that is the Kafka relay. */
+/** The worker: follows the log and does what needs no request: projections, end of day and, when configured, the Kafka relay. */
 @Module({})
 export class WorkerModule implements OnApplicationShutdown {
   constructor(@Inject(STORAGE) private readonly storage: Storage) {}
 
-  static forRoot(storage: StorageConfig, kafka: KafkaConfig): DynamicModule {
+  static forRoot(storage: StorageConfig & { businessTimeZone: string }, kafka: KafkaConfig | null): DynamicModule {
     return {
       module: WorkerModule,
+      imports: [ScheduleModule.forRoot()],
       providers: [
         { provide: STORAGE, useFactory: () => openStorage(storage) },
-        { provide: RelayService, useFactory: (s: Storage) => new RelayService(s, kafka), inject: [STORAGE] },
+        { provide: ProjectionService, useFactory: (s: Storage) => new ProjectionService(s), inject: [STORAGE] },
+        {
+          provide: EndOfDayService,
+          useFactory: (s: Storage, p: ProjectionService, r: SchedulerRegistry) =>
+            new EndOfDayService(s, p, r, { timeZone: storage.businessTimeZone }),
+          inject: [STORAGE, ProjectionService, SchedulerRegistry],
+        },
+        ...(kafka ? [{ provide: RelayService, useFactory: (s: Storage) => new RelayService(s, kafka), inject: [STORAGE] }] : []),
       ],
     };
   }
 
-  // Nest stops providers before their module: the relay has finished its batch when the storage closes.
+  // Nest stops providers before their module: the relay and the projections have finished their batch when the storage closes.
   async onApplicationShutdown(): Promise<void> {
     await this.storage.close();
   }

@@ -118,18 +118,24 @@ export function loadKafkaConfig(env: NodeJS.ProcessEnv = process.env): KafkaConf
   };
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoanflowConfig {
-  const port = env.PORT ? Number(env.PORT) : 3000;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number, not ${env.PORT}`);
-  const storage = loadStorageConfig(env);
-  // Replicas of a server-backed deployment must share one secret: only the embedded default may make its own.
-  if (storage.eventStore !== 'sqlite' && !env.JWT_SECRET) throw new Error(`EVENT_STORE=${storage.eventStore} needs JWT_SECRET`);
+/** The cooperative's time zone: business dates (what "today" is, end of day at midnight) are taken in it. */
+export function loadBusinessTimeZone(env: NodeJS.ProcessEnv = process.env): string {
   const businessTimeZone = env.BUSINESS_TIME_ZONE || DEFAULT_BUSINESS_TIME_ZONE;
   try {
     businessDate(new Date(0), businessTimeZone);
   } catch {
     throw new Error(`BUSINESS_TIME_ZONE must be an IANA time zone such as Asia/Shanghai, not ${businessTimeZone}`);
   }
+  return businessTimeZone;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoanflowConfig {
+  const port = env.PORT ? Number(env.PORT) : 3000;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number, not ${env.PORT}`);
+  const storage = loadStorageConfig(env);
+  // Replicas of a server-backed deployment must share one secret: only the embedded default may make its own.
+  if (storage.eventStore !== 'sqlite' && !env.JWT_SECRET) throw new Error(`EVENT_STORE=${storage.eventStore} needs JWT_SECRET`);
+  const businessTimeZone = loadBusinessTimeZone(env);
   const fromEnv = env.JWT_SECRET;
   const { secret, file } = fromEnv ? { secret: fromEnv, file: '' } : embeddedSecret(storage.sqlitePath);
   const kafka = loadKafkaConfig(env);

@@ -2,6 +2,7 @@ import { Controller, Get, Header, Inject, Optional } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { LoanflowConfig } from '@loanflow/config';
 import { RELAY_CHECKPOINT, RelayService } from '@loanflow/messaging';
+import { checkpointName, PROJECTIONS } from '@loanflow/projections';
 import { Storage } from '@loanflow/storage';
 import { Gauge, Registry } from 'prom-client';
 import { Public } from '../auth/auth.guard';
@@ -10,9 +11,14 @@ import { CONFIG, STORAGE } from '../common/tokens';
 /** Where the log and its followers are: the figures /health shows and Prometheus scrapes. */
 async function progress(storage: Storage, config: LoanflowConfig) {
   const headPosition = await storage.eventStore.headPosition();
-  if (!config.kafka) return { headPosition };
+  const projections: Record<string, { checkpoint: number; lag: number }> = {};
+  for (const p of PROJECTIONS) {
+    const checkpoint = await storage.checkpoints.get(checkpointName(p));
+    projections[p.name] = { checkpoint, lag: headPosition - checkpoint };
+  }
+  if (!config.kafka) return { headPosition, projections };
   const checkpoint = await storage.checkpoints.get(RELAY_CHECKPOINT);
-  return { headPosition, relay: { checkpoint, lag: headPosition - checkpoint } };
+  return { headPosition, projections, relay: { checkpoint, lag: headPosition - checkpoint } };
 }
 
 @ApiTags('operations')
@@ -35,6 +41,15 @@ export class HealthController {
         this.set((await figures()).headPosition);
       },
     });
+    new Gauge({
+      name: 'loanflow_projection_lag_events',
+      help: 'Events in the log not yet in a read model (log head - projection checkpoint)',
+      labelNames: ['projection'],
+      registers: [this.registry],
+      async collect() {
+        for (const [projection, { lag }] of Object.entries((await figures()).projections)) this.set({ projection }, lag);
+      },
+    });
     if (config.kafka) {
       new Gauge({
         name: 'loanflow_relay_lag_events',
@@ -49,12 +64,17 @@ export class HealthController {
 
   @Public()
   @Get('health')
-  @ApiOkResponse({ description: 'The log is readable; with Kafka on, how far the relay lags behind it' })
+  @ApiOkResponse({ description: 'The log is readable; how far the read models and, with Kafka on, the relay lag behind it' })
   async health() {
-    const { headPosition, relay } = await progress(this.storage, this.config);
+    const { headPosition, projections, relay } = await progress(this.storage, this.config);
     const here = this.relayHere?.relay.status;
     const relayed = relay && (here ? { ...relay, failures: here.failures, lastError: here.lastError } : relay);
-    return { status: 'ok', eventStore: { kind: this.config.eventStore, headPosition }, ...(relayed ? { relay: relayed } : {}) };
+    return {
+      status: 'ok',
+      eventStore: { kind: this.config.eventStore, headPosition },
+      projections,
+      ...(relayed ? { relay: relayed } : {}),
+    };
   }
 
   @Public()

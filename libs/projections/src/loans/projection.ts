@@ -379,7 +379,7 @@ export function evolveInstalment(row: InstalmentRow | null, recorded: RecordedEv
       interest: i.interest,
       principal_paid: 0,
       interest_paid: 0,
-      settled_on: null,
+      settled_on: i.principal + i.interest === 0 ? event.data.disbursedOn : null,
     };
   }
   if (event.type === 'RepaymentReceived' && row) {

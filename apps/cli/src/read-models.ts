@@ -1,0 +1,216 @@
+import { existsSync } from 'node:fs';
+import { loadBusinessTimeZone, loadStorageConfig, businessDate } from '@loanflow/config';
+import { isIsoDate } from '@loanflow/domain';
+import {
+  complianceReport,
+  EndOfDay,
+  listLoans,
+  maturityReport,
+  performanceReport,
+  portfolioReport,
+  Progress,
+  ProjectionRunner,
+  PROJECTIONS,
+} from '@loanflow/projections';
+import { openStorage, Storage } from '@loanflow/storage';
+import { loadPolicySettings, loadStructureTargets } from '../../api/src/config/config-reader';
+
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export const READ_MODEL_USAGE = `  rebuild [projection...]                 drop the read models (all, or: ${PROJECTIONS.map((p) => p.name).join(', ')}) and replay
+                                          the log from position 0, with progress
+  eod [--date YYYY-MM-DD]                 run end of day for a business date (default: yesterday): classify
+                                          loans, issue the month's maturity reminders; idempotent per date
+  report <name> [--format json|csv] ...   print a report, brought up to date with the log first:
+      loans [--status S] [--branch B] [--officer O] [--category C] [--maturing YYYY-MM]
+      maturities --month YYYY-MM [--branch B] [--as-of DATE] [--overdue]
+      performance --from DATE --to DATE [--group-by officer|branch] [--accountability]
+      portfolio [--branch B]
+      compliance [--as-of DATE] [--staff S] [--severity critical|high|medium]`;
+
+const option = (args: string[], name: string) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+
+/** One CSV field: quoted when it holds a comma, a quote or a line break; lists joined with semicolons. */
+function field(value: unknown): string {
+  const text =
+    value === null || value === undefined
+      ? ''
+      : Array.isArray(value)
+        ? value.join(';')
+        : typeof value === 'object'
+          ? JSON.stringify(value)
+          : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Rows of flat objects as CSV with a header line; the columns are the first row's keys plus any later ones. */
+export function toCsv(rows: Record<string, unknown>[]): string {
+  const columns: string[] = [];
+  for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+  return [columns.join(','), ...rows.map((row) => columns.map((c) => field(row[c])).join(','))].join('\n');
+}
+
+function bar(p: Progress): string {
+  const total = Math.max(p.head + 1, 1);
+  const done = p.position + 1;
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  const rate = p.seconds > 0 ? p.events / p.seconds : 0;
+  const left = rate > 0 ? (total - done) / rate : 0;
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${((done / total) * 100).toFixed(1)}%  ${done.toLocaleString('en')}/${total.toLocaleString('en')} events  ${Math.round(rate).toLocaleString('en')} events/s  ${left.toFixed(0)} s left`;
+}
+
+async function withStorage<T>(env: NodeJS.ProcessEnv, fn: (storage: Storage) => Promise<T>): Promise<T> {
+  const config = loadStorageConfig(env);
+  if (config.eventStore === 'sqlite' && !existsSync(config.sqlitePath))
+    throw new Error(`no event log at ${config.sqlitePath} (set SQLITE_PATH)`);
+  const storage = await openStorage(config);
+  try {
+    return await fn(storage);
+  } finally {
+    await storage.close();
+  }
+}
+
+function needDate(value: string | undefined, name: string): string {
+  if (!value || !isIsoDate(value)) throw new UsageError(`${name} takes a date as YYYY-MM-DD`);
+  return value;
+}
+
+class UsageError extends Error {}
+
+/** The CLI's read-model commands; null when `command` is none of them. */
+export async function runReadModelCommand(command: string, args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number | null> {
+  if (!['rebuild', 'eod', 'report'].includes(command)) return null;
+  try {
+    return await withStorage(env, async (storage) => {
+      const interactive = process.stderr.isTTY;
+      const runner = new ProjectionRunner(storage.eventStore, storage.readModels, PROJECTIONS, {
+        batchSize: command === 'rebuild' ? 10_000 : 2_000,
+        onProgress: command === 'rebuild' ? (p) => (interactive ? process.stderr.write(`\r${bar(p)}`) : io.err(bar(p))) : undefined,
+      });
+      switch (command) {
+        case 'rebuild': {
+          const names = args.filter((a) => !a.startsWith('--'));
+          const unknown = names.filter((n) => !PROJECTIONS.some((p) => p.name === n));
+          if (unknown.length) throw new UsageError(`no projection named ${unknown.join(', ')}`);
+          const started = Date.now();
+          const events = await runner.rebuild(names.length ? names : undefined);
+          if (interactive) process.stderr.write('\n');
+          const seconds = (Date.now() - started) / 1000;
+          io.out(
+            `rebuilt ${names.length ? names.join(', ') : 'every projection'}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / Math.max(seconds, 0.001))} events/s)`,
+          );
+          return 0;
+        }
+        case 'eod': {
+          const zone = loadBusinessTimeZone(env);
+          const date = option(args, '--date') ?? businessDate(new Date(Date.now() - 86_400_000), zone);
+          needDate(date, '--date');
+          const result = await new EndOfDay(storage.eventStore, storage.readModels, runner).run(date);
+          await runner.catchUp();
+          io.out(`end of day ${result.date}: ${result.classified} loans classified, ${result.reminders} branches sent maturity reminders`);
+          return 0;
+        }
+        default:
+          return report(storage, runner, args, io, env);
+      }
+    });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(error.message);
+    return 2;
+  }
+}
+
+async function report(storage: Storage, runner: ProjectionRunner, args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  const [name] = args;
+  const format = option(args, '--format') ?? 'json';
+  if (format !== 'json' && format !== 'csv') throw new UsageError('--format is json or csv');
+  await runner.catchUp();
+  const db = storage.readModels;
+  const today = businessDate(new Date(), loadBusinessTimeZone(env));
+  let json: unknown;
+  let rows: Record<string, unknown>[];
+  switch (name) {
+    case 'loans': {
+      const filter = {
+        status: option(args, '--status'),
+        branchId: option(args, '--branch'),
+        officerId: option(args, '--officer'),
+        category: option(args, '--category') as never,
+        maturing: option(args, '--maturing'),
+      };
+      const page = await listLoans(db, filter, 1, 1_000_000);
+      json = page;
+      rows = page.items.map(({ people, ...loan }) => ({
+        ...loan,
+        ...Object.fromEntries(Object.entries(people).map(([post, ids]) => [`${post}By`, ids])),
+      }));
+      break;
+    }
+    case 'maturities': {
+      const month = option(args, '--month');
+      if (!month || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError('--month takes YYYY-MM');
+      const r = await maturityReport(
+        db,
+        month,
+        option(args, '--as-of') ? needDate(option(args, '--as-of'), '--as-of') : today,
+        option(args, '--branch'),
+      );
+      json = r;
+      rows = args.includes('--overdue')
+        ? (r.overdue as unknown as Record<string, unknown>[])
+        : r.branches.flatMap((b) =>
+            b.officers.flatMap((o) => o.loans.map((l) => ({ branchId: b.branchId, officerId: o.officerId, ...l }))),
+          );
+      break;
+    }
+    case 'performance': {
+      const from = needDate(option(args, '--from'), '--from');
+      const to = needDate(option(args, '--to'), '--to');
+      if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
+      const groupBy = option(args, '--group-by') ?? 'officer';
+      if (groupBy !== 'officer' && groupBy !== 'branch') throw new UsageError('--group-by is officer or branch');
+      const r = await performanceReport(db, from, to, groupBy);
+      json = r;
+      rows = args.includes('--accountability')
+        ? r.accountability.map(({ dissent, ...loan }) => ({ ...loan, dissent: dissent.map((d) => `${d.by} (${d.post}): ${d.note}`) }))
+        : [...(r.rows as unknown as Record<string, unknown>[]), { branchId: 'TOTAL', ...r.total }];
+      break;
+    }
+    case 'portfolio': {
+      const r = await portfolioReport(db, (await loadStructureTargets(storage.eventStore)).targets, option(args, '--branch'));
+      json = r;
+      rows = Object.entries(r.dimensions).flatMap(([dimension, buckets]) => buckets.map((b) => ({ dimension, ...b })));
+      break;
+    }
+    case 'compliance': {
+      const settings = await loadPolicySettings(storage.eventStore);
+      const severity = option(args, '--severity');
+      if (severity && !['critical', 'high', 'medium'].includes(severity)) throw new UsageError('--severity is critical, high or medium');
+      const r = await complianceReport(
+        db,
+        { rotationTenureMonths: settings.rotationTenureMonths, inspectionIntervalDays: settings.inspectionIntervalDays },
+        {
+          asOf: option(args, '--as-of') ? needDate(option(args, '--as-of'), '--as-of') : today,
+          staffId: option(args, '--staff'),
+          severity: severity as never,
+        },
+      );
+      json = r;
+      rows = r.findings as unknown as Record<string, unknown>[];
+      break;
+    }
+    default:
+      throw new UsageError(`report takes one of: loans, maturities, performance, portfolio, compliance`);
+  }
+  io.out(format === 'json' ? JSON.stringify(json, null, 2) : toCsv(rows));
+  return 0;
+}

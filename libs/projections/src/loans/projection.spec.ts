@@ -1,0 +1,843 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LoanEvent, MaturityRemindersIssued, Post, StaffEvent } from '@loanflow/domain';
+import { applied, approved, at, disbursed, examined, investigated, today } from '@loanflow/domain/testing/loan-fixtures';
+import { EventMetadata, openSqlite, RecordedEvent, SqliteEventStore } from '@loanflow/event-store';
+import { openSqliteReadModels, ReadModelDb } from '@loanflow/storage';
+import { sql } from 'kysely';
+import { complianceProjection } from '../compliance/projection';
+import { checkpointName, Lookup, Projection, Row } from '../projection';
+import { ProjectionRunner } from '../runner';
+import { AnyDb, readTable } from '../tables';
+import { InstalmentRow, LoanRow, loansProjection, RepaymentRow } from './projection';
+
+// ---- helpers: a recorded log, and the runner's fold done in memory ----
+
+type AnyEvent = { type: string; data: object };
+
+/** When the store recorded every event of these specs: `updated_at` must come from here, not from the event's `at`. */
+const recordedAt = '2026-03-02T09:00:01.000Z';
+
+function recorded(
+  event: AnyEvent,
+  o: { streamId: string; position: number; version: number; actorId: string; occurredAt?: string },
+): RecordedEvent {
+  const occurredAt = o.occurredAt ?? at;
+  return {
+    eventId: `event-${o.position}`,
+    streamId: o.streamId,
+    streamVersion: o.version,
+    globalPosition: o.position,
+    type: event.type,
+    schemaVersion: 1,
+    data: event.data as Record<string, unknown>,
+    metadata: {
+      actorId: o.actorId,
+      commandId: `command-${o.position}`,
+      correlationId: `command-${o.position}`,
+      causationId: null,
+      occurredAt,
+      recordedAt,
+    },
+    prevHash: `hash-${o.position - 1}`,
+    hash: `hash-${o.position}`,
+  };
+}
+
+/** Who a command would have been put through the policy for: the person named in the event. */
+function actorOf(event: AnyEvent): string {
+  const d = event.data as Record<string, unknown>;
+  const by =
+    d.officerId ??
+    d.investigatorId ??
+    d.examinerId ??
+    d.approverId ??
+    d.rejectedBy ??
+    d.disbursedBy ??
+    d.receivedBy ??
+    d.inspectorId ??
+    d.classifiedBy;
+  return typeof by === 'string' ? by : 'system';
+}
+
+/** A history in commit order: global positions from 0, versions counted per stream. */
+function log(...entries: [streamId: string, event: AnyEvent, actorId?: string][]): RecordedEvent[] {
+  const versions = new Map<string, number>();
+  return entries.map(([streamId, event, actorId], position) => {
+    const version = (versions.get(streamId) ?? -1) + 1;
+    versions.set(streamId, version);
+    return recorded(event, { streamId, position, version, actorId: actorId ?? actorOf(event) });
+  });
+}
+
+/** One loan's history on `loan-L`, in order. */
+const loan = (...events: AnyEvent[]) => log(...events.map((e): [string, AnyEvent] => [`loan-${(e.data as { loanId: string }).loanId}`, e]));
+
+/**
+ * The rows a projection holds after the events, folded as the runner folds them: for each event,
+ * each table in order, each key; tables the runner keeps in memory are read back by `lookup` and
+ * passed to `evolve`, append-only ones are not (evolve gets null, the first row written stays).
+ */
+function given(projection: Projection, events: readonly RecordedEvent[]) {
+  const stored = new Map<string, Map<string, Row>>();
+  const kept = new Map<string, Map<string, Row>>();
+  for (const { table } of projection.tables) {
+    stored.set(table.name, new Map());
+    if (!table.appendOnly) kept.set(table.name, stored.get(table.name)!);
+  }
+  const lookup: Lookup = {
+    get: <R extends Row>(table: string, key: string) => {
+      const rows = kept.get(table);
+      if (!rows) throw new Error(`projection ${projection.name} keeps no table ${table} in memory`);
+      return (rows.get(key) as R | undefined) ?? null;
+    },
+  };
+  for (const event of events)
+    for (const { table, keys, evolve } of projection.tables) {
+      const rows = stored.get(table.name)!;
+      for (const key of keys(event)) {
+        const before = table.appendOnly ? null : (rows.get(key) ?? null);
+        const after = evolve(before, event, key, lookup);
+        if (after === before) continue;
+        // The runner keeps rows by `key` and reloads them by `keyOf`: the two must agree.
+        if (after && table.keyOf(after) !== key) throw new Error(`${table.name}: keyOf gives ${table.keyOf(after)} for key ${key}`);
+        if (table.appendOnly) {
+          if (after && !rows.has(key)) rows.set(key, after);
+        } else if (after) rows.set(key, after);
+        else rows.delete(key);
+      }
+    }
+  const table = (name: string) => {
+    const rows = stored.get(name);
+    if (!rows) throw new Error(`projection ${projection.name} has no table ${name}`);
+    return rows;
+  };
+  return {
+    rows: <R extends Row = Row>(name: string) => [...table(name).values()] as R[],
+    row: <R extends Row = Row>(name: string, key: string) => (table(name).get(key) as R | undefined) ?? null,
+    /** Every table, each sorted by key: what the database should hold. */
+    all: () =>
+      Object.fromEntries(
+        projection.tables.map(({ table: spec }) => [spec.name, [...table(spec.name).values()].sort(byKey(spec.keyOf))]),
+      ) as Record<string, Row[]>,
+  };
+}
+
+const byKey = (keyOf: (r: any) => string) => (a: Row, b: Row) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0);
+
+const people = (p: Partial<Record<Post, string[]>>): Record<Post, string[]> => ({
+  investigation: [],
+  examination: [],
+  approval: [],
+  disbursement: [],
+  inspection: [],
+  ...p,
+});
+
+const loanRow = (g: ReturnType<typeof given>, id = 'L') => g.row<LoanRow>('rm_loans', id)!;
+
+// ---- the rows ----
+
+/** The fixture's loan right after ana took the application (position 0, version 0). */
+const appliedRow: LoanRow = {
+  loan_id: 'L',
+  borrower_id: 'B',
+  branch_id: 'BR',
+  officer_id: 'ana',
+  status: 'applied',
+  purpose: 'p',
+  sector: 's',
+  agricultural: 1,
+  security: 'credit',
+  repayment: 'equal_principal',
+  requested_amount: 1_200_000,
+  term_months: 12,
+  annual_rate_bps: null,
+  applied_on: today,
+  approved_on: null,
+  approved_amount: null,
+  disbursed_on: null,
+  disbursed_amount: null,
+  maturity_date: null,
+  maturity_month: null,
+  principal_outstanding: 0,
+  interest_outstanding: 0,
+  principal_repaid: 0,
+  interest_repaid: 0,
+  category: 'normal',
+  days_past_due: 0,
+  classified_on: null,
+  written_off: 0,
+  closed_on: null,
+  last_paid_on: null,
+  last_inspected_on: null,
+  people: people({ investigation: ['ana'] }),
+  dissent: [],
+  risk_points: [],
+  version: 0,
+  position: 0,
+  updated_at: recordedAt,
+};
+
+const examAt = '2026-03-03T10:00:00.000Z';
+
+describe('loans projection: given events, the rows', () => {
+  it('LoanApplied: a new rm_loans row, and the officer on the investigation power in rm_loan_people', () => {
+    const g = given(loansProjection, loan(applied));
+    expect(g.rows('rm_loans')).toEqual([appliedRow]);
+    expect(g.rows('rm_loan_people')).toEqual([{ loan_id: 'L', post: 'investigation', staff_id: 'ana' }]);
+    expect(g.rows('rm_instalments')).toEqual([]);
+    expect(g.rows('rm_repayments')).toEqual([]);
+    expect(g.rows('rm_maturity_reminders')).toEqual([]);
+  });
+
+  it('InvestigationCompleted by the officer: investigated, nobody new, no dissent without risk points', () => {
+    const g = given(loansProjection, loan(applied, investigated));
+    expect(g.rows('rm_loans')).toEqual([{ ...appliedRow, status: 'investigated', version: 1, position: 1 }]);
+    // ana applied and investigated: one person in one post, one row.
+    expect(g.rows('rm_loan_people')).toEqual([{ loan_id: 'L', post: 'investigation', staff_id: 'ana' }]);
+  });
+
+  it('InvestigationCompleted with risk points by another investigator: people, risk points and a dissent entry', () => {
+    const byIvy: LoanEvent = {
+      type: 'InvestigationCompleted',
+      data: { ...investigated.data, investigatorId: 'ivy', riskPoints: ['thin collateral', 'seasonal income'], at: examAt },
+    } as LoanEvent;
+    const g = given(loansProjection, loan(applied, byIvy));
+    expect(loanRow(g)).toEqual({
+      ...appliedRow,
+      status: 'investigated',
+      people: people({ investigation: ['ana', 'ivy'] }),
+      risk_points: ['thin collateral', 'seasonal income'],
+      dissent: [
+        {
+          post: 'investigation',
+          by: 'ivy',
+          event: 'InvestigationCompleted',
+          at: examAt,
+          note: 'risk points: thin collateral, seasonal income',
+        },
+      ],
+      version: 1,
+      position: 1,
+    });
+    expect(g.rows('rm_loan_people')).toEqual([
+      { loan_id: 'L', post: 'investigation', staff_id: 'ana' },
+      { loan_id: 'L', post: 'investigation', staff_id: 'ivy' },
+    ]);
+  });
+
+  it('ExaminationCompleted pass: examined, the examiner on the examination power', () => {
+    const g = given(loansProjection, loan(applied, investigated, examined));
+    expect(loanRow(g)).toEqual({
+      ...appliedRow,
+      status: 'examined',
+      people: people({ investigation: ['ana'], examination: ['bo'] }),
+      version: 2,
+      position: 2,
+    });
+    expect(g.rows('rm_loan_people')).toContainEqual({ loan_id: 'L', post: 'examination', staff_id: 'bo' });
+  });
+
+  it('ExaminationCompleted reject: the status stays until LoanRejected; risk points and comments are a dissent entry', () => {
+    const rejectOpinion: LoanEvent = {
+      type: 'ExaminationCompleted',
+      data: { loanId: 'L', examinerId: 'bo', opinion: 'reject', comments: 'no cash flow', riskPoints: ['overindebted'], at: examAt },
+    };
+    const rejected: LoanEvent = {
+      type: 'LoanRejected',
+      data: { loanId: 'L', stage: 'examination', rejectedBy: 'bo', reason: 'no cash flow', at: examAt },
+    };
+    const opinionOnly = given(loansProjection, loan(applied, investigated, rejectOpinion));
+    const expected = {
+      ...appliedRow,
+      status: 'investigated',
+      people: people({ investigation: ['ana'], examination: ['bo'] }),
+      risk_points: ['overindebted'],
+      dissent: [
+        { post: 'examination', by: 'bo', event: 'ExaminationCompleted', at: examAt, note: 'risk points: overindebted; no cash flow' },
+      ],
+      version: 2,
+      position: 2,
+    };
+    expect(loanRow(opinionOnly)).toEqual(expected);
+
+    const g = given(loansProjection, loan(applied, investigated, rejectOpinion, rejected));
+    // The examiner's rejection is recorded on ExaminationCompleted: LoanRejected adds no act.
+    expect(loanRow(g)).toEqual({ ...expected, status: 'rejected', version: 3, position: 3 });
+    expect(g.rows('rm_loan_people')).toEqual([
+      { loan_id: 'L', post: 'investigation', staff_id: 'ana' },
+      { loan_id: 'L', post: 'examination', staff_id: 'bo' },
+    ]);
+  });
+
+  it('ExaminationCompleted reject without risk points: no dissent entry', () => {
+    const rejectOpinion: LoanEvent = {
+      type: 'ExaminationCompleted',
+      data: { loanId: 'L', examinerId: 'bo', opinion: 'reject', comments: 'no', riskPoints: [], at: examAt },
+    };
+    const g = given(loansProjection, loan(applied, investigated, rejectOpinion));
+    expect(loanRow(g)).toMatchObject({ status: 'investigated', dissent: [], risk_points: [] });
+  });
+
+  it('ExaminationReturned: back to applied, the comments as dissent, and a risk point tagged again is kept once', () => {
+    const returned: LoanEvent = {
+      type: 'ExaminationReturned',
+      data: { loanId: 'L', examinerId: 'bo', comments: 'verify the land title', riskPoints: ['title unclear'], at: examAt },
+    };
+    const again: LoanEvent = {
+      type: 'InvestigationCompleted',
+      data: { ...investigated.data, riskPoints: ['title unclear'], at: '2026-03-04T09:00:00.000Z' },
+    } as LoanEvent;
+    const g = given(loansProjection, loan(applied, investigated, returned));
+    expect(loanRow(g)).toEqual({
+      ...appliedRow,
+      status: 'applied',
+      people: people({ investigation: ['ana'], examination: ['bo'] }),
+      risk_points: ['title unclear'],
+      dissent: [{ post: 'examination', by: 'bo', event: 'ExaminationReturned', at: examAt, note: 'verify the land title' }],
+      version: 2,
+      position: 2,
+    });
+
+    const reinvestigated = loanRow(given(loansProjection, loan(applied, investigated, returned, again)));
+    expect(reinvestigated.status).toBe('investigated');
+    expect(reinvestigated.risk_points).toEqual(['title unclear']);
+    expect(reinvestigated.dissent.map((d) => d.event)).toEqual(['ExaminationReturned', 'InvestigationCompleted']);
+  });
+
+  it('LoanApproved: the approved terms replace the requested ones, approved_on, the approver', () => {
+    const smaller: LoanEvent = {
+      type: 'LoanApproved',
+      data: { ...approved.data, terms: { amount: 1_000_000, termMonths: 10, annualRateBps: 700 }, approvedOn: '2026-03-05' },
+    } as LoanEvent;
+    const g = given(loansProjection, loan(applied, investigated, examined, smaller));
+    expect(loanRow(g)).toEqual({
+      ...appliedRow,
+      status: 'approved',
+      approved_on: '2026-03-05',
+      approved_amount: 1_000_000,
+      // What was asked for stays as asked.
+      requested_amount: 1_200_000,
+      term_months: 10,
+      annual_rate_bps: 700,
+      people: people({ investigation: ['ana'], examination: ['bo'], approval: ['cy'] }),
+      version: 3,
+      position: 3,
+    });
+    expect(g.rows('rm_loan_people')).toContainEqual({ loan_id: 'L', post: 'approval', staff_id: 'cy' });
+  });
+
+  it('LoanRejected at approval: rejected, and the refusal is the approver’s act', () => {
+    const refused: LoanEvent = { type: 'LoanRejected', data: { loanId: 'L', stage: 'approval', rejectedBy: 'cy', reason: 'r', at } };
+    const g = given(loansProjection, loan(applied, investigated, examined, refused));
+    expect(loanRow(g)).toEqual({
+      ...appliedRow,
+      status: 'rejected',
+      people: people({ investigation: ['ana'], examination: ['bo'], approval: ['cy'] }),
+      version: 3,
+      position: 3,
+    });
+    expect(g.rows('rm_loan_people')).toEqual([
+      { loan_id: 'L', post: 'investigation', staff_id: 'ana' },
+      { loan_id: 'L', post: 'examination', staff_id: 'bo' },
+      { loan_id: 'L', post: 'approval', staff_id: 'cy' },
+    ]);
+  });
+
+  it('LoanRejected at investigation: rejected, and no act (the investigator acts on InvestigationCompleted)', () => {
+    const refused: LoanEvent = {
+      type: 'LoanRejected',
+      data: { loanId: 'L', stage: 'investigation', rejectedBy: 'ivy', reason: 'r', at },
+    };
+    const g = given(loansProjection, loan(applied, refused));
+    expect(g.rows('rm_loans')).toEqual([{ ...appliedRow, status: 'rejected', version: 1, position: 1 }]);
+    expect(g.rows('rm_loan_people')).toEqual([{ loan_id: 'L', post: 'investigation', staff_id: 'ana' }]);
+  });
+
+  describe('LoanDisbursed', () => {
+    // The fixture pays out 12,000.00 at 6% equal principal over 12 months: 1,000.00 principal
+    // a month, interest on the balance: 1,200,000 x 600 / 120,000 = 6,000 cents the first month,
+    // 500 less each month (the balance falls by 100,000), 500 the last: n = 1..12 owes (13 - n) x 500.
+    // Interest in all: 500 x (12 + 11 + ... + 1) = 500 x 78 = 39,000 cents.
+    const g = given(loansProjection, loan(applied, investigated, examined, approved, disbursed));
+
+    it('makes the loan active with its outstanding principal and interest and its maturity month', () => {
+      expect(loanRow(g)).toEqual({
+        ...appliedRow,
+        status: 'active',
+        approved_on: today,
+        approved_amount: 1_200_000,
+        annual_rate_bps: 600,
+        disbursed_on: today,
+        disbursed_amount: 1_200_000,
+        maturity_date: '2027-03-02',
+        maturity_month: '2027-03',
+        principal_outstanding: 1_200_000,
+        interest_outstanding: 39_000,
+        people: people({ investigation: ['ana'], examination: ['bo'], approval: ['cy'], disbursement: ['dan'] }),
+        version: 4,
+        position: 4,
+      });
+      expect(g.rows('rm_loan_people')).toContainEqual({ loan_id: 'L', post: 'disbursement', staff_id: 'dan' });
+    });
+
+    it('writes one rm_instalments row per schedule entry', () => {
+      const dueDates = [
+        '2026-04-02',
+        '2026-05-02',
+        '2026-06-02',
+        '2026-07-02',
+        '2026-08-02',
+        '2026-09-02',
+        '2026-10-02',
+        '2026-11-02',
+        '2026-12-02',
+        '2027-01-02',
+        '2027-02-02',
+        '2027-03-02',
+      ];
+      expect(g.rows<InstalmentRow>('rm_instalments')).toEqual(
+        dueDates.map((due_date, k) => ({
+          loan_id: 'L',
+          n: k + 1,
+          due_date,
+          principal: 100_000,
+          interest: (12 - k) * 500,
+          principal_paid: 0,
+          interest_paid: 0,
+          settled_on: null,
+        })),
+      );
+      expect(g.rows<InstalmentRow>('rm_instalments')[0]).toMatchObject({ n: 1, principal: 100_000, interest: 6_000 });
+    });
+
+    it('settles at once an instalment that owes nothing (a 0% bullet loan’s interest months), as the loan’s own state does', () => {
+      const interestFree: LoanEvent = {
+        type: 'LoanDisbursed',
+        data: {
+          ...(disbursed.data as object),
+          annualRateBps: 0,
+          termMonths: 3,
+          repayment: 'bullet',
+          maturityDate: '2026-06-02',
+          // bullet at 0%: nothing is due until the last month, which owes the whole principal.
+          schedule: [
+            { n: 1, dueDate: '2026-04-02', principal: 0, interest: 0 },
+            { n: 2, dueDate: '2026-05-02', principal: 0, interest: 0 },
+            { n: 3, dueDate: '2026-06-02', principal: 1_200_000, interest: 0 },
+          ],
+        },
+      } as LoanEvent;
+      const zero = given(loansProjection, loan(applied, investigated, examined, approved, interestFree));
+      // Otherwise months 1 and 2 stay unsettled forever (no repayment is allocated to them), and the
+      // end-of-day run and the maturity report's overdue list take a current loan for overdue.
+      expect(zero.rows<InstalmentRow>('rm_instalments').map((i) => [i.n, i.settled_on])).toEqual([
+        [1, today],
+        [2, today],
+        [3, null],
+      ]);
+      expect(loanRow(zero)).toMatchObject({ interest_outstanding: 0, principal_outstanding: 1_200_000, maturity_month: '2026-06' });
+    });
+  });
+
+  describe('RepaymentReceived', () => {
+    // 121,500 on 2026-04-02, interest first: n1 6,000 + 100,000 (in full), n2 5,500 + 10,000.
+    const first: LoanEvent = {
+      type: 'RepaymentReceived',
+      data: {
+        loanId: 'L',
+        receivedBy: 'dan',
+        amount: 121_500,
+        paidOn: '2026-04-02',
+        interest: 11_500,
+        principal: 110_000,
+        allocations: [
+          { n: 1, interest: 6_000, principal: 100_000 },
+          { n: 2, interest: 5_500, principal: 10_000 },
+        ],
+        at: '2026-04-02T10:00:00.000Z',
+      },
+    };
+    // 90,000 on 2026-05-02: the rest of n2's principal.
+    const second: LoanEvent = {
+      type: 'RepaymentReceived',
+      data: {
+        loanId: 'L',
+        receivedBy: 'dan',
+        amount: 90_000,
+        paidOn: '2026-05-02',
+        interest: 0,
+        principal: 90_000,
+        allocations: [{ n: 2, interest: 0, principal: 90_000 }],
+        at: '2026-05-02T10:00:00.000Z',
+      },
+    };
+    const history = [applied, investigated, examined, approved, disbursed, first];
+
+    it('moves the loan’s totals: outstanding down, repaid up, last_paid_on; a repayment is no act', () => {
+      const row = loanRow(given(loansProjection, loan(...history)));
+      expect(row).toMatchObject({
+        status: 'active',
+        principal_outstanding: 1_090_000, // 1,200,000 - 110,000
+        interest_outstanding: 27_500, // 39,000 - 11,500
+        principal_repaid: 110_000,
+        interest_repaid: 11_500,
+        last_paid_on: '2026-04-02',
+        version: 5,
+        position: 5,
+      });
+      expect(row.people).toEqual(people({ investigation: ['ana'], examination: ['bo'], approval: ['cy'], disbursement: ['dan'] }));
+    });
+
+    it('pays the instalments: settled_on when paid in full, kept from the day it was', () => {
+      const g = given(loansProjection, loan(...history));
+      expect(g.row('rm_instalments', 'L|1')).toEqual({
+        loan_id: 'L',
+        n: 1,
+        due_date: '2026-04-02',
+        principal: 100_000,
+        interest: 6_000,
+        principal_paid: 100_000,
+        interest_paid: 6_000,
+        settled_on: '2026-04-02',
+      });
+      expect(g.row('rm_instalments', 'L|2')).toMatchObject({ principal_paid: 10_000, interest_paid: 5_500, settled_on: null });
+      expect(g.row('rm_instalments', 'L|3')).toMatchObject({ principal_paid: 0, interest_paid: 0, settled_on: null });
+
+      const later = given(loansProjection, loan(...history, second));
+      expect(later.row('rm_instalments', 'L|1')).toMatchObject({ settled_on: '2026-04-02' });
+      expect(later.row('rm_instalments', 'L|2')).toMatchObject({ principal_paid: 100_000, interest_paid: 5_500, settled_on: '2026-05-02' });
+      expect(loanRow(later)).toMatchObject({ principal_outstanding: 1_000_000, interest_outstanding: 27_500, last_paid_on: '2026-05-02' });
+    });
+
+    it('writes one rm_repayments row per allocation, keyed by the event’s position', () => {
+      const g = given(loansProjection, loan(...history, second));
+      expect(g.rows<RepaymentRow>('rm_repayments')).toEqual([
+        { loan_id: 'L', n: 1, position: 5, paid_on: '2026-04-02', principal: 100_000, interest: 6_000 },
+        { loan_id: 'L', n: 2, position: 5, paid_on: '2026-04-02', principal: 10_000, interest: 5_500 },
+        { loan_id: 'L', n: 2, position: 6, paid_on: '2026-05-02', principal: 90_000, interest: 0 },
+      ]);
+    });
+  });
+
+  it('InspectionRecorded: last_inspected_on is the UTC date of the inspection, the inspector, its risk points', () => {
+    const inspected: LoanEvent = {
+      type: 'InspectionRecorded',
+      data: { loanId: 'L', inspectorId: 'ines', findings: 'f', riskPoints: ['crop disease'], signals: [], at: '2026-06-15T23:30:00.000Z' },
+    };
+    const g = given(loansProjection, loan(applied, investigated, examined, approved, disbursed, inspected));
+    expect(loanRow(g)).toMatchObject({
+      last_inspected_on: '2026-06-15',
+      risk_points: ['crop disease'],
+      dissent: [],
+      people: people({ investigation: ['ana'], examination: ['bo'], approval: ['cy'], disbursement: ['dan'], inspection: ['ines'] }),
+      version: 5,
+      position: 5,
+    });
+    expect(g.rows('rm_loan_people')).toContainEqual({ loan_id: 'L', post: 'inspection', staff_id: 'ines' });
+  });
+
+  describe('LoanClassified', () => {
+    const history = [applied, investigated, examined, approved, disbursed];
+
+    it('by the system: category, days past due and classified_on; no act, no dissent', () => {
+      const bySystem: LoanEvent = {
+        type: 'LoanClassified',
+        data: {
+          loanId: 'L',
+          category: 'special_mention',
+          previous: 'normal',
+          daysPastDue: 31,
+          floor: 'special_mention',
+          asOf: '2026-05-03',
+          classifiedBy: 'system',
+          reason: 'days past due',
+          at: '2026-05-03T01:00:00.000Z',
+        },
+      };
+      const g = given(loansProjection, loan(...history, bySystem));
+      const before = loanRow(given(loansProjection, loan(...history)));
+      expect(loanRow(g)).toEqual({
+        ...before,
+        category: 'special_mention',
+        days_past_due: 31,
+        classified_on: '2026-05-03',
+        version: 5,
+        position: 5,
+      });
+      expect(g.rows('rm_loan_people').map((r) => r.staff_id)).not.toContain('system');
+    });
+
+    it('by a person: the category, and an act and a dissent entry for the inspector', () => {
+      const byInes: LoanEvent = {
+        type: 'LoanClassified',
+        data: {
+          loanId: 'L',
+          category: 'substandard',
+          previous: 'normal',
+          daysPastDue: 0,
+          floor: 'normal',
+          asOf: '2026-05-03',
+          classifiedBy: 'ines',
+          reason: 'crop failure',
+          at: '2026-05-03T11:00:00.000Z',
+        },
+      };
+      const g = given(loansProjection, loan(...history, byInes));
+      expect(loanRow(g)).toMatchObject({
+        category: 'substandard',
+        days_past_due: 0,
+        classified_on: '2026-05-03',
+        people: people({ investigation: ['ana'], examination: ['bo'], approval: ['cy'], disbursement: ['dan'], inspection: ['ines'] }),
+        dissent: [
+          { post: 'inspection', by: 'ines', event: 'LoanClassified', at: '2026-05-03T11:00:00.000Z', note: 'substandard: crop failure' },
+        ],
+      });
+      expect(g.rows('rm_loan_people')).toContainEqual({ loan_id: 'L', post: 'inspection', staff_id: 'ines' });
+    });
+  });
+
+  it('LoanClosed after the last repayment: closed, closed_on, nothing outstanding, every instalment settled', () => {
+    const schedule = (disbursed.data as { schedule: { n: number; principal: number; interest: number }[] }).schedule;
+    // Everything at once: 1,200,000 principal + 39,000 interest.
+    const payoff: LoanEvent = {
+      type: 'RepaymentReceived',
+      data: {
+        loanId: 'L',
+        receivedBy: 'dan',
+        amount: 1_239_000,
+        paidOn: '2026-04-10',
+        interest: 39_000,
+        principal: 1_200_000,
+        allocations: schedule.map(({ n, interest, principal }) => ({ n, interest, principal })),
+        at,
+      },
+    };
+    const closed: LoanEvent = { type: 'LoanClosed', data: { loanId: 'L', closedOn: '2026-04-10', at } };
+    const g = given(loansProjection, loan(applied, investigated, examined, approved, disbursed, payoff, closed));
+    expect(loanRow(g)).toMatchObject({
+      status: 'closed',
+      closed_on: '2026-04-10',
+      principal_outstanding: 0,
+      interest_outstanding: 0,
+      principal_repaid: 1_200_000,
+      interest_repaid: 39_000,
+      version: 6,
+      position: 6,
+    });
+    expect(g.rows<InstalmentRow>('rm_instalments').every((i) => i.settled_on === '2026-04-10')).toBe(true);
+    expect(g.rows('rm_repayments')).toHaveLength(12);
+  });
+
+  it('MaturityRemindersIssued on branch-BR: one rm_maturity_reminders row counting the loans of every officer', () => {
+    const maturing = (loanId: string) => ({
+      loanId,
+      borrowerId: 'B',
+      maturityDate: '2027-03-02',
+      principalOutstanding: 100_000,
+      interestOutstanding: 500,
+      category: 'normal' as const,
+    });
+    const officers = [
+      { officerId: 'ana', loans: [maturing('L'), maturing('L2')] },
+      { officerId: 'eve', loans: [maturing('L3')] },
+    ];
+    const issued: MaturityRemindersIssued = {
+      type: 'MaturityRemindersIssued',
+      data: { branchId: 'BR', month: '2027-03', issuedOn: '2027-03-01', officers, at: '2027-03-01T01:00:00.000Z' },
+    };
+    const events = log(...loan(applied).map((e): [string, AnyEvent] => [e.streamId, e]), ['branch-BR', issued, 'system']);
+    const g = given(loansProjection, events);
+    expect(g.rows('rm_maturity_reminders')).toEqual([
+      { branch_id: 'BR', month: '2027-03', issued_on: '2027-03-01', loans: 3, officers, position: 1 },
+    ]);
+    expect(g.rows('rm_loans')).toEqual([appliedRow]);
+  });
+
+  it('events of other streams (staff-, borrower-, config-) change nothing', () => {
+    const staffEvents: StaffEvent[] = [
+      { type: 'StaffRegistered', data: { staffId: 'ana', name: 'Ana', branchId: 'BR', at } },
+      { type: 'PostAssigned', data: { staffId: 'ana', post: 'investigation', branchId: 'BR', at } },
+    ];
+    const others = log(
+      ['staff-ana', staffEvents[0], 'admin'],
+      ['staff-ana', staffEvents[1], 'admin'],
+      [
+        'borrower-B',
+        {
+          type: 'BorrowerRegistered',
+          data: { borrowerId: 'B', name: 'B', kind: 'household', village: 'v', sector: 's', registeredBy: 'ana', at },
+        },
+        'ana',
+      ],
+      [
+        'config-policy-settings',
+        { type: 'PolicySettingsSet', data: { rotationTenureMonths: 36, inspectionIntervalDays: 90, by: 'admin', at } },
+      ],
+    );
+    const g = given(loansProjection, others);
+    for (const { table } of loansProjection.tables) expect(g.rows(table.name)).toEqual([]);
+
+    // Nor do they disturb a loan's rows when they fall in the middle of its history.
+    const mixed = log(
+      ...loan(applied, investigated).map((e): [string, AnyEvent] => [e.streamId, e]),
+      ...others.map((e): [string, AnyEvent, string] => [e.streamId, e, e.metadata.actorId]),
+      ['loan-L', examined],
+    );
+    expect(loanRow(given(loansProjection, mixed))).toEqual({
+      ...loanRow(given(loansProjection, loan(applied, investigated, examined))),
+      version: 2,
+      position: 6,
+    });
+  });
+});
+
+// ---- the runner on a real SQLite file: the same rows as the pure fold ----
+
+describe('ProjectionRunner on SQLite', () => {
+  const projections = [loansProjection, complianceProjection];
+  let dir: string;
+  let path: string;
+  let store: SqliteEventStore;
+  const readModels: ReadModelDb[] = [];
+  let commands = 0;
+
+  const openReadModels = async () => {
+    const db = await openSqliteReadModels(openSqlite(path));
+    readModels.push(db);
+    return db;
+  };
+
+  const meta = (actorId: string): EventMetadata => {
+    commands += 1;
+    return { actorId, commandId: `cmd-${commands}`, correlationId: `cmd-${commands}`, causationId: null, occurredAt: at };
+  };
+  const append = (streamId: string, events: AnyEvent[], actorId = actorOf(events[0])) =>
+    store.append(
+      streamId,
+      events.map((e) => ({ type: e.type, data: e.data as Record<string, unknown> })),
+      { expectedVersion: 'any', metadata: meta(actorId) },
+    );
+
+  const staff = (id: string, post: Post, approvalLimit?: number): StaffEvent[] => [
+    { type: 'StaffRegistered', data: { staffId: id, name: id, branchId: 'BR', at } },
+    { type: 'PostAssigned', data: { staffId: id, post, branchId: 'BR', ...(approvalLimit ? { approvalLimit } : {}), at } },
+  ];
+
+  /** Every table of the projections as stored, JSON parsed, each sorted by key. */
+  const stored = async (db: ReadModelDb, ps: readonly Projection[] = projections) => {
+    const out: Record<string, Row[]> = {};
+    for (const p of ps)
+      for (const { table } of p.tables) out[table.name] = (await readTable(db as unknown as AnyDb, table)).sort(byKey(table.keyOf));
+    return out;
+  };
+  /** The pure fold of the whole log as it stands. */
+  const replayed = async (ps: readonly Projection[] = projections) => {
+    const events = await store.readAll(0, 10_000);
+    return Object.assign({}, ...ps.map((p) => given(p, events).all())) as Record<string, Row[]>;
+  };
+  const checkpoint = async (db: ReadModelDb, p: Projection) =>
+    (await db.selectFrom('checkpoints').select('position').where('name', '=', checkpointName(p)).executeTakeFirst())?.position;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'loanflow-projections-'));
+    path = join(dir, 'loanflow.db');
+    store = new SqliteEventStore(openSqlite(path));
+    for (const [id, post, limit] of [
+      ['ana', 'investigation'],
+      ['bo', 'examination'],
+      ['cy', 'approval', 2_000_000],
+      ['dan', 'disbursement'],
+    ] as [string, Post, number?][])
+      await append(`staff-${id}`, staff(id, post, limit), 'admin');
+    await append('loan-L', [applied]);
+    await append('loan-L', [investigated]);
+    await append('loan-L2', [{ ...applied, data: { ...applied.data, loanId: 'L2' } }]);
+  });
+
+  afterAll(async () => {
+    for (const db of readModels) await db.destroy();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('catches up to the same rows as the pure fold, survives a second runner, rebuilds, and replays a new version', async () => {
+    const progress: number[] = [];
+    const first = new ProjectionRunner(store, await openReadModels(), projections, {
+      batchSize: 3,
+      onProgress: (p) => progress.push(p.position),
+    });
+    const db = readModels[0];
+    const head1 = await store.headPosition();
+    expect(await first.catchUp()).toBe(head1 + 1);
+    expect(await stored(db)).toEqual(await replayed());
+    expect((await stored(db)).rm_loans).toHaveLength(2);
+    expect(await checkpoint(db, loansProjection)).toBe(head1);
+
+    // (a) A second runner on the same database (the CLI) catches up past more events, the
+    // disbursement and a first repayment among them.
+    const repayment = (amount: number, n: number, paidOn: string): AnyEvent => ({
+      type: 'RepaymentReceived',
+      data: {
+        loanId: 'L',
+        receivedBy: 'dan',
+        amount,
+        paidOn,
+        interest: amount - 100_000,
+        principal: 100_000,
+        allocations: [{ n, interest: amount - 100_000, principal: 100_000 }],
+        at,
+      },
+    });
+    await append('loan-L', [examined]);
+    await append('loan-L', [approved]);
+    await append('loan-L', [disbursed]);
+    await append('loan-L', [repayment(106_000, 1, '2026-04-02')]);
+    const cli = new ProjectionRunner(store, await openReadModels(), projections);
+    await cli.catchUp();
+    const head2 = await store.headPosition();
+    expect(await checkpoint(db, loansProjection)).toBe(head2);
+    expect(await checkpoint(db, complianceProjection)).toBe(head2);
+
+    // The first runner still stands at head1: its next batch finds the checkpoint moved, takes the
+    // stored rows and checkpoint again and goes on from head2. The first repayment, already in the
+    // stored rows, must not be applied a second time.
+    await append('loan-L', [repayment(105_500, 2, '2026-05-02')]);
+    // cy, who holds only the approval post, examines L2: a finding for compliance.
+    await append('loan-L2', [{ ...examined, data: { ...examined.data, loanId: 'L2', examinerId: 'cy' } }], 'cy');
+    const head3 = await store.headPosition();
+    progress.length = 0;
+    await first.catchUp();
+    // Batches of 3 from head1 + 1: the first is dropped for CheckpointMoved (position jumps to head2
+    // without writing), the second is head2 + 1 .. head3.
+    expect(progress).toEqual([head2, head3]);
+    expect(head2 - head1).toBeGreaterThanOrEqual(3);
+    expect(first.checkpoints()).toEqual({ loans: head3, compliance: head3 });
+    const afterMove = await stored(db);
+    expect(afterMove).toEqual(await replayed());
+    expect(afterMove.rm_loans.find((r) => r.loan_id === 'L')).toMatchObject({
+      status: 'active',
+      principal_repaid: 200_000,
+      interest_repaid: 11_500, // 6,000 + 5,500
+      principal_outstanding: 1_000_000,
+      interest_outstanding: 27_500, // 39,000 - 11,500
+    });
+    expect(afterMove.rm_repayments).toHaveLength(2);
+    expect(afterMove.rm_violations.map((v) => [v.loan_id, v.staff_id, v.rule_code])).toEqual([['L2', 'cy', 'NO_POST']]);
+
+    // (b) A rebuild gives the same rows.
+    await first.rebuild();
+    expect(await stored(db)).toEqual(afterMove);
+
+    // (c) A new version of a projection starts from empty tables (a stray row is gone) and replays.
+    await sql`insert into rm_loans (loan_id, status) values ('stray', 'applied')`.execute(db);
+    const v2 = { ...loansProjection, version: 2 };
+    const upgraded = new ProjectionRunner(store, await openReadModels(), [v2, complianceProjection]);
+    expect(await upgraded.catchUp()).toBe(head3 + 1);
+    expect(await stored(db)).toEqual(afterMove);
+    expect(await checkpoint(db, v2)).toBe(head3);
+    expect(await checkpoint(db, loansProjection)).toBeUndefined();
+  });
+});
