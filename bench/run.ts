@@ -6,6 +6,8 @@
  *     against an empty route of the same app (same auth, pipes, filter): requests/s and ratio.
  *  3. the Kafka relay against a bare kafkajs producer sending the same records: events/s and ratio
  *     (KAFKA_BROKERS, default 127.0.0.1:9092; skipped with the reason when no broker answers).
+ *  4. projections: rebuild events/s of every read model against a raw scan of the same log, and
+ *     the p95 latency of each report, on the demo cooperative scaled to ≥ 1,000,000 events.
  * Loopback only; bounded by count. Prints figures; asserts nothing.
  */
 import { Controller, Get, Module } from '@nestjs/common';
@@ -22,6 +24,7 @@ import { join } from 'node:path';
 import { AGGREGATES, KafkaRecord, KafkaRelay, toKafkaRecord, topicOf } from '@loanflow/messaging';
 import { Checkpoints, openSqliteReadModels } from '@loanflow/storage';
 import { configureApp } from '../apps/api/src/app';
+import { projectionBench } from './projections';
 import { AppModule } from '../apps/api/src/app.module';
 
 const APPENDS = Number(process.env.BENCH_APPENDS ?? 4_000);
@@ -316,8 +319,8 @@ async function relayVersusProducer(dir: string): Promise<RelayFigures | string> 
   };
 }
 
-/** `BENCH_ONLY=store,http,kafka` (default all): the parts to run. */
-const ONLY = new Set((process.env.BENCH_ONLY || 'store,http,kafka').split(','));
+/** `BENCH_ONLY=store,http,kafka,projections` (default all): the parts to run. */
+const ONLY = new Set((process.env.BENCH_ONLY || 'store,http,kafka,projections').split(','));
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'loanflow-bench-'));
@@ -351,6 +354,14 @@ async function main() {
         typeof kafka === 'string'
           ? `kafka   skipped: ${kafka}`
           : `kafka   bare kafkajs producer ${kafka.bare} events/s   relay (log → CloudEvents → Kafka, checkpointed) ${kafka.relay} events/s   ratio ${kafka.ratio.toFixed(2)}   (medians of ${RELAY_ROUNDS} alternating rounds of ${RELAY_EVENTS} events, batches of ${RELAY_BATCH})`,
+      );
+    }
+    if (ONLY.has('projections')) {
+      const p = await projectionBench(dir, (line) => console.error(line));
+      lines.push(
+        `projections on the demo cooperative (${p.demoEvents} events) ×${p.copies} = ${p.events} events, SQLite`,
+        `        raw scan (readAll + JSON.parse) ${p.scan} events/s   rebuild of every projection ${p.rebuild} events/s   ratio ${(p.rebuild / p.scan).toFixed(2)}`,
+        ...Object.entries(p.reports).map(([report, ms]) => `        p95 ${String(ms).padStart(7)} ms   ${report}`),
       );
     }
     console.log(lines.join('\n'));

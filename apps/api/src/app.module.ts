@@ -59,7 +59,7 @@ export class AppModule implements OnApplicationShutdown {
         {
           provide: EndOfDayService,
           useFactory: (s: Storage, p: ProjectionService, r: SchedulerRegistry, clock: Clock) =>
-            new EndOfDayService(s, p, r, { timeZone: config.businessTimeZone, clock }),
+            new EndOfDayService(s, p, r, { timeZone: config.businessTimeZone, clock, schedule: options.clock === undefined }),
           inject: [STORAGE, ProjectionService, SchedulerRegistry, CLOCK],
         },
         // Embedded, the api is the only process: it relays to Kafka itself. Server-backed, the worker does.

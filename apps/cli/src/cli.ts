@@ -4,6 +4,8 @@ import { loadConfig, loadStorageConfig } from '@loanflow/config';
 import { formatCents } from '@loanflow/domain';
 import { EventStore, RecordedEvent, verifyLog, verifyStream } from '@loanflow/event-store';
 import { AccessAuditLog, migrateLog, openEndpoint, openStorage } from '@loanflow/storage';
+import { READ_MODEL_USAGE, runReadModelCommand } from './read-models';
+import { buildDemo, DEMO_USAGE, demoOptions, formatSummary } from './demo';
 
 export interface Io {
   out(line: string): void;
@@ -20,6 +22,8 @@ const USAGE = `usage: loanflow <command>
   migrate-log --from <store> --to <store>  copy the whole log (ids, versions, positions, times, hashes,
                                           command records, access audit) and verify it; a store is
                                           sqlite:<path> or postgres://user@host/database
+${READ_MODEL_USAGE}
+${DEMO_USAGE}
 environment: EVENT_STORE (sqlite, postgres, eventstoredb), SQLITE_PATH (default ./data/loanflow.db),
   DATABASE_URL, EVENTSTORE_URL, READ_MODEL_URL, JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE`;
 
@@ -77,6 +81,8 @@ function keyFields(e: RecordedEvent): string {
 
 export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command, ...args] = argv;
+  const readModels = await runReadModelCommand(command ?? '', args, io, env);
+  if (readModels !== null) return readModels;
   switch (command) {
     case 'token': {
       const staffId = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a));
@@ -155,6 +161,11 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
       } finally {
         await source.close();
       }
+    }
+    case 'demo': {
+      const summary = await buildDemo(demoOptions(args, env), (line) => io.out(line));
+      for (const line of formatSummary(summary)) io.out(line);
+      return 0;
     }
     case 'verify':
       return withStore(env, async (store) => {

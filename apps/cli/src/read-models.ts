@@ -11,6 +11,7 @@ import {
   Progress,
   ProjectionRunner,
   PROJECTIONS,
+  wholeMonths,
 } from '@loanflow/projections';
 import { openStorage, Storage } from '@loanflow/storage';
 import { loadPolicySettings, loadStructureTargets } from '../../api/src/config/config-reader';
@@ -176,6 +177,8 @@ async function report(storage: Storage, runner: ProjectionRunner, args: string[]
       const from = needDate(option(args, '--from'), '--from');
       const to = needDate(option(args, '--to'), '--to');
       if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
+      if (!wholeMonths(from, to))
+        throw new UsageError('an assessment period is whole months: --from the 1st of a month, --to the last day of one');
       const groupBy = option(args, '--group-by') ?? 'officer';
       if (groupBy !== 'officer' && groupBy !== 'branch') throw new UsageError('--group-by is officer or branch');
       const r = await performanceReport(db, from, to, groupBy);

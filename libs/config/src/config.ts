@@ -54,8 +54,14 @@ const isEventStoreKind = (value: string): value is EventStoreKind => ['sqlite', 
 export const DEFAULT_BUSINESS_TIME_ZONE = 'Asia/Shanghai';
 
 /** The calendar date of an instant in a time zone, as YYYY-MM-DD. */
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 export function businessDate(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  // A formatter costs far more to build than to use, and every command asks for today.
+  let format = formats.get(timeZone);
+  if (!format)
+    formats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return format.format(instant);
 }
 
 /**

@@ -13,7 +13,7 @@ import {
 } from '@loanflow/domain';
 import { EventStore, EventToAppend, WrongExpectedVersion } from '@loanflow/event-store';
 import { ReadModelDb } from '@loanflow/storage';
-import { maturityReport } from './loans/queries';
+import { maturityReport, overdueInstalments } from './loans/queries';
 import { untyped } from './queries';
 import { ProjectionRunner } from './runner';
 
@@ -42,21 +42,17 @@ export class EndOfDay {
 
   async run(date: string): Promise<EndOfDayResult> {
     await this.runner.catchUp();
-    const rm = untyped(this.readModels);
-    const overdue = rm
-      .selectFrom('rm_instalments as i')
-      .innerJoin('rm_loans as l', 'l.loan_id', 'i.loan_id')
-      .select('l.loan_id')
-      .where('l.status', '=', 'active')
-      .where('i.due_date', '<', date)
-      .where((eb) => eb.or([eb('i.settled_on', 'is', null), eb('i.settled_on', '>', date)]));
-    const candidates = await rm
+    // Loans overdue now, and loans classified worse than normal that may have caught up.
+    const overdue = new Set((await overdueInstalments(this.readModels, date)).map((i) => i.loan_id));
+    const classifiedWorse = await untyped(this.readModels)
       .selectFrom('rm_loans')
       .select('loan_id')
       .where('status', '=', 'active')
       .where('category', '!=', 'normal')
-      .union(overdue)
       .execute();
+    const candidates = [...new Set([...overdue, ...classifiedWorse.map((r) => r.loan_id as string)])]
+      .sort()
+      .map((loan_id) => ({ loan_id }));
     let classified = 0;
     for (const { loan_id } of candidates) {
       const appended = await this.decideAndAppend(`loan-${loan_id}`, loanDecider, date, (now): LoanCommand => ({

@@ -28,6 +28,7 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.runner.ensureTables();
     if (await this.lease.acquire()) {
       const events = await this.runner.catchUp();
       if (events > 0) this.logger.log(`read models caught up: ${events} events`);

@@ -31,7 +31,7 @@ export interface Lookup {
  */
 export interface TableProjection<R extends Row = Row> {
   table: TableSpec<R>;
-  keys(event: RecordedEvent): readonly string[];
+  keys(event: RecordedEvent, lookup: Lookup): readonly string[];
   evolve(row: R | null, event: RecordedEvent, key: string, lookup: Lookup): R | null;
 }
 

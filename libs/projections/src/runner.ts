@@ -1,8 +1,19 @@
 import { EventStore, RecordedEvent } from '@loanflow/event-store';
-import { Lease, ReadModelDb } from '@loanflow/storage';
-import { sql } from 'kysely';
+import { Lease, ReadModelDb, sqliteHandleOf } from '@loanflow/storage';
 import { checkpointName, Lookup, Projection, Row, TableSpec } from './projection';
-import { AnyDb, createTable, deleteRows, dropTable, isSqlite, readTable, upsertRows } from './tables';
+import {
+  AnyDb,
+  createIndexes,
+  createTable,
+  deleteRows,
+  deleteSql,
+  dropTable,
+  readTable,
+  statement,
+  toColumns,
+  upsertRows,
+  upsertSql,
+} from './tables';
 
 /** Another runner wrote this projection since this one last read it: reload and go on from there. */
 export class CheckpointMoved extends Error {
@@ -54,7 +65,7 @@ class Tracked {
   apply(event: RecordedEvent): void {
     if (event.globalPosition <= this.applied) return;
     for (const { table, keys, evolve } of this.projection.tables) {
-      const touched = keys(event);
+      const touched = keys(event, this.lookup);
       if (touched.length === 0) continue;
       const rows = this.rows.get(table.name);
       let changes = this.changed.get(table.name);
@@ -91,6 +102,8 @@ export class ProjectionRunner {
   private wake: (() => void) | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   lastError: string | null = null;
+  /** Projections being rebuilt: their secondary indexes wait until the rows are in. */
+  private readonly rebuilding = new Set<Tracked>();
   /** True while another process holds the lease and this runner waits. */
   standby = false;
 
@@ -121,6 +134,15 @@ export class ProjectionRunner {
     return Object.fromEntries(this.tracked.map((t) => [t.projection.name, t.checkpoint]));
   }
 
+  /** Creates missing tables and indexes, touching no row: a process that only queries can answer before any runner ran. */
+  async ensureTables(): Promise<void> {
+    for (const t of this.tracked)
+      for (const spec of t.specs) {
+        await createTable(this.anyDb, spec);
+        await createIndexes(this.anyDb, spec);
+      }
+  }
+
   /** One at a time: catch-ups asked for by queries, the live loop and rebuilds never interleave. */
   private serial<T>(work: () => Promise<T>): Promise<T> {
     const next = this.queue.then(work, work);
@@ -134,6 +156,7 @@ export class ProjectionRunner {
     for (const t of this.tracked) {
       const row = await db.selectFrom('checkpoints').select('position').where('name', '=', checkpointName(t.projection)).executeTakeFirst();
       if (!row) await this.resetTables(t);
+      if (!this.rebuilding.has(t)) for (const spec of t.specs) await createIndexes(db, spec);
       await this.reload(t);
     }
     this.loaded = true;
@@ -183,61 +206,79 @@ export class ProjectionRunner {
   private async write(): Promise<void> {
     const dirty = this.tracked.filter((t) => t.applied > t.checkpoint);
     if (dirty.length === 0) return;
-    const run = async (trx: AnyDb) => {
-      for (const t of dirty) {
-        const name = checkpointName(t.projection);
-        // First statement is a write: on SQLite the transaction takes the write lock at once.
-        const moved =
-          t.checkpoint < 0
-            ? await trx
-                .insertInto('checkpoints')
-                .values({ name, position: t.applied, updated_at: new Date().toISOString() })
-                .onConflict((c) => c.column('name').doNothing())
-                .executeTakeFirst()
-            : await trx
-                .updateTable('checkpoints')
-                .set({ position: t.applied, updated_at: new Date().toISOString() })
-                .where('name', '=', name)
-                .where('position', '=', t.checkpoint)
-                .executeTakeFirst();
-        if (Number('numUpdatedRows' in moved ? moved.numUpdatedRows : (moved.numInsertedOrUpdatedRows ?? 0)) !== 1)
-          throw new CheckpointMoved(t.projection.name);
-        for (const spec of t.specs) {
-          const changes = t.changed.get(spec.name);
-          if (!changes || changes.size === 0) continue;
-          const upserts: Row[] = [];
-          const deletes: Row[] = [];
-          for (const { before, after } of changes.values()) {
-            if (after) upserts.push(after);
-            else if (before) deletes.push(before);
-          }
-          await deleteRows(trx, spec, deletes);
-          await upsertRows(trx, spec, upserts);
+    const writes = dirty.map((t) => ({
+      t,
+      name: checkpointName(t.projection),
+      tables: t.specs.flatMap((spec) => {
+        const changes = t.changed.get(spec.name);
+        if (!changes || changes.size === 0) return [];
+        const upserts: Row[] = [];
+        const deletes: Row[] = [];
+        for (const { before, after } of changes.values()) {
+          if (after) upserts.push(after);
+          else if (before) deletes.push(before);
         }
-      }
-    };
-    await this.transaction(run);
+        return [{ spec, upserts, deletes }];
+      }),
+    }));
+    const now = new Date().toISOString();
+    const sqlite = sqliteHandleOf(this.db);
+    if (sqlite) {
+      // One synchronous transaction of prepared statements: nothing else in this process runs meanwhile.
+      sqlite
+        .transaction(() => {
+          for (const { t, name, tables } of writes) {
+            const moved =
+              t.checkpoint < 0
+                ? statement(
+                    sqlite,
+                    'insert into checkpoints (name, position, updated_at) values (?, ?, ?) on conflict (name) do nothing',
+                  ).run(name, t.applied, now)
+                : statement(sqlite, 'update checkpoints set position = ?, updated_at = ? where name = ? and position = ?').run(
+                    t.applied,
+                    now,
+                    name,
+                    t.checkpoint,
+                  );
+            if (moved.changes !== 1) throw new CheckpointMoved(t.projection.name);
+            for (const { spec, upserts, deletes } of tables) {
+              const remove = statement(sqlite, deleteSql(spec));
+              for (const row of deletes) remove.run(spec.primaryKey.map((c) => row[c]));
+              const upsert = statement(sqlite, upsertSql(spec));
+              for (const row of upserts) upsert.run(toColumns(spec, row));
+            }
+          }
+        })
+        .immediate();
+    } else {
+      await this.anyDb.transaction().execute(async (trx) => {
+        for (const { t, name, tables } of writes) {
+          const moved =
+            t.checkpoint < 0
+              ? await trx
+                  .insertInto('checkpoints')
+                  .values({ name, position: t.applied, updated_at: now })
+                  .onConflict((c) => c.column('name').doNothing())
+                  .executeTakeFirst()
+              : await trx
+                  .updateTable('checkpoints')
+                  .set({ position: t.applied, updated_at: now })
+                  .where('name', '=', name)
+                  .where('position', '=', t.checkpoint)
+                  .executeTakeFirst();
+          if (Number('numUpdatedRows' in moved ? moved.numUpdatedRows : (moved.numInsertedOrUpdatedRows ?? 0)) !== 1)
+            throw new CheckpointMoved(t.projection.name);
+          for (const { spec, upserts, deletes } of tables) {
+            await deleteRows(trx, spec, deletes);
+            await upsertRows(trx, spec, upserts);
+          }
+        }
+      });
+    }
     for (const t of dirty) {
       t.checkpoint = t.applied;
       t.changed.clear();
     }
-  }
-
-  private async transaction(work: (trx: AnyDb) => Promise<void>): Promise<void> {
-    const db = this.anyDb;
-    if (!isSqlite(db)) return db.transaction().execute(work);
-    // Kysely begins SQLite transactions deferred; IMMEDIATE takes the write lock up front, so the
-    // event store's writer (another connection) is waited for instead of failing the upgrade.
-    await db.connection().execute(async (conn) => {
-      await sql`begin immediate`.execute(conn);
-      try {
-        await work(conn);
-        await sql`commit`.execute(conn);
-      } catch (error) {
-        await sql`rollback`.execute(conn);
-        throw error;
-      }
-    });
   }
 
   /** Processes everything up to the log's head as it is now; resolves with the events processed. */
@@ -258,16 +299,23 @@ export class ProjectionRunner {
   }
 
   /** Drops the named projections' tables and checkpoints and replays them from position 0. */
-  rebuild(names?: readonly string[]): Promise<number> {
-    return this.serial(async () => {
+  async rebuild(names?: readonly string[]): Promise<number> {
+    const rebuilt = this.tracked.filter((t) => !names || names.includes(t.projection.name));
+    await this.serial(async () => {
+      // Reset before loading: reading back rows about to be dropped would be wasted.
+      for (const t of rebuilt) this.rebuilding.add(t);
+      for (const t of rebuilt) await this.resetTables(t);
       if (!this.loaded) await this.load();
-      for (const t of this.tracked) {
-        if (names && !names.includes(t.projection.name)) continue;
-        await this.resetTables(t);
-        await this.reload(t);
-      }
-      return 0;
-    }).then(() => this.catchUp());
+      else for (const t of rebuilt) await this.reload(t);
+    });
+    try {
+      return await this.catchUp();
+    } finally {
+      await this.serial(async () => {
+        for (const t of rebuilt) for (const spec of t.specs) await createIndexes(this.anyDb, spec);
+        for (const t of rebuilt) this.rebuilding.delete(t);
+      });
+    }
   }
 
   /** Follows the log until `stop`. */

@@ -1,10 +1,9 @@
-import { Kysely, sql, SqliteAdapter, Transaction } from 'kysely';
+import type Database from 'better-sqlite3';
+import { Kysely, sql, Transaction } from 'kysely';
 import { ColumnType, Row, TableSpec } from './projection';
 
 // Projection tables are named at run time, so they are written through an untyped Kysely.
 export type AnyDb = Kysely<any> | Transaction<any>;
-
-export const isSqlite = (db: AnyDb) => db.getExecutor().adapter instanceof SqliteAdapter;
 
 const SQL_TYPE: Record<ColumnType, string> = { text: 'text', integer: 'integer', bigint: 'bigint', json: 'text' };
 
@@ -12,6 +11,10 @@ export async function createTable(db: AnyDb, spec: TableSpec): Promise<void> {
   let create = db.schema.createTable(spec.name).ifNotExists();
   for (const [column, type] of Object.entries(spec.columns)) create = create.addColumn(column, sql.raw(SQL_TYPE[type as ColumnType]));
   await create.addPrimaryKeyConstraint(`${spec.name}_pk`, spec.primaryKey as any).execute();
+}
+
+/** Secondary indexes: a rebuild creates them once its rows are in, far cheaper than keeping them up to date row by row. */
+export async function createIndexes(db: AnyDb, spec: TableSpec): Promise<void> {
   for (const columns of spec.indexes ?? [])
     await db.schema
       .createIndex(`${spec.name}_${columns.join('_')}`)
@@ -73,6 +76,30 @@ export async function upsertRows(db: AnyDb, spec: TableSpec, rows: Row[]): Promi
         );
     await insert.execute();
   }
+}
+
+/** The statement that writes one row by primary key, with named parameters (`@column`). */
+export function upsertSql(spec: TableSpec): string {
+  const columns = Object.keys(spec.columns);
+  const others = columns.filter((c) => !spec.primaryKey.includes(c));
+  const onConflict =
+    spec.appendOnly || others.length === 0 ? 'do nothing' : `do update set ${others.map((c) => `"${c}" = excluded."${c}"`).join(', ')}`;
+  return `insert into "${spec.name}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')}) on conflict (${spec.primaryKey.map((c) => `"${c}"`).join(', ')}) ${onConflict}`;
+}
+
+export function deleteSql(spec: TableSpec): string {
+  return `delete from "${spec.name}" where ${spec.primaryKey.map((c) => `"${c}" = ?`).join(' and ')}`;
+}
+
+const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/** A prepared statement, prepared once per SQLite handle. */
+export function statement(db: Database.Database, text: string): Database.Statement {
+  let cache = prepared.get(db);
+  if (!cache) prepared.set(db, (cache = new Map()));
+  let stmt = cache.get(text);
+  if (!stmt) cache.set(text, (stmt = db.prepare(text)));
+  return stmt;
 }
 
 export async function deleteRows(db: AnyDb, spec: TableSpec, rows: Row[]): Promise<void> {

@@ -78,10 +78,21 @@ export async function migrateReadModels(db: ReadModelDb, dialect: ReadModelDiale
   if (error) throw error;
 }
 
+const sqliteHandles = new WeakMap<ReadModelDb, Database.Database>();
+
+/**
+ * The SQLite handle under a read-model database, for bulk writers (the projection runner) that
+ * write through prepared statements in one synchronous transaction; undefined on PostgreSQL.
+ */
+export function sqliteHandleOf(db: ReadModelDb): Database.Database | undefined {
+  return sqliteHandles.get(db);
+}
+
 /** Read models on a SQLite handle of their own (never the event store's, whose transactions are synchronous). */
 export async function openSqliteReadModels(database: Database.Database): Promise<ReadModelDb> {
   const db = new Kysely<ReadModelTables>({ dialect: new SqliteDialect({ database }) });
   await migrateReadModels(db, 'sqlite');
+  sqliteHandles.set(db, database);
   return db;
 }
 

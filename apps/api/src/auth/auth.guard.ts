@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import type { LoanflowConfig } from '@loanflow/config';
 import type { Actor } from '@loanflow/policy';
 import type { Request } from 'express';
+import { createSecretKey, KeyObject } from 'node:crypto';
 import { unauthenticated } from '../common/problems';
 import { CONFIG } from '../common/tokens';
 
@@ -30,7 +31,12 @@ export class AuthGuard implements CanActivate {
     private readonly jwt: JwtService,
     private readonly reflector: Reflector,
     @Inject(CONFIG) private readonly config: LoanflowConfig,
-  ) {}
+  ) {
+    this.key = createSecretKey(Buffer.from(config.jwtSecret));
+  }
+
+  // A ready key object: given the secret as a string, the JWT library tries it as a public key first, on every request.
+  private readonly key: KeyObject;
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
@@ -40,7 +46,7 @@ export class AuthGuard implements CanActivate {
     let claims: Claims;
     try {
       claims = await this.jwt.verifyAsync<Claims & object>(token, {
-        secret: this.config.jwtSecret,
+        secret: this.key as unknown as string,
         algorithms: ['HS256'],
         ...(this.config.jwtIssuer ? { issuer: this.config.jwtIssuer } : {}),
         ...(this.config.jwtAudience ? { audience: this.config.jwtAudience } : {}),

@@ -2,7 +2,15 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { businessDate, LoanflowConfig } from '@loanflow/config';
 import { EventStore } from '@loanflow/event-store';
-import { complianceReport, listLoans, maturityReport, performanceReport, portfolioReport, ProjectionService } from '@loanflow/projections';
+import {
+  complianceReport,
+  listLoans,
+  maturityReport,
+  performanceReport,
+  portfolioReport,
+  ProjectionService,
+  wholeMonths,
+} from '@loanflow/projections';
 import { ReadModelDb } from '@loanflow/storage';
 import { Authorizer } from '../common/authorizer';
 import { ApiProblem } from '../common/problems';
@@ -57,6 +65,13 @@ export class ReportsController {
   @Get('reports/performance')
   async performance(@Query() q: PerformanceQuery, @Ctx() ctx: RequestContext) {
     if (q.from > q.to) throw new ApiProblem(400, 'INVALID_PERIOD', 'Invalid period', `from ${q.from} is after to ${q.to}`);
+    if (!wholeMonths(q.from, q.to))
+      throw new ApiProblem(
+        400,
+        'PERIOD_NOT_WHOLE_MONTHS',
+        'Assessment periods are whole months',
+        `from must be the first day of a month and to the last day of one (a month, a quarter, a year), not ${q.from} to ${q.to}`,
+      );
     await this.readable(ctx, 'Report', 'performance');
     return performanceReport(this.db, q.from, q.to, q.groupBy ?? 'officer');
   }

@@ -69,7 +69,7 @@ function given(projection: Projection, events: readonly RecordedEvent[]) {
   for (const event of events)
     for (const { table, keys, evolve } of projection.tables) {
       const rows = stored.get(table.name)!;
-      for (const key of keys(event)) {
+      for (const key of keys(event, lookup)) {
         const before = table.appendOnly ? null : (rows.get(key) ?? null);
         const after = evolve(before, event, key, lookup);
         if (after === before) continue;

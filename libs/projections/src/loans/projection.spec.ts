@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LoanEvent, MaturityRemindersIssued, Post, StaffEvent } from '@loanflow/domain';
+import type { Category, LoanEvent, MaturityRemindersIssued, Post, StaffEvent } from '@loanflow/domain';
 import { applied, approved, at, disbursed, examined, investigated, today } from '@loanflow/domain/testing/loan-fixtures';
 import { EventMetadata, openSqlite, RecordedEvent, SqliteEventStore } from '@loanflow/event-store';
 import { openSqliteReadModels, ReadModelDb } from '@loanflow/storage';
@@ -10,6 +10,7 @@ import { complianceProjection } from '../compliance/projection';
 import { checkpointName, Lookup, Projection, Row } from '../projection';
 import { ProjectionRunner } from '../runner';
 import { AnyDb, readTable } from '../tables';
+import { PerfDueRow } from './performance';
 import { InstalmentRow, LoanRow, loansProjection, RepaymentRow } from './projection';
 
 // ---- helpers: a recorded log, and the runner's fold done in memory ----
@@ -96,7 +97,7 @@ function given(projection: Projection, events: readonly RecordedEvent[]) {
   for (const event of events)
     for (const { table, keys, evolve } of projection.tables) {
       const rows = stored.get(table.name)!;
-      for (const key of keys(event)) {
+      for (const key of keys(event, lookup)) {
         const before = table.appendOnly ? null : (rows.get(key) ?? null);
         const after = evolve(before, event, key, lookup);
         if (after === before) continue;
@@ -833,11 +834,129 @@ describe('ProjectionRunner on SQLite', () => {
 
     // (c) A new version of a projection starts from empty tables (a stray row is gone) and replays.
     await sql`insert into rm_loans (loan_id, status) values ('stray', 'applied')`.execute(db);
-    const v2 = { ...loansProjection, version: 2 };
+    const v2 = { ...loansProjection, version: loansProjection.version + 1 };
     const upgraded = new ProjectionRunner(store, await openReadModels(), [v2, complianceProjection]);
     expect(await upgraded.catchUp()).toBe(head3 + 1);
     expect(await stored(db)).toEqual(afterMove);
     expect(await checkpoint(db, v2)).toBe(head3);
     expect(await checkpoint(db, loansProjection)).toBeUndefined();
+  });
+});
+
+describe('loans projection: the monthly assessment sums, given events', () => {
+  // The fixture: ana applied and investigated, bo examined, cy approved, dan paid out 12,000.00 on
+  // 2026-03-02, twelve instalments due on the 2nd from 2026-04 to 2027-03: principal 100,000 each,
+  // interest on the balance 6,000, 5,500, ..., 500 (39,000 in all).
+  const groups = [
+    'total||',
+    'branch|BR|',
+    'staff|ana|investigation',
+    'staff|bo|examination',
+    'staff|cy|approval',
+    'staff|dan|disbursement',
+  ];
+  const history = [applied, investigated, examined, approved, disbursed];
+  const repaid: LoanEvent = {
+    type: 'RepaymentReceived',
+    data: {
+      loanId: 'L',
+      receivedBy: 'dan',
+      amount: 121_500,
+      paidOn: '2026-05-10',
+      interest: 11_500,
+      principal: 110_000,
+      allocations: [
+        { n: 1, interest: 6_000, principal: 100_000 },
+        { n: 2, interest: 5_500, principal: 10_000 },
+      ],
+      at: '2026-05-10T01:00:00.000Z',
+    },
+  };
+  const classified = (category: Category, previous: Category): LoanEvent => ({
+    type: 'LoanClassified',
+    data: {
+      loanId: 'L',
+      category,
+      previous,
+      daysPastDue: 100,
+      floor: category,
+      asOf: '2026-07-11',
+      classifiedBy: 'system',
+      reason: 'r',
+      at: '2026-07-11T01:00:00.000Z',
+    },
+  });
+
+  it('LoanDisbursed: each due month once per group (cooperative, branch, each person in each assessed post), and a new loan in the disbursement month', () => {
+    const g = given(loansProjection, loan(...history));
+    expect(g.rows<PerfDueRow>('rm_perf_due')).toHaveLength(groups.length * 12);
+    for (const group of groups) {
+      const [scope, id, post] = group.split('|');
+      expect(g.row('rm_perf_due', `${group}|2026-04`)).toEqual({
+        scope,
+        id,
+        post,
+        due_month: '2026-04',
+        instalments: 1,
+        principal: 100_000,
+        interest: 6_000,
+      });
+      expect(g.row('rm_perf_due', `${group}|2027-03`)).toEqual({
+        scope,
+        id,
+        post,
+        due_month: '2027-03',
+        instalments: 1,
+        principal: 100_000,
+        interest: 500,
+      });
+      expect(g.row('rm_perf_new', `${group}|2026-03`)).toEqual({
+        scope,
+        id,
+        post,
+        month: '2026-03',
+        loans: 1,
+        disbursed: 1_200_000,
+        npl_loans: 0,
+        npl_balance: 0,
+        written_off: 0,
+      });
+    }
+    expect(g.rows('rm_perf_paid')).toEqual([]);
+  });
+
+  it('RepaymentReceived: what it paid, by the due month of each instalment and the month it was paid', () => {
+    const g = given(loansProjection, loan(...history, repaid));
+    expect(g.row('rm_perf_paid', 'staff|cy|approval|2026-04|2026-05')).toEqual({
+      scope: 'staff',
+      id: 'cy',
+      post: 'approval',
+      due_month: '2026-04',
+      paid_month: '2026-05',
+      principal: 100_000,
+      interest: 6_000,
+    });
+    expect(g.row('rm_perf_paid', 'total|||2026-05|2026-05')).toMatchObject({ principal: 10_000, interest: 5_500 });
+    expect(g.rows('rm_perf_paid')).toHaveLength(groups.length * 2);
+    // Performing: the non-performing balance does not move.
+    expect(g.row('rm_perf_new', 'total|||2026-03')).toMatchObject({ npl_loans: 0, npl_balance: 0 });
+  });
+
+  it('LoanClassified into and out of non-performing moves the new-loan NPL figures by the balance then; a repayment meanwhile lowers it', () => {
+    const into = given(loansProjection, loan(...history, classified('substandard', 'special_mention')));
+    expect(into.row('rm_perf_new', 'branch|BR||2026-03')).toMatchObject({ loans: 1, npl_loans: 1, npl_balance: 1_200_000 });
+    const paying = given(loansProjection, loan(...history, classified('substandard', 'special_mention'), repaid));
+    expect(paying.row('rm_perf_new', 'staff|ana|investigation|2026-03')).toMatchObject({ npl_loans: 1, npl_balance: 1_200_000 - 110_000 });
+    const out = given(
+      loansProjection,
+      loan(...history, classified('substandard', 'special_mention'), repaid, classified('special_mention', 'substandard')),
+    );
+    expect(out.row('rm_perf_new', 'total|||2026-03')).toMatchObject({ loans: 1, npl_loans: 0, npl_balance: 0 });
+    // Between two non-performing categories nothing moves.
+    const worse = given(
+      loansProjection,
+      loan(...history, classified('substandard', 'special_mention'), classified('doubtful', 'substandard')),
+    );
+    expect(worse.row('rm_perf_new', 'total|||2026-03')).toMatchObject({ npl_loans: 1, npl_balance: 1_200_000 });
   });
 });

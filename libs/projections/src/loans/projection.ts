@@ -1,6 +1,7 @@
 import type { Category, Instalment, LoanEvent, MaturityRemindersIssued, Post } from '@loanflow/domain';
 import { RecordedEvent } from '@loanflow/event-store';
 import { Projection, TableProjection, TableSpec } from '../projection';
+import { perfDue, perfNew, perfPaid } from './performance';
 
 /** A loan as the lists and reports read it: one row per loan, money in cents. */
 export interface LoanRow extends Record<string, unknown> {
@@ -474,6 +475,7 @@ const reminders: TableProjection<ReminderRow> = {
 /** Loans, the people on them, their schedules and repayments, and the monthly maturity reminders. */
 export const loansProjection: Projection = {
   name: 'loans',
-  version: 1,
-  tables: [loans, people, instalments, repayments, reminders],
+  version: 2,
+  // The monthly sums read the loan and its instalments as they were before the event: they go first.
+  tables: [perfDue, perfPaid, perfNew, loans, people, instalments, repayments, reminders],
 };

@@ -182,42 +182,8 @@ export async function maturityReport(db: ReadModelDb, month: string, asOf: strin
     branch.principalOutstanding += principal;
   }
 
-  // Instalments due before asOf and not settled by then; what was paid on them by asOf is summed from the dated repayments.
-  let overdueRows = rm
-    .selectFrom('rm_instalments as i')
-    .innerJoin('rm_loans as l', 'l.loan_id', 'i.loan_id')
-    .select([
-      'i.loan_id',
-      'i.due_date',
-      'i.principal',
-      'i.interest',
-      'l.borrower_id',
-      'l.branch_id',
-      'l.officer_id',
-      'l.principal_outstanding',
-      'l.category',
-      (eb) =>
-        eb
-          .selectFrom('rm_repayments as r')
-          .select(sql<number>`coalesce(sum(r.principal), 0)`.as('p'))
-          .whereRef('r.loan_id', '=', 'i.loan_id')
-          .whereRef('r.n', '=', 'i.n')
-          .where('r.paid_on', '<=', asOf)
-          .as('principal_paid'),
-      (eb) =>
-        eb
-          .selectFrom('rm_repayments as r')
-          .select(sql<number>`coalesce(sum(r.interest), 0)`.as('i'))
-          .whereRef('r.loan_id', '=', 'i.loan_id')
-          .whereRef('r.n', '=', 'i.n')
-          .where('r.paid_on', '<=', asOf)
-          .as('interest_paid'),
-    ])
-    .where('i.due_date', '<', asOf)
-    .where((eb) => eb.or([eb('i.settled_on', 'is', null), eb('i.settled_on', '>', asOf)]));
-  if (branchId) overdueRows = overdueRows.where('l.branch_id', '=', branchId);
   const overdue = new Map<string, OverdueLoan>();
-  for (const r of await overdueRows.execute()) {
+  for (const r of await overdueInstalments(db, asOf, branchId)) {
     let loan = overdue.get(r.loan_id);
     if (!loan) {
       loan = {
@@ -229,17 +195,94 @@ export async function maturityReport(db: ReadModelDb, month: string, asOf: strin
         oldestDueDate: r.due_date,
         principalOverdue: 0,
         interestOverdue: 0,
-        principalOutstanding: num(r.principal_outstanding),
+        principalOutstanding: r.principal_outstanding,
         category: r.category,
       };
       overdue.set(r.loan_id, loan);
     }
     if (r.due_date < loan.oldestDueDate) loan.oldestDueDate = r.due_date;
-    loan.principalOverdue += num(r.principal) - num(r.principal_paid);
-    loan.interestOverdue += num(r.interest) - num(r.interest_paid);
+    loan.principalOverdue += r.principal - r.principal_paid;
+    loan.interestOverdue += r.interest - r.interest_paid;
   }
   const overdueLoans = [...overdue.values()]
     .map((l) => ({ ...l, daysPastDue: daysBetween(l.oldestDueDate, asOf) }))
     .sort((a, b) => b.daysPastDue - a.daysPastDue || a.loanId.localeCompare(b.loanId));
   return { month, branchId: branchId ?? null, asOf, branches: [...branches.values()], overdue: overdueLoans };
+}
+
+interface OverdueInstalment {
+  loan_id: string;
+  n: number;
+  due_date: string;
+  principal: number;
+  interest: number;
+  /** Paid on it by `asOf`. */
+  principal_paid: number;
+  interest_paid: number;
+  borrower_id: string;
+  branch_id: string;
+  officer_id: string;
+  principal_outstanding: number;
+  category: Category;
+}
+
+/**
+ * Instalments due before `asOf` and not settled by then, with what was paid on them by then:
+ * those still open and those settled later, each an indexed range (settled_on, due_date); the
+ * repayments are read only for the instalments partly paid.
+ */
+export async function overdueInstalments(db: ReadModelDb, asOf: string, branchId?: string): Promise<OverdueInstalment[]> {
+  const rm = untyped(db);
+  const part = (settled: 'open' | 'later') => {
+    let q = rm
+      .selectFrom('rm_instalments as i')
+      .innerJoin('rm_loans as l', 'l.loan_id', 'i.loan_id')
+      .select([
+        'i.loan_id',
+        'i.n',
+        'i.due_date',
+        'i.principal',
+        'i.interest',
+        'i.principal_paid',
+        'i.interest_paid',
+        'l.borrower_id',
+        'l.branch_id',
+        'l.officer_id',
+        'l.principal_outstanding',
+        'l.category',
+      ])
+      .where('i.due_date', '<', asOf);
+    q = settled === 'open' ? q.where('i.settled_on', 'is', null) : q.where('i.settled_on', '>', asOf);
+    if (branchId) q = q.where('l.branch_id', '=', branchId);
+    return q.execute();
+  };
+  const rows = [...(await part('open')), ...(await part('later'))].map((r) => ({
+    ...r,
+    n: num(r.n),
+    principal: num(r.principal),
+    interest: num(r.interest),
+    principal_paid: num(r.principal_paid),
+    interest_paid: num(r.interest_paid),
+    principal_outstanding: num(r.principal_outstanding),
+  })) as OverdueInstalment[];
+  const partlyPaid = rows.filter((r) => r.principal_paid + r.interest_paid > 0);
+  const paidBy = new Map<string, { principal: number; interest: number }>();
+  const loans = [...new Set(partlyPaid.map((r) => r.loan_id))];
+  for (let i = 0; i < loans.length; i += 5_000) {
+    const paid = await rm
+      .selectFrom('rm_repayments')
+      .select(['loan_id', 'n', sql<number>`sum(principal)`.as('principal'), sql<number>`sum(interest)`.as('interest')])
+      .where('loan_id', 'in', loans.slice(i, i + 5_000))
+      .where('paid_on', '<=', asOf)
+      .groupBy(['loan_id', 'n'])
+      .execute();
+    for (const p of paid) paidBy.set(`${p.loan_id}|${num(p.n)}`, { principal: num(p.principal), interest: num(p.interest) });
+  }
+  for (const r of rows) {
+    if (r.principal_paid + r.interest_paid === 0) continue;
+    const paid = paidBy.get(`${r.loan_id}|${r.n}`) ?? { principal: 0, interest: 0 };
+    r.principal_paid = paid.principal;
+    r.interest_paid = paid.interest;
+  }
+  return rows;
 }

@@ -1,0 +1,1463 @@
+import { INestApplication } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { businessDate, DEFAULT_SQLITE_PATH, LoanflowConfig, loadConfig } from '@loanflow/config';
+import {
+  addMonths,
+  Category,
+  CATEGORIES,
+  isIsoDate,
+  isNonPerforming,
+  Loan,
+  loanDecider,
+  LoanEvent,
+  Post,
+  Relation,
+  RepaymentMethod,
+  Security,
+} from '@loanflow/domain';
+import { EventStore } from '@loanflow/event-store';
+import { EndOfDayService } from '@loanflow/projections';
+import { AccessAuditLog, openStorage } from '@loanflow/storage';
+import { createApp } from '../../api/src/app';
+import { ACCESS_AUDIT, EVENT_STORE } from '../../api/src/common/tokens';
+
+/**
+ * `loanflow demo`: a cooperative built through the real HTTP routes of the real app, on a SQLite
+ * file, with a clock the demo moves one business day at a time. Every act is made by a named
+ * staff member with a signed token; every random choice comes from one seed, so the same seed
+ * gives the same log (event ids and hashes aside, which carry random bits).
+ */
+export interface DemoOptions {
+  seed: number;
+  /** Loans applied for over the period. */
+  loans: number;
+  months: number;
+  branches: number;
+  staff: number;
+  /** First business date, YYYY-MM-DD. */
+  start: string;
+  /** The SQLite file of the log and its read models. */
+  db: string;
+  /** Delete the file first when it already holds a log. */
+  force: boolean;
+  /** Requests in flight at once within a day. */
+  concurrency?: number;
+  /** JWT_SECRET, BUSINESS_TIME_ZONE...; default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface DemoSummary {
+  db: string;
+  seed: number;
+  from: string;
+  to: string;
+  businessDays: number;
+  branches: string[];
+  staff: number;
+  borrowers: number;
+  loans: number;
+  loansByStatus: Record<string, number>;
+  /** Active loans by category, as end of day and the inspectors left them. */
+  activeByCategory: Record<string, number>;
+  nonPerforming: number;
+  eventsAppended: number;
+  eventsByType: Record<string, number>;
+  /** 403s the demo provoked on purpose, as the access-audit log recorded them, by rule code. */
+  refusedAttempts: number;
+  refusedByRule: Record<string, number>;
+  /** 409s the demo provoked on purpose (static separation of duties). */
+  expectedConflicts: number;
+  requests: number;
+  endOfDayRuns: number;
+  classifiedAtEndOfDay: number;
+  /** What the read side (GET /loans, /reports/*, /compliance/violations) answered at the end. */
+  readSide: {
+    activeListed: number;
+    portfolio: { loans: number; breaches: string[] };
+    performance: { newLoans: number; nplRate: number | null; recoveryRate: number | null; accountable: number };
+    maturing: { month: string; loans: number };
+    compliance: Record<string, number>;
+    /** Where the read side disagrees with the log. */
+    mismatches: string[];
+  } | null;
+  wallMs: number;
+}
+
+/** The first day a fresh 24-month demo covers: fixed, so the default output never changes, and in the past. */
+export const DEMO_START = '2024-11-04';
+
+export const DEMO_USAGE = `  demo [--seed N] [--loans N] [--months N] [--branches N] [--staff N] [--start YYYY-MM-DD] [--db PATH] [--force]
+                                          build a realistic cooperative through the real routes (defaults: seed 1,
+                                          2000 loans, 24 months from ${DEMO_START}, 3 branches, 30 staff, SQLITE_PATH)`;
+
+/** Reads the demo's flags; throws with the flag's name when a value is wrong. */
+export function demoOptions(args: string[], env: NodeJS.ProcessEnv): DemoOptions {
+  const known = new Set(['--seed', '--loans', '--months', '--branches', '--staff', '--start', '--db', '--force', '--concurrency']);
+  for (const a of args) if (a.startsWith('--') && !known.has(a)) throw new Error(`demo: unknown flag ${a}`);
+  const value = (name: string) => {
+    const at = args.indexOf(name);
+    if (at < 0) return undefined;
+    const v = args[at + 1];
+    if (v === undefined || v.startsWith('--')) throw new Error(`demo: ${name} needs a value`);
+    return v;
+  };
+  const int = (name: string, fallback: number, min: number, max: number) => {
+    const v = value(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`demo: ${name} takes a whole number from ${min} to ${max}, not ${v}`);
+    return n;
+  };
+  const start = value('--start') ?? DEMO_START;
+  if (!isIsoDate(start)) throw new Error(`demo: --start takes a date YYYY-MM-DD, not ${start}`);
+  const branches = int('--branches', 3, 1, 20);
+  const options: DemoOptions = {
+    seed: int('--seed', 1, 0, 2 ** 32 - 1),
+    loans: int('--loans', 2000, 1, 100_000),
+    months: int('--months', 24, 1, 120),
+    branches,
+    staff: int('--staff', Math.max(30, branches * MIN_STAFF_PER_BRANCH), 1, 10_000),
+    start,
+    db: value('--db') ?? env.SQLITE_PATH ?? DEFAULT_SQLITE_PATH,
+    force: args.includes('--force'),
+    concurrency: int('--concurrency', 16, 1, 256),
+    env,
+  };
+  if (options.staff < branches * MIN_STAFF_PER_BRANCH)
+    throw new Error(`demo: ${branches} branches need at least ${branches * MIN_STAFF_PER_BRANCH} staff (--staff)`);
+  return options;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deterministic randomness and the calendar
+
+/** mulberry32: a small, fast, seeded PRNG; the same seed gives the same sequence everywhere. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** An independent stream per purpose (a loan, the staff...): one's draws never shift another's. */
+function subRng(seed: number, ...keys: number[]): () => number {
+  let h = seed >>> 0;
+  for (const k of keys) h = Math.imul(h ^ (k + 0x9e3779b9), 0x85ebca6b) ^ (h >>> 13);
+  return mulberry32(h);
+}
+
+type Rng = () => number;
+const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)];
+const between = (rng: Rng, min: number, max: number) => min + Math.floor(rng() * (max - min + 1));
+function weighted<T>(rng: Rng, items: readonly (readonly [T, number])[]): T {
+  const total = items.reduce((s, [, w]) => s + w, 0);
+  let r = rng() * total;
+  for (const [item, w] of items) if ((r -= w) < 0) return item;
+  return items[items.length - 1][0];
+}
+
+function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+const isWeekend = (date: string) => {
+  const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return dow === 0 || dow === 6;
+};
+/** Public holidays are not modelled: Monday to Friday are business days. */
+function onOrBefore(date: string): string {
+  while (isWeekend(date)) date = addDays(date, -1);
+  return date;
+}
+function onOrAfter(date: string): string {
+  while (isWeekend(date)) date = addDays(date, 1);
+  return date;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/** How far the zone's wall clock is ahead of UTC at an instant, in milliseconds. */
+function zoneOffset(at: number, timeZone: string): number {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, format);
+  }
+  const parts = format.formatToParts(new Date(at));
+  const n = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+  return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - Math.floor(at / 1000) * 1000;
+}
+
+/** The instant of a wall-clock time (minutes after midnight) on a business date in the cooperative's time zone. */
+function zonedInstant(date: string, minutes: number, timeZone: string): Date {
+  const [y, m, d] = date.split('-').map(Number);
+  const wall = Date.UTC(y, m - 1, d, Math.floor(minutes / 60), minutes % 60);
+  const at = wall - zoneOffset(wall, timeZone);
+  return new Date(wall - zoneOffset(at, timeZone));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cooperative's people, borrowers and loans, as the demo plans them
+
+const MIN_STAFF_PER_BRANCH = 9;
+const ADMIN = 'admin';
+const CNY = 100;
+/** A branch approver's authority, and the branch head's (who approves the large loans). */
+const REGULAR_LIMIT = 200_000 * CNY;
+const SENIOR_LIMIT = 1_000_000 * CNY;
+
+const SURNAMES = [
+  'Wang',
+  'Li',
+  'Zhang',
+  'Liu',
+  'Chen',
+  'Yang',
+  'Zhao',
+  'Huang',
+  'Zhou',
+  'Wu',
+  'Xu',
+  'Sun',
+  'Hu',
+  'Zhu',
+  'Gao',
+  'Lin',
+  'He',
+  'Guo',
+  'Ma',
+  'Luo',
+];
+const GIVEN = [
+  'Jianguo',
+  'Xiuying',
+  'Guiying',
+  'Yong',
+  'Jun',
+  'Li',
+  'Min',
+  'Jing',
+  'Hua',
+  'Qiang',
+  'Lei',
+  'Yan',
+  'Fang',
+  'Tao',
+  'Ming',
+  'Chao',
+  'Hong',
+  'Xia',
+  'Ping',
+  'Gang',
+  'Hui',
+  'Bin',
+  'Na',
+  'Dan',
+];
+const BRANCH_TOWNS = ['Dongshan', 'Xihe', 'Nanping', 'Beiling', 'Qingshui', 'Huangtu', 'Baiyang', 'Liuzhuang', 'Shima', 'Hongqiao'];
+const VILLAGES = [
+  'Shangzhuang', 'Xiaowan', 'Hetou', 'Liujia', 'Majiapu', 'Qianjin', 'Hongxing', 'Shuangmiao', 'Gaoqiao', 'Wangjiazhuang', 'Zhaotun',
+  'Yangliu', 'Daping', 'Shiqiao', 'Taohua', 'Lijiagou', 'Xinzhuang', 'Houying', 'Nanwa', 'Beidian', 'Sanhe', 'Qingyun', 'Zhangcun', 'Dongying',
+]; // prettier-ignore
+
+type Sector = 'grain' | 'livestock' | 'aquaculture' | 'orchards' | 'vegetables' | 'agri-processing' | 'retail' | 'transport';
+const PURPOSES: Record<Sector, string[]> = {
+  grain: [
+    'seed, fertiliser and machinery hire for the spring sowing',
+    'a second-hand combine harvester',
+    'lease of 30 mu of additional farmland',
+  ],
+  livestock: ['buy 40 breeding sows', 'expand the cattle shed and buy winter feed', 'vaccines and feed for 5,000 broilers'],
+  aquaculture: ['dig two new fish ponds and stock fry', 'aerators and feed for the crab ponds'],
+  orchards: ['replant 20 mu with new apple varieties', 'hail nets and drip irrigation for the orchard'],
+  vegetables: ['build two plastic greenhouses', 'seedlings and drip irrigation for the vegetable plots'],
+  'agri-processing': ['a rice husking line', 'cold storage for the fruit harvest', 'working capital to buy the autumn harvest'],
+  retail: ['restock the village shop before Spring Festival', 'open a farm supply store'],
+  transport: ['buy a light truck for produce haulage', 'repair and re-licence the haulage fleet'],
+};
+const NON_AGRICULTURAL_HOUSEHOLD_PURPOSES = ['repair the family house', "children's university tuition", 'a wedding in the family'];
+const AGRICULTURAL: Record<Sector, number> = {
+  grain: 1,
+  livestock: 1,
+  aquaculture: 1,
+  orchards: 1,
+  vegetables: 1,
+  'agri-processing': 0.5,
+  retail: 0,
+  transport: 0,
+};
+const RISK_POINTS: Record<Security, string[]> = {
+  credit: ['purpose-unverified', 'income-overstated'],
+  guaranteed: ['guarantor-over-committed', 'purpose-unverified'],
+  mortgage: ['collateral-overvalued', 'title-incomplete'],
+  pledge: ['pledge-not-in-custody'],
+};
+
+interface Person {
+  id: string;
+  name: string;
+  homeBranch: string;
+  post: { post: Post; branchId: string; limit?: number } | null;
+  relations: Set<string>;
+}
+
+interface Borrower {
+  id: string;
+  name: string;
+  kind: 'household' | 'business';
+  village: string;
+  sector: Sector;
+  branchId: string;
+  /** Business day of the first loan application: the borrower is registered then. */
+  firstDay: number;
+  /** A staff member who declares a relation to this borrower on that day. */
+  relative: { relation: Relation; declared: boolean; by: string | null; attempted: boolean } | null;
+}
+
+type Fate = 'decline' | 'exam_reject' | 'approval_reject' | 'ok';
+type Behaviour = 'on_time' | 'late' | 'default' | 'early';
+type Step = 'apply' | 'investigate' | 'examine' | 'approve' | 'disburse';
+type LocalStatus = 'planned' | 'applied' | 'investigated' | 'examined' | 'approved' | 'rejected' | 'active' | 'closed';
+
+interface DemoLoan {
+  id: string;
+  n: number;
+  rng: Rng;
+  branchId: string;
+  borrower: Borrower;
+  applyDay: number;
+  purpose: string;
+  sector: Sector;
+  agricultural: boolean;
+  security: Security;
+  amount: number;
+  termMonths: number;
+  repayment: RepaymentMethod;
+  rateBps: number;
+  fate: Fate;
+  returnFirst: boolean;
+  behaviour: Behaviour;
+  inspection: 'regular' | 'lapsed' | 'never';
+  selfApprove: boolean;
+  approverDisburses: boolean;
+  watchList: boolean;
+  downgrade: boolean;
+  // as the demo walks
+  status: LocalStatus;
+  next: { day: number; step: Step } | null;
+  deferrals: number;
+  officer: string;
+  actors: Record<Post, Set<string>>;
+  proposed: number;
+  remaining: number;
+  troubledInspectionOn: string | null;
+}
+
+interface DatedWork {
+  payments: Map<DemoLoan, number>;
+  inspections: Set<DemoLoan>;
+}
+
+class DemoFailure extends Error {}
+
+// ---------------------------------------------------------------------------------------------
+
+export async function buildDemo(options: DemoOptions, log: (line: string) => void): Promise<DemoSummary> {
+  const began = Date.now();
+  const env = options.env ?? process.env;
+  const concurrency = options.concurrency ?? 16;
+  if (options.staff < options.branches * MIN_STAFF_PER_BRANCH)
+    throw new Error(`${options.branches} branches need at least ${options.branches * MIN_STAFF_PER_BRANCH} staff`);
+  const db = resolve(options.db);
+  const config: LoanflowConfig = {
+    ...loadConfig({ ...env, EVENT_STORE: 'sqlite', SQLITE_PATH: db, KAFKA_BROKERS: '' }),
+    eventStore: 'sqlite',
+    sqlitePath: db,
+    kafka: undefined,
+  };
+  await prepareFile(config, options.force);
+
+  // ---- the plan: calendar, branches, staff, borrowers and loans --------------------------------
+  const end = addMonths(options.start, options.months);
+  const days: string[] = [];
+  for (let d = options.start; d < end; d = addDays(d, 1)) if (!isWeekend(d)) days.push(d);
+  if (days.length < 2) throw new Error('demo: the period holds fewer than two business days');
+  const dayIndex = new Map(days.map((d, i) => [d, i]));
+  const branches = Array.from({ length: options.branches }, (_, i) => `BR-${String(i + 1).padStart(2, '0')}`);
+
+  const staffRng = subRng(options.seed, 1);
+  const people: Person[] = [];
+  const roles: [Post, number?][] = [
+    ['approval', SENIOR_LIMIT],
+    ['approval', REGULAR_LIMIT],
+    ['investigation'],
+    ['investigation'],
+    ['investigation'],
+    ['examination'],
+    ['examination'],
+    ['disbursement'],
+    ['disbursement'],
+    ['inspection'],
+  ];
+  const extras: Post[] = ['investigation', 'disbursement', 'inspection', 'examination'];
+  const perBranch = Array.from(
+    { length: options.branches },
+    (_, b) => Math.floor(options.staff / options.branches) + (b < options.staff % options.branches ? 1 : 0),
+  );
+  const usedNames = new Set<string>();
+  branches.forEach((branchId, b) => {
+    for (let k = 0; k < perBranch[b]; k++) {
+      // The minimum crew first (one investigator fewer when staff is short), then extras in turn.
+      const base = perBranch[b] >= roles.length ? roles : roles.filter((_, i) => i !== 4);
+      const [post, limit] = k < base.length ? base[k] : [extras[(k - base.length) % extras.length]];
+      let name: string;
+      do name = `${pick(staffRng, SURNAMES)} ${pick(staffRng, GIVEN)}`;
+      while (usedNames.has(name) && usedNames.size < SURNAMES.length * GIVEN.length);
+      usedNames.add(name);
+      people.push({
+        id: `S-${String(b + 1).padStart(2, '0')}${String(k + 1).padStart(2, '0')}`,
+        name,
+        homeBranch: branchId,
+        post: { post, branchId, ...(limit !== undefined ? { limit } : {}) },
+        relations: new Set(),
+      });
+    }
+  });
+  const seniors = new Set(people.filter((p) => p.post?.limit === SENIOR_LIMIT).map((p) => p.id));
+
+  // Applications spread over the business days, busier in the sowing and harvest seasons.
+  const planRng = subRng(options.seed, 2);
+  const seasonal = (date: string) => {
+    const month = Number(date.slice(5, 7));
+    return 1 + ([2, 3, 4].includes(month) ? 0.6 : 0) + ([9, 10].includes(month) ? 0.3 : 0);
+  };
+  const dayWeights = days.map((d, i): [number, number] => [i, i === 0 ? 0 : seasonal(d)]);
+  const branchWeights = branches.map((b, i): [string, number] => [b, i === 0 ? 1.5 : 1]);
+  const applyDays = Array.from({ length: options.loans }, () => weighted(planRng, dayWeights)).sort((a, b) => a - b);
+  const borrowers: Borrower[] = [];
+  const borrowersOf = new Map<string, Borrower[]>(branches.map((b) => [b, []]));
+  // Each branch serves its market town and five villages around it.
+  const villagesOf = new Map(
+    branches.map((b, i) => [
+      b,
+      [BRANCH_TOWNS[i % BRANCH_TOWNS.length], ...Array.from({ length: 5 }, (_, k) => VILLAGES[(i * 5 + k) % VILLAGES.length])],
+    ]),
+  );
+  const loans: DemoLoan[] = applyDays.map((applyDay, i) => {
+    const rng = subRng(options.seed, 3, i);
+    const branchId = weighted(rng, branchWeights);
+    const earlier = borrowersOf.get(branchId)!.filter((x) => x.firstDay < applyDay);
+    let borrower: Borrower;
+    if (earlier.length > 0 && rng() < 0.18) borrower = pick(rng, earlier);
+    else {
+      const kind = rng() < 0.72 ? 'household' : 'business';
+      const sector: Sector =
+        kind === 'household'
+          ? weighted(rng, [
+              ['grain', 4],
+              ['livestock', 3],
+              ['orchards', 2],
+              ['vegetables', 2],
+              ['aquaculture', 1],
+              ['retail', 1],
+              ['transport', 1],
+            ] as const)
+          : weighted(rng, [
+              ['agri-processing', 3],
+              ['retail', 2],
+              ['transport', 2],
+              ['livestock', 1],
+              ['aquaculture', 1],
+              ['grain', 1],
+            ] as const);
+      const village = pick(rng, villagesOf.get(branchId)!);
+      const surname = pick(rng, SURNAMES);
+      const businessName: Record<Sector, string> = {
+        grain: `${village} grain growers co-operative`,
+        livestock: `${surname} family pig farm`,
+        aquaculture: `${village} fish ponds`,
+        orchards: `${surname} apple orchard`,
+        vegetables: `${village} greenhouse vegetables`,
+        'agri-processing': `${village} ${pick(rng, ['rice mill', 'feed mill', 'fruit cold store', 'oil press'])}`,
+        retail: `${surname}'s farm supply store`,
+        transport: `${surname} freight haulage`,
+      };
+      const seq = borrowersOf.get(branchId)!.length + 1;
+      borrower = {
+        id: `B-${branchId.slice(3)}-${String(seq).padStart(4, '0')}`,
+        name: kind === 'household' ? `${surname} ${pick(rng, GIVEN)} household` : businessName[sector],
+        kind,
+        village,
+        sector,
+        branchId,
+        firstDay: applyDay,
+        relative:
+          rng() < 0.005
+            ? {
+                relation: pick(rng, ['spouse', 'sibling', 'relative', 'business_partner'] as const),
+                declared: false,
+                by: null,
+                attempted: false,
+              }
+            : null,
+      };
+      borrowers.push(borrower);
+      borrowersOf.get(branchId)!.push(borrower);
+    }
+    const sector = borrower.sector;
+    const agricultural = borrower.kind === 'household' && rng() < 0.1 ? false : rng() < AGRICULTURAL[sector];
+    const purpose =
+      agricultural || AGRICULTURAL[sector] === 0
+        ? pick(rng, PURPOSES[sector])
+        : pick(rng, borrower.kind === 'household' ? NON_AGRICULTURAL_HOUSEHOLD_PURPOSES : PURPOSES[sector]);
+    const [lo, hi] = borrower.kind === 'household' ? [5_000, 200_000] : [50_000, 800_000];
+    const amountCny = Math.max(lo, Math.round(Math.exp(Math.log(lo) + rng() * rng() * (Math.log(hi) - Math.log(lo))) / 1000) * 1000);
+    const amount = Math.min(hi, amountCny) * CNY;
+    const security: Security =
+      amount <= 100_000 * CNY
+        ? weighted(rng, [
+            ['credit', 45],
+            ['guaranteed', 35],
+            ['mortgage', 12],
+            ['pledge', 8],
+          ] as const)
+        : weighted(rng, [
+            ['credit', 8],
+            ['guaranteed', 37],
+            ['mortgage', 40],
+            ['pledge', 15],
+          ] as const);
+    const termMonths = weighted(rng, [
+      [6, 12],
+      [12, 34],
+      [18, 8],
+      [24, 20],
+      [36, 14],
+      [48, 5],
+      [60, 7],
+    ] as const);
+    const repayment: RepaymentMethod =
+      termMonths <= 12
+        ? weighted(rng, [
+            ['bullet', 50],
+            ['equal_principal', 25],
+            ['annuity', 25],
+          ] as const)
+        : weighted(rng, [
+            ['bullet', 10],
+            ['equal_principal', 45],
+            ['annuity', 45],
+          ] as const);
+    const [rlo, rhi] = { credit: [720, 1080], guaranteed: [600, 900], mortgage: [480, 700], pledge: [435, 600] }[security];
+    const r = rng();
+    const fate: Fate = r < 0.03 ? 'decline' : r < 0.06 ? 'exam_reject' : r < 0.09 ? 'approval_reject' : 'ok';
+    // Defaults among the loans of the first half or so, so they can turn non-performing in the period.
+    const early = applyDay < days.length * 0.55;
+    const b = rng();
+    const behaviour: Behaviour =
+      early && b < 0.04 / 0.55 ? 'default' : b < 0.17 ? 'late' : b < 0.22 && termMonths >= 12 ? 'early' : 'on_time';
+    return {
+      id: `L-${String(i + 1).padStart(5, '0')}`,
+      n: i,
+      rng,
+      branchId,
+      borrower,
+      applyDay,
+      purpose,
+      sector,
+      agricultural,
+      security,
+      amount,
+      termMonths,
+      repayment,
+      rateBps: Math.round(between(rng, rlo, rhi) / 5) * 5,
+      fate,
+      returnFirst: fate !== 'decline' && rng() < 0.06,
+      behaviour,
+      inspection: weighted(rng, [
+        ['regular', 80],
+        ['lapsed', 12],
+        ['never', 8],
+      ] as const),
+      selfApprove: rng() < 0.004,
+      approverDisburses: rng() < 0.004,
+      watchList: behaviour === 'on_time' && rng() < 0.015,
+      downgrade: behaviour === 'default' && rng() < 0.6,
+      status: 'planned',
+      next: { day: applyDay, step: 'apply' },
+      deferrals: 0,
+      officer: '',
+      actors: { investigation: new Set(), examination: new Set(), approval: new Set(), disbursement: new Set(), inspection: new Set() },
+      proposed: amount,
+      remaining: 0,
+      troubledInspectionOn: null,
+    };
+  });
+  // However small the demo, it shows each kind of trouble at least once.
+  const firstOk = loans.filter((l) => l.fate === 'ok');
+  if (firstOk.length > 0 && !firstOk.some((l) => l.behaviour === 'default')) firstOk[0].behaviour = 'default';
+  if (firstOk.length > 1 && !loans.some((l) => l.selfApprove)) firstOk[1].selfApprove = true;
+  if (firstOk.length > 2 && !loans.some((l) => l.approverDisburses)) firstOk[2].approverDisburses = true;
+  if (borrowers.length > 0 && !borrowers.some((x) => x.relative))
+    borrowers[borrowers.length >> 1].relative = { relation: 'sibling', declared: false, by: null, attempted: false };
+  for (const l of loans) if (l.behaviour === 'default' && !loans.some((x) => x.downgrade)) l.downgrade = true;
+
+  const pipeline = new Map<number, DemoLoan[]>();
+  const schedule = (loan: DemoLoan, day: number, step: Step) => {
+    loan.next = { day, step };
+    if (day < days.length) (pipeline.get(day) ?? pipeline.set(day, []).get(day)!).push(loan);
+  };
+  for (const l of loans) schedule(l, l.applyDay, 'apply');
+  const dated = new Map<string, DatedWork>();
+  const work = (date: string) => dated.get(date) ?? dated.set(date, { payments: new Map(), inspections: new Set() }).get(date)!;
+
+  // ---- the app, its clock and an HTTP client -----------------------------------------------------
+  let now = zonedInstant(days[0], 7 * 60, config.businessTimeZone);
+  const app: INestApplication = await createApp(config, { clock: () => now, logger: false });
+  await app.listen(0, '127.0.0.1');
+  const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  const store = app.get<EventStore>(EVENT_STORE);
+  const audit = app.get<AccessAuditLog>(ACCESS_AUDIT);
+  const endOfDay = app.get(EndOfDayService);
+  const jwt = new JwtService();
+  const tokens = new Map<string, string>();
+  const token = (id: string) => {
+    let t = tokens.get(id);
+    if (!t) {
+      t = jwt.sign(
+        { sub: id, ...(id === ADMIN ? { admin: true } : {}) },
+        {
+          secret: config.jwtSecret,
+          algorithm: 'HS256',
+          expiresIn: 24 * 3600,
+          ...(config.jwtIssuer ? { issuer: config.jwtIssuer } : {}),
+          ...(config.jwtAudience ? { audience: config.jwtAudience } : {}),
+        },
+      );
+      tokens.set(id, t);
+    }
+    return t;
+  };
+  const registered = new Set<string>();
+  let requests = 0;
+  let expectedConflicts = 0;
+  const intendedRefusals: string[] = [];
+
+  /**
+   * One request through the real routes. Anything but the expected status aborts the demo with
+   * the problem the api answered; keys make command and correlation ids deterministic.
+   */
+  const call = async (
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    as: string,
+    body?: unknown,
+    key?: string,
+    expect?: number,
+    why?: string,
+  ) => {
+    const expected = expect ?? (method === 'POST' ? 201 : 200);
+    const headers: Record<string, string> = { authorization: `Bearer ${token(as)}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (key !== undefined) {
+      headers['idempotency-key'] = key;
+      headers['x-correlation-id'] = key;
+    }
+    requests++;
+    const response = await fetch(base + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const text = await response.text();
+    if (response.status !== expected)
+      throw new DemoFailure(
+        `${method} ${path} as ${as} on ${businessDate(now, config.businessTimeZone)} answered ${response.status}, expected ${expected}` +
+          `${why ? ` (${why})` : ''}${body !== undefined ? `\n  request: ${JSON.stringify(body)}` : ''}\n  answer: ${text}`,
+      );
+    const answer = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    if (expected === 403) intendedRefusals.push(String(answer.code));
+    if (expected === 409) expectedConflicts++;
+    return answer;
+  };
+  /** Moves the clock to a time of the business day (minutes after midnight); never backwards. */
+  const setClock = (date: string, minutes: number) => {
+    const at = zonedInstant(date, Math.min(minutes, 23 * 60 + 59), config.businessTimeZone);
+    now = at > now ? at : new Date(now.getTime() + 1000);
+  };
+  /** Runs the tasks in waves of `concurrency`, the clock a minute further each wave, from `from`. */
+  const phase = async (date: string, from: number, tasks: (() => Promise<unknown>)[]) => {
+    for (let i = 0, wave = 0; i < tasks.length; i += concurrency, wave++) {
+      setClock(date, from + wave);
+      await Promise.all(tasks.slice(i, i + concurrency).map((t) => t()));
+    }
+  };
+
+  // ---- who may act: the demo keeps to the policy, except where it means to be refused ------------
+  const holders = (post: Post, branchId: string) => people.filter((p) => p.post?.post === post && p.post.branchId === branchId);
+  const related = (p: Person, loan: DemoLoan) => p.relations.has(loan.borrower.id);
+  const eligible = (post: Post, loan: DemoLoan, amount = 0): Person[] =>
+    holders(post, loan.branchId).filter((p) => {
+      if (related(p, loan)) return false;
+      const a = loan.actors;
+      switch (post) {
+        case 'investigation':
+          return !a.examination.has(p.id) && !a.approval.has(p.id);
+        case 'examination':
+          return !a.investigation.has(p.id) && !a.approval.has(p.id);
+        case 'approval':
+          return !a.investigation.has(p.id) && !a.examination.has(p.id) && (p.post!.limit ?? 0) >= amount;
+        case 'disbursement':
+          return !a.approval.has(p.id);
+        default:
+          return true;
+      }
+    });
+  const person = (id: string) => people.find((p) => p.id === id)!;
+
+  const terms = (loan: DemoLoan) => ({ amount: loan.proposed, termMonths: loan.termMonths, annualRateBps: loan.rateBps });
+  const nextDay = (loan: DemoLoan, today: number, min: number, max: number) => today + between(loan.rng, min, max);
+
+  const admin = {
+    register: (p: Person, key: string) => call('POST', '/staff', ADMIN, { staffId: p.id, name: p.name, branchId: p.homeBranch }, key),
+    assign: (p: Person, post: Post, branchId: string, key: string, limit?: number) =>
+      call('POST', `/staff/${p.id}/posts`, ADMIN, { post, branchId, ...(limit !== undefined ? { approvalLimit: limit } : {}) }, key).then(
+        () => {
+          p.post = { post, branchId, ...(limit !== undefined ? { limit } : {}) };
+        },
+      ),
+    revoke: (p: Person, key: string) =>
+      call('DELETE', `/staff/${p.id}/posts/${p.post!.post}`, ADMIN, undefined, key).then(() => {
+        p.post = null;
+      }),
+  };
+
+  // ---- one loan step at a time ------------------------------------------------------------------
+  const defer = (loan: DemoLoan, d: number, step: Step) => {
+    if (++loan.deferrals > 20)
+      throw new DemoFailure(`loan ${loan.id}: nobody at ${loan.branchId} may ${step} it (the demo's staffing is wrong)`);
+    schedule(loan, d + 1, step);
+  };
+
+  const applyTask = (loan: DemoLoan, date: string, d: number) => async () => {
+    const officer = pick(
+      loan.rng,
+      holders('investigation', loan.branchId).filter((p) => !related(p, loan)),
+    );
+    if (!officer) return defer(loan, d, 'apply');
+    const b = loan.borrower;
+    if (!registered.has(b.id)) {
+      registered.add(b.id);
+      await call(
+        'POST',
+        '/borrowers',
+        officer.id,
+        { borrowerId: b.id, name: b.name, kind: b.kind, village: b.village, sector: b.sector },
+        `${date}.register.${b.id}`,
+      );
+    }
+    await call(
+      'POST',
+      '/loans',
+      officer.id,
+      {
+        loanId: loan.id,
+        borrowerId: b.id,
+        branchId: loan.branchId,
+        purpose: loan.purpose,
+        sector: loan.sector,
+        agricultural: loan.agricultural,
+        security: loan.security,
+        amount: loan.amount,
+        termMonths: loan.termMonths,
+        repayment: loan.repayment,
+      },
+      `${date}.apply.${loan.id}`,
+    );
+    loan.officer = officer.id;
+    loan.actors.investigation.add(officer.id);
+    loan.status = 'applied';
+    schedule(loan, nextDay(loan, d, 1, 3), 'investigate');
+  };
+
+  const investigateTask = (loan: DemoLoan, date: string, d: number) => async () => {
+    const candidates = eligible('investigation', loan);
+    const by = candidates.find((p) => p.id === loan.officer) ?? pick(loan.rng, candidates);
+    if (!by) return defer(loan, d, 'investigate');
+    const key = `${date}.investigate.${loan.id}`;
+    loan.actors.investigation.add(by.id);
+    if (loan.fate === 'decline') {
+      await call(
+        'POST',
+        `/loans/${loan.id}/investigation`,
+        by.id,
+        {
+          recommendation: 'decline',
+          findings: pick(loan.rng, [
+            'household income does not cover the instalments; recommend decline',
+            'existing debts at two other lenders; repayment capacity insufficient',
+            'the stated purpose could not be verified with the village committee',
+          ]),
+          riskPoints: ['repayment-capacity-insufficient'],
+        },
+        key,
+      );
+      loan.status = 'rejected';
+      loan.next = null;
+      return;
+    }
+    if (loan.proposed === loan.amount && loan.rng() < 0.15)
+      loan.proposed = Math.max(5_000 * CNY, Math.round((loan.amount * (0.7 + 0.2 * loan.rng())) / (1000 * CNY)) * 1000 * CNY);
+    const tagged = loan.rng() < (loan.behaviour === 'default' ? 0.5 : 0.08);
+    await call(
+      'POST',
+      `/loans/${loan.id}/investigation`,
+      by.id,
+      {
+        recommendation: 'approve',
+        findings: `${loan.borrower.name}: ${pick(loan.rng, ['income verified with the village committee', 'site visit done; assets as declared', 'purpose and budget checked against quotes'])}`,
+        riskPoints: tagged ? [pick(loan.rng, RISK_POINTS[loan.security])] : [],
+        proposedTerms: terms(loan),
+      },
+      key,
+    );
+    loan.status = 'investigated';
+    schedule(loan, nextDay(loan, d, 1, 2), 'examine');
+  };
+
+  const examineTask = (loan: DemoLoan, date: string, d: number) => async () => {
+    const rel = loan.borrower.relative;
+    if (rel?.by && !rel.attempted) {
+      const relative = person(rel.by);
+      if (relative.post?.post === 'examination' && relative.post.branchId === loan.branchId) {
+        rel.attempted = true;
+        await call(
+          'POST',
+          `/loans/${loan.id}/examination`,
+          relative.id,
+          { opinion: 'pass', comments: 'documents complete', riskPoints: [] },
+          `${date}.attempt-examine.${loan.id}`,
+          403,
+          `${relative.id} examines a loan of their ${rel.relation}`,
+        );
+      }
+    }
+    const by = pick(loan.rng, eligible('examination', loan));
+    if (!by) return defer(loan, d, 'examine');
+    const key = `${date}.examine.${loan.id}`;
+    loan.actors.examination.add(by.id);
+    if (loan.returnFirst) {
+      loan.returnFirst = false;
+      await call(
+        'POST',
+        `/loans/${loan.id}/examination`,
+        by.id,
+        {
+          opinion: 'return',
+          comments: pick(loan.rng, [
+            'guarantor income statement missing',
+            'land contract copy unreadable; resubmit',
+            'budget does not match the quotes attached',
+          ]),
+          riskPoints: [],
+        },
+        key,
+      );
+      loan.status = 'applied';
+      schedule(loan, nextDay(loan, d, 2, 4), 'investigate');
+      return;
+    }
+    if (loan.fate === 'exam_reject') {
+      await call(
+        'POST',
+        `/loans/${loan.id}/examination`,
+        by.id,
+        {
+          opinion: 'reject',
+          comments: pick(loan.rng, ['collateral value does not cover the amount', 'guarantor already guarantees three loans']),
+          riskPoints: [pick(loan.rng, RISK_POINTS[loan.security])],
+        },
+        key,
+      );
+      loan.status = 'rejected';
+      loan.next = null;
+      return;
+    }
+    await call(
+      'POST',
+      `/loans/${loan.id}/examination`,
+      by.id,
+      { opinion: 'pass', comments: 'file complete; terms within policy', riskPoints: [] },
+      key,
+    );
+    loan.status = 'examined';
+    schedule(loan, nextDay(loan, d, 1, 2), 'approve');
+  };
+
+  const approveTask = (loan: DemoLoan, date: string, d: number) => async () => {
+    if (loan.selfApprove) {
+      loan.selfApprove = false;
+      await call(
+        'POST',
+        `/loans/${loan.id}/approval`,
+        loan.officer,
+        { decision: 'approve', terms: terms(loan), comments: 'approved' },
+        `${date}.attempt-approve.${loan.id}`,
+        403,
+        `investigator ${loan.officer} approves their own loan`,
+      );
+    }
+    const regular = eligible('approval', loan).filter((p) => !seniors.has(p.id));
+    if (loan.proposed > REGULAR_LIMIT && regular.length > 0 && loan.rng() < 0.12)
+      await call(
+        'POST',
+        `/loans/${loan.id}/approval`,
+        regular[0].id,
+        { decision: 'approve', terms: terms(loan), comments: 'approved' },
+        `${date}.attempt-approve.${loan.id}`,
+        403,
+        `${regular[0].id} approves above their authority`,
+      );
+    const able = eligible('approval', loan, loan.proposed);
+    // The branch head takes the loans above the others' authority, and a share of the rest.
+    const by = able.length > 1 && loan.rng() < 0.7 ? (able.find((p) => !seniors.has(p.id)) ?? able[0]) : pick(loan.rng, able);
+    if (!by) return defer(loan, d, 'approve');
+    const key = `${date}.approve.${loan.id}`;
+    loan.actors.approval.add(by.id);
+    if (loan.fate === 'approval_reject') {
+      const reason = pick(loan.rng, [
+        'exposure to the sector is at the branch limit this season',
+        'rating too low for an unsecured loan of this size',
+      ]);
+      await call('POST', `/loans/${loan.id}/approval`, by.id, { decision: 'reject', comments: reason }, key);
+      loan.status = 'rejected';
+      loan.next = null;
+      return;
+    }
+    await call(
+      'POST',
+      `/loans/${loan.id}/approval`,
+      by.id,
+      { decision: 'approve', terms: terms(loan), comments: 'within the branch credit plan' },
+      key,
+    );
+    loan.status = 'approved';
+    schedule(loan, nextDay(loan, d, 1, 3), 'disburse');
+  };
+
+  const disburseTask = (loan: DemoLoan, date: string, d: number) => async () => {
+    if (loan.approverDisburses) {
+      loan.approverDisburses = false;
+      const approver = [...loan.actors.approval][0];
+      await call(
+        'POST',
+        `/loans/${loan.id}/disbursement`,
+        approver,
+        { amount: loan.proposed },
+        `${date}.attempt-disburse.${loan.id}`,
+        403,
+        `approver ${approver} pays out what they approved`,
+      );
+    }
+    const by = pick(loan.rng, eligible('disbursement', loan));
+    if (!by) return defer(loan, d, 'disburse');
+    loan.actors.disbursement.add(by.id);
+    await call('POST', `/loans/${loan.id}/disbursement`, by.id, { amount: loan.proposed }, `${date}.disburse.${loan.id}`);
+    loan.status = 'active';
+    loan.next = null;
+    const state = (await call('GET', `/loans/${loan.id}`, by.id)) as unknown as Loan;
+    planRepayments(loan, state, date);
+  };
+
+  /** Payments and inspections from the schedule the api computed, as the borrower's habits make them. */
+  const planRepayments = (loan: DemoLoan, state: Loan, disbursedOn: string) => {
+    const rows = state.schedule;
+    loan.remaining = rows.reduce((s, i) => s + i.principal + i.interest, 0);
+    const rng = loan.rng;
+    const pay = (date: string, amount: number) => {
+      const w = work(date).payments;
+      w.set(loan, (w.get(loan) ?? 0) + amount);
+    };
+    const stopAfter = loan.behaviour === 'default' ? between(rng, 0, Math.min(3, rows.length - 1)) : rows.length;
+    const payoffAt = loan.behaviour === 'early' && rows.length >= 4 ? between(rng, 2, rows.length - 2) : rows.length + 1;
+    let left = loan.remaining;
+    for (const row of rows) {
+      const amount = row.principal + row.interest;
+      if (row.n > stopAfter) {
+        loan.troubledInspectionOn = onOrAfter(addDays(row.dueDate, between(rng, 50, 80)));
+        break;
+      }
+      if (row.n === payoffAt) {
+        pay(onOrBefore(addDays(row.dueDate, -between(rng, 3, 15))), left);
+        break;
+      }
+      const late = loan.behaviour === 'late' && rng() < 0.5 ? 7 + Math.floor(rng() * rng() * 110) : 0;
+      const on = late > 0 ? onOrAfter(addDays(row.dueDate, late)) : onOrBefore(row.dueDate);
+      pay(on < disbursedOn ? disbursedOn : on, amount);
+      left -= amount;
+    }
+    if (loan.inspection !== 'never') {
+      let on = onOrAfter(addDays(disbursedOn, between(rng, 30, 50)));
+      const last = state.disbursement!.maturityDate;
+      do {
+        work(on).inspections.add(loan);
+        on = onOrAfter(addDays(on, between(rng, 80, 100)));
+      } while (loan.inspection === 'regular' && on < last);
+    }
+    if (loan.troubledInspectionOn) work(loan.troubledInspectionOn).inspections.add(loan);
+  };
+
+  const repayTask = (loan: DemoLoan, amount: number, date: string) => async () => {
+    const by = pick(
+      loan.rng,
+      holders('disbursement', loan.branchId).filter((p) => !related(p, loan)),
+    );
+    await call('POST', `/loans/${loan.id}/repayments`, by.id, { amount }, `${date}.repay.${loan.id}`);
+    loan.remaining -= amount;
+    if (loan.remaining === 0) loan.status = 'closed';
+  };
+
+  const WORSE: Partial<Record<Category, Category>> = {
+    normal: 'substandard',
+    special_mention: 'substandard',
+    substandard: 'doubtful',
+    doubtful: 'loss',
+  };
+  const inspectTask = (loan: DemoLoan, date: string) => async () => {
+    const by = pick(
+      loan.rng,
+      holders('inspection', loan.branchId).filter((p) => !related(p, loan)),
+    );
+    if (!by) return;
+    const troubled = loan.troubledInspectionOn === date;
+    const watch = loan.watchList && loan.actors.inspection.size > 0;
+    loan.actors.inspection.add(by.id);
+    await call(
+      'POST',
+      `/loans/${loan.id}/inspections`,
+      by.id,
+      troubled
+        ? {
+            findings: pick(loan.rng, [
+              'borrower not reachable; herd sold off',
+              'business closed; stock seized by another creditor',
+              'crop failed after the flood; no income until next season',
+            ]),
+            riskPoints: [pick(loan.rng, ['repayment-source-impaired', ...RISK_POINTS[loan.security]])],
+            signals: ['late-payment', pick(loan.rng, ['borrower-unreachable', 'income-drop', 'guarantor-trouble'])],
+          }
+        : watch
+          ? { findings: 'hail damaged half of the crop; income this season will fall short', riskPoints: [], signals: ['income-drop'] }
+          : {
+              findings: pick(loan.rng, [
+                'funds used as stated; operation normal',
+                'site visit: crop planted as stated',
+                'stock and sales in line with the plan',
+              ]),
+              riskPoints: [],
+              signals: [],
+            },
+      `${date}.inspect.${loan.id}`,
+    );
+    if (!(troubled && loan.downgrade) && !watch) return;
+    if (watch) loan.watchList = false;
+    const current = ((await call('GET', `/loans/${loan.id}`, by.id)) as unknown as Loan).category;
+    const category = troubled ? WORSE[current] : current === 'normal' ? 'special_mention' : undefined;
+    if (!category) return;
+    await call(
+      'POST',
+      `/loans/${loan.id}/classification`,
+      by.id,
+      {
+        category,
+        reason: troubled
+          ? 'repayment source lost; recovery depends on the guarantee and collateral'
+          : 'hail damage: repayment at risk this season',
+      },
+      `${date}.classify.${loan.id}`,
+    );
+  };
+
+  // ---- staff changes: the first day's set-up, rotations every six months --------------------------
+  const setUp = async (date: string) => {
+    await phase(
+      date,
+      8 * 60,
+      people.map((p) => () => admin.register(p, `${date}.register.${p.id}`)),
+    );
+    await phase(
+      date,
+      8 * 60 + 10,
+      people.map((p) => () => admin.assign(p, p.post!.post, p.post!.branchId, `${date}.assign.${p.id}`, p.post!.limit)),
+    );
+    setClock(date, 8 * 60 + 30);
+    await call(
+      'PUT',
+      '/config/structure-targets',
+      ADMIN,
+      {
+        targets: [
+          { dimension: 'purpose', bucket: 'agricultural', minShareBps: 6000 },
+          { dimension: 'security', bucket: 'credit', maxShareBps: 4000 },
+          { dimension: 'size', bucket: 'over_1m', maxShareBps: 1000 },
+          { dimension: 'term', bucket: 'long', maxShareBps: 2000 },
+        ],
+      },
+      `${date}.structure-targets`,
+    );
+    await call(
+      'PUT',
+      '/config/policy-settings',
+      ADMIN,
+      { rotationTenureMonths: 24, inspectionIntervalDays: 90 },
+      `${date}.policy-settings`,
+    );
+    // The static rule, tried once: an examiner cannot also take an approval post.
+    const examiner = holders('examination', branches[0])[0];
+    await call(
+      'POST',
+      `/staff/${examiner.id}/posts`,
+      ADMIN,
+      { post: 'approval', branchId: branches[0], approvalLimit: REGULAR_LIMIT },
+      `${date}.assign-conflicting.${examiner.id}`,
+      409,
+      'an examiner given an approval post',
+    );
+    // And an administrator, who manages staff, tries to register a borrower.
+    await call(
+      'POST',
+      '/borrowers',
+      ADMIN,
+      { borrowerId: 'B-ADMIN-1', name: 'Admin test household', kind: 'household', village: 'Nowhere', sector: 'grain' },
+      `${date}.attempt-register.B-ADMIN-1`,
+      403,
+      'an administrator acts as credit staff',
+    );
+  };
+
+  const rotate = async (date: string, round: number) => {
+    const rng = subRng(options.seed, 4, round);
+    let step = 0;
+    const key = (what: string) => `${date}.rotate-${step++}.${what}`;
+    setClock(date, 8 * 60);
+    for (const [b, branchId] of branches.entries()) {
+      const variant = (b + round) % 3;
+      if (variant === 0) {
+        // An investigator and a disbursement officer trade posts.
+        const i = pick(rng, holders('investigation', branchId));
+        const o = pick(rng, holders('disbursement', branchId));
+        if (!i || !o) continue;
+        await admin.revoke(i, key(i.id));
+        await admin.revoke(o, key(o.id));
+        await admin.assign(i, 'disbursement', branchId, key(i.id));
+        await admin.assign(o, 'investigation', branchId, key(o.id));
+      } else if (variant === 1) {
+        // The branch approver moves to disbursement, an investigator becomes an approver.
+        const a = holders('approval', branchId).find((p) => !seniors.has(p.id));
+        const i = pick(rng, holders('investigation', branchId));
+        if (!a || !i || holders('investigation', branchId).length < 2) continue;
+        await admin.revoke(a, key(a.id));
+        await admin.revoke(i, key(i.id));
+        await admin.assign(a, 'disbursement', branchId, key(a.id));
+        await admin.assign(i, 'approval', branchId, key(i.id), REGULAR_LIMIT);
+        // Holding the approval post now, they may not also examine elsewhere (static rule).
+        const other = branches[(b + 1) % branches.length];
+        await call(
+          'POST',
+          `/staff/${i.id}/posts`,
+          ADMIN,
+          { post: 'examination', branchId: other },
+          key(`${i.id}-conflict`),
+          409,
+          `${i.id} holds approval and is given examination`,
+        );
+        // Rotation does not wash the past: each tries their old loans in the new post.
+        const mine = (f: (l: DemoLoan) => boolean) =>
+          loans.filter((l) => l.branchId === branchId && l.status !== 'planned' && f(l)).sort((x, y) => y.n - x.n)[0];
+        const investigated = mine((l) => l.actors.investigation.has(i.id) && l.proposed <= REGULAR_LIMIT && !l.actors.approval.size);
+        if (investigated)
+          await call(
+            'POST',
+            `/loans/${investigated.id}/approval`,
+            i.id,
+            { decision: 'approve', terms: terms(investigated), comments: 'approved' },
+            key(`attempt-approve-${investigated.id}`),
+            403,
+            `${i.id} approves a loan they investigated`,
+          );
+        const approved = mine((l) => l.actors.approval.has(a.id));
+        if (approved)
+          await call(
+            'POST',
+            `/loans/${approved.id}/disbursement`,
+            a.id,
+            { amount: approved.proposed },
+            key(`attempt-disburse-${approved.id}`),
+            403,
+            `${a.id} pays out a loan they approved`,
+          );
+      } else if (branches.length > 1) {
+        // Inspectors swap branches.
+        const other = branches[(b + 1) % branches.length];
+        const x = pick(rng, holders('inspection', branchId));
+        const y = pick(rng, holders('inspection', other));
+        if (!x || !y) continue;
+        await admin.revoke(x, key(x.id));
+        await admin.revoke(y, key(y.id));
+        await admin.assign(x, 'inspection', other, key(x.id));
+        await admin.assign(y, 'inspection', branchId, key(y.id));
+      }
+    }
+  };
+
+  const declareRelations = async (date: string, d: number) => {
+    for (const b of borrowers) {
+      if (b.firstDay !== d || !b.relative || b.relative.declared) continue;
+      const examiner = holders('examination', b.branchId)[0];
+      if (!examiner) continue;
+      b.relative.declared = true;
+      b.relative.by = examiner.id;
+      examiner.relations.add(b.id);
+      await call(
+        'POST',
+        `/staff/${examiner.id}/relations`,
+        ADMIN,
+        { borrowerId: b.id, relation: b.relative.relation },
+        `${date}.relation.${examiner.id}.${b.id}`,
+      );
+    }
+  };
+
+  // ---- the walk ----------------------------------------------------------------------------------
+  const rotationDays = new Map<number, number>();
+  for (let round = 1; 6 * round < options.months; round++) {
+    const d = dayIndex.get(onOrAfter(addMonths(options.start, 6 * round)));
+    if (d !== undefined) rotationDays.set(d, round);
+  }
+  let endOfDayRuns = 0;
+  let classifiedAtEndOfDay = 0;
+  let applied = 0;
+  log(
+    `demo: seed ${options.seed}, ${options.loans} loans over ${options.months} months from ${days[0]} (${days.length} business days), ` +
+      `${branches.length} branches, ${people.length} staff, into ${db}`,
+  );
+  try {
+    for (const [d, date] of days.entries()) {
+      if (d === 0) await setUp(date);
+      if (rotationDays.has(d)) await rotate(date, rotationDays.get(d)!);
+      setClock(date, 8 * 60 + 45);
+      await declareRelations(date, d);
+      // Each loan takes at most one pipeline step a day: the one it was due for this morning.
+      const due = [...new Set(pipeline.get(d) ?? [])]
+        .filter((l) => l.next?.day === d)
+        .sort((x, y) => x.n - y.n)
+        .map((l) => [l, l.next!.step] as const);
+      pipeline.delete(d);
+      const stepTasks = (step: Step, make: (l: DemoLoan, date: string, d: number) => () => Promise<void>) =>
+        due.filter(([, s]) => s === step).map(([l]) => make(l, date, d));
+      const applying = stepTasks('apply', applyTask);
+      applied += applying.length;
+      await phase(date, 9 * 60, applying);
+      await phase(date, 10 * 60, stepTasks('investigate', investigateTask));
+      await phase(date, 11 * 60, stepTasks('examine', examineTask));
+      await phase(date, 14 * 60, stepTasks('approve', approveTask));
+      await phase(date, 15 * 60, stepTasks('disburse', disburseTask));
+      const today = dated.get(date);
+      dated.delete(date);
+      if (today) {
+        const payments = [...today.payments].filter(([l]) => l.status === 'active').sort(([x], [y]) => x.n - y.n);
+        await phase(
+          date,
+          16 * 60,
+          payments.map(([l, amount]) => repayTask(l, amount, date)),
+        );
+        const inspections = [...today.inspections].filter((l) => l.status === 'active').sort((x, y) => x.n - y.n);
+        await phase(
+          date,
+          16 * 60 + 30,
+          inspections.map((l) => inspectTask(l, date)),
+        );
+      }
+      setClock(date, 18 * 60);
+      const result = await endOfDay.run(date);
+      endOfDayRuns++;
+      classifiedAtEndOfDay += result.classified;
+      if (d === days.length - 1 || days[d + 1].slice(0, 7) !== date.slice(0, 7)) {
+        const active = loans.filter((l) => l.status === 'active').length;
+        log(
+          `${date.slice(0, 7)} done: ${applied} loans applied, ${active} active, ${loans.filter((l) => l.status === 'closed').length} closed, ` +
+            `${(await store.headPosition()) + 1} events, ${requests} requests, ${((Date.now() - began) / 1000).toFixed(1)} s`,
+        );
+      }
+    }
+    const summary = await summarize();
+    summary.readSide = await readSide(days[days.length - 1], summary);
+    return summary;
+  } finally {
+    await app.close();
+  }
+
+  async function summarize(): Promise<DemoSummary> {
+    const eventsByType: Record<string, number> = {};
+    const states = new Map<string, Loan>();
+    let total = 0;
+    for (let from = 0; ;) {
+      const batch = await store.readAll(from, 5000);
+      if (batch.length === 0) break;
+      for (const e of batch) {
+        total++;
+        eventsByType[e.type] = (eventsByType[e.type] ?? 0) + 1;
+        if (e.streamId.startsWith('loan-'))
+          states.set(
+            e.streamId,
+            loanDecider.evolve(states.get(e.streamId) ?? loanDecider.initialState, { type: e.type, data: e.data } as LoanEvent),
+          );
+      }
+      from = batch[batch.length - 1].globalPosition + 1;
+    }
+    const loansByStatus: Record<string, number> = {};
+    const activeByCategory: Record<string, number> = Object.fromEntries(CATEGORIES.map((c) => [c, 0]));
+    let nonPerforming = 0;
+    for (const s of states.values()) {
+      loansByStatus[s.status] = (loansByStatus[s.status] ?? 0) + 1;
+      if (s.status !== 'active') continue;
+      activeByCategory[s.category]++;
+      if (isNonPerforming(s.category)) nonPerforming++;
+    }
+    const denials = await audit.list({ limit: Number.MAX_SAFE_INTEGER });
+    const refusedByRule: Record<string, number> = {};
+    for (const x of denials) refusedByRule[x.ruleCode] = (refusedByRule[x.ruleCode] ?? 0) + 1;
+    return {
+      db,
+      seed: options.seed,
+      from: days[0],
+      to: days[days.length - 1],
+      businessDays: days.length,
+      branches,
+      staff: people.length,
+      borrowers: registered.size,
+      loans: states.size,
+      loansByStatus,
+      activeByCategory,
+      nonPerforming,
+      eventsAppended: total,
+      eventsByType,
+      refusedAttempts: denials.length,
+      refusedByRule,
+      expectedConflicts,
+      requests,
+      endOfDayRuns,
+      classifiedAtEndOfDay,
+      readSide: null,
+      wallMs: Date.now() - began,
+    };
+  }
+
+  /** The read side through its routes, as a branch head sees it after the last day; checked against the log. */
+  async function readSide(last: string, summary: DemoSummary): Promise<DemoSummary['readSide']> {
+    setClock(last, 18 * 60 + 30);
+    const viewer = [...seniors][0];
+    // The answers are read loosely: the demo reports what it finds, the report tests check the shapes.
+    type Answer = Record<string, any>;
+    const get = (path: string) => call('GET', path, viewer) as Promise<Answer>;
+    const active = await get('/loans?status=active&pageSize=1');
+    const portfolio = await get('/reports/portfolio');
+    const performance = await get(`/reports/performance?from=${days[0]}&to=${last}&groupBy=branch`);
+    const month = addMonths(last, 1).slice(0, 7);
+    const maturing = await get(`/reports/maturities?month=${month}`);
+    // Compliance findings are for auditors and administrators.
+    const compliance = (await call('GET', '/compliance/violations', ADMIN)) as Answer;
+    const maturingLoans = (maturing.branches ?? []).reduce(
+      (n: number, b: Answer) => n + (b.officers ?? []).reduce((m: number, o: Answer) => m + (o.loans?.length ?? 0), 0),
+      0,
+    );
+    const mismatches: string[] = [];
+    const activeInLog = summary.loansByStatus.active ?? 0;
+    if (active.total !== activeInLog) mismatches.push(`GET /loans?status=active lists ${active.total} loans, the log has ${activeInLog}`);
+    if (portfolio.loans !== activeInLog)
+      mismatches.push(`/reports/portfolio counts ${portfolio.loans} active loans, the log has ${activeInLog}`);
+    if (compliance.counts?.refused_attempt !== summary.refusedAttempts)
+      mismatches.push(
+        `/compliance/violations counts ${compliance.counts?.refused_attempt} refused attempts, the access audit ${summary.refusedAttempts}`,
+      );
+    for (const m of mismatches) log(`demo: READ SIDE MISMATCH ${m}`);
+    return {
+      activeListed: active.total,
+      portfolio: { loans: portfolio.loans, breaches: (portfolio.breaches ?? []).map((b: Answer) => `${b.dimension} ${b.bucket}`) },
+      performance: {
+        newLoans: performance.total?.newLoans,
+        nplRate: performance.total?.nplRate ?? null,
+        recoveryRate: performance.total?.recoveryRate ?? null,
+        accountable: performance.accountability?.length ?? 0,
+      },
+      maturing: { month, loans: maturingLoans },
+      compliance: compliance.counts ?? {},
+      mismatches,
+    };
+  }
+}
+
+/** Refuses to write into a log that holds events, unless `force` deletes the file first. */
+async function prepareFile(config: LoanflowConfig, force: boolean): Promise<void> {
+  const file = config.sqlitePath;
+  const parts = [file, `${file}-wal`, `${file}-shm`, `${file}-journal`];
+  if (existsSync(file)) {
+    if (force) for (const p of parts) rmSync(p, { force: true });
+    else {
+      const storage = await openStorage(config);
+      const head = await storage.eventStore.headPosition().finally(() => storage.close());
+      if (head >= 0) throw new Error(`${file} already holds a log of ${head + 1} events; pass --force to delete it first`);
+    }
+  }
+  mkdirSync(dirname(file), { recursive: true });
+}
+
+/** The summary as the CLI prints it. */
+export function formatSummary(s: DemoSummary): string[] {
+  const list = (r: Record<string, number>) =>
+    Object.entries(r)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+  const env = `SQLITE_PATH=${s.db}`;
+  return [
+    `demo done in ${(s.wallMs / 1000).toFixed(1)} s: ${s.from} to ${s.to} (${s.businessDays} business days, ${s.endOfDayRuns} end-of-day runs)`,
+    `  branches   ${s.branches.length}: ${s.branches.join(', ')}`,
+    `  staff      ${s.staff}, admin "admin"`,
+    `  borrowers  ${s.borrowers}`,
+    `  loans      ${s.loans}: ${list(s.loansByStatus)}`,
+    `  active     by category: ${list(s.activeByCategory)}; non-performing ${s.nonPerforming}`,
+    `  events     ${s.eventsAppended} appended through ${s.requests} requests: ${list(s.eventsByType)}`,
+    `  refused    ${s.refusedAttempts} attempts on purpose (403, in the access audit): ${list(s.refusedByRule)}; ${s.expectedConflicts} static conflicts (409)`,
+    ...(s.readSide
+      ? [
+          `  read side  GET /loans?status=active: ${s.readSide.activeListed}; /reports/portfolio: ${s.readSide.portfolio.loans} loans, ` +
+            `breaches: ${s.readSide.portfolio.breaches.join(', ') || 'none'}; /reports/performance: ${s.readSide.performance.newLoans} new loans, ` +
+            `NPL rate ${s.readSide.performance.nplRate}, ${s.readSide.performance.accountable} traced to their people; ` +
+            `/reports/maturities?month=${s.readSide.maturing.month}: ${s.readSide.maturing.loans} loans; /compliance/violations: ${list(s.readSide.compliance)}`,
+          ...s.readSide.mismatches.map((m) => `  MISMATCH   ${m}`),
+        ]
+      : []),
+    `look at it:`,
+    `  ${env} npm start                                  # the api on http://localhost:3000, OpenAPI at /docs`,
+    `  TOKEN=$(${env} npm run --silent cli -- token S-0101)   # the head of BR-01 (approval post)`,
+    `  curl -H "Authorization: Bearer $TOKEN" 'http://localhost:3000/loans?status=active&branchId=BR-01'`,
+    `  curl -H "Authorization: Bearer $TOKEN" http://localhost:3000/loans/L-00001/history`,
+    `  curl -H "Authorization: Bearer $TOKEN" http://localhost:3000/reports/portfolio     # also /reports/maturities?month=YYYY-MM,`,
+    `                                      # /reports/performance?from=${s.from}&to=${s.to}&groupBy=branch, /compliance/violations`,
+    `  ${env} npm run cli -- audit L-00001     # a loan's timeline and chain verdict`,
+    `  ${env} npm run cli -- denials           # the refused attempts`,
+    `  ${env} npm run cli -- verify            # every hash chain`,
+  ];
+}
