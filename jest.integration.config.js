@@ -18,8 +18,9 @@ module.exports = {
       ...project(base),
       displayName: 'end-to-end on PostgreSQL',
       testMatch: ['<rootDir>/test/*.e2e.spec.ts'],
-      // The CLI suite edits the SQLite file itself; migrate-log.int.spec.ts covers the CLI on PostgreSQL.
-      testPathIgnorePatterns: ['/node_modules/', '/dist/', 'cli\\.e2e\\.spec\\.ts$'],
+      // The CLI suite edits the SQLite file itself (migrate-log.int.spec.ts covers the CLI on PostgreSQL);
+      // the demo writes the embedded SQLite file it is for.
+      testPathIgnorePatterns: ['/node_modules/', '/dist/', 'cli\\.e2e\\.spec\\.ts$', 'demo\\.e2e\\.spec\\.ts$'],
       setupFiles: ['<rootDir>/test/support/on-postgres.js'],
     },
   ],

@@ -37,7 +37,7 @@ export interface ProjectionFigures {
 const ID_STREAMS = ['loan-', 'borrower-', 'staff-', 'branch-'];
 
 /** The same cooperative `copies` times over, each copy's ids suffixed, interleaved event by event so dates stay in order. */
-async function scale(source: EventStore, target: EventStore, copies: number): Promise<number> {
+export async function scale(source: EventStore, target: EventStore, copies: number): Promise<number> {
   const events: RecordedEvent[] = [];
   for (let from = 0; ;) {
     const batch = await source.readAll(from, BATCH);

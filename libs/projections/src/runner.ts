@@ -45,7 +45,11 @@ class Tracked {
   /** Position of the last event applied in memory, ahead of `checkpoint` until the batch is written. */
   applied = -1;
   readonly rows = new Map<string, Map<string, Row>>();
-  readonly changed = new Map<string, Map<string, { before: Row | null; after: Row | null }>>();
+  /**
+   * What the batch changed, per table and key: for a table kept in memory the row as it was before
+   * the batch (the new one is in `rows`); for an append-only table the row written.
+   */
+  readonly changed = new Map<string, Map<string, Row | null>>();
   readonly lookup: Lookup;
 
   constructor(readonly projection: Projection) {
@@ -75,11 +79,10 @@ class Tracked {
         const after = evolve(before, event, key, this.lookup);
         if (after === before) continue;
         if (rows) {
+          if (!changes.has(key)) changes.set(key, before);
           if (after) rows.set(key, after);
           else rows.delete(key);
-        }
-        const earlier = changes.get(key);
-        changes.set(key, { before: earlier ? earlier.before : before, after });
+        } else changes.set(key, after);
       }
     }
     this.applied = event.globalPosition;
@@ -214,9 +217,11 @@ export class ProjectionRunner {
         if (!changes || changes.size === 0) return [];
         const upserts: Row[] = [];
         const deletes: Row[] = [];
-        for (const { before, after } of changes.values()) {
+        const rows = t.rows.get(spec.name);
+        for (const [key, change] of changes) {
+          const after = rows ? (rows.get(key) ?? null) : change;
           if (after) upserts.push(after);
-          else if (before) deletes.push(before);
+          else if (change) deletes.push(change);
         }
         return [{ spec, upserts, deletes }];
       }),

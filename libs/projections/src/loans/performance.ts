@@ -63,6 +63,36 @@ const monthOf = (date: string) => date.slice(0, 7);
 const dueMonthOf = (e: RecordedEvent, lookup: Lookup, n: number) =>
   monthOf(lookup.get<InstalmentRow>('rm_instalments', `${loanIdOf(e)}|${n}`)!.due_date);
 
+/** Sums of one event by month, worked out once: every group's row adds the same figures. */
+function byMonth<T>(compute: (e: RecordedEvent, lookup: Lookup) => Map<string, T>) {
+  const memo = new WeakMap<RecordedEvent, Map<string, T>>();
+  return (e: RecordedEvent, lookup: Lookup): Map<string, T> => {
+    let sums = memo.get(e);
+    if (!sums) memo.set(e, (sums = compute(e, lookup)));
+    return sums;
+  };
+}
+
+const dueSums = byMonth((e) => {
+  const sums = new Map<string, { instalments: number; principal: number; interest: number }>();
+  for (const i of (e as unknown as Extract<LoanEvent, { type: 'LoanDisbursed' }>).data.schedule) {
+    const month = monthOf(i.dueDate);
+    const sum = sums.get(month) ?? { instalments: 0, principal: 0, interest: 0 };
+    sums.set(month, { instalments: sum.instalments + 1, principal: sum.principal + i.principal, interest: sum.interest + i.interest });
+  }
+  return sums;
+});
+
+const paidSums = byMonth((e, lookup) => {
+  const sums = new Map<string, { principal: number; interest: number }>();
+  for (const a of (e as unknown as Extract<LoanEvent, { type: 'RepaymentReceived' }>).data.allocations) {
+    const month = dueMonthOf(e, lookup, a.n);
+    const sum = sums.get(month) ?? { principal: 0, interest: 0 };
+    sums.set(month, { principal: sum.principal + a.principal, interest: sum.interest + a.interest });
+  }
+  return sums;
+});
+
 export const perfDue: TableProjection<PerfDueRow> = {
   table: {
     name: 'rm_perf_due',
@@ -81,21 +111,20 @@ export const perfDue: TableProjection<PerfDueRow> = {
   },
   keys: (e, lookup) => {
     if (e.type !== 'LoanDisbursed') return NONE;
-    const event = e as unknown as Extract<LoanEvent, { type: 'LoanDisbursed' }>;
     const loan = loanOf(e, lookup);
     if (!loan) return NONE;
-    const months = [...new Set(event.data.schedule.map((i) => monthOf(i.dueDate)))];
-    return groupsOf(loan, event.data.disbursedBy).flatMap((g) => months.map((m) => `${g}|${m}`));
+    const months = [...dueSums(e, lookup).keys()];
+    return groupsOf(loan, (e.data as { disbursedBy: string }).disbursedBy).flatMap((g) => months.map((m) => `${g}|${m}`));
   },
-  evolve: (row, e, key) => {
+  evolve: (row, e, key, lookup) => {
     const [scope, id, post, month] = split(key);
-    const due = (e as unknown as Extract<LoanEvent, { type: 'LoanDisbursed' }>).data.schedule.filter((i) => monthOf(i.dueDate) === month);
+    const due = dueSums(e, lookup).get(month)!;
     const base = row ?? { scope: scope as Scope, id, post, due_month: month, instalments: 0, principal: 0, interest: 0 };
     return {
       ...base,
-      instalments: base.instalments + due.length,
-      principal: base.principal + due.reduce((s, i) => s + i.principal, 0),
-      interest: base.interest + due.reduce((s, i) => s + i.interest, 0),
+      instalments: base.instalments + due.instalments,
+      principal: base.principal + due.principal,
+      interest: base.interest + due.interest,
     };
   },
 };
@@ -114,20 +143,14 @@ export const perfPaid: TableProjection<PerfPaidRow> = {
     const loan = loanOf(e, lookup);
     if (!loan) return NONE;
     const paid = monthOf(event.data.paidOn);
-    const months = [...new Set(event.data.allocations.map((a) => dueMonthOf(e, lookup, a.n)))];
+    const months = [...paidSums(e, lookup).keys()];
     return groupsOf(loan).flatMap((g) => months.map((m) => `${g}|${m}|${paid}`));
   },
   evolve: (row, e, key, lookup) => {
     const [scope, id, post, month, paid] = split(key);
-    const allocations = (e as unknown as Extract<LoanEvent, { type: 'RepaymentReceived' }>).data.allocations.filter(
-      (a) => dueMonthOf(e, lookup, a.n) === month,
-    );
+    const sums = paidSums(e, lookup).get(month)!;
     const base = row ?? { scope: scope as Scope, id, post, due_month: month, paid_month: paid, principal: 0, interest: 0 };
-    return {
-      ...base,
-      principal: base.principal + allocations.reduce((s, a) => s + a.principal, 0),
-      interest: base.interest + allocations.reduce((s, a) => s + a.interest, 0),
-    };
+    return { ...base, principal: base.principal + sums.principal, interest: base.interest + sums.interest };
   },
 };
 

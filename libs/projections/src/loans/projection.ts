@@ -407,7 +407,8 @@ const instalments: TableProjection<InstalmentRow> = {
       settled_on: 'text',
     },
     primaryKey: ['loan_id', 'n'],
-    indexes: [['due_date'], ['settled_on', 'due_date']],
+    // Overdue instalments are open (settled_on null) or settled later than the date asked: both a range of this index.
+    indexes: [['settled_on', 'due_date']],
     keyOf: (r) => `${r.loan_id}|${r.n}`,
   },
   keys: (e) => {
