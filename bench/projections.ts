@@ -18,7 +18,7 @@ import { openSqliteReadModels, ReadModelDb } from '@loanflow/storage';
 import { Kysely } from 'kysely';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildDemo } from '../apps/cli/src/demo';
+import { buildDemo, demoOptions } from '../apps/cli/src/demo';
 
 const TARGET_EVENTS = Number(process.env.BENCH_PROJECTION_EVENTS ?? 1_000_000);
 const REPORT_RUNS = Number(process.env.BENCH_REPORT_RUNS ?? 30);
@@ -139,6 +139,7 @@ async function reportLatencies(db: ReadModelDb): Promise<Record<string, number>>
   return {
     'GET /loans?status=active&branchId': await p95(() => listLoans(db, { status: 'active', branchId: branch })),
     'GET /loans?category=substandard': await p95(() => listLoans(db, { category: 'substandard' })),
+    'GET /reports/maturities (month, one branch)': await p95(() => maturityReport(db, lastDate.slice(0, 7), lastDate, branch)),
     'GET /reports/maturities (month, all branches)': await p95(() => maturityReport(db, lastDate.slice(0, 7), lastDate)),
     'GET /reports/performance (12 months, by officer)': await p95(() => performanceReport(db, yearStart, monthEnd, 'officer')),
     'GET /reports/performance (12 months, by branch)': await p95(() => performanceReport(db, yearStart, monthEnd, 'branch')),
@@ -151,18 +152,9 @@ export async function projectionBench(dir: string, log: (line: string) => void):
   const demoPath = process.env.BENCH_DEMO_DB || join(dir, 'demo.db');
   if (!existsSync(demoPath)) {
     log(`building the demo cooperative in ${demoPath} (set BENCH_DEMO_DB to reuse one)`);
+    // The default demo, as `npm run demo` builds it.
     await buildDemo(
-      {
-        seed: 1,
-        loans: 2000,
-        months: 24,
-        branches: 3,
-        staff: 30,
-        start: '2024-11-04',
-        db: demoPath,
-        force: true,
-        env: { ...process.env, JWT_SECRET: 'bench-secret-0123456789abcdef0123456789' },
-      },
+      { ...demoOptions([], {}), db: demoPath, force: true, env: { ...process.env, JWT_SECRET: 'bench-secret-0123456789abcdef0123456789' } },
       () => undefined,
     );
   }

@@ -475,6 +475,15 @@ describe('read models and reports, over HTTP', () => {
     const runner = t.app.get(ProjectionService).runner;
     const dump = () => dumpReadModels(t.app.get<Storage>(STORAGE).readModels, runner.projections);
     await runner.catchUp();
+    const health = await t.http.get('/health').expect(200);
+    expect(health.body.projections).toEqual({
+      active: true,
+      lastError: null,
+      checkpoints: {
+        loans: { checkpoint: health.body.eventStore.headPosition, lag: 0 },
+        compliance: { checkpoint: health.body.eventStore.headPosition, lag: 0 },
+      },
+    });
     const live = await dump();
     expect(live.rm_loans).toHaveLength(4);
     await runner.rebuild();

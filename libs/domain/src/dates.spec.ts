@@ -1,6 +1,13 @@
-import { addMonths, daysBetween, isFirstBusinessDayOfMonth } from './dates';
+import { addDays, addMonths, daysBetween, isFirstBusinessDayOfMonth } from './dates';
 
 describe('business dates', () => {
+  it('addDays moves across months, years and leap days, both ways', () => {
+    expect(addDays('2026-02-27', 2)).toBe('2026-03-01');
+    expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
+    expect(addDays('2026-01-01', -1)).toBe('2025-12-31');
+    expect(addDays('2026-05-10', -90)).toBe('2026-02-09');
+  });
+
   it('daysBetween counts calendar days across months, years and leap days', () => {
     expect(daysBetween('2026-04-02', '2026-04-02')).toBe(0);
     expect(daysBetween('2026-04-02', '2026-07-02')).toBe(91);

@@ -35,6 +35,11 @@ export function daysBetween(from: string, to: string): number {
   return utcDay(to) - utcDay(from);
 }
 
+/** The date `days` calendar days later (earlier when negative). */
+export function addDays(isoDate: string, days: number): string {
+  return new Date((utcDay(isoDate) + days) * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** 0 is Sunday, 6 Saturday. */
 function weekday(isoDate: string): number {
   return (((utcDay(isoDate) + 4) % 7) + 7) % 7;

@@ -107,8 +107,6 @@ export class ProjectionRunner {
   lastError: string | null = null;
   /** Projections being rebuilt: their secondary indexes wait until the rows are in. */
   private readonly rebuilding = new Set<Tracked>();
-  /** True while another process holds the lease and this runner waits. */
-  standby = false;
 
   constructor(
     private readonly store: EventStore,
@@ -333,11 +331,9 @@ export class ProjectionRunner {
         try {
           const lease = this.options.lease;
           if (lease && !lease.held && !(await lease.acquire())) {
-            this.standby = true;
             await this.pause(2_000);
             continue;
           }
-          this.standby = false;
           await this.catchUp();
           this.lastError = null;
           backoff = 100;

@@ -2,7 +2,7 @@ import { Controller, Get, Header, Inject, Optional } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { LoanflowConfig } from '@loanflow/config';
 import { RELAY_CHECKPOINT, RelayService } from '@loanflow/messaging';
-import { checkpointName, PROJECTIONS } from '@loanflow/projections';
+import { checkpointName, PROJECTIONS, ProjectionService } from '@loanflow/projections';
 import { Storage } from '@loanflow/storage';
 import { Gauge, Registry } from 'prom-client';
 import { Public } from '../auth/auth.guard';
@@ -31,6 +31,7 @@ export class HealthController {
     @Inject(CONFIG) private readonly config: LoanflowConfig,
     /** Present when this process hosts the relay (the embedded api); the worker's is seen through its checkpoint. */
     @Optional() private readonly relayHere?: RelayService,
+    @Optional() private readonly projectionsHere?: ProjectionService,
   ) {
     const figures = () => progress(this.storage, this.config);
     new Gauge({
@@ -72,7 +73,11 @@ export class HealthController {
     return {
       status: 'ok',
       eventStore: { kind: this.config.eventStore, headPosition },
-      projections,
+      projections: {
+        // Whether this process is the one projecting (it holds the lease), and its last failure if any.
+        ...(this.projectionsHere ? { active: this.projectionsHere.active, lastError: this.projectionsHere.runner.lastError } : {}),
+        checkpoints: projections,
+      },
       ...(relayed ? { relay: relayed } : {}),
     };
   }

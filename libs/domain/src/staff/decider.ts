@@ -4,6 +4,7 @@ import { Cents } from '../money';
 import { StaffEvent } from './events';
 import { Post, Relation } from './posts';
 import { evolveStaff, initialStaff, Staff } from './state';
+import { SYSTEM_CLASSIFIER } from '../loan/state';
 
 export type RegisterStaff = Command<'RegisterStaff', { staffId: string; name: string; branchId: string; now: string }>;
 export type AssignPost = Command<'AssignPost', { staffId: string; post: Post; branchId: string; approvalLimit?: Cents; now: string }>;
@@ -15,6 +16,8 @@ export function decideStaff(command: StaffCommand, state: Staff): StaffEvent[] {
   const { staffId, now } = command.data;
   if (command.type === 'RegisterStaff') {
     if (state.staffId !== null) throw new IllegalState('STAFF_EXISTS', `staff ${staffId} is already registered`);
+    if (staffId === SYSTEM_CLASSIFIER)
+      throw new RuleViolated('RESERVED_STAFF_ID', `${staffId} is the end-of-day run's name in the log and cannot be a person's`);
     const { name, branchId } = command.data;
     return [{ type: 'StaffRegistered', data: { staffId, name, branchId, at: now } }];
   }

@@ -1,4 +1,4 @@
-import { addMonths, PolicySettings, Staff } from '@loanflow/domain';
+import { addDays, addMonths, daysBetween, PolicySettings, Staff } from '@loanflow/domain';
 import { ReadModelDb } from '@loanflow/storage';
 import { fromColumns } from '../tables';
 import { num, untyped } from '../queries';
@@ -34,8 +34,6 @@ export interface ComplianceReport {
 }
 
 const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium'];
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
-const addDays = (date: string, days: number) => new Date(Date.parse(date) + days * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * Everything compliance checks, as of a business date: (a) past acts the current policy refuses,

@@ -1,4 +1,4 @@
-import type { Category } from '@loanflow/domain';
+import { Category, daysBetween } from '@loanflow/domain';
 import { ReadModelDb } from '@loanflow/storage';
 import { sql } from 'kysely';
 import { fromColumns } from '../tables';
@@ -125,8 +125,6 @@ export interface MaturityReport {
   overdue: OverdueLoan[];
 }
 
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
-
 /**
  * The month's maturing loans per branch and account officer, with balance and risk category,
  * and every loan overdue at `asOf` (what was due before it and not paid by it).
@@ -210,13 +208,13 @@ export async function maturityReport(db: ReadModelDb, month: string, asOf: strin
   return { month, branchId: branchId ?? null, asOf, branches: [...branches.values()], overdue: overdueLoans };
 }
 
+/** An instalment overdue at `asOf`, with what was paid on it by then and its loan's particulars. */
 interface OverdueInstalment {
   loan_id: string;
   n: number;
   due_date: string;
   principal: number;
   interest: number;
-  /** Paid on it by `asOf`. */
   principal_paid: number;
   interest_paid: number;
   borrower_id: string;
