@@ -29,9 +29,15 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     await this.runner.ensureTables();
-    if (await this.lease.acquire()) {
-      const events = await this.runner.catchUp();
-      if (events > 0) this.logger.log(`read models caught up: ${events} events`);
+    // Caught up before the process serves, when it can; a failure here is the live loop's to retry
+    // (and /health's to show), never a reason for the process, and what else it hosts, not to start.
+    try {
+      if (await this.lease.acquire()) {
+        const events = await this.runner.catchUp();
+        if (events > 0) this.logger.log(`read models caught up: ${events} events`);
+      }
+    } catch (error) {
+      this.logger.error(`read models could not catch up: ${(error as Error).message}; retrying`);
     }
     this.runner.start();
   }

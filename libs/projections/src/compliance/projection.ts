@@ -1,4 +1,4 @@
-import { Act, evolveStaff, initialStaff, LoanEvent, Post, Staff, StaffEvent } from '@loanflow/domain';
+import { Act, EVENT_TYPES, evolveStaff, initialStaff, LoanEvent, Post, Staff, StaffEvent } from '@loanflow/domain';
 import { RecordedEvent } from '@loanflow/event-store';
 import {
   Actor,
@@ -216,7 +216,8 @@ const staff: TableProjection<ComplianceStaffRow> = {
     primaryKey: ['staff_id'],
     keyOf: (r) => r.staff_id,
   },
-  keys: (e) => (e.streamId.startsWith('staff-') ? [e.streamId.slice('staff-'.length)] : []),
+  // Only the staff events the domain defines: a type it does not know (a newer writer's) changes no record.
+  keys: (e) => (e.streamId.startsWith('staff-') && EVENT_TYPES.staff.includes(e.type) ? [e.streamId.slice('staff-'.length)] : []),
   evolve: (row, e) => {
     const next = evolveStaff(row?.staff ?? initialStaff, e as unknown as StaffEvent);
     return next.staffId ? { staff_id: next.staffId, staff: next } : row;
