@@ -13,7 +13,7 @@ import {
   ProjectionRunner,
   PROJECTIONS,
 } from '@loanflow/projections';
-import { DEFAULT_POLICY_SETTINGS, SYSTEM_CLASSIFIER } from '@loanflow/domain';
+import { addMonths, DEFAULT_POLICY_SETTINGS, lastDayOfMonth, SYSTEM_CLASSIFIER } from '@loanflow/domain';
 import { openSqliteReadModels, ReadModelDb } from '@loanflow/storage';
 import { Kysely } from 'kysely';
 import { existsSync } from 'node:fs';
@@ -133,9 +133,8 @@ async function reportLatencies(db: ReadModelDb): Promise<Record<string, number>>
   const lastDate: string = last?.disbursed_on ?? '2026-11-01';
   const branch: string = last?.branch_id ?? 'BR-01';
   // The twelve whole months up to the last disbursement's month.
-  const [y, m] = lastDate.split('-').map(Number);
-  const yearStart = `${m === 12 ? y : y - 1}-${String((m % 12) + 1).padStart(2, '0')}-01`;
-  const monthEnd = `${lastDate.slice(0, 7)}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
+  const yearStart = addMonths(`${lastDate.slice(0, 7)}-01`, -11);
+  const monthEnd = lastDayOfMonth(lastDate.slice(0, 7));
   return {
     'GET /loans?status=active&branchId': await p95(() => listLoans(db, { status: 'active', branchId: branch })),
     'GET /loans?category=substandard': await p95(() => listLoans(db, { category: 'substandard' })),

@@ -17,6 +17,7 @@ import {
   Relation,
   RepaymentMethod,
   Security,
+  lastDayOfMonth,
 } from '@loanflow/domain';
 import { EventStore } from '@loanflow/event-store';
 import { EndOfDayService } from '@loanflow/projections';
@@ -1374,9 +1375,9 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
     const active = await get('/loans?status=active&pageSize=1');
     const portfolio = await get('/reports/portfolio');
     // Assessment periods are whole months: from the first month's 1st to the last month's end.
-    const [y, m] = last.split('-').map(Number);
-    const monthEnd = `${last.slice(0, 7)}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
-    const performance = await get(`/reports/performance?from=${days[0].slice(0, 7)}-01&to=${monthEnd}&groupBy=branch`);
+    const performance = await get(
+      `/reports/performance?from=${days[0].slice(0, 7)}-01&to=${lastDayOfMonth(last.slice(0, 7))}&groupBy=branch`,
+    );
     const month = addMonths(last, 1).slice(0, 7);
     const maturing = await get(`/reports/maturities?month=${month}`);
     // Compliance findings are for auditors and administrators.

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { loadBusinessTimeZone, loadStorageConfig, businessDate } from '@loanflow/config';
-import { isIsoDate } from '@loanflow/domain';
+import { addDays, isIsoDate } from '@loanflow/domain';
 import {
   complianceReport,
   EndOfDay,
@@ -112,7 +112,7 @@ export async function runReadModelCommand(command: string, args: string[], io: I
         }
         case 'eod': {
           const zone = loadBusinessTimeZone(env);
-          const date = option(args, '--date') ?? businessDate(new Date(Date.now() - 86_400_000), zone);
+          const date = option(args, '--date') ?? addDays(businessDate(new Date(), zone), -1);
           needDate(date, '--date');
           const result = await new EndOfDay(storage.eventStore, storage.readModels, runner).run(date);
           await runner.catchUp();

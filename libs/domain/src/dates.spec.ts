@@ -1,6 +1,16 @@
-import { addDays, addMonths, daysBetween, isFirstBusinessDayOfMonth } from './dates';
+import { addDays, addMonths, daysBetween, isFirstBusinessDayOfMonth, lastDayOfMonth } from './dates';
 
 describe('business dates', () => {
+  it('lastDayOfMonth knows month lengths and leap years', () => {
+    expect(['2026-01', '2026-02', '2028-02', '2026-04', '2026-12'].map(lastDayOfMonth)).toEqual([
+      '2026-01-31',
+      '2026-02-28',
+      '2028-02-29',
+      '2026-04-30',
+      '2026-12-31',
+    ]);
+  });
+
   it('addDays moves across months, years and leap days, both ways', () => {
     expect(addDays('2026-02-27', 2)).toBe('2026-03-01');
     expect(addDays('2028-02-28', 1)).toBe('2028-02-29');

@@ -15,6 +15,12 @@ export function isIsoDate(value: string): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
+/** The last date of a month given as YYYY-MM. */
+export function lastDayOfMonth(month: string): string {
+  const [year, m] = month.split('-').map(Number);
+  return `${month}-${String(daysInMonth(year, m)).padStart(2, '0')}`;
+}
+
 /** Adds whole months; a day past the end of the target month moves to its last day (31 Jan + 1 = 28/29 Feb). */
 export function addMonths(isoDate: string, months: number): string {
   const [year, month, day] = isoDate.split('-').map(Number);

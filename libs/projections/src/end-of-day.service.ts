@@ -1,6 +1,7 @@
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { businessDate } from '@loanflow/config';
+import { addDays } from '@loanflow/domain';
 import { Storage } from '@loanflow/storage';
 import { CronJob } from 'cron';
 import { EndOfDay, EndOfDayResult } from './end-of-day';
@@ -39,7 +40,7 @@ export class EndOfDayService implements OnApplicationBootstrap {
   private async nightly(): Promise<void> {
     if (!this.projections.active) return;
     const now = (this.options.clock ?? (() => new Date()))();
-    const yesterday = businessDate(new Date(now.getTime() - 86_400_000), this.options.timeZone);
+    const yesterday = addDays(businessDate(now, this.options.timeZone), -1);
     try {
       const result = await this.run(yesterday);
       this.logger.log(`end of day ${result.date}: ${result.classified} loans classified, ${result.reminders} branches reminded`);

@@ -13,7 +13,7 @@ import {
 } from '@loanflow/domain';
 import { EventStore, EventToAppend, WrongExpectedVersion } from '@loanflow/event-store';
 import { ReadModelDb } from '@loanflow/storage';
-import { maturityReport, overdueInstalments } from './loans/queries';
+import { maturingByBranch, overdueInstalments } from './loans/queries';
 import { untyped } from './queries';
 import { ProjectionRunner } from './runner';
 
@@ -50,12 +50,10 @@ export class EndOfDay {
       .where('status', '=', 'active')
       .where('category', '!=', 'normal')
       .execute();
-    const candidates = [...new Set([...overdue, ...classifiedWorse.map((r) => r.loan_id as string)])]
-      .sort()
-      .map((loan_id) => ({ loan_id }));
+    const candidates = [...new Set([...overdue, ...classifiedWorse.map((r) => r.loan_id as string)])].sort();
     let classified = 0;
-    for (const { loan_id } of candidates) {
-      const appended = await this.decideAndAppend(`loan-${loan_id}`, loanDecider, date, (now): LoanCommand => ({
+    for (const loanId of candidates) {
+      const appended = await this.decideAndAppend(`loan-${loanId}`, loanDecider, date, (now): LoanCommand => ({
         type: 'ClassifyAtEndOfDay',
         data: { asOf: date, now },
       }));
@@ -65,8 +63,7 @@ export class EndOfDay {
     let reminders = 0;
     if (isFirstBusinessDayOfMonth(date)) {
       const month = date.slice(0, 7);
-      const report = await maturityReport(this.readModels, month, date);
-      for (const branch of report.branches) {
+      for (const branch of await maturingByBranch(this.readModels, month)) {
         const officers = branch.officers.map((o) => ({ officerId: o.officerId, loans: o.loans }));
         const appended = await this.decideAndAppend(`branch-${branch.branchId}`, branchDecider, date, (now): BranchCommand => ({
           type: 'IssueMaturityReminders',

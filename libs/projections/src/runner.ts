@@ -1,6 +1,7 @@
 import { EventStore, RecordedEvent } from '@loanflow/event-store';
 import { Lease, ReadModelDb, sqliteHandleOf } from '@loanflow/storage';
 import { checkpointName, Lookup, Projection, Row, TableSpec } from './projection';
+import { untyped } from './queries';
 import {
   AnyDb,
   createIndexes,
@@ -98,6 +99,8 @@ class Tracked {
  */
 export class ProjectionRunner {
   private readonly tracked: Tracked[];
+  /** The read-model database, untyped: projection tables are named at run time. */
+  private readonly rm: AnyDb;
   private readonly batchSize: number;
   private loaded = false;
   private running: Promise<void> | null = null;
@@ -115,11 +118,8 @@ export class ProjectionRunner {
     private readonly options: RunnerOptions = {},
   ) {
     this.tracked = projections.map((p) => new Tracked(p));
+    this.rm = untyped(db);
     this.batchSize = options.batchSize ?? 2_000;
-  }
-
-  private get anyDb(): AnyDb {
-    return this.db as unknown as AnyDb;
   }
 
   get projections(): Projection[] {
@@ -139,8 +139,8 @@ export class ProjectionRunner {
   async ensureTables(): Promise<void> {
     for (const t of this.tracked)
       for (const spec of t.specs) {
-        await createTable(this.anyDb, spec);
-        await createIndexes(this.anyDb, spec);
+        await createTable(this.rm, spec);
+        await createIndexes(this.rm, spec);
       }
   }
 
@@ -153,18 +153,26 @@ export class ProjectionRunner {
 
   /** Creates what is missing; a projection without a checkpoint (new, or a new version) starts from empty tables. */
   private async load(): Promise<void> {
-    const db = this.anyDb;
+    const db = this.rm;
     for (const t of this.tracked) {
-      const row = await db.selectFrom('checkpoints').select('position').where('name', '=', checkpointName(t.projection)).executeTakeFirst();
-      if (!row) await this.resetTables(t);
+      if ((await this.storedCheckpoint(t)) === null) await this.resetTables(t);
       if (!this.rebuilding.has(t)) for (const spec of t.specs) await createIndexes(db, spec);
       await this.reload(t);
     }
     this.loaded = true;
   }
 
+  private async storedCheckpoint(t: Tracked): Promise<number | null> {
+    const row = await this.rm
+      .selectFrom('checkpoints')
+      .select('position')
+      .where('name', '=', checkpointName(t.projection))
+      .executeTakeFirst();
+    return row ? Number(row.position) : null;
+  }
+
   private async resetTables(t: Tracked): Promise<void> {
-    await this.anyDb.transaction().execute(async (trx) => {
+    await this.rm.transaction().execute(async (trx) => {
       for (const spec of t.specs) {
         await dropTable(trx, spec);
         await createTable(trx, spec);
@@ -174,9 +182,8 @@ export class ProjectionRunner {
   }
 
   private async reload(t: Tracked): Promise<void> {
-    const db = this.anyDb;
-    const row = await db.selectFrom('checkpoints').select('position').where('name', '=', checkpointName(t.projection)).executeTakeFirst();
-    t.checkpoint = t.applied = row ? Number(row.position) : -1;
+    const db = this.rm;
+    t.checkpoint = t.applied = (await this.storedCheckpoint(t)) ?? -1;
     t.rows.clear();
     t.changed.clear();
     for (const spec of t.specs) {
@@ -254,7 +261,7 @@ export class ProjectionRunner {
         })
         .immediate();
     } else {
-      await this.anyDb.transaction().execute(async (trx) => {
+      await this.rm.transaction().execute(async (trx) => {
         for (const { t, name, tables } of writes) {
           const moved =
             t.checkpoint < 0
@@ -315,7 +322,7 @@ export class ProjectionRunner {
       return await this.catchUp();
     } finally {
       await this.serial(async () => {
-        for (const t of rebuilt) for (const spec of t.specs) await createIndexes(this.anyDb, spec);
+        for (const t of rebuilt) for (const spec of t.specs) await createIndexes(this.rm, spec);
         for (const t of rebuilt) this.rebuilding.delete(t);
       });
     }

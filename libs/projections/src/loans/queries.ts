@@ -130,6 +130,37 @@ export interface MaturityReport {
  * and every loan overdue at `asOf` (what was due before it and not paid by it).
  */
 export async function maturityReport(db: ReadModelDb, month: string, asOf: string, branchId?: string): Promise<MaturityReport> {
+  const branches = await maturingByBranch(db, month, branchId);
+  const overdue = new Map<string, OverdueLoan>();
+  for (const r of await overdueInstalments(db, asOf, branchId)) {
+    let loan = overdue.get(r.loan_id);
+    if (!loan) {
+      loan = {
+        loanId: r.loan_id,
+        borrowerId: r.borrower_id,
+        branchId: r.branch_id,
+        officerId: r.officer_id,
+        daysPastDue: 0,
+        oldestDueDate: r.due_date,
+        principalOverdue: 0,
+        interestOverdue: 0,
+        principalOutstanding: r.principal_outstanding,
+        category: r.category,
+      };
+      overdue.set(r.loan_id, loan);
+    }
+    if (r.due_date < loan.oldestDueDate) loan.oldestDueDate = r.due_date;
+    loan.principalOverdue += r.principal - r.principal_paid;
+    loan.interestOverdue += r.interest - r.interest_paid;
+  }
+  const overdueLoans = [...overdue.values()]
+    .map((l) => ({ ...l, daysPastDue: daysBetween(l.oldestDueDate, asOf) }))
+    .sort((a, b) => b.daysPastDue - a.daysPastDue || a.loanId.localeCompare(b.loanId));
+  return { month, branchId: branchId ?? null, asOf, branches, overdue: overdueLoans };
+}
+
+/** The active loans maturing in the month, per branch and account officer, and whether the branch was reminded of them. */
+export async function maturingByBranch(db: ReadModelDb, month: string, branchId?: string): Promise<MaturityReport['branches']> {
   const rm = untyped(db);
   let maturing = rm
     .selectFrom('rm_loans')
@@ -179,33 +210,7 @@ export async function maturityReport(db: ReadModelDb, month: string, asOf: strin
     branch.loans += 1;
     branch.principalOutstanding += principal;
   }
-
-  const overdue = new Map<string, OverdueLoan>();
-  for (const r of await overdueInstalments(db, asOf, branchId)) {
-    let loan = overdue.get(r.loan_id);
-    if (!loan) {
-      loan = {
-        loanId: r.loan_id,
-        borrowerId: r.borrower_id,
-        branchId: r.branch_id,
-        officerId: r.officer_id,
-        daysPastDue: 0,
-        oldestDueDate: r.due_date,
-        principalOverdue: 0,
-        interestOverdue: 0,
-        principalOutstanding: r.principal_outstanding,
-        category: r.category,
-      };
-      overdue.set(r.loan_id, loan);
-    }
-    if (r.due_date < loan.oldestDueDate) loan.oldestDueDate = r.due_date;
-    loan.principalOverdue += r.principal - r.principal_paid;
-    loan.interestOverdue += r.interest - r.interest_paid;
-  }
-  const overdueLoans = [...overdue.values()]
-    .map((l) => ({ ...l, daysPastDue: daysBetween(l.oldestDueDate, asOf) }))
-    .sort((a, b) => b.daysPastDue - a.daysPastDue || a.loanId.localeCompare(b.loanId));
-  return { month, branchId: branchId ?? null, asOf, branches: [...branches.values()], overdue: overdueLoans };
+  return [...branches.values()];
 }
 
 /** An instalment overdue at `asOf`, with what was paid on it by then and its loan's particulars. */

@@ -1,4 +1,4 @@
-import { NON_PERFORMING, Post } from '@loanflow/domain';
+import { lastDayOfMonth, NON_PERFORMING, Post } from '@loanflow/domain';
 import { ReadModelDb } from '@loanflow/storage';
 import { sql } from 'kysely';
 import { LoanRow } from '../loans/projection';
@@ -81,11 +81,7 @@ const withRates = (f: ReturnType<typeof EMPTY>): PerformanceFigures => ({
 
 /** `from` must open a month and `to` close one: the figures are kept per month. */
 export function wholeMonths(from: string, to: string): { fromMonth: string; toMonth: string } | null {
-  const last = (month: string) => {
-    const [y, m] = month.split('-').map(Number);
-    return `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
-  };
-  if (!from.endsWith('-01') || to !== last(to.slice(0, 7))) return null;
+  if (!from.endsWith('-01') || to !== lastDayOfMonth(to.slice(0, 7))) return null;
   return { fromMonth: from.slice(0, 7), toMonth: to.slice(0, 7) };
 }
 
