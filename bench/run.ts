@@ -169,7 +169,14 @@ async function httpPath(dir: string) {
     await call('POST', `/staff/${id}/posts`, admin, { post, branchId: 'BR', ...(approvalLimit ? { approvalLimit } : {}) });
   }
   const [ana, bo, cy, dan] = staff.map(([id]) => auth(id));
-  await call('POST', '/borrowers', ana, { borrowerId: 'B', name: 'b', kind: 'household', village: 'v', sector: 'grain' });
+  await call('POST', '/borrowers', ana, {
+    borrowerId: 'B',
+    name: 'b',
+    kind: 'household',
+    village: 'v',
+    sector: 'grain',
+    identityNumber: '11010519491231002X',
+  });
 
   const terms = { amount: 5_000_000, termMonths: 12, annualRateBps: 600 };
   const oneLoan = async (n: number) => {

@@ -1,5 +1,6 @@
-import { branchDecider } from '@loanflow/domain';
+import { branchDecider, DEFAULT_WARNING_RULES } from '@loanflow/domain';
 import { EVENT_TYPES } from '@loanflow/domain/event-types';
+import { residentIdFor } from '@loanflow/domain/testing/identity-numbers';
 import { canonicalJson, EventStore, GENESIS_HASH, RecordedEvent } from '@loanflow/event-store';
 import { KafkaRecord, toKafkaRecord } from '@loanflow/messaging';
 import Ajv, { ValidateFunction } from 'ajv';
@@ -29,6 +30,70 @@ const ADDRESSES = {
   config: 'loanflow.config.events',
 };
 const PUBLISHING = { source: '/loanflow', topicPrefix: 'loanflow' };
+
+/** A scorecard over the five dimensions (weights 100) with three grades, the lowest from score 0. */
+const SCORECARD = {
+  factors: [
+    {
+      code: 'debt_ratio',
+      dimension: 'financial_situation',
+      description: 'liabilities / assets %',
+      weight: 30,
+      bands: [
+        { from: 0, points: 100 },
+        { from: 50, points: 40 },
+      ],
+    },
+    {
+      code: 'income_cover',
+      dimension: 'repayment_ability',
+      description: 'income / instalments %',
+      weight: 30,
+      bands: [
+        { from: 0, points: 0 },
+        { from: 120, points: 60 },
+        { from: 200, points: 100 },
+      ],
+    },
+    {
+      code: 'village_standing',
+      dimension: 'repayment_willingness',
+      description: '0-10',
+      weight: 10,
+      bands: [
+        { from: 0, points: 0 },
+        { from: 8, points: 100 },
+      ],
+    },
+    {
+      code: 'late_months',
+      dimension: 'credit_history',
+      description: 'months late in 5 years',
+      weight: 20,
+      bands: [
+        { from: 0, points: 100 },
+        { from: 1, points: 50 },
+      ],
+    },
+    {
+      code: 'prior_loans',
+      dimension: 'past_performance',
+      description: 'loans repaid here',
+      weight: 10,
+      bands: [
+        { from: 0, points: 30 },
+        { from: 2, points: 100 },
+      ],
+    },
+  ],
+  grades: [
+    { grade: 'AA', minScore: 85, maxAmount: 50_000_000, maxTermMonths: 36, minRateBps: 435, maxRateBps: 700 },
+    { grade: 'A', minScore: 70, maxAmount: 8_000_000, maxTermMonths: 24, minRateBps: 500, maxRateBps: 800 },
+    { grade: 'B', minScore: 0, maxAmount: 1_000_000, maxTermMonths: 12, minRateBps: 600, maxRateBps: 1_000 },
+  ],
+};
+/** Every factor at its best band: score 100, grade AA (up to 500,000.00, 36 months, 4.35–7.00%). */
+const GRADE_AA = { debt_ratio: 35, income_cover: 250, village_standing: 9, late_months: 0, prior_loans: 3 };
 
 /** Follows a local `$ref` such as `#/components/messages/LoanApplied`; anything else is returned as is. */
 function deref(node: Json): Json {
@@ -183,6 +248,12 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
       t = await startApp('2026-03-02T09:00:00.000Z');
       // StaffRegistered, PostAssigned (with and without an approval limit), BorrowerRegistered.
       await staffBranch(t);
+      // FinancialStatementRecorded, its cash flow negative.
+      await t.http
+        .post('/borrowers/B-100/financial-statements')
+        .set(t.as('ana'))
+        .send({ asOf: '2025-12-31', income: 12_000_000, assets: 30_000_000, liabilities: 5_000_000, cashFlow: -150_000 })
+        .expect(201);
       // PostRevoked at two branches at once; RelationDeclared.
       await t.http.post('/staff').set(admin()).send({ staffId: 'gus', name: '顾 Gus', branchId: BRANCH }).expect(201);
       await t.http.post('/staff/gus/posts').set(admin()).send({ post: 'inspection', branchId: BRANCH }).expect(201);
@@ -293,7 +364,135 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
           ],
         })
         .expect(200);
-      await t.http.put('/config/policy-settings').set(admin()).send({ rotationTenureMonths: 24, inspectionIntervalDays: 60 }).expect(200);
+      await t.http
+        .put('/config/policy-settings')
+        .set(admin())
+        .send({ rotationTenureMonths: 24, inspectionIntervalDays: 60, committeeSize: 3, committeeMajority: 2 })
+        .expect(200);
+
+      // The risk configuration (ScorecardSet, RiskPointsSet, WarningRulesSet): from here on approving investigations rate
+      // the borrower and acts tag only catalogued risk points.
+      await t.http.put('/config/scorecard').set(admin()).send(SCORECARD).expect(200);
+      await t.http
+        .put('/config/risk-points')
+        .set(admin())
+        .send({
+          points: [
+            { code: 'guarantor-over-committed', stage: 'investigation', description: 'the guarantor already vouches for too much' },
+            { code: 'funds-diverted', stage: 'disbursement', description: 'the money may not go where the application says' },
+            { code: 'livestock-sold', stage: 'post_loan', description: 'pledged livestock sold without consent' },
+          ],
+        })
+        .expect(200);
+      await t.http.put('/config/warning-rules').set(admin()).send(DEFAULT_WARNING_RULES).expect(200);
+
+      // Three more approvers, each below 150,000.00, so that L-7 goes to a committee (of cy, fay, hal); ivy and jon act later.
+      for (const staffId of ['fay', 'hal', 'ivy', 'jon']) {
+        await t.http
+          .post('/staff')
+          .set(admin())
+          .send({ staffId, name: `Approver ${staffId}`, branchId: BRANCH })
+          .expect(201);
+        await t.http
+          .post(`/staff/${staffId}/posts`)
+          .set(admin())
+          .send({ post: 'approval', branchId: BRANCH, approvalLimit: 10_000_000 })
+          .expect(201);
+      }
+      // B-300 guarantees L-7.
+      await t.http
+        .post('/borrowers')
+        .set(t.as('ana'))
+        .send({
+          borrowerId: 'B-300',
+          name: 'Zhao household',
+          kind: 'household',
+          village: 'Nanshan',
+          sector: 'tea',
+          identityNumber: residentIdFor(300),
+        })
+        .expect(201);
+
+      // L-7: rated AA (InvestigationCompleted with a rating, then BorrowerRated by the system), above every approver's limit:
+      // a committee votes (ApprovalVoteCast to reject without terms, then to approve) and its majority approves (LoanApproved
+      // with the committee). Then at risk: a flagged inspection (RiskSignalRaised), a guarantor resolving it (GuaranteeAdded,
+      // RiskSignalResolved), collateral, early recovery, an extension by another approver, classified loss and written off.
+      await t.http.post('/loans').set(t.as('ana')).send(application('L-7', 15_000_000)).expect(201);
+      await t.http
+        .post('/loans/L-7/investigation')
+        .set(t.as('ana'))
+        .send({
+          recommendation: 'approve',
+          findings: 'harvest contracts seen',
+          riskPoints: ['guarantor-over-committed'],
+          proposedTerms: terms(15_000_000),
+          rating: GRADE_AA,
+        })
+        .expect(201);
+      await t.http
+        .post('/loans/L-7/examination')
+        .set(t.as('bo'))
+        .send({ opinion: 'pass', comments: 'complete', riskPoints: [] })
+        .expect(201);
+      await t.http
+        .post('/loans/L-7/approval')
+        .set(t.as('hal'))
+        .send({ decision: 'reject', comments: 'too large for one household' })
+        .expect(201);
+      const vote = (by: string) =>
+        t.http
+          .post('/loans/L-7/approval')
+          .set(t.as(by))
+          .send({ decision: 'approve', terms: terms(15_000_000), comments: `${by} agrees`, riskPoints: ['funds-diverted'] });
+      await vote('cy').expect(201);
+      await vote('fay').expect(201);
+      await t.http
+        .post('/loans/L-7/disbursement')
+        .set(t.as('dan'))
+        .send({ amount: 15_000_000, riskPoints: ['funds-diverted'] })
+        .expect(201);
+      await t.http
+        .post('/loans/L-7/inspections')
+        .set(t.as('eve'))
+        .send({ findings: 'cattle gone', riskPoints: ['livestock-sold'], signals: ['pledged cattle sold'] })
+        .expect(201);
+      await t.http
+        .post('/loans/L-7/guarantees')
+        .set(t.as('ana'))
+        .send({ kind: 'guarantor', guarantorId: 'B-300', value: 5_000_000, resolves: ['S1'] })
+        .expect(201);
+      await t.http
+        .post('/loans/L-7/guarantees')
+        .set(t.as('ana'))
+        .send({ kind: 'pledge', collateral: 'tractor, 2019', value: 3_000_000, appraiserId: 'APPRAISER-7' })
+        .expect(201);
+      await t.http.post('/loans/L-7/early-recovery').set(t.as('eve')).send({ dueOn: '2026-06-30', reason: 'collateral sold' }).expect(201);
+      await t.http.post('/loans/L-7/extension').set(t.as('ivy')).send({ months: 6, reason: 'harvest late' }).expect(201);
+      await t.http.post('/loans/L-7/classification').set(t.as('eve')).send({ category: 'loss', reason: 'borrower absconded' }).expect(201);
+      await t.http.post('/loans/L-7/write-off').set(t.as('jon')).send({ reason: 'borrower absconded; recovery exhausted' }).expect(201);
+      expect((await t.http.get('/loans/L-7').set(t.as('eve')).expect(200)).body.status).toBe('written_off');
+
+      // L-8: rated AA at score 90, above every approver's limit too, rejected by two of its committee of three
+      // (ApprovalVoteCast twice, then LoanRejected by the committee).
+      await t.http.post('/loans').set(t.as('ana')).send(application('L-8', 12_000_000)).expect(201);
+      await t.http
+        .post('/loans/L-8/investigation')
+        .set(t.as('ana'))
+        .send({
+          recommendation: 'approve',
+          findings: 'ok',
+          riskPoints: [],
+          proposedTerms: terms(12_000_000),
+          rating: { ...GRADE_AA, late_months: 1 },
+        })
+        .expect(201);
+      await t.http.post('/loans/L-8/examination').set(t.as('bo')).send({ opinion: 'pass', comments: 'ok', riskPoints: [] }).expect(201);
+      for (const by of ['fay', 'hal'])
+        await t.http
+          .post('/loans/L-8/approval')
+          .set(t.as(by))
+          .send({ decision: 'reject', comments: `${by} declines` })
+          .expect(201);
 
       // The branch's maturity reminders, as the end-of-day job records them (no HTTP route issues them).
       const store = t.app.get<EventStore>(EVENT_STORE);
@@ -335,6 +534,10 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
         },
       });
 
+      // BorrowerRated is the system's reaction to a rated investigation: reading the borrower's file lets it catch up.
+      const ratings = (await t.http.get('/borrowers/B-100').set(t.as('ana')).expect(200)).body.ratings;
+      expect(ratings.map((r: { loanId: string }) => r.loanId)).toEqual(['L-7', 'L-8']);
+
       events = await store.readAll(0, 100_000);
       records = events.map((event) => ({ event, record: toKafkaRecord(event, PUBLISHING) }));
     });
@@ -344,7 +547,7 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
       const seen = new Set(events.map((e) => `${e.streamId.slice(0, e.streamId.indexOf('-'))}.${e.type}`));
       const expected = Object.entries(EVENT_TYPES).flatMap(([aggregate, types]) => types.map((type) => `${aggregate}.${type}`));
       expect(expected.filter((type) => !seen.has(type))).toEqual([]);
-      expect(expected).toHaveLength(19);
+      expect(expected).toHaveLength(31);
     });
 
     it('publishes each on its channel, and its key, headers and value satisfy its message', () => {
@@ -382,7 +585,7 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
       }
       expect(failures).toEqual([]);
       expect(records.length).toBeGreaterThanOrEqual(40);
-      expect(new Set(validators.keys()).size).toBe(19);
+      expect(new Set(validators.keys()).size).toBe(31);
     });
 
     it('keeps every stream in order on one key, and lets a consumer follow the hash chain from the headers', () => {
@@ -465,6 +668,36 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
         expect(validate.headers({ ...applied().headers, ce_tenant: 'x' })).toBe(false);
         expect(validate.key('staff-ana')).toBe(false);
         expect(validate.key(applied().key)).toBe(true);
+      });
+
+      it('rejects a vote to reject with terms, a guarantor with collateral, scorecard version 0 and a half committee rule', () => {
+        const recorded = (type: string, where: (data: Json) => boolean = () => true) =>
+          JSON.parse(records.find((r) => r.event.type === type && where(r.event.data as Json))!.record.value);
+        const vote = validatorsFor(ajvFor(), 'ApprovalVoteCast');
+        const approving = recorded('ApprovalVoteCast', (d) => d.vote === 'approve');
+        expect(vote.payload(approving)).toBe(true);
+        expect(vote.payload({ ...approving, vote: 'reject' })).toBe(false);
+        const { terms: _, ...withoutTerms } = approving;
+        expect(vote.payload(withoutTerms)).toBe(false);
+        expect(vote.payload({ ...approving, scorecardVersion: 0 })).toBe(false);
+        expect(vote.payload({ ...approving, scorecardVersion: null })).toBe(true);
+
+        const added = validatorsFor(ajvFor(), 'GuaranteeAdded');
+        const byGuarantor = recorded('GuaranteeAdded', (d) => d.guarantee.kind === 'guarantor');
+        const pledged = recorded('GuaranteeAdded', (d) => d.guarantee.kind === 'pledge');
+        expect([added.payload(byGuarantor), added.payload(pledged)]).toEqual([true, true]);
+        expect(added.payload({ ...byGuarantor, guarantee: { ...byGuarantor.guarantee, collateral: 'a cow' } })).toBe(false);
+        const { appraiserId: ____, ...unappraised } = pledged.guarantee;
+        expect(added.payload({ ...pledged, guarantee: unappraised })).toBe(false);
+
+        const approved = recorded('LoanApproved', (d) => d.committee !== undefined);
+        expect(approved.committee).toEqual({ size: 3, majority: 2, approvers: ['cy', 'fay'] });
+        expect(recorded('LoanRejected', (d) => d.byCommittee === true)).toMatchObject({ stage: 'approval' });
+        const settings = validatorsFor(ajvFor(), 'PolicySettingsSet');
+        const { committeeMajority: __, ...halfRule } = recorded('PolicySettingsSet');
+        expect(settings.payload(halfRule)).toBe(false);
+        const { committeeSize: ___, ...older } = halfRule;
+        expect(settings.payload(older)).toBe(true);
       });
 
       it('rejects an approval post without its limit and a non-approval post with one', () => {

@@ -1,7 +1,7 @@
 import { EventStore } from '@loanflow/event-store';
 import { AccessAuditLog } from '@loanflow/storage';
 import { ACCESS_AUDIT, EVENT_STORE } from '../apps/api/src/common/tokens';
-import { loadPolicySettings, loadStructureTargets } from '../apps/api/src/config/config-reader';
+import { loadPolicySettings, loadStructureTargets } from '@loanflow/projections';
 import { ADMIN, advance, startApp, staffBranch, TestApp } from './support/app';
 
 describe('loan classification and configuration, over HTTP', () => {
@@ -108,6 +108,8 @@ describe('loan classification and configuration, over HTTP', () => {
       expect((await t.http.get('/config/policy-settings').set(t.as('ana')).expect(200)).body).toEqual({
         rotationTenureMonths: 36,
         inspectionIntervalDays: 90,
+        committeeSize: 3,
+        committeeMajority: 2,
         version: -1,
       });
     });
@@ -117,7 +119,7 @@ describe('loan classification and configuration, over HTTP', () => {
       await t.http
         .put('/config/policy-settings')
         .set(admin())
-        .send({ rotationTenureMonths: 24, inspectionIntervalDays: 60 })
+        .send({ rotationTenureMonths: 24, inspectionIntervalDays: 60, committeeSize: 5, committeeMajority: 3 })
         .expect(200, { id: 'policy-settings', version: 0 });
       const read = await t.http.get('/config/structure-targets').set(t.as('bo')).expect(200);
       expect(read.body).toEqual({ targets, version: 0, changedBy: ADMIN, changedAt: '2026-04-10T02:00:00.000Z' });
@@ -125,6 +127,8 @@ describe('loan classification and configuration, over HTTP', () => {
       expect((await t.http.get('/config/policy-settings').set(admin()).expect(200)).body).toEqual({
         rotationTenureMonths: 24,
         inspectionIntervalDays: 60,
+        committeeSize: 5,
+        committeeMajority: 3,
         version: 0,
         changedBy: ADMIN,
         changedAt: '2026-04-10T02:00:00.000Z',

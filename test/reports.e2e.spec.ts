@@ -1,4 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
+import { residentIdFor } from '@loanflow/domain/testing/identity-numbers';
 import { EventStore } from '@loanflow/event-store';
 import { EndOfDayService, ProjectionService } from '@loanflow/projections';
 import { Storage } from '@loanflow/storage';
@@ -96,7 +97,14 @@ describe('read models and reports, over HTTP', () => {
     await t.http
       .post('/borrowers')
       .set(t.as('ana'))
-      .send({ borrowerId: BORROWER, name: 'Wang household', kind: 'household', village: 'Dongshan', sector: 'grain' })
+      .send({
+        borrowerId: BORROWER,
+        name: 'Wang household',
+        kind: 'household',
+        village: 'Dongshan',
+        sector: 'grain',
+        identityNumber: residentIdFor(100),
+      })
       .expect(201);
     await lend('L-1', 'BR-01', ['ana', 'bo', 'cy', 'dan'], 1_200_000, true, 'guaranteed');
     await lend('L-2', 'BR-01', ['ana', 'bo', 'cy', 'dan'], 2_400_000, false, 'credit');
@@ -191,8 +199,10 @@ describe('read models and reports, over HTTP', () => {
     t.setNow(at('2026-05-11'));
     const eod = await t.app.get(EndOfDayService).run('2026-05-10');
     // L-2: due 02-05 unpaid, 94 days → substandard; L-3: due 03-05 unpaid, 66 days → special mention.
-    expect(eod).toEqual({ date: '2026-05-10', classified: 2, reminders: 0 });
-    expect(await t.app.get(EndOfDayService).run('2026-05-10')).toEqual({ date: '2026-05-10', classified: 0, reminders: 0 });
+    // Warnings (default rules): the borrower of all three is red (L-2 non-performing), inspected every
+    // 30 days: L-1 (inspected 03-01, 70 days) is overdue, L-2 and L-3 (never, 125 days) overdue and late.
+    expect(eod).toEqual({ date: '2026-05-10', classified: 2, reminders: 0, signals: 3 });
+    expect(await t.app.get(EndOfDayService).run('2026-05-10')).toEqual({ date: '2026-05-10', classified: 0, reminders: 0, signals: 0 });
   });
   afterAll(() => t.close());
 
@@ -482,6 +492,7 @@ describe('read models and reports, over HTTP', () => {
       checkpoints: {
         loans: { checkpoint: health.body.eventStore.headPosition, lag: 0 },
         compliance: { checkpoint: health.body.eventStore.headPosition, lag: 0 },
+        risk: { checkpoint: health.body.eventStore.headPosition, lag: 0 },
       },
     });
     const live = await dump();

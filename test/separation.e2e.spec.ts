@@ -1,3 +1,4 @@
+import { residentIdFor } from '@loanflow/domain/testing/identity-numbers';
 import { AccessAuditLog } from '@loanflow/storage';
 import { ACCESS_AUDIT } from '../apps/api/src/common/tokens';
 import { ADMIN, advance, application, BRANCH, startApp, staffBranch, terms, TestApp } from './support/app';
@@ -61,7 +62,14 @@ describe('separation of duties over HTTP: refusals name the rule, the person, th
     await t.http
       .post('/borrowers')
       .set(t.as('ana'))
-      .send({ borrowerId: 'B-200', name: 'Chen household', kind: 'household', village: 'Xishan', sector: 'pigs' })
+      .send({
+        borrowerId: 'B-200',
+        name: 'Chen household',
+        kind: 'household',
+        village: 'Xishan',
+        sector: 'pigs',
+        identityNumber: residentIdFor(200),
+      })
       .expect(201);
     await t.http
       .post('/loans')
@@ -86,6 +94,10 @@ describe('separation of duties over HTTP: refusals name the rule, the person, th
   });
 
   it('authority: approval only up to the approver limit', async () => {
+    // Someone at the branch may approve 200,000.00, so it goes to a single approver, not a committee.
+    const admin = t.as(ADMIN, true);
+    await t.http.post('/staff').set(admin).send({ staffId: 'hu', name: 'Hu Ma', branchId: BRANCH }).expect(201);
+    await t.http.post('/staff/hu/posts').set(admin).send({ post: 'approval', branchId: BRANCH, approvalLimit: 50_000_000 }).expect(201);
     await advance(t, 'L-big', 'examined', 20_000_000);
     const res = await t.http
       .post('/loans/L-big/approval')

@@ -1,13 +1,14 @@
 import { INestApplication } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { DomainError, Loan, loanDecider, Post, POSTS, staffDecider } from '@loanflow/domain';
+import { residentIdFor } from '@loanflow/domain/testing/identity-numbers';
 import { actionOf, POST_ACTIONS } from '@loanflow/policy';
 import { EventStore, verifyLog, WrongExpectedVersion } from '@loanflow/event-store';
 import { AccessAuditLog } from '@loanflow/storage';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { createApp } from '../apps/api/src/app';
-import { RunBorrowerCommand } from '../apps/api/src/borrowers/borrowers';
+import { RunBorrowerCommand } from '../apps/api/src/borrowers/borrowers.handler';
 import { Aggregates } from '../apps/api/src/common/aggregates';
 import { RequestContext } from '../apps/api/src/common/request-context';
 import { ACCESS_AUDIT, EVENT_STORE } from '../apps/api/src/common/tokens';
@@ -169,7 +170,10 @@ describe('property: no command sequence breaks the separation of duties or the c
             bus.execute(
               new RunBorrowerCommand(
                 'B-P',
-                { type: 'RegisterBorrower', data: { borrowerId: 'B-P', name: 'n', kind: 'household', village: 'v', sector: 's' } },
+                {
+                  type: 'RegisterBorrower',
+                  data: { name: 'n', kind: 'household', village: 'v', sector: 's', identityNumber: residentIdFor(1) },
+                },
                 ctx(id('seed')),
               ),
             ),

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { DEFAULT_GROUP_COMMIT_MAX_BATCH, LoanflowConfig } from '@loanflow/config';
+import { residentIdFor } from '@loanflow/domain/testing/identity-numbers';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,7 +106,14 @@ export async function staffBranch(t: TestApp, extraApprovers: string[] = []): Pr
   await t.http
     .post('/borrowers')
     .set(t.as('ana'))
-    .send({ borrowerId: BORROWER, name: 'Wang household', kind: 'household', village: 'Dongshan', sector: 'grain' })
+    .send({
+      borrowerId: BORROWER,
+      name: 'Wang household',
+      kind: 'household',
+      village: 'Dongshan',
+      sector: 'grain',
+      identityNumber: residentIdFor(100),
+    })
     .expect(201);
 }
 

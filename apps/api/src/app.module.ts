@@ -8,7 +8,8 @@ import { RelayService } from '@loanflow/messaging';
 import { EndOfDayService, ProjectionService } from '@loanflow/projections';
 import { openStorage, Storage } from '@loanflow/storage';
 import { AuthGuard } from './auth/auth.guard';
-import { BorrowersController, BorrowersHandler } from './borrowers/borrowers';
+import { BorrowersController } from './borrowers/borrowers.controller';
+import { BorrowersHandler } from './borrowers/borrowers.handler';
 import { Aggregates } from './common/aggregates';
 import { Authorizer } from './common/authorizer';
 import { ConfigController } from './config/config.controller';
@@ -21,6 +22,7 @@ import { AsyncApiController } from './health/asyncapi.controller';
 import { HealthController } from './health/health.controller';
 import { LoansController } from './loans/loans.controller';
 import { LoansHandler } from './loans/loans.handler';
+import { LoanContext } from './loans/loan-context';
 import { ReportsController } from './reports/reports.controller';
 import { StaffController } from './staff/staff.controller';
 import { StaffHandler } from './staff/staff.handler';
@@ -55,7 +57,7 @@ export class AppModule implements OnApplicationShutdown {
         { provide: READ_MODELS, useFactory: (s: Storage) => s.readModels, inject: [STORAGE] },
         { provide: ACCESS_AUDIT, useFactory: (s: Storage) => s.accessAudit, inject: [STORAGE] },
         // Every api process can project; one at a time does (the lease), the worker included.
-        { provide: ProjectionService, useFactory: (s: Storage) => new ProjectionService(s), inject: [STORAGE] },
+        { provide: ProjectionService, useFactory: (s: Storage, clock: Clock) => new ProjectionService(s, clock), inject: [STORAGE, CLOCK] },
         {
           provide: EndOfDayService,
           useFactory: (s: Storage, p: ProjectionService, r: SchedulerRegistry, clock: Clock) =>
@@ -75,6 +77,7 @@ export class AppModule implements OnApplicationShutdown {
         StaffHandler,
         BorrowersHandler,
         LoansHandler,
+        LoanContext,
         ConfigHandler,
       ],
     };

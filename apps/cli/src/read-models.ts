@@ -1,20 +1,25 @@
 import { existsSync } from 'node:fs';
 import { loadBusinessTimeZone, loadStorageConfig, businessDate } from '@loanflow/config';
-import { addDays, isIsoDate } from '@loanflow/domain';
+import { addDays, isIsoDate, RISK_LEVELS, RiskLevel } from '@loanflow/domain';
 import {
   complianceReport,
   EndOfDay,
   listLoans,
+  loadPolicySettings,
+  loadRiskPoints,
+  loadStructureTargets,
+  loadWarningRules,
   maturityReport,
   performanceReport,
   portfolioReport,
   Progress,
   ProjectionRunner,
   PROJECTIONS,
+  riskBoard,
+  warnings,
   wholeMonths,
 } from '@loanflow/projections';
 import { openStorage, Storage } from '@loanflow/storage';
-import { loadPolicySettings, loadStructureTargets } from '../../api/src/config/config-reader';
 
 export interface Io {
   out(line: string): void;
@@ -24,13 +29,16 @@ export interface Io {
 export const READ_MODEL_USAGE = `  rebuild [projection...]                 drop the read models (all, or: ${PROJECTIONS.map((p) => p.name).join(', ')}) and replay
                                           the log from position 0, with progress
   eod [--date YYYY-MM-DD]                 run end of day for a business date (default: yesterday): classify
-                                          loans, issue the month's maturity reminders; idempotent per date
+                                          loans, raise and resolve warning signals, issue the month's
+                                          maturity reminders; idempotent per date
   report <name> [--format json|csv] ...   print a report, brought up to date with the log first:
       loans [--status S] [--branch B] [--officer O] [--category C] [--maturing YYYY-MM]
       maturities --month YYYY-MM [--branch B] [--as-of DATE] [--overdue]
       performance --from DATE --to DATE [--group-by officer|branch] [--accountability]
       portfolio [--branch B]
-      compliance [--as-of DATE] [--staff S] [--severity critical|high|medium]`;
+      compliance [--as-of DATE] [--staff S] [--severity critical|high|medium]
+      risk-board [--branch B] [--as-of DATE] [--warnings]
+      warnings [--branch B] [--officer O] [--level green|yellow|orange|red] [--as-of DATE]`;
 
 const option = (args: string[], name: string) => {
   const at = args.indexOf(name);
@@ -116,7 +124,9 @@ export async function runReadModelCommand(command: string, args: string[], io: I
           needDate(date, '--date');
           const result = await new EndOfDay(storage.eventStore, storage.readModels, runner).run(date);
           await runner.catchUp();
-          io.out(`end of day ${result.date}: ${result.classified} loans classified, ${result.reminders} branches sent maturity reminders`);
+          io.out(
+            `end of day ${result.date}: ${result.classified} loans classified, ${result.signals} loans' warning signals changed, ${result.reminders} branches sent maturity reminders`,
+          );
           return 0;
         }
         default:
@@ -211,8 +221,32 @@ async function report(storage: Storage, runner: ProjectionRunner, args: string[]
       rows = r.findings as unknown as Record<string, unknown>[];
       break;
     }
+    case 'risk-board': {
+      const [{ points }, { rules }] = await Promise.all([loadRiskPoints(storage.eventStore), loadWarningRules(storage.eventStore)]);
+      const asOf = option(args, '--as-of') ? needDate(option(args, '--as-of'), '--as-of') : today;
+      const r = await riskBoard(db, points, rules, { asOf, branchId: option(args, '--branch') });
+      json = r;
+      rows = args.includes('--warnings')
+        ? (r.warnings.top as unknown as Record<string, unknown>[])
+        : (r.points as unknown as Record<string, unknown>[]);
+      break;
+    }
+    case 'warnings': {
+      const level = option(args, '--level');
+      if (level && !RISK_LEVELS.includes(level as RiskLevel)) throw new UsageError(`--level is one of ${RISK_LEVELS.join(', ')}`);
+      const { rules } = await loadWarningRules(storage.eventStore);
+      const r = await warnings(db, rules, {
+        asOf: option(args, '--as-of') ? needDate(option(args, '--as-of'), '--as-of') : today,
+        branchId: option(args, '--branch'),
+        officerId: option(args, '--officer'),
+        level: level as RiskLevel | undefined,
+      });
+      json = r;
+      rows = r.warnings as unknown as Record<string, unknown>[];
+      break;
+    }
     default:
-      throw new UsageError(`report takes one of: loans, maturities, performance, portfolio, compliance`);
+      throw new UsageError(`report takes one of: loans, maturities, performance, portfolio, compliance, risk-board, warnings`);
   }
   io.out(format === 'json' ? JSON.stringify(json, null, 2) : toCsv(rows));
   return 0;

@@ -1,4 +1,4 @@
-import { BorrowerEvent } from './borrower/decider';
+import { BorrowerEvent } from './borrower/events';
 import { BranchEvent } from './branch/decider';
 import { ConfigEvent } from './config/decider';
 import { LoanEvent } from './loan/events';
@@ -17,11 +17,24 @@ const LOAN: Record<LoanEvent['type'], true> = {
   InspectionRecorded: true,
   LoanClassified: true,
   LoanClosed: true,
+  ApprovalVoteCast: true,
+  RiskSignalRaised: true,
+  RiskSignalResolved: true,
+  GuaranteeAdded: true,
+  EarlyRecoveryDemanded: true,
+  LoanExtended: true,
+  LoanWrittenOff: true,
 };
-const BORROWER: Record<BorrowerEvent['type'], true> = { BorrowerRegistered: true };
+const BORROWER: Record<BorrowerEvent['type'], true> = { BorrowerRegistered: true, FinancialStatementRecorded: true, BorrowerRated: true };
 const STAFF: Record<StaffEvent['type'], true> = { StaffRegistered: true, PostAssigned: true, PostRevoked: true, RelationDeclared: true };
 const BRANCH: Record<BranchEvent['type'], true> = { MaturityRemindersIssued: true };
-const CONFIG: Record<ConfigEvent['type'], true> = { StructureTargetsSet: true, PolicySettingsSet: true };
+const CONFIG: Record<ConfigEvent['type'], true> = {
+  StructureTargetsSet: true,
+  PolicySettingsSet: true,
+  ScorecardSet: true,
+  RiskPointsSet: true,
+  WarningRulesSet: true,
+};
 
 /**
  * Every event type the domain can emit, by aggregate (the prefix of its stream ids): what the

@@ -4,7 +4,7 @@ import { refusalOf } from './authorize';
 import { ConflictMatrix } from './conflict-matrix';
 import { assertAssignable, PostConflict } from './static-rule';
 import { Action, actionOf, loanSubject, Subject } from './subjects';
-import { applied, approved, at, examined, investigated, terms, today } from '@loanflow/domain/testing/loan-fixtures';
+import { applied, approved, at, authority, examined, investigated, terms, today } from '@loanflow/domain/testing/loan-fixtures';
 
 const staff = (id: string, events: StaffEvent['data'][] = []): Staff =>
   [
@@ -22,7 +22,7 @@ function decide(actor: Actor, record: Staff | null, action: Action, subject: Sub
 const loan = (events: LoanEvent[]): Loan => events.reduce(loanDecider.evolve, loanDecider.initialState);
 const approve = (amount: number) => ({
   type: 'DecideApproval' as const,
-  data: { decision: 'approve' as const, terms: { ...terms, amount }, comments: 'c', by: '', now: at, today },
+  data: { decision: 'approve' as const, terms: { ...terms, amount }, comments: 'c', ...authority, by: '', now: at, today },
 });
 
 describe('separation-of-duties policy', () => {
@@ -92,7 +92,10 @@ describe('separation-of-duties policy', () => {
     const state = loan([applied, investigated, examined]);
     expect(decide(cy, record, 'approve', loanSubject('L', state, approve(500_000)))).toBeNull();
     expect(decide(cy, record, 'approve', loanSubject('L', state, approve(500_001)))?.code).toBe('ABOVE_AUTHORITY');
-    const reject = { type: 'DecideApproval' as const, data: { decision: 'reject' as const, comments: 'c', by: '', now: at, today } };
+    const reject = {
+      type: 'DecideApproval' as const,
+      data: { decision: 'reject' as const, comments: 'c', ...authority, by: '', now: at, today },
+    };
     expect(decide(cy, record, 'approve', loanSubject('L', state, reject))).toBeNull();
   });
 

@@ -1,5 +1,5 @@
 import { AbilityBuilder, createMongoAbility, MongoAbility } from '@casl/ability';
-import { Staff } from '@loanflow/domain';
+import { Post, Staff } from '@loanflow/domain';
 import { ConflictMatrix } from './conflict-matrix';
 import { RuleCode } from './rule-codes';
 import { Action, ACTING_POST, LOAN_ACTIONS, POST_ACTIONS, Subject } from './subjects';
@@ -52,16 +52,23 @@ export function defineAbilityFor(actor: Actor, registry: StaffRegistry): AppAbil
         RuleCode.ABOVE_AUTHORITY,
       );
 
+  /** Loans on which the actor acted in `post`. */
+  const actedIn = (post: Post) => ({ [`actors.${post}`]: actor.id });
+
   // Dynamic separation: what a person did on this loan, in any post they held then, bars the
   // conflicting acts now, whatever posts they hold today.
   for (const action of LOAN_ACTIONS) {
     const post = ACTING_POST[action];
     if (!post) continue;
     for (const earlier of registry.matrix.conflictsOf(post))
-      cannot(action, 'Loan', { [`actors.${earlier}`]: actor.id }).because(
+      cannot(action, 'Loan', actedIn(earlier)).because(
         ConflictMatrix.isThreePowers(post, earlier) ? RuleCode.SOD_THREE_POWERS : RuleCode.SOD_FIVE_POSTS,
       );
   }
+
+  // Whoever approved the loan neither re-approves its extension nor approves its write-off.
+  cannot('extend', 'Loan', actedIn('approval')).because(RuleCode.EXTENSION_SAME_APPROVER);
+  cannot('writeOff', 'Loan', actedIn('approval')).because(RuleCode.WRITE_OFF_NOT_INDEPENDENT);
 
   const related = [actor.id, ...staff.relations.map((r) => r.borrowerId)];
   cannot([...LOAN_ACTIONS], 'Loan', { borrowerId: { $in: related } }).because(RuleCode.CONFLICT_OF_INTEREST);

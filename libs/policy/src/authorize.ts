@@ -64,6 +64,15 @@ function explain(code: RuleCode, actor: Actor, staff: Staff | null, action: Acti
           : `the ${earlier?.post} and ${post} posts are separated on one loan`;
       return `${person} may not ${action} ${target}: ${actor.id} already acted on it in ${earlier?.post} (${earlier?.event} at ${earlier?.at}), and ${rule}.`;
     }
+    case RuleCode.EXTENSION_SAME_APPROVER:
+    case RuleCode.WRITE_OFF_NOT_INDEPENDENT: {
+      const earlier = loan!.acts.find((a) => a.by === actor.id && a.post === 'approval');
+      const what =
+        code === RuleCode.EXTENSION_SAME_APPROVER
+          ? 'its extension is re-approved by another approver'
+          : 'its write-off is approved by someone who held none of the three powers on it';
+      return `${person} may not ${action} ${target}: ${actor.id} acted on it in approval (${earlier?.event} at ${earlier?.at}), and ${what}.`;
+    }
     case RuleCode.CONFLICT_OF_INTEREST: {
       const relation = staff?.relations.find((r) => r.borrowerId === loan!.borrowerId)?.relation ?? 'self';
       return `${person} may not ${action} ${target}: its borrower ${loan!.borrowerId} is ${relation === 'self' ? `${actor.id} themself` : `${actor.id}'s declared ${relation}`}.`;

@@ -18,6 +18,10 @@ export const RuleCode = {
   ADMIN_ONLY: 'ADMIN_ONLY',
   /** Compliance findings are read by auditors and administrators only. */
   AUDITORS_ONLY: 'AUDITORS_ONLY',
+  /** An extension is re-approved by an approver other than whoever approved the loan. */
+  EXTENSION_SAME_APPROVER: 'EXTENSION_SAME_APPROVER',
+  /** A write-off is approved by someone who acted in none of the three powers on the loan. */
+  WRITE_OFF_NOT_INDEPENDENT: 'WRITE_OFF_NOT_INDEPENDENT',
   /** The token names nobody in the staff registry. */
   NOT_STAFF: 'NOT_STAFF',
 } as const;

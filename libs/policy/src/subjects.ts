@@ -1,6 +1,18 @@
-import { Act, Cents, Loan, LoanCommand, Post } from '@loanflow/domain';
+import { Act, amountDecided, Cents, eligibleApprovers, Loan, LoanCommand, needsCommittee, Post } from '@loanflow/domain';
 
-export type LoanAction = 'apply' | 'investigate' | 'examine' | 'approve' | 'disburse' | 'repay' | 'inspect' | 'classify';
+export type LoanAction =
+  | 'apply'
+  | 'investigate'
+  | 'examine'
+  | 'approve'
+  | 'disburse'
+  | 'repay'
+  | 'inspect'
+  | 'classify'
+  | 'addGuarantee'
+  | 'demandRecovery'
+  | 'extend'
+  | 'writeOff';
 export const LOAN_ACTIONS: readonly LoanAction[] = [
   'apply',
   'investigate',
@@ -10,6 +22,10 @@ export const LOAN_ACTIONS: readonly LoanAction[] = [
   'repay',
   'inspect',
   'classify',
+  'addGuarantee',
+  'demandRecovery',
+  'extend',
+  'writeOff',
 ];
 export type StaffAction = 'register' | 'assignPost' | 'revokePost' | 'declareRelation';
 /** Changing configuration (structure targets, policy settings): administrators only. */
@@ -19,11 +35,11 @@ export type Action = LoanAction | StaffAction | ConfigAction | 'read';
 
 /** What each post allows on loans of its branch. */
 export const POST_ACTIONS: Record<Post, LoanAction[]> = {
-  investigation: ['apply', 'investigate'],
+  investigation: ['apply', 'investigate', 'addGuarantee'],
   examination: ['examine'],
-  approval: ['approve'],
+  approval: ['approve', 'extend', 'writeOff'],
   disbursement: ['disburse', 'repay'],
-  inspection: ['inspect', 'classify'],
+  inspection: ['inspect', 'classify', 'demandRecovery'],
 };
 
 /** The post in whose name an action acts on the loan; receiving a repayment decides nothing. */
@@ -35,6 +51,10 @@ export const ACTING_POST: Partial<Record<LoanAction, Post>> = {
   disburse: 'disbursement',
   inspect: 'inspection',
   classify: 'inspection',
+  addGuarantee: 'investigation',
+  demandRecovery: 'inspection',
+  extend: 'approval',
+  writeOff: 'approval',
 };
 
 const COMMAND_ACTION: Record<LoanCommand['type'], LoanAction> = {
@@ -46,8 +66,13 @@ const COMMAND_ACTION: Record<LoanCommand['type'], LoanAction> = {
   ReceiveRepayment: 'repay',
   RecordInspection: 'inspect',
   ClassifyLoan: 'classify',
-  // The end-of-day run is the system's, not a person's: no handler puts it through the policy.
+  AddGuarantee: 'addGuarantee',
+  DemandEarlyRecovery: 'demandRecovery',
+  ExtendLoan: 'extend',
+  WriteOffLoan: 'writeOff',
+  // The end-of-day runs are the system's, not a person's: no handler puts them through the policy.
   ClassifyAtEndOfDay: 'classify',
+  ReviewRiskSignals: 'inspect',
 };
 
 export function actionOf(command: Pick<LoanCommand, 'type'>): LoanAction {
@@ -78,8 +103,11 @@ export function loanSubject(loanId: string, state: Loan, command?: LoanCommand):
     subject.branchId = command.data.branchId;
     subject.borrowerId = command.data.borrowerId;
   }
-  if (command?.type === 'DecideApproval' && command.data.decision === 'approve' && command.data.terms)
-    subject.approvalAmount = command.data.terms.amount;
+  // Within single authority the approver's own limit must cover the amount; a committee's members vote whatever their limits.
+  if (command?.type === 'DecideApproval' && command.data.decision === 'approve' && command.data.terms) {
+    const amount = amountDecided(state, command.data.terms);
+    if (!needsCommittee(state, amount, eligibleApprovers(state, command.data.approvers))) subject.approvalAmount = amount;
+  }
   return subject;
 }
 

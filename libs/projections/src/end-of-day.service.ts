@@ -43,7 +43,9 @@ export class EndOfDayService implements OnApplicationBootstrap {
     const yesterday = addDays(businessDate(now, this.options.timeZone), -1);
     try {
       const result = await this.run(yesterday);
-      this.logger.log(`end of day ${result.date}: ${result.classified} loans classified, ${result.reminders} branches reminded`);
+      this.logger.log(
+        `end of day ${result.date}: ${result.classified} loans classified, ${result.signals} loans' warnings reviewed, ${result.reminders} branches reminded`,
+      );
     } catch (error) {
       this.logger.error(
         `end of day ${yesterday} failed: ${(error as Error).message}; run it again with: npm run cli -- eod --date ${yesterday}`,

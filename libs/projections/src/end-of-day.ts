@@ -5,17 +5,20 @@ import {
   Decider,
   LoanCommand,
   BranchEvent,
-  fold,
+  desiredSignals,
+  signalChanges,
   isFirstBusinessDayOfMonth,
   LoanEvent,
   loanDecider,
-  SYSTEM_CLASSIFIER,
 } from '@loanflow/domain';
-import { EventStore, EventToAppend, WrongExpectedVersion } from '@loanflow/event-store';
+import { EventStore } from '@loanflow/event-store';
 import { ReadModelDb } from '@loanflow/storage';
 import { maturingByBranch, overdueInstalments } from './loans/queries';
 import { untyped } from './queries';
+import { loadWarningRules } from './config-reader';
+import { riskFacts } from './risk/queries';
 import { ProjectionRunner } from './runner';
+import { decideAndAppendAsSystem } from './system-append';
 
 export interface EndOfDayResult {
   date: string;
@@ -23,14 +26,17 @@ export interface EndOfDayResult {
   classified: number;
   /** Branches that were sent the month's maturity reminders. */
   reminders: number;
+  /** Loans whose warning signals were raised, escalated or resolved. */
+  signals: number;
 }
 
 /**
  * The end-of-day run for one business date: classifies every loan whose days past due (or a
- * person's judgement) demand another category, and on the first business day of a month issues
- * each branch its maturity reminders. The read models say which loans to look at; each loan's
- * own stream and decider decide. Idempotent per date: every append carries a command id made of
- * the date and the stream, so a second run appends nothing.
+ * person's judgement) demand another category, then raises and resolves each active loan's
+ * warning signals as the warning rules in force want them, and on the first business day of a
+ * month issues each branch its maturity reminders. The read models say which loans to look at;
+ * each loan's own stream and decider decide. Idempotent per date: every append carries a command
+ * id made of the date, the step and the stream, so a second run appends nothing.
  */
 export class EndOfDay {
   constructor(
@@ -60,6 +66,24 @@ export class EndOfDay {
       if (appended) classified += 1;
     }
 
+    // The warning rules read the categories just set.
+    const { rules } = await loadWarningRules(this.store);
+    await this.runner.catchUp();
+    let signals = 0;
+    for (const review of await riskFacts(this.readModels, rules, date)) {
+      const desired = desiredSignals(rules, review.facts);
+      const { stale, fresh } = signalChanges(review.open, desired);
+      if (stale.length === 0 && fresh.length === 0) continue;
+      const appended = await this.decideAndAppend(
+        `loan-${review.loanId}`,
+        loanDecider,
+        date,
+        (now): LoanCommand => ({ type: 'ReviewRiskSignals', data: { asOf: date, now, desired } }),
+        'signals',
+      );
+      if (appended) signals += 1;
+    }
+
     let reminders = 0;
     if (isFirstBusinessDayOfMonth(date)) {
       const month = date.slice(0, 7);
@@ -72,40 +96,21 @@ export class EndOfDay {
         if (appended) reminders += 1;
       }
     }
-    return { date, classified, reminders };
+    return { date, classified, reminders, signals };
   }
 
-  /** Load, decide, append as the system; a concurrent write to the stream is retried on the new state. */
-  private async decideAndAppend<C extends Command, S, E extends LoanEvent | BranchEvent>(
+  /** Load, decide, append as the system; a second step on the same stream and date names itself in the command id. */
+  private decideAndAppend<C extends Command, S, E extends LoanEvent | BranchEvent>(
     streamId: string,
     decider: Decider<C, S, E>,
     date: string,
     command: (now: string) => C,
+    step?: string,
   ): Promise<boolean> {
-    for (let attempt = 0; ; attempt++) {
-      const recorded = await this.store.readStream(streamId);
-      const state = fold(
-        decider,
-        recorded.map((e) => ({ type: e.type, data: e.data }) as E),
-      );
-      const now = this.clock().toISOString();
-      const events = decider.decide(command(now), state);
-      if (events.length === 0) return false;
-      try {
-        const result = await this.store.append(streamId, events as unknown as EventToAppend[], {
-          expectedVersion: recorded.length - 1,
-          metadata: {
-            actorId: SYSTEM_CLASSIFIER,
-            commandId: `eod:${date}:${streamId}`,
-            correlationId: `eod:${date}`,
-            causationId: null,
-            occurredAt: now,
-          },
-        });
-        return !result.duplicate;
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersion) || attempt >= 3) throw error;
-      }
-    }
+    return decideAndAppendAsSystem(this.store, this.clock, streamId, decider, command, {
+      commandId: step ? `eod:${date}:${step}:${streamId}` : `eod:${date}:${streamId}`,
+      correlationId: `eod:${date}`,
+      causationId: null,
+    });
   }
 }

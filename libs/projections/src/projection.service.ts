@@ -2,6 +2,7 @@ import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/c
 import { Lease, Storage } from '@loanflow/storage';
 import { checkpointName } from './projection';
 import { PROJECTIONS } from './projections';
+import { ReactionRunner } from './reactions/reaction-runner';
 import { ProjectionRunner } from './runner';
 
 /** How long a query in a process that does not project waits for the projecting one to catch up. */
@@ -16,10 +17,18 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
   private readonly logger = new Logger('projections');
   private readonly lease: Lease;
   readonly runner: ProjectionRunner;
+  readonly reactions: ReactionRunner;
 
-  constructor(private readonly storage: Storage) {
+  constructor(
+    private readonly storage: Storage,
+    clock: () => Date = () => new Date(),
+  ) {
     this.lease = storage.lease('projections');
-    this.runner = new ProjectionRunner(storage.eventStore, storage.readModels, PROJECTIONS, { lease: this.lease });
+    this.reactions = new ReactionRunner(storage.eventStore, storage.checkpoints, clock);
+    this.runner = new ProjectionRunner(storage.eventStore, storage.readModels, PROJECTIONS, {
+      lease: this.lease,
+      afterCatchUp: () => this.reactions.catchUp(),
+    });
   }
 
   /** This process is the one following the log. */
@@ -46,6 +55,8 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
   async ready(): Promise<void> {
     if (this.lease.held) {
       await this.runner.catchUp();
+      // The system's answers to what was recorded (a rating put on the borrower's file), then their rows.
+      if ((await this.reactions.catchUp()) > 0) await this.runner.catchUp();
       return;
     }
     const head = await this.storage.eventStore.headPosition();

@@ -38,6 +38,8 @@ export interface RunnerOptions {
   onProgress?: (progress: Progress) => void;
   /** Held while following the log live, so a second worker stands by instead of competing. */
   lease?: Lease;
+  /** Runs after each catch-up of the live loop, under the same lease: the system's reactions to events. */
+  afterCatchUp?: () => Promise<unknown>;
 }
 
 /** One projection's rows in memory, and what the current batch changed. */
@@ -342,6 +344,7 @@ export class ProjectionRunner {
             continue;
           }
           await this.catchUp();
+          await this.options.afterCatchUp?.();
           this.lastError = null;
           backoff = 100;
           if (this.stopping) break;

@@ -1,14 +1,16 @@
 import { Body, Controller, Get, HttpCode, Inject, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CONFIG_STREAMS } from '@loanflow/domain';
+import { DEFAULT_POLICY_SETTINGS } from '@loanflow/domain';
 import { EventStore } from '@loanflow/event-store';
 import { Accepted } from '../common/aggregates';
 import { Authorizer } from '../common/authorizer';
 import { Ctx, RequestContext } from '../common/request-context';
 import { EVENT_STORE } from '../common/tokens';
 import { CONFIG_IDS, RunConfigCommand } from './config.handler';
-import { Current, loadPolicySettings, loadStructureTargets } from './config-reader';
-import { PolicySettingsDto, StructureTargetsDto } from './dto';
+import { Current, loadPolicySettings, loadRiskPoints, loadScorecard, loadStructureTargets, loadWarningRules } from '@loanflow/projections';
+import { PolicySettingsDto, RiskPointsDto, ScorecardDto, StructureTargetsDto, WarningRulesDto } from './dto';
 
 /** Who changed it last and when, only once someone has: until then the defaults apply. */
 function answer<S extends { changedBy: string | null; changedAt: string | null }>({ changedBy, changedAt, ...rest }: Current<S>) {
@@ -36,11 +38,16 @@ export class ConfigController {
   @Put('policy-settings')
   @HttpCode(200)
   setPolicySettings(
-    @Body() { rotationTenureMonths, inspectionIntervalDays }: PolicySettingsDto,
+    @Body() { rotationTenureMonths, inspectionIntervalDays, committeeSize, committeeMajority }: PolicySettingsDto,
     @Ctx() ctx: RequestContext,
   ): Promise<Accepted> {
+    // The whole settings are replaced: an absent committee rule is the default one.
+    const committee = {
+      committeeSize: committeeSize ?? DEFAULT_POLICY_SETTINGS.committeeSize,
+      committeeMajority: committeeMajority ?? DEFAULT_POLICY_SETTINGS.committeeMajority,
+    };
     return this.commands.execute(
-      new RunConfigCommand({ type: 'SetPolicySettings', data: { rotationTenureMonths, inspectionIntervalDays } }, ctx),
+      new RunConfigCommand({ type: 'SetPolicySettings', data: { rotationTenureMonths, inspectionIntervalDays, ...committee } }, ctx),
     );
   }
 
@@ -54,5 +61,64 @@ export class ConfigController {
   async policySettings(@Ctx() ctx: RequestContext) {
     await this.authorizer.assert(ctx.actor, 'read', { kind: 'Config', configId: CONFIG_IDS.SetPolicySettings });
     return answer(await loadPolicySettings(this.store));
+  }
+
+  /** Sets the rating scorecard: a new version; ratings and decisions record the version they used. */
+  @Put('scorecard')
+  @HttpCode(200)
+  setScorecard(@Body() { factors, grades }: ScorecardDto, @Ctx() ctx: RequestContext): Promise<Accepted> {
+    return this.commands.execute(new RunConfigCommand({ type: 'SetScorecard', data: { factors, grades } }, ctx));
+  }
+
+  /** Replaces the risk-point catalogue; once set, acts tag only its points. */
+  @Put('risk-points')
+  @HttpCode(200)
+  setRiskPoints(@Body() { points }: RiskPointsDto, @Ctx() ctx: RequestContext): Promise<Accepted> {
+    return this.commands.execute(new RunConfigCommand({ type: 'SetRiskPoints', data: { points } }, ctx));
+  }
+
+  /** Replaces the early-warning rules and the inspection intervals by risk level. */
+  @Put('warning-rules')
+  @HttpCode(200)
+  setWarningRules(@Body() rules: WarningRulesDto, @Ctx() ctx: RequestContext): Promise<Accepted> {
+    return this.commands.execute(new RunConfigCommand({ type: 'SetWarningRules', data: { rules: { ...rules } } }, ctx));
+  }
+
+  @Get('scorecard')
+  async scorecard(@Ctx() ctx: RequestContext) {
+    await this.authorizer.assert(ctx.actor, 'read', { kind: 'Config', configId: CONFIG_IDS.SetScorecard });
+    return answer(await loadScorecard(this.store));
+  }
+
+  @Get('risk-points')
+  async riskPoints(@Ctx() ctx: RequestContext) {
+    await this.authorizer.assert(ctx.actor, 'read', { kind: 'Config', configId: CONFIG_IDS.SetRiskPoints });
+    return answer(await loadRiskPoints(this.store));
+  }
+
+  @Get('warning-rules')
+  async warningRules(@Ctx() ctx: RequestContext) {
+    await this.authorizer.assert(ctx.actor, 'read', { kind: 'Config', configId: CONFIG_IDS.SetWarningRules });
+    return answer(await loadWarningRules(this.store));
+  }
+
+  /** Every change to every configuration, oldest first: what was set, by whom and when. */
+  @Get('history')
+  async history(@Ctx() ctx: RequestContext) {
+    await this.authorizer.assert(ctx.actor, 'read', { kind: 'Config', configId: 'history' });
+    const streams = await Promise.all(CONFIG_STREAMS.map((stream) => this.store.readStream(stream)));
+    return {
+      events: streams
+        .flat()
+        .sort((a, b) => a.globalPosition - b.globalPosition)
+        .map((e) => ({
+          stream: e.streamId,
+          version: e.streamVersion,
+          type: e.type,
+          changedBy: e.metadata.actorId,
+          at: e.metadata.recordedAt,
+          data: e.data,
+        })),
+    };
   }
 }

@@ -1,24 +1,39 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
-  decidePolicySettings,
-  decideStructureTargets,
+  Decider,
+  Event,
   policySettingsDecider,
-  PolicySettings,
+  riskPointsDecider,
+  scorecardDecider,
+  SetPolicySettings,
+  SetRiskPoints,
+  SetScorecard,
+  SetStructureTargets,
+  SetWarningRules,
   structureTargetsDecider,
-  StructureTarget,
+  warningRulesDecider,
 } from '@loanflow/domain';
 import { Accepted, Aggregates } from '../common/aggregates';
 import { Authorizer } from '../common/authorizer';
+import { Intent } from '../common/intent';
 import { RequestContext } from '../common/request-context';
 
-export type ConfigIntent =
-  { type: 'SetStructureTargets'; data: { targets: StructureTarget[] } } | { type: 'SetPolicySettings'; data: PolicySettings };
+export type ConfigCommand = SetStructureTargets | SetPolicySettings | SetScorecard | SetRiskPoints | SetWarningRules;
+export type ConfigIntent = Intent<ConfigCommand, 'by' | 'now'>;
 
-/** The configuration streams are `config-<configId>`. */
-export const CONFIG_IDS: Record<ConfigIntent['type'], string> = {
-  SetStructureTargets: 'structure-targets',
-  SetPolicySettings: 'policy-settings',
+/** Each configuration is the stream `config-<configId>`, decided by its own decider. */
+const CONFIGS: { [T in ConfigCommand['type']]: { configId: string; decider: Decider<any, any, Event> } } = {
+  SetStructureTargets: { configId: 'structure-targets', decider: structureTargetsDecider },
+  SetPolicySettings: { configId: 'policy-settings', decider: policySettingsDecider },
+  SetScorecard: { configId: 'scorecard', decider: scorecardDecider },
+  SetRiskPoints: { configId: 'risk-points', decider: riskPointsDecider },
+  SetWarningRules: { configId: 'warning-rules', decider: warningRulesDecider },
 };
+
+export const CONFIG_IDS = Object.fromEntries(Object.entries(CONFIGS).map(([type, c]) => [type, c.configId])) as Record<
+  ConfigCommand['type'],
+  string
+>;
 
 export class RunConfigCommand {
   constructor(
@@ -36,17 +51,10 @@ export class ConfigHandler implements ICommandHandler<RunConfigCommand, Accepted
   ) {}
 
   async execute({ intent, ctx }: RunConfigCommand): Promise<Accepted> {
-    const configId = CONFIG_IDS[intent.type];
+    const { configId, decider } = CONFIGS[intent.type];
     await this.authorizer.assert(ctx.actor, 'configure', { kind: 'Config', configId });
-    const stream = { prefix: 'config', id: configId };
-    const by = ctx.actor.id;
-    if (intent.type === 'SetStructureTargets')
-      return this.aggregates.handle(stream, structureTargetsDecider, ctx, (state, { now }) =>
-        decideStructureTargets({ type: intent.type, data: { targets: intent.data.targets, by, now } }, state),
-      );
-    const { rotationTenureMonths, inspectionIntervalDays } = intent.data;
-    return this.aggregates.handle(stream, policySettingsDecider, ctx, (state, { now }) =>
-      decidePolicySettings({ type: intent.type, data: { rotationTenureMonths, inspectionIntervalDays, by, now } }, state),
+    return this.aggregates.handle({ prefix: 'config', id: configId }, decider, ctx, (state, { now }) =>
+      decider.decide({ type: intent.type, data: { ...intent.data, by: ctx.actor.id, now } }, state),
     );
   }
 }

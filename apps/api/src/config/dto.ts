@@ -1,7 +1,33 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { STRUCTURE_DIMENSIONS, StructureDimension } from '@loanflow/domain';
+import {
+  RATING_DIMENSIONS,
+  RatingDimension,
+  RECOMMENDED_ACTIONS,
+  RecommendedAction,
+  RISK_POINT_STAGES,
+  RiskPointStage,
+  SEVERITIES,
+  Severity,
+  STRUCTURE_DIMENSIONS,
+  StructureDimension,
+} from '@loanflow/domain';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 export class StructureTargetDto {
   @ApiProperty({ enum: STRUCTURE_DIMENSIONS })
@@ -55,4 +81,268 @@ export class PolicySettingsDto {
   @Min(1)
   @Max(3_650)
   inspectionIntervalDays!: number;
+
+  @ApiPropertyOptional({ description: 'approvers on a committee for a loan above every eligible approver’s limit', example: 3 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(15)
+  committeeSize?: number;
+
+  @ApiPropertyOptional({ description: 'approvals that carry a committee: more than half of committeeSize', example: 2 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(15)
+  committeeMajority?: number;
+}
+
+export class ScoreBandDto {
+  @ApiProperty({ description: 'values from here up (to the next band) earn the points', example: 0 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  from!: number;
+
+  @ApiProperty({ example: 60 })
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  points!: number;
+}
+
+export class ScorecardFactorDto {
+  @ApiProperty({ example: 'debt_ratio' })
+  @Matches(/^[a-z][a-z0-9_]{0,49}$/, { message: 'code is lower-case letters, digits and _' })
+  code!: string;
+
+  @ApiProperty({ enum: RATING_DIMENSIONS })
+  @IsIn(RATING_DIMENSIONS)
+  dimension!: RatingDimension;
+
+  @ApiProperty({ example: 'liabilities as a percent of assets, lower is better' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  description!: string;
+
+  @ApiProperty({ description: 'whole percent; all weights add up to 100', example: 20 })
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  weight!: number;
+
+  @ApiProperty({ type: [ScoreBandDto] })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => ScoreBandDto)
+  bands!: ScoreBandDto[];
+}
+
+export class GradeDto {
+  @ApiProperty({ example: 'AA' })
+  @Matches(/^[A-Za-z0-9+-]{1,10}$/, { message: 'grade is 1 to 10 letters, digits, + or -' })
+  grade!: string;
+
+  @ApiProperty({ example: 80 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(100)
+  minScore!: number;
+
+  @ApiProperty({ description: 'cents', example: 50_000_000 })
+  @IsInt()
+  @Min(1)
+  maxAmount!: number;
+
+  @ApiProperty({ example: 36 })
+  @IsInt()
+  @Min(1)
+  @Max(360)
+  maxTermMonths!: number;
+
+  @ApiProperty({ example: 435 })
+  @IsInt()
+  @Min(0)
+  @Max(3_600)
+  minRateBps!: number;
+
+  @ApiProperty({ example: 900 })
+  @IsInt()
+  @Min(0)
+  @Max(3_600)
+  maxRateBps!: number;
+}
+
+export class ScorecardDto {
+  @ApiProperty({ type: [ScorecardFactorDto], description: 'covering the five dimensions, weights adding up to 100' })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => ScorecardFactorDto)
+  factors!: ScorecardFactorDto[];
+
+  @ApiProperty({ type: [GradeDto], description: 'one grade starts at score 0' })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => GradeDto)
+  grades!: GradeDto[];
+}
+
+export class RiskPointDto {
+  @ApiProperty({ example: 'purpose-unverified' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  code!: string;
+
+  @ApiProperty({ enum: RISK_POINT_STAGES })
+  @IsIn(RISK_POINT_STAGES)
+  stage!: RiskPointStage;
+
+  @ApiProperty({ example: 'the stated purpose of the loan was not checked on site' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1000)
+  description!: string;
+}
+
+export class RiskPointsDto {
+  @ApiProperty({ type: [RiskPointDto], description: 'the whole catalogue: it replaces the one set before' })
+  @IsArray()
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => RiskPointDto)
+  points!: RiskPointDto[];
+}
+
+class RaisingDto {
+  @ApiProperty({ enum: SEVERITIES })
+  @IsIn(SEVERITIES)
+  severity!: Severity;
+
+  @ApiProperty({ enum: RECOMMENDED_ACTIONS })
+  @IsIn(RECOMMENDED_ACTIONS)
+  action!: RecommendedAction;
+}
+
+class ThresholdDto {
+  @ApiProperty({ example: 31 })
+  @IsInt()
+  @Min(1)
+  days!: number;
+
+  @ApiProperty({ enum: SEVERITIES })
+  @IsIn(SEVERITIES)
+  severity!: Severity;
+}
+
+class LatePaymentDto {
+  @ApiProperty({ type: [ThresholdDto] })
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => ThresholdDto)
+  thresholds!: ThresholdDto[];
+
+  @ApiProperty({ enum: RECOMMENDED_ACTIONS })
+  @IsIn(RECOMMENDED_ACTIONS)
+  action!: RecommendedAction;
+}
+
+class MaturityWithOpenSignalsDto extends RaisingDto {
+  @ApiProperty({ example: 30 })
+  @IsInt()
+  @Min(0)
+  @Max(366)
+  withinDays!: number;
+}
+
+class ConcentrationDto extends RaisingDto {
+  @ApiProperty({ description: 'cents of outstanding principal', example: 100_000_000 })
+  @IsInt()
+  @Min(0)
+  limit!: number;
+}
+
+class IntervalsDto {
+  @ApiProperty({ example: 90 })
+  @IsInt()
+  @Min(1)
+  @Max(3_650)
+  green!: number;
+
+  @ApiProperty({ example: 60 })
+  @IsInt()
+  @Min(1)
+  @Max(3_650)
+  yellow!: number;
+
+  @ApiProperty({ example: 30 })
+  @IsInt()
+  @Min(1)
+  @Max(3_650)
+  orange!: number;
+
+  @ApiProperty({ example: 30 })
+  @IsInt()
+  @Min(1)
+  @Max(3_650)
+  red!: number;
+}
+
+export class WarningRulesDto {
+  @ApiProperty({ type: LatePaymentDto })
+  @ValidateNested()
+  @IsDefined()
+  @Type(() => LatePaymentDto)
+  latePayment!: LatePaymentDto;
+
+  @ApiProperty({ type: RaisingDto })
+  @ValidateNested()
+  @IsDefined()
+  @Type(() => RaisingDto)
+  inspectionOverdue!: RaisingDto;
+
+  @ApiProperty({ type: RaisingDto })
+  @ValidateNested()
+  @IsDefined()
+  @Type(() => RaisingDto)
+  inspectionFlagged!: RaisingDto;
+
+  @ApiProperty({ type: RaisingDto })
+  @ValidateNested()
+  @IsDefined()
+  @Type(() => RaisingDto)
+  guarantorNonPerforming!: RaisingDto;
+
+  @ApiProperty({ type: MaturityWithOpenSignalsDto })
+  @ValidateNested()
+  @IsDefined()
+  @Type(() => MaturityWithOpenSignalsDto)
+  maturityWithOpenSignals!: MaturityWithOpenSignalsDto;
+
+  @ApiProperty({ type: ConcentrationDto })
+  @ValidateNested()
+  @IsDefined()
+  @Type(() => ConcentrationDto)
+  borrowerConcentration!: ConcentrationDto;
+
+  @ApiProperty({ type: ConcentrationDto })
+  @ValidateNested()
+  @IsDefined()
+  @Type(() => ConcentrationDto)
+  guarantorConcentration!: ConcentrationDto;
+
+  @ApiProperty({ type: IntervalsDto, description: 'days between inspections, by the borrower risk level' })
+  @ValidateNested()
+  @IsDefined()
+  @Type(() => IntervalsDto)
+  inspectionIntervalDays!: IntervalsDto;
+
+  @ApiProperty({ description: 'a rating score below this keeps the borrower at least yellow', example: 60 })
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  watchScoreBelow!: number;
 }

@@ -1,7 +1,29 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
-import { CATEGORIES, Category, REPAYMENT_METHODS, RepaymentMethod, SECURITIES, Security } from '@loanflow/domain';
+import {
+  CATEGORIES,
+  Category,
+  GUARANTEE_KINDS,
+  GuaranteeKind,
+  REPAYMENT_METHODS,
+  RepaymentMethod,
+  SECURITIES,
+  Security,
+} from '@loanflow/domain';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  Matches,
+  Max,
+  Min,
+  ValidateBy,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN, IdField, IsIsoDate, LabelsField, TextField } from '../common/validation';
 
 /** Amounts are integer cents up to 10,000,000.00; the schedule's arithmetic stays exact below that. */
@@ -77,6 +99,26 @@ export class InvestigationDto extends TextFields {
   @ValidateNested()
   @Type(() => TermsDto)
   proposedTerms?: TermsDto;
+
+  @ApiPropertyOptional({
+    description:
+      "the borrower's measured value for each factor of the scorecard in force, by factor code; required once a scorecard is set",
+    example: { debt_ratio: 35, income_cover: 180 },
+  })
+  @IsOptional()
+  @ValidateBy({
+    name: 'isFactorValues',
+    validator: {
+      validate: (v: unknown) =>
+        typeof v === 'object' &&
+        v !== null &&
+        !Array.isArray(v) &&
+        Object.keys(v).length <= 50 &&
+        Object.values(v).every((n) => typeof n === 'number' && Number.isFinite(n)),
+      defaultMessage: () => 'rating maps each factor code to a finite number',
+    },
+  })
+  rating?: Record<string, number>;
 }
 
 export class ExaminationDto extends TextFields {
@@ -102,6 +144,10 @@ export class ApprovalDto {
 
   @TextField(4000, 'within the branch credit plan')
   comments!: string;
+
+  @IsOptional()
+  @LabelsField(['collateral-overvalued'])
+  riskPoints?: string[];
 }
 
 export class DisbursementDto extends PickType(TermsDto, ['amount'] as const) {
@@ -109,6 +155,10 @@ export class DisbursementDto extends PickType(TermsDto, ['amount'] as const) {
   @IsOptional()
   @IsIsoDate()
   disbursedOn?: string;
+
+  @IsOptional()
+  @LabelsField(['funds-diverted'])
+  riskPoints?: string[];
 }
 
 export class RepaymentDto {
@@ -151,4 +201,62 @@ export class AsOfQuery {
   @IsOptional()
   @IsISO8601({ strict: true })
   asOf?: string;
+}
+
+/** The open signals an action deals with: each is resolved by the same act. */
+class Resolving {
+  @IsOptional()
+  @LabelsField(['S1'])
+  resolves?: string[];
+}
+
+export class GuaranteeDto extends Resolving {
+  @ApiProperty({ enum: GUARANTEE_KINDS })
+  @IsIn(GUARANTEE_KINDS)
+  kind!: GuaranteeKind;
+
+  @ApiPropertyOptional({ description: 'for a guarantor: their borrower id', example: 'B-200' })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  guarantorId?: string;
+
+  @IsOptional()
+  @TextField(500, 'for collateral, what it is: land-use right, 2 mu, Dongshan')
+  collateral?: string;
+
+  @ApiProperty({ description: "cents: the guarantor's vouched amount or the collateral's appraised value", example: 3_000_000 })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_CENTS)
+  value!: number;
+
+  @ApiPropertyOptional({ description: 'for collateral: who appraised it (never the officer adding it)', example: 'APPRAISER-7' })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  appraiserId?: string;
+}
+
+export class EarlyRecoveryDto extends Resolving {
+  @ApiProperty({ description: 'business date the whole balance is due, before maturity', example: '2026-06-30' })
+  @IsIsoDate()
+  dueOn!: string;
+
+  @TextField(2000, 'borrower sold the livestock that secured the loan')
+  reason!: string;
+}
+
+export class ExtensionDto extends Resolving {
+  @ApiProperty({ description: 'months the maturity moves, at most the original term', example: 6 })
+  @IsInt()
+  @Min(1)
+  @Max(360)
+  months!: number;
+
+  @TextField(2000, 'harvest delayed by drought; repayment source intact')
+  reason!: string;
+}
+
+export class WriteOffDto {
+  @TextField(2000, 'borrower deceased; estate exhausted; court ruling attached')
+  reason!: string;
 }

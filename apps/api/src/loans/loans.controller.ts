@@ -1,12 +1,13 @@
 import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { loanDecider, NotFound } from '@loanflow/domain';
-import { EventStore, verifyStream } from '@loanflow/event-store';
+import { Guarantee, loanDecider, NotFound } from '@loanflow/domain';
+import { EventStore } from '@loanflow/event-store';
 import { loanSubject } from '@loanflow/policy';
 import { randomUUID } from 'node:crypto';
 import { Accepted, Aggregates } from '../common/aggregates';
 import { Authorizer } from '../common/authorizer';
+import { streamHistory } from '../common/history';
 import { Ctx, RequestContext } from '../common/request-context';
 import { EVENT_STORE } from '../common/tokens';
 import {
@@ -15,11 +16,15 @@ import {
   AsOfQuery,
   ClassificationDto,
   DisbursementDto,
+  EarlyRecoveryDto,
   ExaminationDto,
+  ExtensionDto,
+  GuaranteeDto,
   InspectionDto,
   InvestigationDto,
   LoanIdParams,
   RepaymentDto,
+  WriteOffDto,
 } from './dto';
 import { LoanIntent, RunLoanCommand } from './loans.handler';
 
@@ -89,6 +94,31 @@ export class LoansController {
     return this.run(id, { type: 'ClassifyLoan', data: { ...body } }, ctx);
   }
 
+  /** A guarantor or collateral, adding security to a loan at risk; may resolve open signals. */
+  @Post(':id/guarantees')
+  addGuarantee(@Param() { id }: LoanIdParams, @Body() { resolves, ...g }: GuaranteeDto, @Ctx() ctx: RequestContext) {
+    const guarantee = Object.fromEntries(Object.entries(g).filter(([, v]) => v !== undefined)) as unknown as Guarantee;
+    return this.run(id, { type: 'AddGuarantee', data: { guarantee, ...(resolves ? { resolves } : {}) } }, ctx);
+  }
+
+  /** Demands the whole balance back before maturity (inspection post). */
+  @Post(':id/early-recovery')
+  demandEarlyRecovery(@Param() { id }: LoanIdParams, @Body() body: EarlyRecoveryDto, @Ctx() ctx: RequestContext) {
+    return this.run(id, { type: 'DemandEarlyRecovery', data: { ...body } }, ctx);
+  }
+
+  /** Moves the maturity later, re-approved by an approver other than the loan's. */
+  @Post(':id/extension')
+  extend(@Param() { id }: LoanIdParams, @Body() body: ExtensionDto, @Ctx() ctx: RequestContext) {
+    return this.run(id, { type: 'ExtendLoan', data: { ...body } }, ctx);
+  }
+
+  /** Writes a non-performing loan off, approved by someone who held none of the three powers on it. */
+  @Post(':id/write-off')
+  writeOff(@Param() { id }: LoanIdParams, @Body() body: WriteOffDto, @Ctx() ctx: RequestContext) {
+    return this.run(id, { type: 'WriteOffLoan', data: { ...body } }, ctx);
+  }
+
   /** The loan now, or with `asOf` as the log knew it at that instant. */
   @Get(':id')
   async get(@Param() { id }: LoanIdParams, @Query() { asOf }: AsOfQuery, @Ctx() ctx: RequestContext) {
@@ -100,25 +130,6 @@ export class LoansController {
   @Get(':id/history')
   async history(@Param() { id }: LoanIdParams, @Ctx() ctx: RequestContext) {
     const { version, events } = await this.readable(id, ctx);
-    return {
-      loanId: id,
-      version,
-      chain: verifyStream(events, (await this.store.streamHead(`loan-${id}`)) ?? undefined),
-      events: events.map((e) => ({
-        version: e.streamVersion,
-        globalPosition: e.globalPosition,
-        type: e.type,
-        actorId: e.metadata.actorId,
-        occurredAt: e.metadata.occurredAt,
-        recordedAt: e.metadata.recordedAt,
-        commandId: e.metadata.commandId,
-        correlationId: e.metadata.correlationId,
-        eventId: e.eventId,
-        schemaVersion: e.schemaVersion,
-        data: e.data,
-        prevHash: e.prevHash,
-        hash: e.hash,
-      })),
-    };
+    return { loanId: id, version, ...(await streamHistory(this.store, `loan-${id}`, events)) };
   }
 }

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { CATEGORIES, Category } from '@loanflow/domain';
+import { CATEGORIES, Category, RISK_LEVELS, RiskLevel } from '@loanflow/domain';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN, IsIsoDate } from '../common/validation';
@@ -108,4 +108,31 @@ export class ComplianceQuery {
   @IsOptional()
   @IsIn(['policy_violation', 'refused_attempt', 'rotation_overdue', 'inspection_overdue'])
   kind?: 'policy_violation' | 'refused_attempt' | 'rotation_overdue' | 'inspection_overdue';
+}
+
+export class RiskBoardQuery {
+  @ApiPropertyOptional({ example: 'BR-01' })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  branchId?: string;
+
+  @ApiPropertyOptional({
+    description: 'business date the open warnings and their levels are taken at; today by default',
+    example: '2026-03-15',
+  })
+  @IsOptional()
+  @IsIsoDate()
+  asOf?: string;
+}
+
+export class WarningsQuery extends RiskBoardQuery {
+  @ApiPropertyOptional({ description: 'the account officer whose loans the warnings are on', example: 'ana' })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  officerId?: string;
+
+  @ApiPropertyOptional({ enum: RISK_LEVELS, description: "the borrower's risk level" })
+  @IsOptional()
+  @IsIn(RISK_LEVELS)
+  level?: RiskLevel;
 }

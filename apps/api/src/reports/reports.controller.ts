@@ -4,11 +4,17 @@ import { businessDate, LoanflowConfig } from '@loanflow/config';
 import { EventStore } from '@loanflow/event-store';
 import {
   complianceReport,
+  loadPolicySettings,
+  loadRiskPoints,
+  loadStructureTargets,
+  loadWarningRules,
   listLoans,
   maturityReport,
   performanceReport,
   portfolioReport,
   ProjectionService,
+  riskBoard,
+  warnings,
   wholeMonths,
 } from '@loanflow/projections';
 import { ReadModelDb } from '@loanflow/storage';
@@ -16,8 +22,8 @@ import { Authorizer } from '../common/authorizer';
 import { ApiProblem } from '../common/problems';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Clock, CLOCK, CONFIG, EVENT_STORE, READ_MODELS } from '../common/tokens';
-import { loadPolicySettings, loadStructureTargets } from '../config/config-reader';
-import { ComplianceQuery, ListLoansQuery, MaturitiesQuery, PerformanceQuery, PortfolioQuery } from './dto';
+
+import { ComplianceQuery, ListLoansQuery, MaturitiesQuery, PerformanceQuery, PortfolioQuery, RiskBoardQuery, WarningsQuery } from './dto';
 
 /**
  * The read side: loan lists, reports and compliance findings, answered from the read models.
@@ -82,6 +88,25 @@ export class ReportsController {
     await this.readable(ctx, 'Report', 'portfolio');
     const { targets } = await loadStructureTargets(this.store);
     return portfolioReport(this.db, targets, q.branchId);
+  }
+
+  /**
+   * The risk warning board: every risk point ranked by occurrence rate x loss rate, with the rates'
+   * numerators and denominators, and the open warnings by level and severity, gravest first.
+   */
+  @Get('reports/risk-board')
+  async riskBoard(@Query() q: RiskBoardQuery, @Ctx() ctx: RequestContext) {
+    await this.readable(ctx, 'Report', 'risk-board');
+    const [{ points }, { rules }] = await Promise.all([loadRiskPoints(this.store), loadWarningRules(this.store)]);
+    return riskBoard(this.db, points, rules, { asOf: q.asOf ?? this.today(), branchId: q.branchId });
+  }
+
+  /** The open warning signals, each with its loan, borrower, officer, recommended action and the borrower's risk level. */
+  @Get('reports/warnings')
+  async warnings(@Query() q: WarningsQuery, @Ctx() ctx: RequestContext) {
+    await this.readable(ctx, 'Report', 'warnings');
+    const { rules } = await loadWarningRules(this.store);
+    return warnings(this.db, rules, { ...q, asOf: q.asOf ?? this.today() });
   }
 
   /** Policy violations in the whole history, refused attempts, overdue rotations and overdue inspections. */

@@ -1,40 +1,55 @@
-import { Command, Decider, Event } from '../decider';
-import { IllegalState } from '../errors';
+import { isIsoDate } from '../dates';
+import { Command, Decider } from '../decider';
+import { IllegalState, NotFound, RuleViolated } from '../errors';
+import { Rating } from '../rules/scorecard';
+import { BorrowerEvent, BorrowerKind, FinancialStatement } from './events';
+import { identityNumberProblem } from './identity';
+import { Borrower, evolveBorrower, initialBorrower } from './state';
 
-export type BorrowerKind = 'household' | 'business';
-export const BORROWER_KINDS: readonly BorrowerKind[] = ['household', 'business'];
-
-export type BorrowerRegistered = Event<
-  'BorrowerRegistered',
-  { borrowerId: string; name: string; kind: BorrowerKind; village: string; sector: string; registeredBy: string; at: string }
->;
-export type BorrowerEvent = BorrowerRegistered;
+/** Who acts and when: the instant, and the business date at the cooperative. */
+type Acting = { by: string; now: string; today: string };
 
 export type RegisterBorrower = Command<
   'RegisterBorrower',
-  { borrowerId: string; name: string; kind: BorrowerKind; village: string; sector: string; by: string; now: string }
+  { borrowerId: string; name: string; kind: BorrowerKind; village: string; sector: string; identityNumber: string } & Acting
 >;
-export type BorrowerCommand = RegisterBorrower;
+export type RecordFinancialStatement = Command<'RecordFinancialStatement', FinancialStatement & { borrowerId: string } & Acting>;
+/** Sent when an investigation records a rating: refused only for a borrower nobody registered. */
+export type RecordRating = Command<'RecordRating', { borrowerId: string; loanId: string; rating: Rating; by: string; now: string }>;
+export type BorrowerCommand = RegisterBorrower | RecordFinancialStatement | RecordRating;
 
-export interface Borrower {
-  borrowerId: string | null;
-  name: string;
-  kind: BorrowerKind | null;
-  village: string;
-  sector: string;
-}
-
-export const initialBorrower: Borrower = { borrowerId: null, name: '', kind: null, village: '', sector: '' };
-
-export function evolveBorrower(state: Borrower, event: BorrowerEvent): Borrower {
-  const { borrowerId, name, kind, village, sector } = event.data;
-  return { ...state, borrowerId, name, kind, village, sector };
+function requireStatement({ asOf, income, assets, liabilities, cashFlow }: FinancialStatement, today: string): void {
+  if (!isIsoDate(asOf)) throw new RuleViolated('DATE_INVALID', `asOf ${asOf} is not a calendar date written YYYY-MM-DD`);
+  if (asOf > today) throw new RuleViolated('DATE_IN_FUTURE', `asOf ${asOf} is after today (${today})`);
+  for (const [field, cents] of Object.entries({ income, assets, liabilities }))
+    if (!Number.isSafeInteger(cents) || cents < 0) throw new RuleViolated('AMOUNT_OUT_OF_RANGE', `${field} is whole cents, never negative`);
+  if (!Number.isSafeInteger(cashFlow)) throw new RuleViolated('AMOUNT_OUT_OF_RANGE', 'cashFlow is whole cents');
 }
 
 export function decideBorrower(command: BorrowerCommand, state: Borrower): BorrowerEvent[] {
-  const { borrowerId, name, kind, village, sector, by, now } = command.data;
-  if (state.borrowerId !== null) throw new IllegalState('BORROWER_EXISTS', `borrower ${borrowerId} is already registered`);
-  return [{ type: 'BorrowerRegistered', data: { borrowerId, name, kind, village, sector, registeredBy: by, at: now } }];
+  const { borrowerId } = command.data;
+  if (command.type === 'RegisterBorrower') {
+    const { name, kind, village, sector, identityNumber, by, now, today } = command.data;
+    if (state.borrowerId !== null) throw new IllegalState('BORROWER_EXISTS', `borrower ${borrowerId} is already registered`);
+    const problem = identityNumberProblem(kind, identityNumber, today);
+    if (problem) throw new RuleViolated('IDENTITY_NUMBER_INVALID', problem);
+    return [{ type: 'BorrowerRegistered', data: { borrowerId, name, kind, village, sector, identityNumber, registeredBy: by, at: now } }];
+  }
+  if (state.borrowerId === null) throw new NotFound('BORROWER_NOT_FOUND', `borrower ${borrowerId} is not registered`);
+  switch (command.type) {
+    case 'RecordFinancialStatement': {
+      const { asOf, income, assets, liabilities, cashFlow, by, now, today } = command.data;
+      const statement = { asOf, income, assets, liabilities, cashFlow };
+      requireStatement(statement, today);
+      if (state.statements.some((s) => s.asOf === asOf))
+        throw new IllegalState('STATEMENT_EXISTS', `borrower ${borrowerId} already has a financial statement as of ${asOf}`);
+      return [{ type: 'FinancialStatementRecorded', data: { borrowerId, ...statement, recordedBy: by, at: now } }];
+    }
+    case 'RecordRating': {
+      const { loanId, rating, by, now } = command.data;
+      return [{ type: 'BorrowerRated', data: { borrowerId, loanId, rating, ratedBy: by, at: now } }];
+    }
+  }
 }
 
 export const borrowerDecider: Decider<BorrowerCommand, Borrower, BorrowerEvent> = {

@@ -17,7 +17,7 @@ const setTargets = (targets: StructureTarget[]): SetStructureTargets => ({
 });
 const setSettings = (rotationTenureMonths: number, inspectionIntervalDays: number): SetPolicySettings => ({
   type: 'SetPolicySettings',
-  data: { rotationTenureMonths, inspectionIntervalDays, by: 'root', now: at },
+  data: { rotationTenureMonths, inspectionIntervalDays, committeeSize: 3, committeeMajority: 2, by: 'root', now: at },
 });
 
 describe('structure targets', () => {
@@ -94,14 +94,50 @@ describe('policy settings', () => {
   const given = (events: PolicySettingsSet[]) => givenFor(policySettingsDecider, events);
 
   it('default to a 36-month rotation tenure and a 90-day inspection interval', () => {
-    expect(DEFAULT_POLICY_SETTINGS).toEqual({ rotationTenureMonths: 36, inspectionIntervalDays: 90 });
+    expect(DEFAULT_POLICY_SETTINGS).toEqual({
+      rotationTenureMonths: 36,
+      inspectionIntervalDays: 90,
+      committeeSize: 3,
+      committeeMajority: 2,
+    });
     expect(given([]).state).toEqual({ ...DEFAULT_POLICY_SETTINGS, changedBy: null, changedAt: null });
   });
 
   it('are set by an administrator', () => {
     const [event] = policySettingsDecider.decide(setSettings(24, 60), policySettingsDecider.initialState);
-    expect(event).toEqual({ type: 'PolicySettingsSet', data: { rotationTenureMonths: 24, inspectionIntervalDays: 60, by: 'root', at } });
-    expect(given([event]).state).toEqual({ rotationTenureMonths: 24, inspectionIntervalDays: 60, changedBy: 'root', changedAt: at });
+    const committee = { committeeSize: 3, committeeMajority: 2 };
+    expect(event).toEqual({
+      type: 'PolicySettingsSet',
+      data: { rotationTenureMonths: 24, inspectionIntervalDays: 60, ...committee, by: 'root', at },
+    });
+    expect(given([event]).state).toEqual({
+      rotationTenureMonths: 24,
+      inspectionIntervalDays: 60,
+      ...committee,
+      changedBy: 'root',
+      changedAt: at,
+    });
+  });
+
+  it('read settings recorded before the committee rule with the default committee', () => {
+    const old = {
+      type: 'PolicySettingsSet',
+      data: { rotationTenureMonths: 24, inspectionIntervalDays: 60, by: 'root', at },
+    } as PolicySettingsSet;
+    expect(given([old]).state).toMatchObject({ committeeSize: 3, committeeMajority: 2 });
+  });
+
+  it('SETTING_OUT_OF_RANGE for a committee majority of half or less, or more than the committee', () => {
+    const committee = (committeeSize: number, committeeMajority: number): SetPolicySettings => ({
+      type: 'SetPolicySettings',
+      data: { rotationTenureMonths: 36, inspectionIntervalDays: 90, committeeSize, committeeMajority, by: 'root', now: at },
+    });
+    given([]).when(committee(4, 2)).thenRefused('SETTING_OUT_OF_RANGE');
+    given([]).when(committee(3, 4)).thenRefused('SETTING_OUT_OF_RANGE');
+    expect(policySettingsDecider.decide(committee(5, 3), policySettingsDecider.initialState)[0].data).toMatchObject({
+      committeeSize: 5,
+      committeeMajority: 3,
+    });
   });
 
   it('SETTING_OUT_OF_RANGE for zero or fractions', () => {

@@ -1,6 +1,7 @@
 import { Command, Decider, Event } from '../decider';
 import { RuleViolated } from '../errors';
 import { bucketsOf, StructureTarget } from '../rules/portfolio';
+import type { RiskConfigEvent } from './risk';
 
 export const STRUCTURE_TARGETS_STREAM = 'config-structure-targets';
 export const POLICY_SETTINGS_STREAM = 'config-policy-settings';
@@ -10,15 +11,24 @@ export type PolicySettings = {
   rotationTenureMonths: number;
   /** An active loan not inspected for this long is flagged. */
   inspectionIntervalDays: number;
+  /** A loan above every eligible approver's limit goes to a committee of this many approvers... */
+  committeeSize: number;
+  /** ...and is approved once this many of them approve. */
+  committeeMajority: number;
 };
 
-export const DEFAULT_POLICY_SETTINGS: PolicySettings = { rotationTenureMonths: 36, inspectionIntervalDays: 90 };
+export const DEFAULT_POLICY_SETTINGS: PolicySettings = {
+  rotationTenureMonths: 36,
+  inspectionIntervalDays: 90,
+  committeeSize: 3,
+  committeeMajority: 2,
+};
 export const DEFAULT_STRUCTURE_TARGETS: readonly StructureTarget[] = [];
 
 /** The whole list of targets replaces the previous one. */
 export type StructureTargetsSet = Event<'StructureTargetsSet', { targets: StructureTarget[]; by: string; at: string }>;
 export type PolicySettingsSet = Event<'PolicySettingsSet', PolicySettings & { by: string; at: string }>;
-export type ConfigEvent = StructureTargetsSet | PolicySettingsSet;
+export type ConfigEvent = StructureTargetsSet | PolicySettingsSet | RiskConfigEvent;
 
 export type SetStructureTargets = Command<'SetStructureTargets', { targets: StructureTarget[]; by: string; now: string }>;
 export type SetPolicySettings = Command<'SetPolicySettings', PolicySettings & { by: string; now: string }>;
@@ -89,16 +99,28 @@ export function decideStructureTargets(command: SetStructureTargets, _: Structur
 }
 
 export function evolvePolicySettings(_: PolicySettingsState, event: PolicySettingsSet): PolicySettingsState {
+  // Settings recorded before the committee rule existed leave it at its default.
+  const { committeeSize, committeeMajority } = { ...DEFAULT_POLICY_SETTINGS, ...event.data };
   const { rotationTenureMonths, inspectionIntervalDays, by, at } = event.data;
-  return { rotationTenureMonths, inspectionIntervalDays, changedBy: by, changedAt: at };
+  return { rotationTenureMonths, inspectionIntervalDays, committeeSize, committeeMajority, changedBy: by, changedAt: at };
 }
 
 export function decidePolicySettings(command: SetPolicySettings, _: PolicySettingsState): [PolicySettingsSet] {
-  const { rotationTenureMonths, inspectionIntervalDays, by, now } = command.data;
-  for (const [name, value] of Object.entries({ rotationTenureMonths, inspectionIntervalDays }))
+  const { rotationTenureMonths, inspectionIntervalDays, committeeSize, committeeMajority, by, now } = command.data;
+  for (const [name, value] of Object.entries({ rotationTenureMonths, inspectionIntervalDays, committeeSize, committeeMajority }))
     if (!Number.isInteger(value) || value < 1)
       throw new RuleViolated('SETTING_OUT_OF_RANGE', `${name} must be a whole number of at least 1`);
-  return [{ type: 'PolicySettingsSet', data: { rotationTenureMonths, inspectionIntervalDays, by, at: now } }];
+  if (committeeMajority * 2 <= committeeSize || committeeMajority > committeeSize)
+    throw new RuleViolated(
+      'SETTING_OUT_OF_RANGE',
+      `committeeMajority ${committeeMajority} must be more than half of committeeSize ${committeeSize} and at most all of it`,
+    );
+  return [
+    {
+      type: 'PolicySettingsSet',
+      data: { rotationTenureMonths, inspectionIntervalDays, committeeSize, committeeMajority, by, at: now },
+    },
+  ];
 }
 
 export const structureTargetsDecider: Decider<SetStructureTargets, StructureTargets, StructureTargetsSet> = {

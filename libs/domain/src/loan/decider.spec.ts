@@ -2,7 +2,7 @@ import { DomainError } from '../errors';
 import { givenFor } from '../testing/given';
 import { LoanCommand, loanDecider } from './decider';
 import { LoanEvent } from './events';
-import { applied, approved, at, examined, investigated, terms, today } from '../testing/loan-fixtures';
+import { applied, approved, at, authority, examined, investigated, terms, today } from '../testing/loan-fixtures';
 
 const given = (events: LoanEvent[]) => givenFor(loanDecider, events);
 
@@ -31,6 +31,7 @@ describe('loan decider', () => {
           findings: 'f',
           riskPoints: [],
           proposedTerms: { ...terms, amount: 1_200_001 },
+          scorecard: null,
           by: 'ana',
           now: at,
           today,
@@ -42,18 +43,21 @@ describe('loan decider', () => {
     given([applied])
       .when({
         type: 'CompleteInvestigation',
-        data: { recommendation: 'decline', findings: 'no income', riskPoints: [], by: 'ana', now: at, today },
+        data: { recommendation: 'decline', findings: 'no income', riskPoints: [], scorecard: null, by: 'ana', now: at, today },
       })
       .then([{ type: 'InvestigationCompleted' }, { type: 'LoanRejected', data: { stage: 'investigation', rejectedBy: 'ana' } as never }]));
 
   it('refuses to approve a loan that was not examined', () =>
     given([applied, investigated])
-      .when({ type: 'DecideApproval', data: { decision: 'approve', terms, comments: 'c', by: 'cy', now: at, today } })
+      .when({ type: 'DecideApproval', data: { decision: 'approve', terms, comments: 'c', ...authority, by: 'cy', now: at, today } })
       .thenRefused('WRONG_LOAN_STATE'));
 
   it('refuses to act on a loan that does not exist', () =>
     given([])
-      .when({ type: 'CompleteExamination', data: { opinion: 'pass', comments: 'c', riskPoints: [], by: 'bo', now: at, today } })
+      .when({
+        type: 'CompleteExamination',
+        data: { opinion: 'pass', comments: 'c', riskPoints: [], ...authority, by: 'bo', now: at, today },
+      })
       .thenRefused('LOAN_NOT_FOUND'));
 
   it('disburses with the schedule from the disbursement date', () => {

@@ -7,6 +7,17 @@ import { CompleteExamination, completeExamination } from './commands/examine';
 import { RecordInspection, recordInspection } from './commands/inspect';
 import { CompleteInvestigation, completeInvestigation } from './commands/investigate';
 import { ReceiveRepayment, receiveRepayment } from './commands/repay';
+import {
+  AddGuarantee,
+  addGuarantee,
+  DemandEarlyRecovery,
+  demandEarlyRecovery,
+  ExtendLoan,
+  extendLoan,
+  WriteOffLoan,
+  writeOffLoan,
+} from './commands/actions';
+import { ReviewRiskSignals, reviewRiskSignals } from './commands/signals';
 import { LoanEvent } from './events';
 import { evolveLoan, initialLoan, Loan } from './state';
 
@@ -19,7 +30,12 @@ export type LoanCommand =
   | ReceiveRepayment
   | RecordInspection
   | ClassifyLoan
-  | ClassifyAtEndOfDay;
+  | ClassifyAtEndOfDay
+  | ReviewRiskSignals
+  | AddGuarantee
+  | DemandEarlyRecovery
+  | ExtendLoan
+  | WriteOffLoan;
 
 export function decideLoan(command: LoanCommand, state: Loan): LoanEvent[] {
   switch (command.type) {
@@ -41,6 +57,16 @@ export function decideLoan(command: LoanCommand, state: Loan): LoanEvent[] {
       return classifyLoan(command, state);
     case 'ClassifyAtEndOfDay':
       return classifyAtEndOfDay(command, state);
+    case 'ReviewRiskSignals':
+      return reviewRiskSignals(command, state);
+    case 'AddGuarantee':
+      return addGuarantee(command, state);
+    case 'DemandEarlyRecovery':
+      return demandEarlyRecovery(command, state);
+    case 'ExtendLoan':
+      return extendLoan(command, state);
+    case 'WriteOffLoan':
+      return writeOffLoan(command, state);
   }
 }
 

@@ -1,6 +1,8 @@
 import { Event } from '../decider';
 import { Bps, Cents } from '../money';
 import { Category } from '../rules/classification';
+import { RecommendedAction, Severity, SignalRule } from '../rules/risk';
+import { Rating } from '../rules/scorecard';
 import { Instalment, RepaymentMethod } from '../rules/schedule';
 
 export type Security = 'credit' | 'guaranteed' | 'mortgage' | 'pledge';
@@ -45,25 +47,71 @@ export type InvestigationCompleted = Event<
     findings: string;
     riskPoints: string[];
     proposedTerms?: Terms;
+    /** The borrower's grade on the scorecard in force, when one is set; its version is inside. */
+    rating?: Rating;
     at: string;
   }
 >;
+/** The scorecard version a decision relied on: the one the borrower was rated with, null when unrated. */
+type ScorecardUsed = { scorecardVersion?: number | null };
+
 export type ExaminationCompleted = Event<
   'ExaminationCompleted',
-  { loanId: string; examinerId: string; opinion: 'pass' | 'reject'; comments: string; riskPoints: string[]; at: string }
+  { loanId: string; examinerId: string; opinion: 'pass' | 'reject'; comments: string; riskPoints: string[]; at: string } & ScorecardUsed
 >;
 /** The examiner sends the loan back for further investigation. */
 export type ExaminationReturned = Event<
   'ExaminationReturned',
-  { loanId: string; examinerId: string; comments: string; riskPoints: string[]; at: string }
+  { loanId: string; examinerId: string; comments: string; riskPoints: string[]; at: string } & ScorecardUsed
 >;
+/** How many approvers a committee has and how many approvals carry it. */
+export interface CommitteeRule {
+  size: number;
+  majority: number;
+}
+/**
+ * The approval. A single approver within their limit, or a committee's: then `approverId` is the
+ * member whose vote reached the majority and `committee` names every member who approved.
+ */
 export type LoanApproved = Event<
   'LoanApproved',
-  { loanId: string; approverId: string; terms: Terms; comments: string; approvedOn: string; at: string }
+  {
+    loanId: string;
+    approverId: string;
+    terms: Terms;
+    comments: string;
+    approvedOn: string;
+    riskPoints?: string[];
+    committee?: CommitteeRule & { approvers: string[] };
+    at: string;
+  } & ScorecardUsed
+>;
+/** One committee member's vote on a loan above every single approver's limit. */
+export type ApprovalVoteCast = Event<
+  'ApprovalVoteCast',
+  {
+    loanId: string;
+    approverId: string;
+    vote: 'approve' | 'reject';
+    /** The terms voted on: the first approving vote sets them, later approvals agree to them. */
+    terms?: Terms;
+    comments: string;
+    riskPoints: string[];
+    committee: CommitteeRule;
+    at: string;
+  } & ScorecardUsed
 >;
 export type LoanRejected = Event<
   'LoanRejected',
-  { loanId: string; stage: 'investigation' | 'examination' | 'approval'; rejectedBy: string; reason: string; at: string }
+  {
+    loanId: string;
+    stage: 'investigation' | 'examination' | 'approval';
+    rejectedBy: string;
+    reason: string;
+    /** A committee's rejection: its members' votes are the acts, `rejectedBy` cast the deciding one. */
+    byCommittee?: boolean;
+    at: string;
+  } & ScorecardUsed
 >;
 export type LoanDisbursed = Event<
   'LoanDisbursed',
@@ -78,6 +126,7 @@ export type LoanDisbursed = Event<
     maturityDate: string;
     /** The contractual schedule as agreed at disbursement: auditors read it as it was. */
     schedule: Instalment[];
+    riskPoints?: string[];
     at: string;
   }
 >;
@@ -126,6 +175,75 @@ export type LoanClassified = Event<
 >;
 export type LoanClosed = Event<'LoanClosed', { loanId: string; closedOn: string; at: string }>;
 
+/** A warning about the loan: which rule, how grave, what shows it, and what to do. */
+export type RiskSignalRaised = Event<
+  'RiskSignalRaised',
+  {
+    loanId: string;
+    /** `S1`, `S2`, ... in the order raised on the loan. */
+    signalId: string;
+    rule: SignalRule;
+    severity: Severity;
+    evidence: string;
+    action: RecommendedAction;
+    /** `system` at end of day, else the inspector who flagged it. */
+    raisedBy: string;
+    raisedOn: string;
+    at: string;
+  }
+>;
+export type RiskSignalResolved = Event<
+  'RiskSignalResolved',
+  { loanId: string; signalId: string; rule: SignalRule; resolution: string; resolvedBy: string; resolvedOn: string; at: string }
+>;
+
+export type GuaranteeKind = 'guarantor' | 'mortgage' | 'pledge';
+export const GUARANTEE_KINDS: readonly GuaranteeKind[] = ['guarantor', 'mortgage', 'pledge'];
+
+/** A guarantor (a registered borrower) vouches for the loan, or collateral is pledged, as appraised. */
+export interface Guarantee {
+  kind: GuaranteeKind;
+  /** For a guarantor: their borrower id. */
+  guarantorId?: string;
+  /** For collateral: what it is (land-use right, machinery, deposit receipt...). */
+  collateral?: string;
+  /** Cents: the guarantor's vouched amount, or the collateral's appraised value. */
+  value: Cents;
+  /** For collateral: who appraised it; never the officer who adds it. */
+  appraiserId?: string;
+}
+
+export type GuaranteeAdded = Event<
+  'GuaranteeAdded',
+  { loanId: string; guarantee: Guarantee; addedBy: string; addedOn: string; at: string }
+>;
+/** The cooperative demands the whole outstanding balance back before maturity. */
+export type EarlyRecoveryDemanded = Event<
+  'EarlyRecoveryDemanded',
+  { loanId: string; amount: Cents; dueOn: string; reason: string; demandedBy: string; demandedOn: string; at: string }
+>;
+/** The maturity moves later, re-approved by an approver other than the one who approved the loan. */
+export type LoanExtended = Event<
+  'LoanExtended',
+  {
+    loanId: string;
+    months: number;
+    previousMaturity: string;
+    newMaturity: string;
+    /** The instalments whose due date moved (those due at the old maturity). */
+    moved: number[];
+    approverId: string;
+    reason: string;
+    extendedOn: string;
+    at: string;
+  }
+>;
+/** What is still owed is taken off the books as a loss, approved by someone independent of the loan. */
+export type LoanWrittenOff = Event<
+  'LoanWrittenOff',
+  { loanId: string; principal: Cents; interest: Cents; approvedBy: string; reason: string; writtenOffOn: string; at: string }
+>;
+
 export type LoanEvent =
   | LoanApplied
   | InvestigationCompleted
@@ -137,4 +255,11 @@ export type LoanEvent =
   | RepaymentReceived
   | InspectionRecorded
   | LoanClassified
-  | LoanClosed;
+  | LoanClosed
+  | ApprovalVoteCast
+  | RiskSignalRaised
+  | RiskSignalResolved
+  | GuaranteeAdded
+  | EarlyRecoveryDemanded
+  | LoanExtended
+  | LoanWrittenOff;

@@ -2,9 +2,24 @@ import { Post } from '../staff/posts';
 import { Cents } from '../money';
 import { Category } from '../rules/classification';
 import { Instalment, RepaymentMethod } from '../rules/schedule';
-import { LoanEvent, Security, Terms } from './events';
+import { RecommendedAction, Severity, SignalRule } from '../rules/risk';
+import { Rating } from '../rules/scorecard';
+import { CommitteeRule, Guarantee, LoanEvent, Security, Terms } from './events';
 
-export type LoanStatus = 'none' | 'applied' | 'investigated' | 'examined' | 'approved' | 'rejected' | 'active' | 'closed';
+export type LoanStatus = 'none' | 'applied' | 'investigated' | 'examined' | 'approved' | 'rejected' | 'active' | 'closed' | 'written_off';
+
+export interface Signal {
+  signalId: string;
+  rule: SignalRule;
+  severity: Severity;
+  action: RecommendedAction;
+  evidence: string;
+  raisedBy: string;
+  raisedOn: string;
+  /** Null while the signal is open. */
+  resolvedOn: string | null;
+  resolution: string | null;
+}
 
 /** One recorded act on the loan: who, in which post, when, as which event. */
 export interface Act {
@@ -52,7 +67,20 @@ export interface Loan {
   /** The last category a person set: end of day keeps the loan at least this bad. */
   manualCategory: Category | null;
   classification: { category: Category; asOf: string; daysPastDue: number; by: string; reason: string } | null;
+  /** The borrower's grade from the investigation, when a scorecard was in force. */
+  rating: Rating | null;
+  /** Every risk point any act tagged, each once, in the order first tagged. */
+  riskPoints: string[];
+  /** A committee's votes while a loan above every single approver's limit is being approved. */
+  committee: { rule: CommitteeRule; terms: Terms | null; votes: { approverId: string; vote: 'approve' | 'reject' }[] } | null;
+  guarantees: (Guarantee & { addedBy: string; addedOn: string })[];
+  signals: Signal[];
+  extension: { months: number; previousMaturity: string; newMaturity: string; approverId: string; extendedOn: string } | null;
+  earlyRecovery: { amount: Cents; dueOn: string; demandedOn: string; demandedBy: string } | null;
+  writtenOff: { principal: Cents; interest: Cents; writtenOffOn: string; approvedBy: string; reason: string } | null;
 }
+
+export const openSignals = (s: Pick<Loan, 'signals'>): Signal[] => s.signals.filter((x) => x.resolvedOn === null);
 
 export const initialLoan: Loan = {
   loanId: null,
@@ -80,14 +108,72 @@ export const initialLoan: Loan = {
   category: 'normal',
   manualCategory: null,
   classification: null,
+  rating: null,
+  riskPoints: [],
+  committee: null,
+  guarantees: [],
+  signals: [],
+  extension: null,
+  earlyRecovery: null,
+  writtenOff: null,
 };
+
+function tagged(state: Loan, points: readonly string[] | undefined): Loan {
+  const fresh = (points ?? []).filter((p, i, all) => !state.riskPoints.includes(p) && all.indexOf(p) === i);
+  return fresh.length === 0 ? state : { ...state, riskPoints: [...state.riskPoints, ...fresh] };
+}
 
 function withAct(state: Loan, post: Post, by: string, at: string, event: LoanEvent['type']): Loan {
   const actors = state.actors[post].includes(by) ? state.actors : { ...state.actors, [post]: [...state.actors[post], by] };
   return { ...state, actors, acts: [...state.acts, { post, by, at, event }] };
 }
 
+/**
+ * The act an event records, if any: who acted on the loan in which post. Investigation and
+ * examination act on their own events and so does a committee member's vote, so neither a
+ * decline nor a committee's outcome is a second act.
+ */
+export function actOf(event: LoanEvent): { post: Post; by: string } | null {
+  switch (event.type) {
+    case 'LoanApplied':
+      return { post: 'investigation', by: event.data.officerId };
+    case 'InvestigationCompleted':
+      return { post: 'investigation', by: event.data.investigatorId };
+    case 'ExaminationCompleted':
+    case 'ExaminationReturned':
+      return { post: 'examination', by: event.data.examinerId };
+    case 'ApprovalVoteCast':
+      return { post: 'approval', by: event.data.approverId };
+    case 'LoanApproved':
+      return event.data.committee ? null : { post: 'approval', by: event.data.approverId };
+    case 'LoanRejected':
+      return event.data.stage === 'approval' && !event.data.byCommittee ? { post: 'approval', by: event.data.rejectedBy } : null;
+    case 'LoanDisbursed':
+      return { post: 'disbursement', by: event.data.disbursedBy };
+    case 'InspectionRecorded':
+      return { post: 'inspection', by: event.data.inspectorId };
+    case 'LoanClassified':
+      return event.data.classifiedBy === SYSTEM_CLASSIFIER ? null : { post: 'inspection', by: event.data.classifiedBy };
+    case 'GuaranteeAdded':
+      return { post: 'investigation', by: event.data.addedBy };
+    case 'EarlyRecoveryDemanded':
+      return { post: 'inspection', by: event.data.demandedBy };
+    case 'LoanExtended':
+      return { post: 'approval', by: event.data.approverId };
+    case 'LoanWrittenOff':
+      return { post: 'approval', by: event.data.approvedBy };
+    default:
+      return null;
+  }
+}
+
 export function evolveLoan(state: Loan, event: LoanEvent): Loan {
+  const next = evolveFacts(state, event);
+  const act = actOf(event);
+  return act ? withAct(next, act.post, act.by, event.data.at, event.type) : next;
+}
+
+function evolveFacts(state: Loan, event: LoanEvent): Loan {
   switch (event.type) {
     case 'LoanApplied': {
       const d = event.data;
@@ -104,35 +190,55 @@ export function evolveLoan(state: Loan, event: LoanEvent): Loan {
         security: d.security,
         requested: { amount: d.amount, termMonths: d.termMonths, repayment: d.repayment },
       };
-      return withAct(applied, 'investigation', d.officerId, d.at, event.type);
+      return applied;
     }
     case 'InvestigationCompleted': {
       const d = event.data;
-      const next = { ...state, status: 'investigated' as const, proposedTerms: d.proposedTerms ?? null };
-      return withAct(next, 'investigation', d.investigatorId, d.at, event.type);
+      const next = {
+        ...tagged(state, d.riskPoints),
+        status: 'investigated' as const,
+        proposedTerms: d.proposedTerms ?? null,
+        rating: d.rating ?? null,
+      };
+      return next;
     }
     case 'ExaminationCompleted': {
       const d = event.data;
-      return withAct({ ...state, status: d.opinion === 'pass' ? 'examined' : state.status }, 'examination', d.examinerId, d.at, event.type);
+      const next = { ...tagged(state, d.riskPoints), status: d.opinion === 'pass' ? ('examined' as const) : state.status };
+      return next;
     }
-    case 'ExaminationReturned':
-      return withAct({ ...state, status: 'applied' }, 'examination', event.data.examinerId, event.data.at, event.type);
+    case 'ExaminationReturned': {
+      const d = event.data;
+      return { ...tagged(state, d.riskPoints), status: 'applied' };
+    }
+    case 'ApprovalVoteCast': {
+      const d = event.data;
+      const committee = state.committee ?? { rule: d.committee, terms: null, votes: [] };
+      const next: Loan = {
+        ...tagged(state, d.riskPoints),
+        committee: {
+          ...committee,
+          terms: committee.terms ?? (d.vote === 'approve' ? (d.terms ?? null) : null),
+          votes: [...committee.votes, { approverId: d.approverId, vote: d.vote }],
+        },
+      };
+      return next;
+    }
     case 'LoanApproved': {
       const d = event.data;
-      const next = { ...state, status: 'approved' as const, approvedTerms: d.terms, approvedOn: d.approvedOn };
-      return withAct(next, 'approval', d.approverId, d.at, event.type);
+      const next = { ...tagged(state, d.riskPoints), status: 'approved' as const, approvedTerms: d.terms, approvedOn: d.approvedOn };
+      // A committee's approval is its members' votes, each already recorded as their act.
+      return next;
     }
     case 'LoanRejected': {
       const d = event.data;
       const next: Loan = { ...state, status: 'rejected', rejection: { stage: d.stage, by: d.rejectedBy, reason: d.reason } };
-      // Investigation and examination record their act on their own event; an approver's
-      // refusal is the approval act itself.
-      return d.stage === 'approval' ? withAct(next, 'approval', d.rejectedBy, d.at, event.type) : next;
+      return next;
     }
     case 'LoanDisbursed': {
       const d = event.data;
       const next: Loan = {
-        ...state,
+        ...tagged(state, d.riskPoints),
         status: 'active',
         disbursement: {
           amount: d.amount,
@@ -153,7 +259,7 @@ export function evolveLoan(state: Loan, event: LoanEvent): Loan {
           interest: d.schedule.reduce((sum, i) => sum + i.interest, 0),
         },
       };
-      return withAct(next, 'disbursement', d.disbursedBy, d.at, event.type);
+      return next;
     }
     case 'RepaymentReceived': {
       const d = event.data;
@@ -177,7 +283,7 @@ export function evolveLoan(state: Loan, event: LoanEvent): Loan {
       };
     }
     case 'InspectionRecorded':
-      return withAct(state, 'inspection', event.data.inspectorId, event.data.at, event.type);
+      return tagged(state, event.data.riskPoints);
     case 'LoanClassified': {
       const d = event.data;
       const next: Loan = {
@@ -186,9 +292,63 @@ export function evolveLoan(state: Loan, event: LoanEvent): Loan {
         classification: { category: d.category, asOf: d.asOf, daysPastDue: d.daysPastDue, by: d.classifiedBy, reason: d.reason },
       };
       if (d.classifiedBy === SYSTEM_CLASSIFIER) return next;
-      return withAct({ ...next, manualCategory: d.category }, 'inspection', d.classifiedBy, d.at, event.type);
+      return { ...next, manualCategory: d.category };
     }
     case 'LoanClosed':
       return { ...state, status: 'closed', closedOn: event.data.closedOn };
+    case 'RiskSignalRaised': {
+      const { signalId, rule, severity, action, evidence, raisedBy, raisedOn } = event.data;
+      return {
+        ...state,
+        signals: [...state.signals, { signalId, rule, severity, action, evidence, raisedBy, raisedOn, resolvedOn: null, resolution: null }],
+      };
+    }
+    case 'RiskSignalResolved': {
+      const { signalId, resolvedOn, resolution } = event.data;
+      return { ...state, signals: state.signals.map((x) => (x.signalId === signalId ? { ...x, resolvedOn, resolution } : x)) };
+    }
+    case 'GuaranteeAdded': {
+      const d = event.data;
+      const next = { ...state, guarantees: [...state.guarantees, { ...d.guarantee, addedBy: d.addedBy, addedOn: d.addedOn }] };
+      return next;
+    }
+    case 'EarlyRecoveryDemanded': {
+      const d = event.data;
+      const next = { ...state, earlyRecovery: { amount: d.amount, dueOn: d.dueOn, demandedOn: d.demandedOn, demandedBy: d.demandedBy } };
+      return next;
+    }
+    case 'LoanExtended': {
+      const d = event.data;
+      const moved = new Set(d.moved);
+      const next: Loan = {
+        ...state,
+        schedule: state.schedule.map((i) => (moved.has(i.n) ? { ...i, dueDate: d.newMaturity } : i)),
+        disbursement: state.disbursement && { ...state.disbursement, maturityDate: d.newMaturity },
+        extension: {
+          months: d.months,
+          previousMaturity: d.previousMaturity,
+          newMaturity: d.newMaturity,
+          approverId: d.approverId,
+          extendedOn: d.extendedOn,
+        },
+      };
+      return next;
+    }
+    case 'LoanWrittenOff': {
+      const d = event.data;
+      const next: Loan = {
+        ...state,
+        status: 'written_off',
+        outstanding: { principal: 0, interest: 0 },
+        writtenOff: {
+          principal: d.principal,
+          interest: d.interest,
+          writtenOffOn: d.writtenOffOn,
+          approvedBy: d.approvedBy,
+          reason: d.reason,
+        },
+      };
+      return next;
+    }
   }
 }

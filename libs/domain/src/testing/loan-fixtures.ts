@@ -8,6 +8,8 @@ import { repaymentSchedule } from '../rules/schedule';
 export const at = '2026-03-02T09:00:00.000Z';
 export const today = '2026-03-02';
 export const terms = { amount: 1_200_000, termMonths: 12, annualRateBps: 600 };
+/** One approver at the branch whose limit covers every fixture loan, and the default committee rule. */
+export const authority = { approvers: [{ staffId: 'cy', limit: 10_000_000 }], committee: { size: 3, majority: 2 } };
 
 export const applied: LoanEvent = {
   type: 'LoanApplied',

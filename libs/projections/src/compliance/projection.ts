@@ -1,4 +1,4 @@
-import { Act, EVENT_TYPES, evolveStaff, initialStaff, LoanEvent, Post, Staff, StaffEvent } from '@loanflow/domain';
+import { Act, actOf, EVENT_TYPES, evolveStaff, initialStaff, LoanEvent, Post, Staff, StaffEvent } from '@loanflow/domain';
 import { RecordedEvent } from '@loanflow/event-store';
 import {
   Actor,
@@ -11,7 +11,6 @@ import {
   RuleCode,
   StaffRegistry,
 } from '@loanflow/policy';
-import { actOf } from '../loans/projection';
 import { Lookup, Projection, TableProjection } from '../projection';
 
 export type Severity = 'critical' | 'high' | 'medium';
@@ -25,6 +24,8 @@ export const SEVERITY: Partial<Record<RuleCode, Severity>> = {
   [RuleCode.ADMIN_SEPARATION]: 'high',
   [RuleCode.NOT_STAFF]: 'high',
   [RuleCode.NO_POST]: 'medium',
+  [RuleCode.WRITE_OFF_NOT_INDEPENDENT]: 'critical',
+  [RuleCode.EXTENSION_SAME_APPROVER]: 'high',
 };
 
 export interface ComplianceStaffRow extends Record<string, unknown> {
@@ -63,10 +64,13 @@ export function actionOfEvent(event: LoanEvent): LoanAction | 'classify' | null 
     case 'ExaminationCompleted':
     case 'ExaminationReturned':
       return 'examine';
-    case 'LoanApproved':
+    case 'ApprovalVoteCast':
       return 'approve';
+    // A committee's outcome is its members' votes, each judged on its own.
+    case 'LoanApproved':
+      return event.data.committee ? null : 'approve';
     case 'LoanRejected':
-      return event.data.stage === 'approval' ? 'approve' : null;
+      return event.data.stage === 'approval' && !event.data.byCommittee ? 'approve' : null;
     case 'LoanDisbursed':
       return 'disburse';
     case 'RepaymentReceived':
@@ -75,6 +79,14 @@ export function actionOfEvent(event: LoanEvent): LoanAction | 'classify' | null 
       return 'inspect';
     case 'LoanClassified':
       return event.data.classifiedBy === 'system' ? null : 'classify';
+    case 'GuaranteeAdded':
+      return 'addGuarantee';
+    case 'EarlyRecoveryDemanded':
+      return 'demandRecovery';
+    case 'LoanExtended':
+      return 'extend';
+    case 'LoanWrittenOff':
+      return 'writeOff';
     default:
       return null;
   }
@@ -124,7 +136,7 @@ export function violationOf(recorded: RecordedEvent, lookup: Lookup): ViolationR
             actors: { investigation: [], examination: [], approval: [], disbursement: [], inspection: [] },
             acts: [],
           };
-  if (event.type === 'LoanApproved') subject.approvalAmount = event.data.terms.amount;
+  if (event.type === 'LoanApproved' && !event.data.committee) subject.approvalAmount = event.data.terms.amount;
   const actor: Actor = { id: recorded.metadata.actorId, admin: false };
   const staff = lookup.get<ComplianceStaffRow>('rm_compliance_staff', actor.id)?.staff ?? null;
   const registry: StaffRegistry = { staff: (id) => (id === actor.id ? staff : null), matrix };
@@ -231,7 +243,7 @@ const staff: TableProjection<ComplianceStaffRow> = {
  */
 export const complianceProjection: Projection = {
   name: 'compliance',
-  version: 1,
+  version: 2,
   // The verdict reads the loan and staff as they were before the act, so it goes first.
   tables: [violations, loans, staff],
 };

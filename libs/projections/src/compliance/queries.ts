@@ -4,6 +4,9 @@ import { fromColumns } from '../tables';
 import { num, untyped } from '../queries';
 import { complianceProjection, Severity } from './projection';
 
+/** The settings the compliance findings depend on. */
+export type ComplianceSettings = Pick<PolicySettings, 'rotationTenureMonths' | 'inspectionIntervalDays'>;
+
 export type FindingKind = 'policy_violation' | 'refused_attempt' | 'rotation_overdue' | 'inspection_overdue';
 
 /** One thing compliance should look at: what, how grave, who, which loan, where in the log. */
@@ -28,7 +31,7 @@ export interface ComplianceFilter {
 
 export interface ComplianceReport {
   asOf: string;
-  settings: PolicySettings;
+  settings: ComplianceSettings;
   counts: Record<FindingKind, number>;
   findings: Finding[];
 }
@@ -40,7 +43,9 @@ const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium'];
  * (b) refused attempts from the access-audit log, (c) posts held past the rotation tenure,
  * (d) active loans whose post-loan inspection is overdue.
  */
-export async function complianceReport(db: ReadModelDb, settings: PolicySettings, filter: ComplianceFilter): Promise<ComplianceReport> {
+const staffSpec = complianceProjection.tables.find((t) => t.table.name === 'rm_compliance_staff')!.table;
+
+export async function complianceReport(db: ReadModelDb, settings: ComplianceSettings, filter: ComplianceFilter): Promise<ComplianceReport> {
   const rm = untyped(db);
   const { asOf } = filter;
   const findings: Finding[] = [];
@@ -73,7 +78,6 @@ export async function complianceReport(db: ReadModelDb, settings: PolicySettings
       detail: r.detail,
     });
 
-  const staffSpec = complianceProjection.tables.find((t) => t.table.name === 'rm_compliance_staff')!.table;
   let staffRows = rm.selectFrom('rm_compliance_staff').selectAll().orderBy('staff_id');
   if (filter.staffId) staffRows = staffRows.where('staff_id', '=', filter.staffId);
   for (const row of await staffRows.execute()) {
@@ -124,4 +128,23 @@ export async function complianceReport(db: ReadModelDb, settings: PolicySettings
   for (const f of kept) counts[f.kind] += 1;
   kept.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
   return { asOf, settings, counts, findings: kept };
+}
+
+/** An approval-post holder at a branch, with their limit and the borrowers they declared relations to. */
+export interface BranchApprover {
+  staffId: string;
+  limit: number;
+  relatedTo: string[];
+}
+
+/** Who holds the approval post at a branch now: what tiered approval weighs a loan against. */
+export async function approversAt(db: ReadModelDb, branchId: string): Promise<BranchApprover[]> {
+  const approvers: BranchApprover[] = [];
+  for (const row of await untyped(db).selectFrom('rm_compliance_staff').selectAll().orderBy('staff_id').execute()) {
+    const staff = fromColumns(staffSpec, row).staff as Staff;
+    const held = staff.posts.find((p) => p.post === 'approval' && p.branchId === branchId);
+    if (held)
+      approvers.push({ staffId: staff.staffId!, limit: held.approvalLimit ?? 0, relatedTo: staff.relations.map((r) => r.borrowerId) });
+  }
+  return approvers;
 }

@@ -93,6 +93,55 @@ const paidSums = byMonth((e, lookup) => {
   return sums;
 });
 
+type Extended = Extract<LoanEvent, { type: 'LoanExtended' }>;
+
+/** The instalments an extension moves, as they stood before it: their rows are read before the instalments table moves them. */
+const movedInstalments = (e: RecordedEvent, lookup: Lookup) =>
+  (e as unknown as Extended).data.moved
+    .map((n) => lookup.get<InstalmentRow>('rm_instalments', `${loanIdOf(e)}|${n}`))
+    .filter((i): i is InstalmentRow => i !== null);
+
+/** Signed sums an extension moves from the instalments' old due month to the new maturity's month; months that net to nothing left out. */
+function moving<T extends Record<string, number>>(pairs: [from: string, to: string, sums: T][]): Map<string, T> {
+  const out = new Map<string, T>();
+  const add = (key: string, sums: T, sign: number) => {
+    const sum = (out.get(key) ?? Object.fromEntries(Object.keys(sums).map((k) => [k, 0]))) as Record<string, number>;
+    for (const k of Object.keys(sums)) sum[k] += sign * sums[k];
+    out.set(key, sum as T);
+  };
+  for (const [from, to, sums] of pairs) {
+    add(from, sums, -1);
+    add(to, sums, 1);
+  }
+  for (const [key, sums] of out) if (Object.values(sums).every((v) => v === 0)) out.delete(key);
+  return out;
+}
+
+const movedDueSums = byMonth((e, lookup) => {
+  const to = monthOf((e as unknown as Extended).data.newMaturity);
+  return moving(
+    movedInstalments(e, lookup).map((i): [string, string, { instalments: number; principal: number; interest: number }] => [
+      monthOf(i.due_date),
+      to,
+      { instalments: 1, principal: i.principal, interest: i.interest },
+    ]),
+  );
+});
+
+/** Keyed `due month|paid month`: what the moved instalments had been paid, month by month. */
+const movedPaidSums = byMonth((e, lookup) => {
+  const to = monthOf((e as unknown as Extended).data.newMaturity);
+  return moving(
+    movedInstalments(e, lookup).flatMap((i) =>
+      Object.entries(i.paid_by_month ?? {}).map(([paid, sums]): [string, string, { principal: number; interest: number }] => [
+        `${monthOf(i.due_date)}|${paid}`,
+        `${to}|${paid}`,
+        { principal: sums.principal, interest: sums.interest },
+      ]),
+    ),
+  );
+});
+
 export const perfDue: TableProjection<PerfDueRow> = {
   table: {
     name: 'rm_perf_due',
@@ -110,22 +159,28 @@ export const perfDue: TableProjection<PerfDueRow> = {
     keyOf: (r) => `${r.scope}|${r.id}|${r.post}|${r.due_month}`,
   },
   keys: (e, lookup) => {
-    if (e.type !== 'LoanDisbursed') return NONE;
+    if (e.type !== 'LoanDisbursed' && e.type !== 'LoanExtended') return NONE;
     const loan = loanOf(e, lookup);
     if (!loan) return NONE;
+    if (e.type === 'LoanExtended') {
+      const months = [...movedDueSums(e, lookup).keys()];
+      return groupsOf(loan).flatMap((g) => months.map((m) => `${g}|${m}`));
+    }
     const months = [...dueSums(e, lookup).keys()];
     return groupsOf(loan, (e.data as { disbursedBy: string }).disbursedBy).flatMap((g) => months.map((m) => `${g}|${m}`));
   },
   evolve: (row, e, key, lookup) => {
     const [scope, id, post, month] = split(key);
-    const due = dueSums(e, lookup).get(month)!;
+    const due = (e.type === 'LoanExtended' ? movedDueSums : dueSums)(e, lookup).get(month)!;
     const base = row ?? { scope: scope as Scope, id, post, due_month: month, instalments: 0, principal: 0, interest: 0 };
-    return {
+    const next = {
       ...base,
       instalments: base.instalments + due.instalments,
       principal: base.principal + due.principal,
       interest: base.interest + due.interest,
     };
+    // A month whose only instalments moved away owes nothing any more.
+    return next.instalments === 0 ? null : next;
   },
 };
 
@@ -138,19 +193,24 @@ export const perfPaid: TableProjection<PerfPaidRow> = {
     keyOf: (r) => `${r.scope}|${r.id}|${r.post}|${r.due_month}|${r.paid_month}`,
   },
   keys: (e, lookup) => {
-    if (e.type !== 'RepaymentReceived') return NONE;
-    const event = e as unknown as Extract<LoanEvent, { type: 'RepaymentReceived' }>;
+    if (e.type !== 'RepaymentReceived' && e.type !== 'LoanExtended') return NONE;
     const loan = loanOf(e, lookup);
     if (!loan) return NONE;
+    if (e.type === 'LoanExtended') {
+      const months = [...movedPaidSums(e, lookup).keys()];
+      return groupsOf(loan).flatMap((g) => months.map((m) => `${g}|${m}`));
+    }
+    const event = e as unknown as Extract<LoanEvent, { type: 'RepaymentReceived' }>;
     const paid = monthOf(event.data.paidOn);
     const months = [...paidSums(e, lookup).keys()];
     return groupsOf(loan).flatMap((g) => months.map((m) => `${g}|${m}|${paid}`));
   },
   evolve: (row, e, key, lookup) => {
     const [scope, id, post, month, paid] = split(key);
-    const sums = paidSums(e, lookup).get(month)!;
+    const sums = e.type === 'LoanExtended' ? movedPaidSums(e, lookup).get(`${month}|${paid}`)! : paidSums(e, lookup).get(month)!;
     const base = row ?? { scope: scope as Scope, id, post, due_month: month, paid_month: paid, principal: 0, interest: 0 };
-    return { ...base, principal: base.principal + sums.principal, interest: base.interest + sums.interest };
+    const next = { ...base, principal: base.principal + sums.principal, interest: base.interest + sums.interest };
+    return next.principal === 0 && next.interest === 0 ? null : next;
   },
 };
 
@@ -164,7 +224,17 @@ function newLoanDelta(e: RecordedEvent, loan: LoanRow): NewLoanFigures | null {
     case 'LoanDisbursed':
       return { ...none, loans: 1, disbursed: event.data.amount };
     case 'RepaymentReceived':
-      return isNonPerforming(loan.category) && event.data.principal > 0 ? { ...none, npl_balance: -event.data.principal } : null;
+      // What comes in after a write-off is a recovery: the written-off loan's balance is no longer counted.
+      return isNonPerforming(loan.category) && loan.status !== 'written_off' && event.data.principal > 0
+        ? { ...none, npl_balance: -event.data.principal }
+        : null;
+    case 'LoanWrittenOff': {
+      // The balance leaves the non-performing figures and is counted as written off instead.
+      const written_off = event.data.principal;
+      return isNonPerforming(loan.category)
+        ? { ...none, npl_loans: -1, npl_balance: -loan.principal_outstanding, written_off }
+        : { ...none, written_off };
+    }
     case 'LoanClassified': {
       const was = isNonPerforming(event.data.previous);
       const is = isNonPerforming(event.data.category);
@@ -196,7 +266,8 @@ export const perfNew: TableProjection<PerfNewRow> = {
     keyOf: (r) => `${r.scope}|${r.id}|${r.post}|${r.month}`,
   },
   keys: (e, lookup) => {
-    if (e.type !== 'LoanDisbursed' && e.type !== 'RepaymentReceived' && e.type !== 'LoanClassified') return NONE;
+    if (e.type !== 'LoanDisbursed' && e.type !== 'RepaymentReceived' && e.type !== 'LoanClassified' && e.type !== 'LoanWrittenOff')
+      return NONE;
     const loan = loanOf(e, lookup);
     if (!loan || !newLoanDelta(e, loan)) return NONE;
     const disbursed = e.type === 'LoanDisbursed' ? (e.data as { disbursedOn: string; disbursedBy: string }) : null;

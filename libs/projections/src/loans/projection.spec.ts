@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Category, LoanEvent, MaturityRemindersIssued, Post, StaffEvent } from '@loanflow/domain';
-import { applied, approved, at, disbursed, examined, investigated, today } from '@loanflow/domain/testing/loan-fixtures';
+import { applied, approved, at, disbursed, examined, investigated, terms, today } from '@loanflow/domain/testing/loan-fixtures';
 import { EventMetadata, openSqlite, RecordedEvent, SqliteEventStore } from '@loanflow/event-store';
 import { openSqliteReadModels, ReadModelDb } from '@loanflow/storage';
 import { sql } from 'kysely';
@@ -358,6 +358,7 @@ describe('loans projection: given events, the rows', () => {
           principal_paid: 0,
           interest_paid: 0,
           settled_on: null,
+          paid_by_month: null,
         })),
       );
       expect(g.rows<InstalmentRow>('rm_instalments')[0]).toMatchObject({ n: 1, principal: 100_000, interest: 6_000 });
@@ -452,13 +453,25 @@ describe('loans projection: given events, the rows', () => {
         principal_paid: 100_000,
         interest_paid: 6_000,
         settled_on: '2026-04-02',
+        paid_by_month: null,
       });
-      expect(g.row('rm_instalments', 'L|2')).toMatchObject({ principal_paid: 10_000, interest_paid: 5_500, settled_on: null });
+      // Partly paid: what it was paid in April, kept until it is settled (an extension would move it).
+      expect(g.row('rm_instalments', 'L|2')).toMatchObject({
+        principal_paid: 10_000,
+        interest_paid: 5_500,
+        settled_on: null,
+        paid_by_month: { '2026-04': { principal: 10_000, interest: 5_500 } },
+      });
       expect(g.row('rm_instalments', 'L|3')).toMatchObject({ principal_paid: 0, interest_paid: 0, settled_on: null });
 
       const later = given(loansProjection, loan(...history, second));
       expect(later.row('rm_instalments', 'L|1')).toMatchObject({ settled_on: '2026-04-02' });
-      expect(later.row('rm_instalments', 'L|2')).toMatchObject({ principal_paid: 100_000, interest_paid: 5_500, settled_on: '2026-05-02' });
+      expect(later.row('rm_instalments', 'L|2')).toMatchObject({
+        principal_paid: 100_000,
+        interest_paid: 5_500,
+        settled_on: '2026-05-02',
+        paid_by_month: null,
+      });
       expect(loanRow(later)).toMatchObject({ principal_outstanding: 1_000_000, interest_outstanding: 27_500, last_paid_on: '2026-05-02' });
     });
 
@@ -907,5 +920,328 @@ describe('loans projection: the monthly assessment sums, given events', () => {
       loan(...history, classified('substandard', 'special_mention'), classified('doubtful', 'substandard')),
     );
     expect(worse.row('rm_perf_new', 'total|||2026-03')).toMatchObject({ npl_loans: 1, npl_balance: 1_200_000 });
+  });
+});
+
+describe('loans projection: the risk-management events, given events', () => {
+  // The fixture loan (see above): 12,000.00 paid out on 2026-03-02, instalment n due on the 2nd,
+  // n months later, principal 100,000 and interest (13 - n) x 500; the last (n = 12) due 2027-03-02.
+  const history = [applied, investigated, examined, approved, disbursed];
+  const everyone = people({ investigation: ['ana'], examination: ['bo'], approval: ['cy'], disbursement: ['dan'] });
+
+  describe('a committee approval', () => {
+    const committee = { size: 3, majority: 2 };
+    const vote = (approverId: string, v: 'approve' | 'reject', riskPoints: string[], comments: string): LoanEvent => ({
+      type: 'ApprovalVoteCast',
+      data: {
+        loanId: 'L',
+        approverId,
+        vote: v,
+        ...(v === 'approve' ? { terms } : {}),
+        comments,
+        riskPoints,
+        committee,
+        at: examAt,
+      } as Extract<LoanEvent, { type: 'ApprovalVoteCast' }>['data'],
+    });
+    const carried: LoanEvent = {
+      type: 'LoanApproved',
+      data: {
+        ...(approved.data as Extract<LoanEvent, { type: 'LoanApproved' }>['data']),
+        approverId: 'dee',
+        committee: { ...committee, approvers: ['cy', 'dee'] },
+        at: examAt,
+      },
+    };
+    const votes = [
+      vote('cy', 'approve', ['guarantor_overcommitted'], 'ok if guaranteed'),
+      vote('cz', 'reject', [], 'too large for the household'),
+      vote('dee', 'approve', [], 'ok'),
+    ];
+
+    it('ApprovalVoteCast: an approving member is on the approval power, tags its risk points; a vote against is a dissent, not an approver', () => {
+      const g = given(loansProjection, loan(applied, investigated, examined, ...votes));
+      expect(loanRow(g)).toEqual({
+        ...appliedRow,
+        status: 'examined',
+        people: people({ investigation: ['ana'], examination: ['bo'], approval: ['cy', 'dee'] }),
+        risk_points: ['guarantor_overcommitted'],
+        dissent: [
+          {
+            post: 'approval',
+            by: 'cy',
+            event: 'ApprovalVoteCast',
+            at: examAt,
+            note: 'risk points: guarantor_overcommitted; ok if guaranteed',
+          },
+          { post: 'approval', by: 'cz', event: 'ApprovalVoteCast', at: examAt, note: 'voted to reject: too large for the household' },
+        ],
+        version: 5,
+        position: 5,
+      });
+      expect(g.rows('rm_loan_people').filter((r) => r.post === 'approval')).toEqual([
+        { loan_id: 'L', post: 'approval', staff_id: 'cy' },
+        { loan_id: 'L', post: 'approval', staff_id: 'dee' },
+      ]);
+    });
+
+    it('LoanApproved by the committee: approved; the member who carried it is already on the loan', () => {
+      const g = given(loansProjection, loan(applied, investigated, examined, ...votes, carried));
+      expect(loanRow(g)).toMatchObject({
+        status: 'approved',
+        approved_amount: 1_200_000,
+        people: people({ investigation: ['ana'], examination: ['bo'], approval: ['cy', 'dee'] }),
+        version: 6,
+      });
+    });
+  });
+
+  it('LoanApproved and LoanDisbursed with risk points: tagged once each, and a dissent entry for each act that found them', () => {
+    const approving: LoanEvent = {
+      type: 'LoanApproved',
+      data: { ...(approved.data as Extract<LoanEvent, { type: 'LoanApproved' }>['data']), riskPoints: ['purpose_unverified'] },
+    };
+    const paying: LoanEvent = {
+      type: 'LoanDisbursed',
+      data: {
+        ...(disbursed.data as Extract<LoanEvent, { type: 'LoanDisbursed' }>['data']),
+        riskPoints: ['purpose_unverified', 'cash_disbursement'],
+      },
+    };
+    const row = loanRow(given(loansProjection, loan(applied, investigated, examined, approving, paying)));
+    expect(row.risk_points).toEqual(['purpose_unverified', 'cash_disbursement']);
+    expect(row.dissent).toEqual([
+      { post: 'approval', by: 'cy', event: 'LoanApproved', at, note: 'risk points: purpose_unverified; c' },
+      { post: 'disbursement', by: 'dan', event: 'LoanDisbursed', at, note: 'risk points: purpose_unverified, cash_disbursement' },
+    ]);
+  });
+
+  it('RiskSignalRaised, RiskSignalResolved, GuaranteeAdded, EarlyRecoveryDemanded: the row follows the stream version and nothing else moves', () => {
+    const later = [
+      {
+        type: 'RiskSignalRaised',
+        data: {
+          loanId: 'L',
+          signalId: 'S1',
+          rule: 'late_repayment',
+          severity: 'low',
+          evidence: 'e',
+          action: 'early_recovery',
+          raisedBy: 'system',
+          raisedOn: '2026-04-05',
+          at,
+        },
+      },
+      {
+        type: 'GuaranteeAdded',
+        data: {
+          loanId: 'L',
+          guarantee: { kind: 'guarantor', guarantorId: 'B2', value: 600_000 },
+          addedBy: 'ana',
+          addedOn: '2026-04-06',
+          at,
+        },
+      },
+      {
+        type: 'RiskSignalResolved',
+        data: { loanId: 'L', signalId: 'S1', rule: 'late_repayment', resolution: 'r', resolvedBy: 'ana', resolvedOn: '2026-04-06', at },
+      },
+      {
+        type: 'EarlyRecoveryDemanded',
+        data: { loanId: 'L', amount: 1_239_000, dueOn: '2026-05-01', reason: 'r', demandedBy: 'eve', demandedOn: '2026-04-07', at },
+      },
+    ] as LoanEvent[];
+    const before = given(loansProjection, loan(...history));
+    const g = given(loansProjection, loan(...history, ...later));
+    expect(loanRow(g)).toEqual({ ...loanRow(before), version: 8, position: 8 });
+    for (const { table } of loansProjection.tables)
+      if (table.name !== 'rm_loans') expect(g.rows(table.name)).toEqual(before.rows(table.name));
+  });
+
+  describe('LoanExtended', () => {
+    // A prepayment on 2027-02-10 settles instalments 1-11 and pays 40,000 of the last one's
+    // principal and all its 500 interest; the approver cz then extends the loan by 6 months,
+    // moving instalment 12 from 2027-03-02 to 2027-09-02.
+    const prepaid: LoanEvent = {
+      type: 'RepaymentReceived',
+      data: {
+        loanId: 'L',
+        receivedBy: 'dan',
+        amount: 1_100_000 + 38_500 + 40_000 + 500,
+        paidOn: '2027-02-10',
+        interest: 38_500 + 500,
+        principal: 1_100_000 + 40_000,
+        allocations: [
+          ...Array.from({ length: 11 }, (_, k) => ({ n: k + 1, interest: (12 - k) * 500, principal: 100_000 })),
+          { n: 12, interest: 500, principal: 40_000 },
+        ],
+        at: '2027-02-10T02:00:00.000Z',
+      },
+    };
+    const extended: LoanEvent = {
+      type: 'LoanExtended',
+      data: {
+        loanId: 'L',
+        months: 6,
+        previousMaturity: '2027-03-02',
+        newMaturity: '2027-09-02',
+        moved: [12],
+        approverId: 'cz',
+        reason: 'drought',
+        extendedOn: '2027-02-20',
+        at: '2027-02-20T02:00:00.000Z',
+      },
+    };
+    const rest: LoanEvent = {
+      type: 'RepaymentReceived',
+      data: {
+        loanId: 'L',
+        receivedBy: 'dan',
+        amount: 60_000,
+        paidOn: '2027-09-02',
+        interest: 0,
+        principal: 60_000,
+        allocations: [{ n: 12, interest: 0, principal: 60_000 }],
+        at: '2027-09-02T02:00:00.000Z',
+      },
+    };
+
+    it('moves the maturity date and month of the loan and the due date of the moved instalment; the approver of the extension is not on the loan', () => {
+      const g = given(loansProjection, loan(...history, prepaid, extended));
+      expect(loanRow(g)).toMatchObject({
+        maturity_date: '2027-09-02',
+        maturity_month: '2027-09',
+        principal_outstanding: 60_000,
+        people: everyone,
+        version: 6,
+      });
+      expect(g.row('rm_instalments', 'L|12')).toEqual({
+        loan_id: 'L',
+        n: 12,
+        due_date: '2027-09-02',
+        principal: 100_000,
+        interest: 500,
+        principal_paid: 40_000,
+        interest_paid: 500,
+        settled_on: null,
+        paid_by_month: { '2027-02': { principal: 40_000, interest: 500 } },
+      });
+      expect(g.row('rm_instalments', 'L|11')).toMatchObject({ due_date: '2027-02-02', settled_on: '2027-02-10' });
+      expect(g.rows('rm_loan_people').map((r) => r.staff_id)).not.toContain('cz');
+    });
+
+    it('moves the due sums of the moved instalment, and what it had been paid, to the new maturity’s month, in every group', () => {
+      const g = given(loansProjection, loan(...history, prepaid, extended));
+      for (const group of ['total||', 'branch|BR|', 'staff|ana|investigation', 'staff|dan|disbursement']) {
+        const [scope, id, post] = group.split('|');
+        // 2027-03 owed only instalment 12: nothing falls due that month any more.
+        expect(g.row('rm_perf_due', `${group}|2027-03`)).toBeNull();
+        expect(g.row('rm_perf_due', `${group}|2027-09`)).toEqual({
+          scope,
+          id,
+          post,
+          due_month: '2027-09',
+          instalments: 1,
+          principal: 100_000,
+          interest: 500,
+        });
+        expect(g.row('rm_perf_due', `${group}|2027-02`)).toMatchObject({ instalments: 1, principal: 100_000, interest: 1_000 });
+        expect(g.row('rm_perf_paid', `${group}|2027-03|2027-02`)).toBeNull();
+        expect(g.row('rm_perf_paid', `${group}|2027-09|2027-02`)).toEqual({
+          scope,
+          id,
+          post,
+          due_month: '2027-09',
+          paid_month: '2027-02',
+          principal: 40_000,
+          interest: 500,
+        });
+      }
+      expect(
+        g
+          .rows<PerfDueRow>('rm_perf_due')
+          .filter((r) => r.scope === 'total')
+          .map((r) => r.due_month),
+      ).toHaveLength(12);
+
+      // What is paid after the extension counts against the new due month, and settles the instalment.
+      const paid = given(loansProjection, loan(...history, prepaid, extended, rest));
+      expect(paid.row('rm_perf_paid', 'total|||2027-09|2027-09')).toMatchObject({ principal: 60_000, interest: 0 });
+      expect(paid.row('rm_instalments', 'L|12')).toMatchObject({ settled_on: '2027-09-02', paid_by_month: null });
+    });
+  });
+
+  describe('LoanWrittenOff', () => {
+    const substandard: LoanEvent = {
+      type: 'LoanClassified',
+      data: {
+        loanId: 'L',
+        category: 'substandard',
+        previous: 'special_mention',
+        daysPastDue: 95,
+        floor: 'substandard',
+        asOf: '2026-07-06',
+        classifiedBy: 'system',
+        reason: 'r',
+        at: '2026-07-06T01:00:00.000Z',
+      },
+    };
+    const repaid: LoanEvent = {
+      type: 'RepaymentReceived',
+      data: {
+        loanId: 'L',
+        receivedBy: 'dan',
+        amount: 106_000,
+        paidOn: '2026-07-10',
+        interest: 6_000,
+        principal: 100_000,
+        allocations: [{ n: 1, interest: 6_000, principal: 100_000 }],
+        at: '2026-07-10T01:00:00.000Z',
+      },
+    };
+    const writtenOff: LoanEvent = {
+      type: 'LoanWrittenOff',
+      data: {
+        loanId: 'L',
+        principal: 1_100_000,
+        interest: 33_000,
+        approvedBy: 'zed',
+        reason: 'the household left the village',
+        writtenOffOn: '2026-12-20',
+        at: '2026-12-20T02:00:00.000Z',
+      },
+    };
+
+    it('the loan: written_off, the principal written off, nothing outstanding', () => {
+      const g = given(loansProjection, loan(...history, substandard, repaid, writtenOff));
+      expect(loanRow(g)).toMatchObject({
+        status: 'written_off',
+        category: 'substandard',
+        written_off: 1_100_000,
+        principal_outstanding: 0,
+        interest_outstanding: 0,
+        principal_repaid: 100_000,
+        people: everyone,
+        version: 7,
+      });
+    });
+
+    it('the new-loan figures of the disbursement month: the balance leaves the non-performing figures and counts as written off', () => {
+      const before = given(loansProjection, loan(...history, substandard, repaid));
+      expect(before.row('rm_perf_new', 'total|||2026-03')).toMatchObject({ npl_loans: 1, npl_balance: 1_100_000, written_off: 0 });
+      const g = given(loansProjection, loan(...history, substandard, repaid, writtenOff));
+      for (const group of ['total||', 'branch|BR|', 'staff|cy|approval'])
+        expect(g.row('rm_perf_new', `${group}|2026-03`)).toMatchObject({
+          loans: 1,
+          disbursed: 1_200_000,
+          npl_loans: 0,
+          npl_balance: 0,
+          written_off: 1_100_000,
+        });
+      // A recovery after the write-off does not lower a balance no longer counted.
+      const recovered: LoanEvent = { ...repaid, data: { ...(repaid.data as object), paidOn: '2027-01-10' } as typeof repaid.data };
+      const later = given(loansProjection, loan(...history, substandard, repaid, writtenOff, recovered));
+      expect(later.row('rm_perf_new', 'total|||2026-03')).toMatchObject({ npl_loans: 0, npl_balance: 0, written_off: 1_100_000 });
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { actOf } from '@loanflow/domain';
 import type { Category, Instalment, LoanEvent, MaturityRemindersIssued, Post } from '@loanflow/domain';
 import { RecordedEvent } from '@loanflow/event-store';
 import { Projection, TableProjection, TableSpec } from '../projection';
@@ -67,6 +68,11 @@ export interface InstalmentRow extends Record<string, unknown> {
   interest_paid: number;
   /** The business date the instalment was paid in full. */
   settled_on: string | null;
+  /**
+   * While the instalment is partly paid, what was paid on it in each month: an extension moves an
+   * unsettled instalment, and the monthly sums of what it paid move with it. Null once settled.
+   */
+  paid_by_month: Record<string, { principal: number; interest: number }> | null;
 }
 
 /** What one repayment paid on one instalment, dated: what was collected by any date is a sum. */
@@ -92,28 +98,23 @@ const loanEvent = (e: RecordedEvent) => e as unknown as LoanEvent & { metadata: 
 const isLoan = (e: RecordedEvent) => e.streamId.startsWith('loan-');
 const NO_KEYS: readonly string[] = [];
 
-/** The post in whose name each loan event is an act, and the person who acted. */
-export function actOf(event: LoanEvent): { post: Post; by: string } | null {
+/**
+ * The person a loan event puts on the loan for the lists and the assessment: the acts, and each
+ * committee member who voted to approve (one who voted against is a dissent, not an approver).
+ * Later acts in the assessed posts (an extension, a write-off, a guarantee) are not the loan's
+ * making: they stay out, so the monthly sums keep the groups they had at disbursement.
+ */
+export function personOf(event: LoanEvent): { post: Post; by: string } | null {
   switch (event.type) {
-    case 'LoanApplied':
-      return { post: 'investigation', by: event.data.officerId };
-    case 'InvestigationCompleted':
-      return { post: 'investigation', by: event.data.investigatorId };
-    case 'ExaminationCompleted':
-    case 'ExaminationReturned':
-      return { post: 'examination', by: event.data.examinerId };
-    case 'LoanApproved':
-      return { post: 'approval', by: event.data.approverId };
-    case 'LoanRejected':
-      return event.data.stage === 'approval' ? { post: 'approval', by: event.data.rejectedBy } : null;
-    case 'LoanDisbursed':
-      return { post: 'disbursement', by: event.data.disbursedBy };
-    case 'InspectionRecorded':
-      return { post: 'inspection', by: event.data.inspectorId };
-    case 'LoanClassified':
-      return event.data.classifiedBy === 'system' ? null : { post: 'inspection', by: event.data.classifiedBy };
-    default:
+    case 'ApprovalVoteCast':
+      return event.data.vote === 'approve' ? { post: 'approval', by: event.data.approverId } : null;
+    case 'GuaranteeAdded':
+    case 'EarlyRecoveryDemanded':
+    case 'LoanExtended':
+    case 'LoanWrittenOff':
       return null;
+    default:
+      return actOf(event);
   }
 }
 
@@ -148,6 +149,38 @@ function dissentOf(event: LoanEvent): LoanRow['dissent'][number] | null {
             note: `risk points: ${event.data.riskPoints.join(', ')}; ${event.data.comments}`,
           }
         : null;
+    case 'ApprovalVoteCast': {
+      const d = event.data;
+      if (d.vote === 'approve' && d.riskPoints.length === 0) return null;
+      const points = d.riskPoints.length ? `risk points: ${d.riskPoints.join(', ')}; ` : '';
+      return {
+        post: 'approval',
+        by: d.approverId,
+        event: event.type,
+        at: d.at,
+        note: `${d.vote === 'reject' ? 'voted to reject: ' : ''}${points}${d.comments}`,
+      };
+    }
+    case 'LoanApproved':
+      return event.data.riskPoints?.length
+        ? {
+            post: 'approval',
+            by: event.data.approverId,
+            event: event.type,
+            at: event.data.at,
+            note: `risk points: ${event.data.riskPoints.join(', ')}; ${event.data.comments}`,
+          }
+        : null;
+    case 'LoanDisbursed':
+      return event.data.riskPoints?.length
+        ? {
+            post: 'disbursement',
+            by: event.data.disbursedBy,
+            event: event.type,
+            at: event.data.at,
+            note: `risk points: ${event.data.riskPoints.join(', ')}`,
+          }
+        : null;
     case 'LoanClassified':
       return event.data.classifiedBy === 'system'
         ? null
@@ -163,13 +196,22 @@ function dissentOf(event: LoanEvent): LoanRow['dissent'][number] | null {
   }
 }
 
-const riskPointsOf = (event: LoanEvent): string[] =>
-  event.type === 'InvestigationCompleted' ||
-  event.type === 'ExaminationCompleted' ||
-  event.type === 'ExaminationReturned' ||
-  event.type === 'InspectionRecorded'
-    ? event.data.riskPoints
-    : [];
+/** The risk points an event tags, as the loan's own state counts them: every act that may find one. */
+export function riskPointsOf(event: LoanEvent): readonly string[] {
+  switch (event.type) {
+    case 'InvestigationCompleted':
+    case 'ExaminationCompleted':
+    case 'ExaminationReturned':
+    case 'ApprovalVoteCast':
+    case 'InspectionRecorded':
+      return event.data.riskPoints;
+    case 'LoanApproved':
+    case 'LoanDisbursed':
+      return event.data.riskPoints ?? [];
+    default:
+      return [];
+  }
+}
 
 /** The pure step of a loan's row. */
 export function evolveLoanRow(row: LoanRow | null, recorded: RecordedEvent): LoanRow | null {
@@ -282,10 +324,23 @@ export function evolveLoanRow(row: LoanRow | null, recorded: RecordedEvent): Loa
     case 'LoanClosed':
       next = { ...row!, status: 'closed', closed_on: event.data.closedOn };
       break;
+    case 'LoanExtended':
+      next = { ...row!, maturity_date: event.data.newMaturity, maturity_month: event.data.newMaturity.slice(0, 7) };
+      break;
+    case 'LoanWrittenOff':
+      next = { ...row!, status: 'written_off', written_off: event.data.principal, principal_outstanding: 0, interest_outstanding: 0 };
+      break;
+    case 'ApprovalVoteCast':
+    case 'RiskSignalRaised':
+    case 'RiskSignalResolved':
+    case 'GuaranteeAdded':
+    case 'EarlyRecoveryDemanded':
+      next = { ...row! };
+      break;
     default:
       return row;
   }
-  next = withPerson(next, actOf(event));
+  next = withPerson(next, personOf(event));
   const dissent = dissentOf(event);
   if (dissent) next = { ...next, dissent: [...next.dissent, dissent] };
   const points = riskPointsOf(event).filter((p) => !next.risk_points.includes(p));
@@ -358,7 +413,7 @@ const people: TableProjection<LoanPersonRow> = {
   },
   keys: (e) => {
     if (!isLoan(e)) return NO_KEYS;
-    const act = actOf(loanEvent(e));
+    const act = personOf(loanEvent(e));
     return act ? [`${loanIdOf(e)}|${act.post}|${act.by}`] : NO_KEYS;
   },
   evolve: (_row, e, key) => {
@@ -381,6 +436,7 @@ export function evolveInstalment(row: InstalmentRow | null, recorded: RecordedEv
       principal_paid: 0,
       interest_paid: 0,
       settled_on: i.principal + i.interest === 0 ? event.data.disbursedOn : null,
+      paid_by_month: null,
     };
   }
   if (event.type === 'RepaymentReceived' && row) {
@@ -388,8 +444,16 @@ export function evolveInstalment(row: InstalmentRow | null, recorded: RecordedEv
     const principal_paid = row.principal_paid + a.principal;
     const interest_paid = row.interest_paid + a.interest;
     const settled = principal_paid >= row.principal && interest_paid >= row.interest;
-    return { ...row, principal_paid, interest_paid, settled_on: settled ? (row.settled_on ?? event.data.paidOn) : null };
+    if (settled) return { ...row, principal_paid, interest_paid, settled_on: row.settled_on ?? event.data.paidOn, paid_by_month: null };
+    const month = event.data.paidOn.slice(0, 7);
+    const before = row.paid_by_month?.[month] ?? { principal: 0, interest: 0 };
+    const paid_by_month = {
+      ...row.paid_by_month,
+      [month]: { principal: before.principal + a.principal, interest: before.interest + a.interest },
+    };
+    return { ...row, principal_paid, interest_paid, settled_on: null, paid_by_month };
   }
+  if (event.type === 'LoanExtended' && row) return { ...row, due_date: event.data.newMaturity };
   return row;
 }
 
@@ -405,6 +469,7 @@ const instalments: TableProjection<InstalmentRow> = {
       principal_paid: 'bigint',
       interest_paid: 'bigint',
       settled_on: 'text',
+      paid_by_month: 'json',
     },
     primaryKey: ['loan_id', 'n'],
     // Overdue instalments are open (settled_on null) or settled later than the date asked: both a range of this index.
@@ -414,6 +479,7 @@ const instalments: TableProjection<InstalmentRow> = {
   keys: (e) => {
     if (e.type === 'LoanDisbursed') return (e.data as { schedule: Instalment[] }).schedule.map((i) => `${loanIdOf(e)}|${i.n}`);
     if (e.type === 'RepaymentReceived') return (e.data as { allocations: { n: number }[] }).allocations.map((a) => `${loanIdOf(e)}|${a.n}`);
+    if (e.type === 'LoanExtended') return (e.data as { moved: number[] }).moved.map((n) => `${loanIdOf(e)}|${n}`);
     return NO_KEYS;
   },
   evolve: (row, e, key) => evolveInstalment(row, e, Number(key.slice(key.lastIndexOf('|') + 1))),
@@ -476,7 +542,7 @@ const reminders: TableProjection<ReminderRow> = {
 /** Loans, the people on them, their schedules and repayments, and the monthly maturity reminders. */
 export const loansProjection: Projection = {
   name: 'loans',
-  version: 2,
+  version: 3,
   // The monthly sums read the loan and its instalments as they were before the event: they go first.
   tables: [perfDue, perfPaid, perfNew, loans, people, instalments, repayments, reminders],
 };

@@ -11,6 +11,12 @@ export type ClassifyAtEndOfDay = Command<'ClassifyAtEndOfDay', { asOf: string; n
 /** A person (an inspector) classifies the loan: worse than the floor at will, never better. */
 export type ClassifyLoan = Command<'ClassifyLoan', { category: Category; reason: string } & Acting>;
 
+/** The best category the loan may have on `asOf`: by days past due, and never normal once extended. */
+export function loanFloor(s: Loan, asOf: string): { days: number; floor: Category } {
+  const days = daysPastDue(s.schedule, asOf);
+  return { days, floor: worseOf(floorCategory(days), s.extension ? 'special_mention' : 'normal') };
+}
+
 /**
  * Deterministic and idempotent: the same loan and `asOf` give the same answer, and a second run
  * finds nothing to change. A run for a day before the last classification changes nothing.
@@ -19,8 +25,7 @@ export function classifyAtEndOfDay(c: ClassifyAtEndOfDay, s: Loan): [] | [LoanCl
   if (s.status !== 'active') return [];
   const { asOf, now } = c.data;
   if (s.classification !== null && asOf < s.classification.asOf) return [];
-  const days = daysPastDue(s.schedule, asOf);
-  const floor = floorCategory(days);
+  const { days, floor } = loanFloor(s, asOf);
   const category = worseOf(floor, s.manualCategory ?? 'normal');
   if (category === s.category) return [];
   return [
@@ -34,7 +39,7 @@ export function classifyAtEndOfDay(c: ClassifyAtEndOfDay, s: Loan): [] | [LoanCl
         floor,
         asOf,
         classifiedBy: SYSTEM_CLASSIFIER,
-        reason: `days past due ${days} on ${asOf}`,
+        reason: `days past due ${days} on ${asOf}${s.extension ? ', extended' : ''}`,
         at: now,
       },
     },
@@ -46,12 +51,11 @@ export function classifyLoan(c: ClassifyLoan, s: Loan): [LoanClassified] {
   const { category, by, now, today } = c.data;
   const reason = c.data.reason.trim();
   if (reason === '') throw new RuleViolated('REASON_REQUIRED', 'classifying a loan needs the reason for the category');
-  const days = daysPastDue(s.schedule, today);
-  const floor = floorCategory(days);
+  const { days, floor } = loanFloor(s, today);
   if (isBetter(category, floor))
     throw new RuleViolated(
       'BETTER_THAN_FLOOR',
-      `loan ${s.loanId} is ${days} days past due on ${today}: it may not be classified better than ${floor}, and ${category} is`,
+      `loan ${s.loanId} is ${days} days past due on ${today}${s.extension ? ' and extended' : ''}: it may not be classified better than ${floor}, and ${category} is`,
     );
   if (category === s.category) throw new IllegalState('NO_CHANGE', `loan ${s.loanId} is already classified ${category}`);
   return [

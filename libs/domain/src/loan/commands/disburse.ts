@@ -6,7 +6,7 @@ import { LoanDisbursed } from '../events';
 import { Loan } from '../state';
 import { Acting, requireNotInFuture, requireStatus } from './guards';
 
-export type DisburseLoan = Command<'DisburseLoan', { amount: Cents; disbursedOn?: string } & Acting>;
+export type DisburseLoan = Command<'DisburseLoan', { amount: Cents; disbursedOn?: string; riskPoints?: string[] } & Acting>;
 
 export function disburseLoan(c: DisburseLoan, s: Loan): [LoanDisbursed] {
   requireStatus(s, 'approved', 'disbursed');
@@ -39,6 +39,7 @@ export function disburseLoan(c: DisburseLoan, s: Loan): [LoanDisbursed] {
         repayment,
         maturityDate: maturityDate(disbursedOn, terms.termMonths),
         schedule,
+        riskPoints: c.data.riskPoints ?? [],
         at: now,
       },
     },

@@ -1,6 +1,7 @@
 import { Command } from '../../decider';
 import { RuleViolated } from '../../errors';
 import { formatCents } from '../../money';
+import { rateBorrower, Scorecard } from '../../rules/scorecard';
 import { InvestigationCompleted, LoanRejected, Terms } from '../events';
 import { Loan } from '../state';
 import { Acting, requireStatus } from './guards';
@@ -12,6 +13,10 @@ export type CompleteInvestigation = Command<
     findings: string;
     riskPoints: string[];
     proposedTerms?: Terms;
+    /** The investigator's measured value of each scorecard factor, by factor code. */
+    rating?: Record<string, number>;
+    /** The scorecard in force (supplied by the handler); null while none is set. */
+    scorecard: { version: number; card: Scorecard } | null;
   } & Acting
 >;
 
@@ -34,10 +39,15 @@ export function completeInvestigation(
       'PROPOSED_ABOVE_REQUESTED',
       `proposed ${formatCents(proposedTerms.amount)} is above the ${formatCents(s.requested!.amount)} applied for`,
     );
+  const { scorecard, rating: values } = c.data;
+  if (scorecard && !values)
+    throw new RuleViolated('RATING_REQUIRED', `recommending approval needs the borrower's rating on scorecard v${scorecard.version}`);
+  if (!scorecard && values) throw new RuleViolated('NO_SCORECARD', 'no rating scorecard is set: an administrator sets one first');
+  const rating = scorecard && values ? rateBorrower(scorecard.card, scorecard.version, values) : undefined;
   return [
     {
       type: 'InvestigationCompleted',
-      data: { loanId, investigatorId: by, recommendation, findings, riskPoints, proposedTerms, at: now },
+      data: { loanId, investigatorId: by, recommendation, findings, riskPoints, proposedTerms, ...(rating ? { rating } : {}), at: now },
     },
   ];
 }

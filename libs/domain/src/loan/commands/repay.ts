@@ -1,9 +1,11 @@
 import { Command } from '../../decider';
 import { RuleViolated } from '../../errors';
 import { Cents, formatCents } from '../../money';
-import { Allocation, LoanClosed, RepaymentReceived } from '../events';
-import { Loan, ScheduledInstalment } from '../state';
+import { daysPastDue } from '../../rules/classification';
+import { Allocation, LoanClosed, RepaymentReceived, RiskSignalResolved } from '../events';
+import { evolveLoan, Loan, openSignals, ScheduledInstalment } from '../state';
 import { Acting, requireNotInFuture, requireStatus } from './guards';
+import { resolve } from './signals';
 
 export type ReceiveRepayment = Command<'ReceiveRepayment', { amount: Cents; paidOn?: string } & Acting>;
 
@@ -22,7 +24,11 @@ export function allocate(schedule: readonly ScheduledInstalment[], amount: Cents
   return allocations;
 }
 
-export function receiveRepayment(c: ReceiveRepayment, s: Loan): [RepaymentReceived] | [RepaymentReceived, LoanClosed] {
+/**
+ * A payment that brings the loan up to date resolves its late-repayment signals; one that repays it
+ * in full closes it and resolves every open signal.
+ */
+export function receiveRepayment(c: ReceiveRepayment, s: Loan): (RepaymentReceived | RiskSignalResolved | LoanClosed)[] {
   requireStatus(s, 'active', 'repaid');
   const { amount, by, now, today } = c.data;
   const paidOn = c.data.paidOn ?? today;
@@ -39,6 +45,25 @@ export function receiveRepayment(c: ReceiveRepayment, s: Loan): [RepaymentReceiv
     type: 'RepaymentReceived',
     data: { loanId, receivedBy: by, amount, paidOn, interest, principal, allocations, at: now },
   };
-  if (amount < owed) return [received];
-  return [received, { type: 'LoanClosed', data: { loanId, closedOn: paidOn, at: now } }];
+  if (amount === owed) {
+    const open = openSignals(s).map((x) => x.signalId);
+    return [
+      received,
+      ...resolve(s, open, 'repaid in full', by, today, now),
+      { type: 'LoanClosed', data: { loanId, closedOn: paidOn, at: now } },
+    ];
+  }
+  const late = openSignals(s).filter((x) => x.rule === 'late_repayment');
+  if (late.length === 0 || daysPastDue(evolveLoan(s, received).schedule, today) > 0) return [received];
+  return [
+    received,
+    ...resolve(
+      s,
+      late.map((x) => x.signalId),
+      `brought up to date on ${paidOn}`,
+      by,
+      today,
+      now,
+    ),
+  ];
 }

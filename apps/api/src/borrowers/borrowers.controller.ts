@@ -1,0 +1,77 @@
+import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { borrowerDecider, NotFound } from '@loanflow/domain';
+import { EventStore } from '@loanflow/event-store';
+import { loansOfBorrower, ProjectionService } from '@loanflow/projections';
+import { ReadModelDb } from '@loanflow/storage';
+import { Accepted, Aggregates } from '../common/aggregates';
+import { Authorizer } from '../common/authorizer';
+import { streamHistory } from '../common/history';
+import { Ctx, RequestContext } from '../common/request-context';
+import { EVENT_STORE, READ_MODELS } from '../common/tokens';
+import { RunBorrowerCommand } from './borrowers.handler';
+import { BorrowerIdParams, FinancialStatementDto, RegisterBorrowerDto } from './dto';
+
+@ApiTags('borrowers')
+@ApiBearerAuth()
+@Controller('borrowers')
+export class BorrowersController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly aggregates: Aggregates,
+    private readonly authorizer: Authorizer,
+    private readonly projections: ProjectionService,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODELS) private readonly db: ReadModelDb,
+  ) {}
+
+  /** The borrower's file once the actor may read it; 404 for a borrower nobody registered. */
+  private async readable(id: string, ctx: RequestContext) {
+    await this.authorizer.assert(ctx.actor, 'read', { kind: 'Borrower', borrowerId: id });
+    const loaded = await this.aggregates.load(`borrower-${id}`, borrowerDecider);
+    if (loaded.state.borrowerId === null) throw new NotFound('BORROWER_NOT_FOUND', `borrower ${id} is not registered`);
+    return loaded;
+  }
+
+  @Post()
+  register(@Body() { borrowerId, ...registration }: RegisterBorrowerDto, @Ctx() ctx: RequestContext): Promise<Accepted> {
+    return this.commands.execute(new RunBorrowerCommand(borrowerId, { type: 'RegisterBorrower', data: registration }, ctx));
+  }
+
+  /** A statement of the borrower's finances at a date, one per date; the investigation post's. */
+  @Post(':id/financial-statements')
+  recordStatement(@Param() { id }: BorrowerIdParams, @Body() body: FinancialStatementDto, @Ctx() ctx: RequestContext): Promise<Accepted> {
+    return this.commands.execute(new RunBorrowerCommand(id, { type: 'RecordFinancialStatement', data: { ...body } }, ctx));
+  }
+
+  /** The risk file: who the borrower is, their statements and ratings, and every loan they applied for. */
+  @Get(':id')
+  async get(@Param() { id }: BorrowerIdParams, @Ctx() ctx: RequestContext) {
+    const { state, version } = await this.readable(id, ctx);
+    await this.projections.ready();
+    const { borrowerId, name, kind, village, sector, identityNumber, registeredBy, registeredAt, statements, ratings } = state;
+    return {
+      borrowerId,
+      name,
+      kind,
+      village,
+      sector,
+      identityNumber,
+      registeredBy,
+      registeredAt,
+      statements,
+      ratings,
+      latestRating: ratings.at(-1) ?? null,
+      creditHistory: await loansOfBorrower(this.db, id),
+      version,
+    };
+  }
+
+  /** Every event of the borrower with its actor, times and hashes, and the verdict on its chain. */
+  @Get(':id/history')
+  async history(@Param() { id }: BorrowerIdParams, @Ctx() ctx: RequestContext) {
+    const { version, events } = await this.readable(id, ctx);
+    return { borrowerId: id, version, ...(await streamHistory(this.store, `borrower-${id}`, events)) };
+  }
+}

@@ -1,0 +1,70 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { BORROWER_KINDS, BorrowerKind } from '@loanflow/domain';
+import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IdField, IsIsoDate, TextField } from '../common/validation';
+
+/** Statement amounts are integer cents up to 100,000,000.00 either way. */
+const MAX_CENTS = 10_000_000_000;
+
+export class RegisterBorrowerDto {
+  @IdField('B-100')
+  borrowerId!: string;
+
+  @TextField(200, 'Wang Farm Household')
+  name!: string;
+
+  @ApiProperty({ enum: BORROWER_KINDS })
+  @IsIn(BORROWER_KINDS)
+  kind!: BorrowerKind;
+
+  @TextField(200, 'Dongshan')
+  village!: string;
+
+  @TextField(100, 'grain')
+  sector!: string;
+
+  @ApiProperty({
+    description:
+      "household: the head of household's 18-character resident identity number (GB 11643); " +
+      'business: its 18-character unified social credit code (GB 32100). Capital letters; the check character is verified.',
+    example: '11010519491231002X',
+  })
+  @IsString()
+  @MaxLength(64)
+  identityNumber!: string;
+}
+
+export class FinancialStatementDto {
+  @ApiProperty({ description: 'the date the figures are for, never in the future', example: '2025-12-31' })
+  @IsIsoDate()
+  asOf!: string;
+
+  @ApiProperty({ description: 'yearly income, cents', example: 12_000_000 })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_CENTS)
+  income!: number;
+
+  @ApiProperty({ description: 'cents', example: 30_000_000 })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_CENTS)
+  assets!: number;
+
+  @ApiProperty({ description: 'cents', example: 5_000_000 })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_CENTS)
+  liabilities!: number;
+
+  @ApiProperty({ description: 'net yearly cash flow, cents; negative when more goes out than comes in', example: -150_000 })
+  @IsInt()
+  @Min(-MAX_CENTS)
+  @Max(MAX_CENTS)
+  cashFlow!: number;
+}
+
+export class BorrowerIdParams {
+  @IdField()
+  id!: string;
+}

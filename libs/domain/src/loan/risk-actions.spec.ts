@@ -1,0 +1,221 @@
+import { DEFAULT_WARNING_RULES, DesiredSignal } from '../rules/risk';
+import { givenFor } from '../testing/given';
+import { active, applied, investigated } from '../testing/loan-fixtures';
+import { LoanCommand, loanDecider } from './decider';
+import { Guarantee, LoanEvent } from './events';
+
+const given = (events: LoanEvent[]) => givenFor(loanDecider, events);
+const fold = (events: LoanEvent[]) => events.reduce(loanDecider.evolve, loanDecider.initialState);
+const on = (today: string) => ({ now: `${today}T10:00:00.000Z`, today });
+const after = (history: LoanEvent[], command: LoanCommand) => [...history, ...loanDecider.decide(command, fold(history))];
+
+const flagged = DEFAULT_WARNING_RULES.inspectionFlagged;
+const inspect = (signals: string[], today = '2026-05-10'): LoanCommand => ({
+  type: 'RecordInspection',
+  data: { findings: 'visited', riskPoints: [], signals, flagged, by: 'eve', ...on(today) },
+});
+const review = (asOf: string, desired: DesiredSignal[]): LoanCommand => ({
+  type: 'ReviewRiskSignals',
+  data: { asOf, now: `${asOf}T16:00:00.000Z`, desired },
+});
+const late = (days: number, severity: DesiredSignal['severity'] = 'low'): DesiredSignal => ({
+  rule: 'late_repayment',
+  severity,
+  action: 'early_recovery',
+  evidence: `${days} days past due`,
+});
+const guarantee = (g: Partial<Guarantee>, by = 'ana', resolves?: string[]): LoanCommand => ({
+  type: 'AddGuarantee',
+  data: {
+    guarantee: { kind: 'guarantor', guarantorId: 'B-200', value: 600_000, ...g } as Guarantee,
+    ...(resolves ? { resolves } : {}),
+    by,
+    ...on('2026-05-11'),
+  },
+});
+
+describe('risk signals', () => {
+  it('an inspection that flags raises inspection_flagged; a clean re-inspection resolves it', () => {
+    const flaggedHistory = after(active, inspect(['livestock sold', 'second lender']));
+    expect(flaggedHistory.slice(-1)[0]).toEqual({
+      type: 'RiskSignalRaised',
+      data: {
+        loanId: 'L',
+        signalId: 'S1',
+        rule: 'inspection_flagged',
+        severity: 'high',
+        evidence: 'livestock sold; second lender',
+        action: 'preservation',
+        raisedBy: 'eve',
+        raisedOn: '2026-05-10',
+        at: '2026-05-10T10:00:00.000Z',
+      },
+    });
+    // Flagging again while it is open adds no second signal.
+    expect(loanDecider.decide(inspect(['still sold'], '2026-05-20'), fold(flaggedHistory)).map((e) => e.type)).toEqual([
+      'InspectionRecorded',
+    ]);
+    const clean = loanDecider.decide(inspect([], '2026-06-10'), fold(flaggedHistory));
+    expect(clean.map((e) => e.type)).toEqual(['InspectionRecorded', 'RiskSignalResolved']);
+    expect(clean[1].data).toMatchObject({ signalId: 'S1', resolvedBy: 'eve', resolvedOn: '2026-06-10' });
+  });
+
+  it('end of day raises what the rules want, escalates a changed severity, resolves what no longer holds, and repeats nothing', () => {
+    const raised = after(active, review('2026-04-03', [late(1)]));
+    expect(raised.slice(-1)[0]).toMatchObject({
+      type: 'RiskSignalRaised',
+      data: { signalId: 'S1', rule: 'late_repayment', severity: 'low', raisedBy: 'system' },
+    });
+    given(raised)
+      .when(review('2026-04-04', [late(2)]))
+      .thenNothing();
+    const escalated = after(raised, review('2026-05-03', [late(31, 'medium')]));
+    expect(escalated.slice(-2).map((e) => [e.type, (e.data as { signalId?: string }).signalId])).toEqual([
+      ['RiskSignalResolved', 'S1'],
+      ['RiskSignalRaised', 'S2'],
+    ]);
+    const cleared = after(escalated, review('2026-05-04', []));
+    expect(cleared.slice(-1)[0]).toMatchObject({
+      type: 'RiskSignalResolved',
+      data: { signalId: 'S2', resolution: 'no longer holds on 2026-05-04' },
+    });
+    given(cleared).when(review('2026-05-05', [])).thenNothing();
+  });
+
+  it("end of day never touches an inspector's finding, and does nothing on a loan that is not active", () => {
+    const flaggedHistory = after(active, inspect(['livestock sold']));
+    given(flaggedHistory).when(review('2026-05-11', [])).thenNothing();
+    given([applied, investigated])
+      .when(review('2026-05-11', [late(5)]))
+      .thenNothing();
+  });
+
+  it('a payment that brings the loan up to date resolves its late-repayment signal; paying it off resolves every signal', () => {
+    const lateHistory = after(active, review('2026-04-03', [late(1)]));
+    const paid = loanDecider.decide(
+      { type: 'ReceiveRepayment', data: { amount: 106_000, by: 'dan', ...on('2026-04-05') } },
+      fold(lateHistory),
+    );
+    expect(paid.map((e) => e.type)).toEqual(['RepaymentReceived', 'RiskSignalResolved']);
+    expect(paid[1].data).toMatchObject({ signalId: 'S1', resolution: 'brought up to date on 2026-04-05' });
+    const partly = loanDecider.decide(
+      { type: 'ReceiveRepayment', data: { amount: 50_000, by: 'dan', ...on('2026-04-05') } },
+      fold(lateHistory),
+    );
+    expect(partly.map((e) => e.type)).toEqual(['RepaymentReceived']);
+    const owed = fold(lateHistory).outstanding;
+    const all = loanDecider.decide(
+      { type: 'ReceiveRepayment', data: { amount: owed.principal + owed.interest, by: 'dan', ...on('2026-04-05') } },
+      fold(after(lateHistory, inspect(['x'], '2026-04-04'))),
+    );
+    expect(all.map((e) => e.type)).toEqual(['RepaymentReceived', 'RiskSignalResolved', 'RiskSignalResolved', 'LoanClosed']);
+  });
+});
+
+describe('actions on a loan at risk', () => {
+  const atRisk = after(active, inspect(['livestock sold']));
+
+  it('a guarantor or appraised collateral is added, resolving the signals it answers; the officer becomes an investigation actor', () => {
+    const added = loanDecider.decide(guarantee({}, 'ana', ['S1']), fold(atRisk));
+    expect(added.map((e) => e.type)).toEqual(['GuaranteeAdded', 'RiskSignalResolved']);
+    const state = fold([...atRisk, ...added]);
+    expect(state.guarantees).toEqual([{ kind: 'guarantor', guarantorId: 'B-200', value: 600_000, addedBy: 'ana', addedOn: '2026-05-11' }]);
+    expect(state.signals[0].resolvedOn).toBe('2026-05-11');
+    given(atRisk)
+      .when(guarantee({ kind: 'mortgage', guarantorId: undefined, collateral: 'house, Dongshan', appraiserId: 'APP-1' }))
+      .then([{ type: 'GuaranteeAdded' }]);
+  });
+
+  it('GUARANTOR_IS_BORROWER, GUARANTOR_REQUIRED, APPRAISAL_REQUIRED, APPRAISER_NOT_INDEPENDENT, SIGNAL_NOT_OPEN, GUARANTEE_VALUE_INVALID', () => {
+    given(atRisk)
+      .when(guarantee({ guarantorId: 'B' }))
+      .thenRefused('GUARANTOR_IS_BORROWER');
+    given(atRisk)
+      .when(guarantee({ guarantorId: undefined }))
+      .thenRefused('GUARANTOR_REQUIRED');
+    given(atRisk)
+      .when(guarantee({ kind: 'pledge', guarantorId: undefined, collateral: 'tractor' }))
+      .thenRefused('APPRAISAL_REQUIRED');
+    given(atRisk)
+      .when(guarantee({ kind: 'pledge', guarantorId: undefined, collateral: 'tractor', appraiserId: 'ana' }))
+      .thenRefused('APPRAISER_NOT_INDEPENDENT');
+    given(atRisk)
+      .when(guarantee({}, 'ana', ['S9']))
+      .thenRefused('SIGNAL_NOT_OPEN');
+    given(atRisk)
+      .when(guarantee({ value: 0 }))
+      .thenRefused('GUARANTEE_VALUE_INVALID');
+    given([applied]).when(guarantee({})).thenRefused('WRONG_LOAN_STATE');
+  });
+
+  it('demands early recovery of the whole balance before maturity, once', () => {
+    const demand = (dueOn: string, resolves = ['S1']): LoanCommand => ({
+      type: 'DemandEarlyRecovery',
+      data: { dueOn, reason: 'collateral sold', resolves, by: 'eve', ...on('2026-05-11') },
+    });
+    const demanded = loanDecider.decide(demand('2026-06-30'), fold(atRisk));
+    expect(demanded[0]).toMatchObject({
+      type: 'EarlyRecoveryDemanded',
+      data: { amount: 1_200_000 + 39_000, dueOn: '2026-06-30', demandedBy: 'eve' },
+    });
+    given([...atRisk, ...demanded])
+      .when(demand('2026-06-30', []))
+      .thenRefused('ALREADY_DEMANDED');
+    given(atRisk).when(demand('2026-05-10')).thenRefused('DATE_IN_PAST');
+    given(atRisk).when(demand('2027-03-02')).thenRefused('NOT_EARLY');
+  });
+
+  it('extends the maturity once, by another approver, before maturity, at most the original term; then never normal', () => {
+    const extend = (by: string, months: number, today = '2027-02-20'): LoanCommand => ({
+      type: 'ExtendLoan',
+      data: { months, reason: 'harvest late', by, ...on(today) },
+    });
+    const extended = after(active, extend('gu', 6));
+    expect(extended.slice(-1)[0]).toMatchObject({
+      type: 'LoanExtended',
+      data: { months: 6, previousMaturity: '2027-03-02', newMaturity: '2027-09-02', moved: [12], approverId: 'gu' },
+    });
+    const state = fold(extended);
+    expect(state.disbursement!.maturityDate).toBe('2027-09-02');
+    expect(state.schedule[11].dueDate).toBe('2027-09-02');
+    expect(state.actors.approval).toEqual(['cy', 'gu']);
+    given(active).when(extend('cy', 6)).thenRefused('EXTENSION_SAME_APPROVER');
+    given(active).when(extend('gu', 13)).thenRefused('EXTENSION_TOO_LONG');
+    given(active)
+      .when(extend('gu', 6, '2027-03-03'))
+      .thenRefused('EXTENSION_AFTER_MATURITY');
+    given(extended).when(extend('hu', 1)).thenRefused('ALREADY_EXTENDED');
+    // An extended loan up to date is special mention at least, at end of day and by hand.
+    const paidUp = fold(active)
+      .schedule.slice(0, 11)
+      .reduce((sum, i) => sum + i.principal + i.interest, 0);
+    const current = after(extended, { type: 'ReceiveRepayment', data: { amount: paidUp, by: 'dan', ...on('2027-02-20') } });
+    given(current)
+      .when({ type: 'ClassifyAtEndOfDay', data: { asOf: '2027-03-10', now: '2027-03-10T16:00:00.000Z' } })
+      .then([{ type: 'LoanClassified', data: { category: 'special_mention', daysPastDue: 0, floor: 'special_mention' } as never }]);
+    given(current)
+      .when({ type: 'ClassifyLoan', data: { category: 'normal', reason: 'paid', by: 'eve', ...on('2027-03-10') } })
+      .thenRefused('BETTER_THAN_FLOOR');
+  });
+
+  it('writes off only a non-performing loan, by someone who held none of the three powers on it', () => {
+    const writeOff = (by: string): LoanCommand => ({
+      type: 'WriteOffLoan',
+      data: { reason: 'borrower deceased', by, ...on('2027-08-01') },
+    });
+    given(atRisk).when(writeOff('gu')).thenRefused('NOT_NON_PERFORMING');
+    const bad = after(atRisk, {
+      type: 'ClassifyLoan',
+      data: { category: 'doubtful', reason: 'farm abandoned', by: 'eve', ...on('2026-05-12') },
+    });
+    for (const by of ['ana', 'bo', 'cy']) given(bad).when(writeOff(by)).thenRefused('WRITE_OFF_NOT_INDEPENDENT');
+    const written = loanDecider.decide(writeOff('gu'), fold(bad));
+    expect(written.map((e) => e.type)).toEqual(['LoanWrittenOff', 'RiskSignalResolved']);
+    expect(written[0].data).toMatchObject({ principal: 1_200_000, interest: 39_000, approvedBy: 'gu', writtenOffOn: '2027-08-01' });
+    const state = fold([...bad, ...written]);
+    expect(state).toMatchObject({ status: 'written_off', outstanding: { principal: 0, interest: 0 } });
+    given([...bad, ...written])
+      .when(writeOff('hu'))
+      .thenRefused('WRONG_LOAN_STATE');
+  });
+});
