@@ -163,6 +163,9 @@ describe('the borrower risk file, over HTTP', () => {
           }),
           expect.objectContaining({ loanId: 'L-2', status: 'applied', requestedAmount: 1_000_000, disbursedAmount: null }),
         ],
+        guarantees: { securing: [], given: [] },
+        // An active loan, current, unrated, no signal.
+        riskLevel: 'green',
         version: 1,
       });
     });

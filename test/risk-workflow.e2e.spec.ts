@@ -236,6 +236,8 @@ describe('risk management over HTTP', () => {
       expect.objectContaining({ signalId: 'S1', rule: 'inspection_flagged', severity: 'high', action: 'preservation', resolvedOn: null }),
     ]);
     expect(loan.riskPoints).toEqual(['livestock-sold']);
+    // An open inspection finding makes the borrower orange.
+    expect((await t.http.get(`/borrowers/${BORROWER}`).set(t.as('ana')).expect(200)).body.riskLevel).toBe('orange');
 
     const unregistered = await t.http
       .post('/loans/L-R1/guarantees')
@@ -257,6 +259,12 @@ describe('risk management over HTTP', () => {
     loan = (await t.http.get('/loans/L-R1').set(t.as('eve')).expect(200)).body;
     expect(loan.signals[0]).toMatchObject({ resolvedOn: '2026-03-02', resolution: 'guarantee added by ana' });
     expect(loan.guarantees).toEqual([{ kind: 'guarantor', guarantorId: 'B-200', value: 2_000_000, addedBy: 'ana', addedOn: '2026-03-02' }]);
+    // Both files show the guarantee: securing the borrower's loan, given by the guarantor. Nothing open: green.
+    const guarantee = { loanId: 'L-R1', borrowerId: BORROWER, kind: 'guarantor', guarantorId: 'B-200', value: 2_000_000 };
+    const borrowerFile = (await t.http.get(`/borrowers/${BORROWER}`).set(t.as('ana')).expect(200)).body;
+    expect(borrowerFile).toMatchObject({ riskLevel: 'green', guarantees: { securing: [expect.objectContaining(guarantee)], given: [] } });
+    const guarantorFile = (await t.http.get('/borrowers/B-200').set(t.as('ana')).expect(200)).body;
+    expect(guarantorFile).toMatchObject({ riskLevel: null, guarantees: { securing: [], given: [expect.objectContaining(guarantee)] } });
 
     await t.http.post('/loans/L-R1/early-recovery').set(t.as('eve')).send({ dueOn: '2026-06-30', reason: 'collateral sold' }).expect(201);
     const same = await t.http.post('/loans/L-R1/extension').set(t.as('cy')).send({ months: 6, reason: 'harvest late' }).expect(403);

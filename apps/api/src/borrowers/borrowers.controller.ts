@@ -3,13 +3,14 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { borrowerDecider, NotFound } from '@loanflow/domain';
 import { EventStore } from '@loanflow/event-store';
-import { loansOfBorrower, ProjectionService } from '@loanflow/projections';
+import { borrowerRisk, loadWarningRules, loansOfBorrower, ProjectionService } from '@loanflow/projections';
+import { businessDate, LoanflowConfig } from '@loanflow/config';
 import { ReadModelDb } from '@loanflow/storage';
 import { Accepted, Aggregates } from '../common/aggregates';
 import { Authorizer } from '../common/authorizer';
 import { streamHistory } from '../common/history';
 import { Ctx, RequestContext } from '../common/request-context';
-import { EVENT_STORE, READ_MODELS } from '../common/tokens';
+import { Clock, CLOCK, CONFIG, EVENT_STORE, READ_MODELS } from '../common/tokens';
 import { RunBorrowerCommand } from './borrowers.handler';
 import { BorrowerIdParams, FinancialStatementDto, RegisterBorrowerDto } from './dto';
 
@@ -24,6 +25,8 @@ export class BorrowersController {
     private readonly projections: ProjectionService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODELS) private readonly db: ReadModelDb,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) private readonly config: LoanflowConfig,
   ) {}
 
   /** The borrower's file once the actor may read it; 404 for a borrower nobody registered. */
@@ -45,11 +48,16 @@ export class BorrowersController {
     return this.commands.execute(new RunBorrowerCommand(id, { type: 'RecordFinancialStatement', data: { ...body } }, ctx));
   }
 
-  /** The risk file: who the borrower is, their statements and ratings, and every loan they applied for. */
+  /**
+   * The risk file: who the borrower is, their statements and ratings, every loan they applied for,
+   * the guarantees securing their loans and those they gave, and their risk level today.
+   */
   @Get(':id')
   async get(@Param() { id }: BorrowerIdParams, @Ctx() ctx: RequestContext) {
     const { state, version } = await this.readable(id, ctx);
     await this.projections.ready();
+    const { rules } = await loadWarningRules(this.store);
+    const risk = await borrowerRisk(this.db, rules, id, businessDate(this.clock(), this.config.businessTimeZone));
     const { borrowerId, name, kind, village, sector, identityNumber, registeredBy, registeredAt, statements, ratings } = state;
     return {
       borrowerId,
@@ -64,6 +72,8 @@ export class BorrowersController {
       ratings,
       latestRating: ratings.at(-1) ?? null,
       creditHistory: await loansOfBorrower(this.db, id),
+      guarantees: { securing: risk.securing, given: risk.given },
+      riskLevel: risk.level,
       version,
     };
   }

@@ -131,6 +131,19 @@ describe('rating at investigation', () => {
     given([applied]).when(investigate(values, null)).thenRefused('NO_SCORECARD');
   });
 
+  it('a decline needs no rating, and records one when given; its rejection names the version (null unrated)', () => {
+    const decline = (rating?: Record<string, number>): LoanCommand => ({
+      type: 'CompleteInvestigation',
+      data: { recommendation: 'decline', findings: 'debts elsewhere', riskPoints: [], rating, scorecard, by: 'ana', now: at, today },
+    });
+    const [unrated, rejected] = loanDecider.decide(decline(), fold([applied]));
+    expect(unrated.data).not.toHaveProperty('rating');
+    expect(rejected.data).toMatchObject({ stage: 'investigation', scorecardVersion: null });
+    const [rated, rejectedRated] = loanDecider.decide(decline(values), fold([applied]));
+    expect(rated.data).toMatchObject({ rating: { grade: 'A', scorecardVersion: 3 } });
+    expect(rejectedRated.data).toMatchObject({ scorecardVersion: 3 });
+  });
+
   it('every later decision records the scorecard version the borrower was rated with', () => {
     const rated = [applied, ...loanDecider.decide(investigate(values), fold([applied]))];
     const [passed] = loanDecider.decide(

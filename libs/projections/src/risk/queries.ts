@@ -20,7 +20,7 @@ import { sql } from 'kysely';
 import { overdueInstalments } from '../loans/queries';
 import { num, ratio, untyped } from '../queries';
 import { fromColumns } from '../tables';
-import { RISK_LOANS_TABLE, RiskLoanRow, SignalRow } from './projection';
+import { GuaranteeRow, RISK_LOANS_TABLE, RiskLoanRow, SignalRow } from './projection';
 
 // ---- the portfolio as the warning rules see it on a date ----
 
@@ -306,6 +306,58 @@ export async function warnings(db: ReadModelDb, rules: WarningRules, filter: War
     byLevel,
     bySeverity,
     warnings: list,
+  };
+}
+
+// ---- one borrower ----
+
+/** A guarantee as the borrower's file shows it: on which loan, of which borrower. */
+export interface GuaranteeOnFile {
+  loanId: string;
+  borrowerId: string;
+  kind: GuaranteeRow['kind'];
+  guarantorId: string | null;
+  collateral: string | null;
+  value: number;
+  appraiserId: string | null;
+  addedBy: string;
+  addedOn: string;
+}
+
+/**
+ * What the risk file says of a borrower's risk: their level at `asOf` (null when they have no
+ * active loan or open signal), the guarantees and collateral securing their loans, and the
+ * guarantees they gave for others' loans.
+ */
+export async function borrowerRisk(
+  db: ReadModelDb,
+  rules: WarningRules,
+  borrowerId: string,
+  asOf: string,
+): Promise<{ level: RiskLevel | null; securing: GuaranteeOnFile[]; given: GuaranteeOnFile[] }> {
+  const { levels } = await portfolioAt(db, rules, asOf);
+  const rows = (await untyped(db)
+    .selectFrom('rm_guarantees')
+    .selectAll()
+    .where((eb) => eb.or([eb('borrower_id', '=', borrowerId), eb('guarantor_id', '=', borrowerId)]))
+    .orderBy('loan_id')
+    .orderBy('n')
+    .execute()) as GuaranteeRow[];
+  const onFile = (g: GuaranteeRow): GuaranteeOnFile => ({
+    loanId: g.loan_id,
+    borrowerId: g.borrower_id,
+    kind: g.kind,
+    guarantorId: g.guarantor_id,
+    collateral: g.collateral,
+    value: num(g.value),
+    appraiserId: g.appraiser_id,
+    addedBy: g.added_by,
+    addedOn: g.added_on,
+  });
+  return {
+    level: levels.get(borrowerId) ?? null,
+    securing: rows.filter((g) => g.borrower_id === borrowerId).map(onFile),
+    given: rows.filter((g) => g.guarantor_id === borrowerId).map(onFile),
   };
 }
 

@@ -25,12 +25,19 @@ export function completeInvestigation(
   s: Loan,
 ): [InvestigationCompleted] | [InvestigationCompleted, LoanRejected] {
   requireStatus(s, 'applied', 'investigated');
-  const { recommendation, findings, riskPoints, proposedTerms, by, now } = c.data;
+  const { recommendation, findings, riskPoints, proposedTerms, scorecard, rating: values, by, now } = c.data;
   const loanId = s.loanId!;
+  if (!scorecard && values) throw new RuleViolated('NO_SCORECARD', 'no rating scorecard is set: an administrator sets one first');
+  // Rating is required to recommend approval once a scorecard is set; a decline may record one too.
+  const rating = scorecard && values ? rateBorrower(scorecard.card, scorecard.version, values) : undefined;
+  const rated = rating ? { rating } : {};
   if (recommendation === 'decline') {
     return [
-      { type: 'InvestigationCompleted', data: { loanId, investigatorId: by, recommendation, findings, riskPoints, at: now } },
-      { type: 'LoanRejected', data: { loanId, stage: 'investigation', rejectedBy: by, reason: findings, at: now } },
+      { type: 'InvestigationCompleted', data: { loanId, investigatorId: by, recommendation, findings, riskPoints, ...rated, at: now } },
+      {
+        type: 'LoanRejected',
+        data: { loanId, stage: 'investigation', rejectedBy: by, reason: findings, scorecardVersion: rating?.scorecardVersion ?? null, at: now },
+      },
     ];
   }
   if (!proposedTerms) throw new RuleViolated('PROPOSED_TERMS_REQUIRED', 'recommending approval needs proposedTerms');
@@ -39,15 +46,7 @@ export function completeInvestigation(
       'PROPOSED_ABOVE_REQUESTED',
       `proposed ${formatCents(proposedTerms.amount)} is above the ${formatCents(s.requested!.amount)} applied for`,
     );
-  const { scorecard, rating: values } = c.data;
   if (scorecard && !values)
     throw new RuleViolated('RATING_REQUIRED', `recommending approval needs the borrower's rating on scorecard v${scorecard.version}`);
-  if (!scorecard && values) throw new RuleViolated('NO_SCORECARD', 'no rating scorecard is set: an administrator sets one first');
-  const rating = scorecard && values ? rateBorrower(scorecard.card, scorecard.version, values) : undefined;
-  return [
-    {
-      type: 'InvestigationCompleted',
-      data: { loanId, investigatorId: by, recommendation, findings, riskPoints, proposedTerms, ...(rating ? { rating } : {}), at: now },
-    },
-  ];
+  return [{ type: 'InvestigationCompleted', data: { loanId, investigatorId: by, recommendation, findings, riskPoints, proposedTerms, ...rated, at: now } }];
 }
