@@ -36,7 +36,14 @@ export function completeInvestigation(
       { type: 'InvestigationCompleted', data: { loanId, investigatorId: by, recommendation, findings, riskPoints, ...rated, at: now } },
       {
         type: 'LoanRejected',
-        data: { loanId, stage: 'investigation', rejectedBy: by, reason: findings, scorecardVersion: rating?.scorecardVersion ?? null, at: now },
+        data: {
+          loanId,
+          stage: 'investigation',
+          rejectedBy: by,
+          reason: findings,
+          scorecardVersion: rating?.scorecardVersion ?? null,
+          at: now,
+        },
       },
     ];
   }
@@ -48,5 +55,10 @@ export function completeInvestigation(
     );
   if (scorecard && !values)
     throw new RuleViolated('RATING_REQUIRED', `recommending approval needs the borrower's rating on scorecard v${scorecard.version}`);
-  return [{ type: 'InvestigationCompleted', data: { loanId, investigatorId: by, recommendation, findings, riskPoints, proposedTerms, ...rated, at: now } }];
+  return [
+    {
+      type: 'InvestigationCompleted',
+      data: { loanId, investigatorId: by, recommendation, findings, riskPoints, proposedTerms, ...rated, at: now },
+    },
+  ];
 }
