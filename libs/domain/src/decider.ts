@@ -4,6 +4,13 @@ export type Event<Type extends string = string, Data = Record<string, unknown>> 
 /** A command: what someone asks for, with the actor and the time it happens supplied by the caller. */
 export type Command<Type extends string = string, Data = Record<string, unknown>> = { type: Type; data: Data };
 
+/** Who acts and when: the instant, and the business date at the cooperative (its time zone). */
+export type Acting = {
+  by: string;
+  now: string;
+  today: string;
+};
+
 export interface Decider<C extends Command, S, E extends Event> {
   initialState: S;
   evolve(state: S, event: E): S;

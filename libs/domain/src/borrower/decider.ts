@@ -1,13 +1,10 @@
 import { isIsoDate } from '../dates';
-import { Command, Decider } from '../decider';
+import { Acting, Command, Decider } from '../decider';
 import { IllegalState, NotFound, RuleViolated } from '../errors';
 import { Rating } from '../rules/scorecard';
 import { BorrowerEvent, BorrowerKind, FinancialStatement } from './events';
 import { identityNumberProblem } from './identity';
 import { Borrower, evolveBorrower, initialBorrower } from './state';
-
-/** Who acts and when: the instant, and the business date at the cooperative. */
-type Acting = { by: string; now: string; today: string };
 
 export type RegisterBorrower = Command<
   'RegisterBorrower',

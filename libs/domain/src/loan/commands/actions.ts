@@ -1,10 +1,10 @@
 import { addMonths } from '../../dates';
-import { Command } from '../../decider';
+import { Acting, Command } from '../../decider';
 import { DomainError, IllegalState, RuleViolated } from '../../errors';
 import { isNonPerforming } from '../../rules/classification';
 import { EarlyRecoveryDemanded, Guarantee, GuaranteeAdded, LoanExtended, LoanWrittenOff, RiskSignalResolved } from '../events';
 import { Loan, openSignals } from '../state';
-import { Acting, requireStatus } from './guards';
+import { requireStatus } from './guards';
 import { requireOpen, resolve } from './signals';
 
 /** The open signals an action deals with, resolved by the same act. */

@@ -1,8 +1,7 @@
-import { Command } from '../../decider';
+import { Acting, Command } from '../../decider';
 import { IllegalState } from '../../errors';
 import { Application, LoanApplied } from '../events';
 import { Loan } from '../state';
-import { Acting } from './guards';
 
 export type ApplyForLoan = Command<'ApplyForLoan', Application & Acting>;
 

@@ -1,9 +1,9 @@
-import { Command } from '../../decider';
+import { Acting, Command } from '../../decider';
 import { DomainError, IllegalState, RuleViolated } from '../../errors';
 import { Cents, formatCents } from '../../money';
 import { ApprovalVoteCast, CommitteeRule, LoanApproved, LoanRejected, Terms } from '../events';
 import { Loan } from '../state';
-import { Acting, requireStatus } from './guards';
+import { requireStatus } from './guards';
 
 /** An approval-post holder at the loan's branch, with their authority limit. */
 export interface Approver {

@@ -1,9 +1,9 @@
-import { Command } from '../../decider';
+import { Acting, Command } from '../../decider';
 import { IllegalState, RuleViolated } from '../../errors';
 import { Category, daysPastDue, floorCategory, isBetter, worseOf } from '../../rules/classification';
 import { LoanClassified } from '../events';
 import { Loan, SYSTEM_CLASSIFIER } from '../state';
-import { Acting, requireStatus } from './guards';
+import { requireStatus } from './guards';
 
 /** The end-of-day run: moves the category to what the days past due and the last person's judgement demand. */
 export type ClassifyAtEndOfDay = Command<'ClassifyAtEndOfDay', { asOf: string; now: string }>;

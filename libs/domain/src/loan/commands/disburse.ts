@@ -1,10 +1,10 @@
-import { Command } from '../../decider';
+import { Acting, Command } from '../../decider';
 import { RuleViolated } from '../../errors';
 import { Cents, formatCents } from '../../money';
 import { maturityDate, repaymentSchedule } from '../../rules/schedule';
 import { LoanDisbursed } from '../events';
 import { Loan } from '../state';
-import { Acting, requireNotInFuture, requireStatus } from './guards';
+import { requireNotInFuture, requireStatus } from './guards';
 
 export type DisburseLoan = Command<'DisburseLoan', { amount: Cents; disbursedOn?: string; riskPoints?: string[] } & Acting>;
 

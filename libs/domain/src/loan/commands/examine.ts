@@ -1,10 +1,10 @@
-import { Command } from '../../decider';
+import { Acting, Command } from '../../decider';
 import { RuleViolated } from '../../errors';
 import { formatCents } from '../../money';
 import { ExaminationCompleted, ExaminationReturned, LoanRejected } from '../events';
 import { Loan } from '../state';
 import { Authority, eligibleApprovers } from './approve';
-import { Acting, requireStatus } from './guards';
+import { requireStatus } from './guards';
 
 export type CompleteExamination = Command<
   'CompleteExamination',

@@ -1,13 +1,6 @@
 import { IllegalState, NotFound, RuleViolated } from '../../errors';
 import { Loan, LoanStatus } from '../state';
 
-/** Who acts and when: the instant, and the business date at the cooperative (its time zone). */
-export type Acting = {
-  by: string;
-  now: string;
-  today: string;
-};
-
 export function requireStatus(state: Loan, expected: LoanStatus, doing: string): void {
   if (state.status === 'none') throw new NotFound('LOAN_NOT_FOUND', 'no such loan');
   if (state.status !== expected)

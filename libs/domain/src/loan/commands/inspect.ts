@@ -1,8 +1,8 @@
-import { Command } from '../../decider';
+import { Acting, Command } from '../../decider';
 import { WarningRules } from '../../rules/risk';
 import { InspectionRecorded, RiskSignalRaised, RiskSignalResolved } from '../events';
 import { Loan, openSignals } from '../state';
-import { Acting, requireStatus } from './guards';
+import { requireStatus } from './guards';
 import { raise, resolve } from './signals';
 
 export type RecordInspection = Command<

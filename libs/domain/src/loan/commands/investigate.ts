@@ -1,10 +1,10 @@
-import { Command } from '../../decider';
+import { Acting, Command } from '../../decider';
 import { RuleViolated } from '../../errors';
 import { formatCents } from '../../money';
 import { rateBorrower, Scorecard } from '../../rules/scorecard';
 import { InvestigationCompleted, LoanRejected, Terms } from '../events';
 import { Loan } from '../state';
-import { Acting, requireStatus } from './guards';
+import { requireStatus } from './guards';
 
 export type CompleteInvestigation = Command<
   'CompleteInvestigation',

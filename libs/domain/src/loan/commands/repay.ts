@@ -1,10 +1,10 @@
-import { Command } from '../../decider';
+import { Acting, Command } from '../../decider';
 import { RuleViolated } from '../../errors';
 import { Cents, formatCents } from '../../money';
 import { daysPastDue } from '../../rules/classification';
 import { Allocation, LoanClosed, RepaymentReceived, RiskSignalResolved } from '../events';
 import { evolveLoan, Loan, openSignals, ScheduledInstalment } from '../state';
-import { Acting, requireNotInFuture, requireStatus } from './guards';
+import { requireNotInFuture, requireStatus } from './guards';
 import { resolve } from './signals';
 
 export type ReceiveRepayment = Command<'ReceiveRepayment', { amount: Cents; paidOn?: string } & Acting>;
