@@ -6,7 +6,7 @@ import { AccessDenial, openStorage } from '@loanflow/storage';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildDemo, DemoOptions, demoOptions, DemoSummary } from '../apps/cli/src/demo';
+import { buildDemo, DemoOptions, demoOptions, DemoSummary, formatSummary } from '../apps/cli/src/demo';
 import { cli } from './support/cli';
 import { dumpReadModels } from './support/read-models';
 
@@ -33,11 +33,16 @@ async function readBack(db: string): Promise<{ events: RecordedEvent[]; denials:
 /**
  * What a seed decides: per stream, each event's type, data and metadata. Event ids (UUIDv7),
  * hashes and global positions are left out: the ids carry random bits, and requests in flight
- * together may commit in either order.
+ * together may commit in either order. So is the id of the event a system reaction answers (a
+ * rating put on the borrower's file), its causation id.
  */
 function contentOf(events: RecordedEvent[]) {
+  const stable = ({ causationId, ...rest }: RecordedEvent['metadata']) => ({
+    ...rest,
+    causationId: causationId === null ? null : '<event>',
+  });
   return events
-    .map((e) => ({ stream: e.streamId, version: e.streamVersion, type: e.type, data: e.data, metadata: e.metadata }))
+    .map((e) => ({ stream: e.streamId, version: e.streamVersion, type: e.type, data: e.data, metadata: stable(e.metadata) }))
     .sort((a, b) => (a.stream === b.stream ? a.version - b.version : a.stream < b.stream ? -1 : 1));
 }
 
@@ -92,6 +97,84 @@ describe('npm run demo', () => {
     for (const e of events.filter((x) => x.streamId.startsWith('loan-')))
       states.set(e.streamId, loanDecider.evolve(states.get(e.streamId) ?? loanDecider.initialState, e as unknown as LoanEvent));
     expect([...states.values()].filter((s) => s.status === 'active' && isNonPerforming(s.category)).length).toBe(first.nonPerforming);
+  });
+
+  it("shows the risk side: ratings on the borrowers' files bounding the approvals, a committee, warning signals and what was done about them", async () => {
+    const { events } = await readBack(join(dir, 'a.db'));
+    const of = (type: string) => events.filter((e) => e.type === type);
+    const data = (e: RecordedEvent) => e.data as Record<string, any>;
+    // Set up on the first day, so GET /config/history shows each.
+    for (const type of ['ScorecardSet', 'RiskPointsSet', 'WarningRulesSet']) expect(of(type)).toHaveLength(1);
+    expect(data(of('PolicySettingsSet')[0])).toMatchObject({ committeeSize: 3, committeeMajority: 2 });
+
+    const rated = of('BorrowerRated');
+    expect(rated.length).toBeGreaterThan(20);
+    expect(rated.every((e) => e.streamId.startsWith('borrower-') && e.metadata.actorId === 'system')).toBe(true);
+    expect(new Set(rated.map((e) => data(e).rating.grade)).size).toBeGreaterThanOrEqual(3);
+    // Every approval within the grade of the investigation before it.
+    for (const approved of of('LoanApproved')) {
+      const investigation = events.filter((e) => e.streamId === approved.streamId && e.type === 'InvestigationCompleted').at(-1)!;
+      const { bounds } = data(investigation).rating;
+      const { amount, termMonths, annualRateBps } = data(approved).terms;
+      expect(amount).toBeLessThanOrEqual(bounds.maxAmount);
+      expect(termMonths).toBeLessThanOrEqual(bounds.maxTermMonths);
+      expect(annualRateBps).toBeGreaterThanOrEqual(bounds.minRateBps);
+      expect(annualRateBps).toBeLessThanOrEqual(bounds.maxRateBps);
+    }
+
+    // A loan above every approver's limit, carried by a majority of the credit committee.
+    expect(of('ApprovalVoteCast').length).toBeGreaterThanOrEqual(2);
+    const byCommittee = of('LoanApproved').filter((e) => data(e).committee);
+    expect(byCommittee.length).toBeGreaterThanOrEqual(1);
+    expect(data(byCommittee[0]).committee).toMatchObject({ size: 3, majority: 2 });
+    expect(data(byCommittee[0]).terms.amount).toBeGreaterThan(800_000 * 100);
+
+    // Signals raised by end of day and by inspectors, resolved by end of day and by people's acts.
+    const raised = of('RiskSignalRaised');
+    expect(new Set(raised.map((e) => data(e).rule)).size).toBeGreaterThanOrEqual(3);
+    expect(raised.some((e) => data(e).raisedBy === 'system')).toBe(true);
+    expect(raised.some((e) => data(e).rule === 'inspection_flagged' && data(e).raisedBy !== 'system')).toBe(true);
+    const resolved = of('RiskSignalResolved');
+    expect(resolved.some((e) => data(e).resolvedBy === 'system')).toBe(true);
+    expect(resolved.some((e) => data(e).resolvedBy !== 'system')).toBe(true);
+
+    // What was done: early recovery demanded, a guarantee added, an extension by another approver, a loss written off independently.
+    expect(of('EarlyRecoveryDemanded').length).toBeGreaterThanOrEqual(1);
+    expect(of('GuaranteeAdded').length).toBeGreaterThanOrEqual(1);
+    const actorsOf = (streamId: string, ...types: string[]) =>
+      events
+        .filter((e) => e.streamId === streamId && types.includes(e.type))
+        .map((e) => data(e).investigatorId ?? data(e).examinerId ?? data(e).approverId ?? data(e).officerId);
+    for (const extended of of('LoanExtended'))
+      expect(actorsOf(extended.streamId, 'LoanApproved', 'ApprovalVoteCast')).not.toContain(data(extended).approverId);
+    expect(of('LoanExtended').length).toBeGreaterThanOrEqual(1);
+    const writtenOff = of('LoanWrittenOff');
+    expect(writtenOff.length).toBeGreaterThanOrEqual(1);
+    for (const w of writtenOff)
+      expect(
+        actorsOf(
+          w.streamId,
+          'LoanApplied',
+          'InvestigationCompleted',
+          'ExaminationCompleted',
+          'ExaminationReturned',
+          'LoanApproved',
+          'ApprovalVoteCast',
+        ),
+      ).not.toContain(data(w).approvedBy);
+    expect(first.loansByStatus.written_off).toBe(writtenOff.length);
+
+    expect(first.risk).toMatchObject({
+      committee: { approved: byCommittee.length, votes: of('ApprovalVoteCast').length },
+      signalsResolved: resolved.length,
+      guarantees: of('GuaranteeAdded').length,
+      earlyRecoveries: of('EarlyRecoveryDemanded').length,
+      extensions: of('LoanExtended').length,
+      writeOffs: writtenOff.length,
+    });
+    expect(Object.values(first.risk.ratedByGrade).reduce((a, b) => a + b, 0)).toBe(rated.length);
+    expect(Object.values(first.risk.signalsRaised).reduce((a, b) => a + b, 0)).toBe(raised.length);
+    expect(formatSummary(first).some((l) => /^ {2}risk {7}borrowers rated AAA \d+/.test(l))).toBe(true);
   });
 
   it('records the refused attempts in the access audit, each with its rule', async () => {

@@ -8,19 +8,26 @@ import {
   addMonths,
   Category,
   CATEGORIES,
+  DEFAULT_WARNING_RULES,
   isIsoDate,
   isNonPerforming,
   Loan,
   loanDecider,
   LoanEvent,
+  openSignals,
   Post,
+  rateBorrower,
   Relation,
   RepaymentMethod,
+  RiskPoint,
+  Scorecard,
   Security,
+  SIGNAL_RULES,
   lastDayOfMonth,
 } from '@loanflow/domain';
+import { identityNumberFor, residentIdFor } from '@loanflow/domain/testing/identity-numbers';
 import { EventStore } from '@loanflow/event-store';
-import { EndOfDayService } from '@loanflow/projections';
+import { EndOfDayService, ProjectionService } from '@loanflow/projections';
 import { AccessAuditLog, openStorage } from '@loanflow/storage';
 import { createApp } from '../../api/src/app';
 import { ACCESS_AUDIT, EVENT_STORE } from '../../api/src/common/tokens';
@@ -74,6 +81,18 @@ export interface DemoSummary {
   requests: number;
   endOfDayRuns: number;
   classifiedAtEndOfDay: number;
+  /** The risk side, from the log: ratings on the borrowers' files, committee decisions, warning signals and what was done about them. */
+  risk: {
+    ratedByGrade: Record<string, number>;
+    committee: { approved: number; rejected: number; votes: number };
+    signalsRaised: Record<string, number>;
+    signalsResolved: number;
+    signalsOpen: number;
+    guarantees: number;
+    earlyRecoveries: number;
+    extensions: number;
+    writeOffs: number;
+  };
   /** What the read side (GET /loans, /reports/*, /compliance/violations) answered at the end. */
   readSide: {
     activeListed: number;
@@ -218,9 +237,12 @@ function zonedInstant(date: string, minutes: number, timeZone: string): Date {
 const MIN_STAFF_PER_BRANCH = 9;
 const ADMIN = 'admin';
 const CNY = 100;
-/** A branch approver's authority, and the branch head's (who approves the large loans). */
+/** A branch approver's authority, the deputy head's, and the branch head's (who approves the large loans). */
 const REGULAR_LIMIT = 200_000 * CNY;
-const SENIOR_LIMIT = 1_000_000 * CNY;
+const DEPUTY_LIMIT = 500_000 * CNY;
+const SENIOR_LIMIT = 800_000 * CNY;
+/** Above every approver's authority a loan goes to the branch's credit committee: three sit, two carry it. */
+const COMMITTEE = { size: 3, majority: 2 };
 
 const SURNAMES = [
   'Wang',
@@ -309,6 +331,50 @@ const RISK_POINTS: Record<Security, string[]> = {
   pledge: ['pledge-not-in-custody'],
 };
 
+/** Every code any act of the demo tags, where in a loan's life it is found, and what it means. */
+const RISK_POINT_CATALOGUE: RiskPoint[] = [
+  { code: 'purpose-unverified', stage: 'investigation', description: 'the stated purpose could not be checked on site or with the village committee' },
+  { code: 'income-overstated', stage: 'investigation', description: 'declared income above what the books, sales receipts or the village committee support' },
+  { code: 'repayment-capacity-insufficient', stage: 'investigation', description: 'income does not cover the instalments with a margin, or debts elsewhere take it' },
+  { code: 'guarantor-over-committed', stage: 'investigation', description: 'the guarantor already vouches for other loans beyond their means' },
+  { code: 'collateral-overvalued', stage: 'examination', description: 'the appraised value of the collateral is above what it would fetch in a sale' },
+  { code: 'title-incomplete', stage: 'examination', description: 'the land-use or property title of the mortgage is incomplete or not registered' },
+  { code: 'pledge-not-in-custody', stage: 'examination', description: "the pledged goods or documents are not in the cooperative's custody" },
+  { code: 'large-exposure', stage: 'approval', description: "a single loan above every approver's authority, decided by the credit committee" },
+  { code: 'repayment-source-impaired', stage: 'post_loan', description: 'the source of repayment is lost or impaired: stock sold off, crop failed, business closed' },
+]; // prettier-ignore
+
+/**
+ * The cooperative's scorecard: a factor for each of the five dimensions, measured by the
+ * investigator from the household's books, the village committee and the credit reference report;
+ * its grades bound what may be lent to whom, for how long and at what rate.
+ */
+const SCORECARD: Scorecard = {
+  factors: [
+    { code: 'debt_ratio', dimension: 'financial_situation', description: 'liabilities as a percent of assets; lower is better', weight: 20,
+      bands: [{ from: 0, points: 100 }, { from: 30, points: 80 }, { from: 50, points: 50 }, { from: 70, points: 20 }, { from: 90, points: 0 }] },
+    { code: 'income_cover', dimension: 'repayment_ability', description: 'yearly net income as a percent of the yearly instalments', weight: 30,
+      bands: [{ from: 0, points: 0 }, { from: 100, points: 30 }, { from: 130, points: 60 }, { from: 170, points: 85 }, { from: 220, points: 100 }] },
+    { code: 'village_standing', dimension: 'repayment_willingness', description: "the village committee's standing of the borrower, 0 to 10", weight: 15,
+      bands: [{ from: 0, points: 0 }, { from: 4, points: 40 }, { from: 6, points: 70 }, { from: 8, points: 100 }] },
+    { code: 'late_months', dimension: 'credit_history', description: 'months with a payment overdue in the past five years (credit reference report)', weight: 20,
+      bands: [{ from: 0, points: 100 }, { from: 1, points: 70 }, { from: 3, points: 40 }, { from: 6, points: 10 }] },
+    { code: 'loans_repaid', dimension: 'past_performance', description: 'loans repaid in full at this cooperative', weight: 15,
+      bands: [{ from: 0, points: 40 }, { from: 1, points: 70 }, { from: 3, points: 100 }] },
+  ],
+  grades: [
+    { grade: 'AAA', minScore: 90, maxAmount: 1_000_000 * CNY, maxTermMonths: 60, minRateBps: 435, maxRateBps: 900 },
+    { grade: 'AA', minScore: 80, maxAmount: 800_000 * CNY, maxTermMonths: 60, minRateBps: 435, maxRateBps: 1_000 },
+    { grade: 'A', minScore: 70, maxAmount: 300_000 * CNY, maxTermMonths: 48, minRateBps: 480, maxRateBps: 1_080 },
+    { grade: 'B', minScore: 60, maxAmount: 100_000 * CNY, maxTermMonths: 36, minRateBps: 550, maxRateBps: 1_200 },
+    { grade: 'C', minScore: 0, maxAmount: 30_000 * CNY, maxTermMonths: 24, minRateBps: 700, maxRateBps: 1_300 },
+  ],
+}; // prettier-ignore
+/** Licensed appraisal firms the cooperative sends collateral to: never the officer who takes it, never the borrower. */
+const APPRAISERS = ['APR-Huaxin', 'APR-Zhongcheng', 'APR-Dadi'];
+const clamp = (n: number, min: number, max: number) => Math.min(max, Math.max(min, n));
+const yuan = (cents: number) => `CNY ${(cents / CNY).toLocaleString('en-US')}`;
+
 interface Person {
   id: string;
   name: string;
@@ -321,6 +387,8 @@ interface Borrower {
   id: string;
   name: string;
   kind: 'household' | 'business';
+  /** Made up from the borrower's place in the plan: valid, and the same for the same seed. */
+  identityNumber: string;
   village: string;
   sector: Sector;
   branchId: string;
@@ -333,7 +401,9 @@ interface Borrower {
 type Fate = 'decline' | 'exam_reject' | 'approval_reject' | 'ok';
 type Behaviour = 'on_time' | 'late' | 'default' | 'early';
 type Step = 'apply' | 'investigate' | 'examine' | 'approve' | 'disburse';
-type LocalStatus = 'planned' | 'applied' | 'investigated' | 'examined' | 'approved' | 'rejected' | 'active' | 'closed';
+type LocalStatus = 'planned' | 'applied' | 'investigated' | 'examined' | 'approved' | 'rejected' | 'active' | 'closed' | 'written_off';
+/** What officers do on a later day about a loan at risk, or for a borrower who asks. */
+type Action = 'guarantee' | 'extend' | 'recovery-review' | 'write-off';
 
 interface DemoLoan {
   id: string;
@@ -358,6 +428,16 @@ interface DemoLoan {
   approverDisburses: boolean;
   watchList: boolean;
   downgrade: boolean;
+  /** Above every single approver's authority: the credit committee decides. */
+  large: boolean;
+  /** What the officers do about the trouble a defaulting or watched loan shows. */
+  response: 'recovery' | 'guarantee' | null;
+  /** After an unanswered demand for early recovery, the loss is written off. */
+  writeOff: boolean;
+  /** The borrower asks for more time before maturity; another approver grants it. */
+  extend: boolean;
+  /** How many instalments a defaulting borrower pays before stopping; null: as it falls. */
+  paysFirst: number | null;
   // as the demo walks
   status: LocalStatus;
   next: { day: number; step: Step } | null;
@@ -367,11 +447,18 @@ interface DemoLoan {
   proposed: number;
   remaining: number;
   troubledInspectionOn: string | null;
+  /** The investigator's measured value of each scorecard factor; a file sent back keeps them. */
+  rating: Record<string, number> | null;
+  /** No credit committee could sit on it: the file comes back within the branch head's authority. */
+  withinAuthority: boolean;
+  /** How long the extension the borrower asks for is, once the approved term is known. */
+  extensionMonths: number;
 }
 
 interface DatedWork {
   payments: Map<DemoLoan, number>;
   inspections: Set<DemoLoan>;
+  actions: Map<DemoLoan, Action[]>;
 }
 
 class DemoFailure extends Error {}
@@ -403,12 +490,13 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
 
   const staffRng = subRng(options.seed, 1);
   const people: Person[] = [];
+  // With ten or more a branch has a deputy head too, so its credit committee of three can sit.
   const roles: [Post, number?][] = [
     ['approval', SENIOR_LIMIT],
     ['approval', REGULAR_LIMIT],
     ['investigation'],
     ['investigation'],
-    ['investigation'],
+    ['approval', DEPUTY_LIMIT],
     ['examination'],
     ['examination'],
     ['disbursement'],
@@ -423,7 +511,7 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
   const usedNames = new Set<string>();
   branches.forEach((branchId, b) => {
     for (let k = 0; k < perBranch[b]; k++) {
-      // The minimum crew first (one investigator fewer when staff is short), then extras in turn.
+      // The minimum crew first (no deputy head when staff is short), then extras in turn.
       const base = perBranch[b] >= roles.length ? roles : roles.filter((_, i) => i !== 4);
       const [post, limit] = k < base.length ? base[k] : [extras[(k - base.length) % extras.length]];
       let name: string;
@@ -503,6 +591,7 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
         id: `B-${branchId.slice(3)}-${String(seq).padStart(4, '0')}`,
         name: kind === 'household' ? `${surname} ${pick(rng, GIVEN)} household` : businessName[sector],
         kind,
+        identityNumber: identityNumberFor(kind, borrowers.length + 1),
         village,
         sector,
         branchId,
@@ -528,7 +617,9 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
         : pick(rng, borrower.kind === 'household' ? NON_AGRICULTURAL_HOUSEHOLD_PURPOSES : PURPOSES[sector]);
     const [lo, hi] = borrower.kind === 'household' ? [5_000, 200_000] : [50_000, 800_000];
     const amountCny = Math.max(lo, Math.round(Math.exp(Math.log(lo) + rng() * rng() * (Math.log(hi) - Math.log(lo))) / 1000) * 1000);
-    const amount = Math.min(hi, amountCny) * CNY;
+    // A few established firms ask for more than any one approver may grant: the credit committee decides.
+    const large = borrower.kind === 'business' && rng() < 0.02;
+    const amount = large ? between(rng, 85, 99) * 10_000 * CNY : Math.min(hi, amountCny) * CNY;
     const security: Security =
       amount <= 100_000 * CNY
         ? weighted(rng, [
@@ -599,6 +690,11 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
       approverDisburses: rng() < 0.004,
       watchList: behaviour === 'on_time' && rng() < 0.015,
       downgrade: behaviour === 'default' && rng() < 0.6,
+      large,
+      response: null,
+      writeOff: false,
+      extend: false,
+      paysFirst: null,
       status: 'planned',
       next: { day: applyDay, step: 'apply' },
       deferrals: 0,
@@ -607,16 +703,51 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
       proposed: amount,
       remaining: 0,
       troubledInspectionOn: null,
+      rating: null,
+      withinAuthority: false,
+      extensionMonths: 0,
     };
   });
   // However small the demo, it shows each kind of trouble at least once.
   const firstOk = loans.filter((l) => l.fate === 'ok');
-  if (firstOk.length > 0 && !firstOk.some((l) => l.behaviour === 'default')) firstOk[0].behaviour = 'default';
+  // Two defaults early in the period (one to write off, one left non-performing), on amounts no grade declines.
+  const earlyOn = (l: DemoLoan) => l.applyDay < days.length * 0.25;
+  const mayDefault = firstOk.filter((l) => earlyOn(l) && l.amount <= 75_000 * CNY && l.behaviour !== 'default');
+  for (let n = firstOk.filter((l) => earlyOn(l) && l.behaviour === 'default').length; n < 2 && mayDefault.length > 0; n++)
+    Object.assign(mayDefault.shift()!, { behaviour: 'default', paysFirst: 0 });
   if (firstOk.length > 1 && !loans.some((l) => l.selfApprove)) firstOk[1].selfApprove = true;
   if (firstOk.length > 2 && !loans.some((l) => l.approverDisburses)) firstOk[2].approverDisburses = true;
   if (borrowers.length > 0 && !borrowers.some((x) => x.relative))
     borrowers[borrowers.length >> 1].relative = { relation: 'sibling', declared: false, by: null, attempted: false };
   for (const l of loans) if (l.behaviour === 'default' && !loans.some((x) => x.downgrade)) l.downgrade = true;
+  const largeOk = (l: DemoLoan) => l.large && l.fate === 'ok' && l.behaviour !== 'default';
+  const forLarge = loans.find(
+    (l) => l.fate === 'ok' && l.behaviour !== 'default' && l.borrower.kind === 'business' && l.applyDay < days.length - 15,
+  );
+  if (!loans.some(largeOk) && forLarge)
+    Object.assign(forLarge, { large: true, amount: 900_000 * CNY, proposed: 900_000 * CNY, security: 'mortgage' });
+  // What is done about trouble, decided once the behaviours are settled.
+  for (const l of loans) {
+    if (l.behaviour === 'default') {
+      const r = l.rng();
+      l.response = r < 0.55 ? 'recovery' : r < 0.8 ? 'guarantee' : null;
+      l.writeOff = l.response === 'recovery' && l.rng() < 0.3;
+    } else if (l.watchList) l.response = l.rng() < 0.6 ? 'guarantee' : null;
+    l.extend = l.fate === 'ok' && l.behaviour === 'on_time' && !l.large && l.rng() < 0.03;
+  }
+  const defaulting = loans.filter((l) => l.fate === 'ok' && l.behaviour === 'default' && earlyOn(l));
+  if (defaulting.length > 1) {
+    if (!defaulting.some((l) => l.writeOff)) Object.assign(defaulting[0], { response: 'recovery', writeOff: true });
+    if (defaulting.every((l) => l.writeOff)) defaulting[defaulting.length - 1].writeOff = false;
+    if (!loans.some((l) => l.response === 'guarantee' && l.fate === 'ok')) defaulting.find((l) => !l.writeOff)!.response = 'guarantee';
+  }
+  const kept = defaulting.find((l) => !l.writeOff);
+  if (kept && !defaulting.some((l) => l.downgrade && !l.writeOff)) kept.downgrade = true;
+  // One whose maturity the period reaches, if any does.
+  const forExtension = loans.find(
+    (l) => l.fate === 'ok' && l.behaviour === 'on_time' && !l.large && l.applyDay + 12 + l.termMonths * 22 < days.length,
+  );
+  if (!loans.some((l) => l.extend) && forExtension) forExtension.extend = true;
 
   const pipeline = new Map<number, DemoLoan[]>();
   const schedule = (loan: DemoLoan, day: number, step: Step) => {
@@ -625,7 +756,13 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
   };
   for (const l of loans) schedule(l, l.applyDay, 'apply');
   const dated = new Map<string, DatedWork>();
-  const work = (date: string) => dated.get(date) ?? dated.set(date, { payments: new Map(), inspections: new Set() }).get(date)!;
+  const work = (date: string) =>
+    dated.get(date) ?? dated.set(date, { payments: new Map(), inspections: new Set(), actions: new Map() }).get(date)!;
+  /** An action on the loan on a later business day (or on `date`, when that is a business day). */
+  const later = (loan: DemoLoan, date: string, action: Action) => {
+    const w = work(onOrAfter(date)).actions;
+    w.set(loan, [...(w.get(loan) ?? []), action]);
+  };
 
   // ---- the app, its clock and an HTTP client -----------------------------------------------------
   let now = zonedInstant(days[0], 7 * 60, config.businessTimeZone);
@@ -635,6 +772,7 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
   const store = app.get<EventStore>(EVENT_STORE);
   const audit = app.get<AccessAuditLog>(ACCESS_AUDIT);
   const endOfDay = app.get(EndOfDayService);
+  const projections = app.get(ProjectionService);
   const jwt = new JwtService();
   const tokens = new Map<string, string>();
   const token = (id: string) => {
@@ -697,11 +835,16 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
     const at = zonedInstant(date, Math.min(minutes, 23 * 60 + 59), config.businessTimeZone);
     now = at > now ? at : new Date(now.getTime() + 1000);
   };
-  /** Runs the tasks in waves of `concurrency`, the clock a minute further each wave, from `from`. */
-  const phase = async (date: string, from: number, tasks: (() => Promise<unknown>)[]) => {
+  /**
+   * Runs the tasks in waves of `concurrency`, the clock a minute further each wave, from `from`.
+   * `settle` lets the system's reactions to a wave (a rating put on the borrower's file) happen
+   * before the clock moves, so they carry the same time whenever the live loop gets to them.
+   */
+  const phase = async (date: string, from: number, tasks: (() => Promise<unknown>)[], settle = false) => {
     for (let i = 0, wave = 0; i < tasks.length; i += concurrency, wave++) {
       setClock(date, from + wave);
       await Promise.all(tasks.slice(i, i + concurrency).map((t) => t()));
+      if (settle) await projections.ready();
     }
   };
 
@@ -726,6 +869,18 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
       }
     });
   const person = (id: string) => people.find((p) => p.id === id)!;
+  /** Approvers who held none of the three powers on the loan nor paid it out: who extend it or write it off. */
+  const independent = (loan: DemoLoan): Person[] =>
+    holders('approval', loan.branchId).filter(
+      (p) =>
+        !related(p, loan) &&
+        !(['investigation', 'examination', 'approval', 'disbursement'] as const).some((post) => loan.actors[post].has(p.id)),
+    );
+  const loanNow = async (loan: DemoLoan, as: string) => (await call('GET', `/loans/${loan.id}`, as)) as unknown as Loan;
+  const flagged = (state: Loan) =>
+    openSignals(state)
+      .filter((x) => x.rule === 'inspection_flagged')
+      .map((x) => x.signalId);
 
   const terms = (loan: DemoLoan) => ({ amount: loan.proposed, termMonths: loan.termMonths, annualRateBps: loan.rateBps });
   const nextDay = (loan: DemoLoan, today: number, min: number, max: number) => today + between(loan.rng, min, max);
@@ -764,7 +919,7 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
         'POST',
         '/borrowers',
         officer.id,
-        { borrowerId: b.id, name: b.name, kind: b.kind, village: b.village, sector: b.sector },
+        { borrowerId: b.id, name: b.name, kind: b.kind, village: b.village, sector: b.sector, identityNumber: b.identityNumber },
         `${date}.register.${b.id}`,
       );
     }
@@ -792,25 +947,62 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
     schedule(loan, nextDay(loan, d, 1, 3), 'investigate');
   };
 
+  /**
+   * What the investigator measures of the borrower: as sound as the borrower will turn out to be,
+   * give or take. Measured once; a file sent back keeps its values.
+   */
+  const measure = (loan: DemoLoan): Record<string, number> => {
+    if (loan.rating) return loan.rating;
+    const rng = loan.rng;
+    const q =
+      loan.large && loan.behaviour !== 'default'
+        ? 0.95 + 0.05 * rng()
+        : loan.fate === 'decline'
+          ? 0.05 + 0.35 * rng()
+          : loan.behaviour === 'default'
+            ? 0.25 + 0.45 * rng()
+            : loan.behaviour === 'late'
+              ? 0.35 + 0.4 * rng()
+              : 0.5 + 0.35 * rng();
+    const noise = () => rng() - 0.5;
+    const repaidHere = loans.filter((l) => l.borrower === loan.borrower && l.status === 'closed').length;
+    loan.rating = {
+      debt_ratio: clamp(Math.round(80 - 65 * q + 20 * noise()), 5, 120),
+      income_cover: clamp(Math.round(70 + 190 * q + 40 * noise()), 30, 400),
+      village_standing: clamp(Math.round(2 + 8 * q + 2 * noise()), 0, 10),
+      late_months: Math.max(0, Math.round((1 - q) * 12 * rng() - 1.5)),
+      loans_repaid: (loan.large ? 1 + Math.floor(3 * rng()) : Math.floor(3 * q * rng())) + repaidHere,
+    };
+    return loan.rating;
+  };
+
   const investigateTask = (loan: DemoLoan, date: string, d: number) => async () => {
     const candidates = eligible('investigation', loan);
     const by = candidates.find((p) => p.id === loan.officer) ?? pick(loan.rng, candidates);
     if (!by) return defer(loan, d, 'investigate');
     const key = `${date}.investigate.${loan.id}`;
     loan.actors.investigation.add(by.id);
-    if (loan.fate === 'decline') {
+    const values = measure(loan);
+    const { grade, score, bounds } = rateBorrower(SCORECARD, 1, values);
+    const rated = `rated ${grade} (score ${score})`;
+    // A grade that allows less than two fifths of what is asked for: the investigator recommends declining.
+    if (loan.fate === 'decline' || bounds.maxAmount * 2.5 < loan.amount) {
       await call(
         'POST',
         `/loans/${loan.id}/investigation`,
         by.id,
         {
           recommendation: 'decline',
-          findings: pick(loan.rng, [
-            'household income does not cover the instalments; recommend decline',
-            'existing debts at two other lenders; repayment capacity insufficient',
-            'the stated purpose could not be verified with the village committee',
-          ]),
+          findings:
+            loan.fate === 'decline'
+              ? `${pick(loan.rng, [
+                  'household income does not cover the instalments; recommend decline',
+                  'existing debts at two other lenders; repayment capacity insufficient',
+                  'the stated purpose could not be verified with the village committee',
+                ])}; ${rated}`
+              : `${rated}: at most ${yuan(bounds.maxAmount)}, far below the ${yuan(loan.amount)} applied for; recommend decline`,
           riskPoints: ['repayment-capacity-insufficient'],
+          rating: values,
         },
         key,
       );
@@ -820,6 +1012,15 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
     }
     if (loan.proposed === loan.amount && loan.rng() < 0.15)
       loan.proposed = Math.max(5_000 * CNY, Math.round((loan.amount * (0.7 + 0.2 * loan.rng())) / (1000 * CNY)) * 1000 * CNY);
+    // The grade bounds the proposal: no more than it allows, no longer, at a rate within its band.
+    const asked = terms(loan);
+    loan.proposed = Math.min(loan.proposed, bounds.maxAmount);
+    loan.termMonths = Math.min(loan.termMonths, bounds.maxTermMonths);
+    loan.rateBps = clamp(loan.rateBps, bounds.minRateBps, bounds.maxRateBps);
+    // Above the branch head's authority only where a credit committee can sit on it.
+    if (loan.proposed > SENIOR_LIMIT && (loan.withinAuthority || eligible('approval', loan).length < COMMITTEE.size))
+      loan.proposed = SENIOR_LIMIT;
+    const fitted = loan.proposed < asked.amount || loan.termMonths < asked.termMonths ? '; proposed within what the grade allows' : '';
     const tagged = loan.rng() < (loan.behaviour === 'default' ? 0.5 : 0.08);
     await call(
       'POST',
@@ -827,9 +1028,10 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
       by.id,
       {
         recommendation: 'approve',
-        findings: `${loan.borrower.name}: ${pick(loan.rng, ['income verified with the village committee', 'site visit done; assets as declared', 'purpose and budget checked against quotes'])}`,
+        findings: `${loan.borrower.name}: ${pick(loan.rng, ['income verified with the village committee', 'site visit done; assets as declared', 'purpose and budget checked against quotes'])}; ${rated}${fitted}`,
         riskPoints: tagged ? [pick(loan.rng, RISK_POINTS[loan.security])] : [],
         proposedTerms: terms(loan),
+        rating: values,
       },
       key,
     );
@@ -895,6 +1097,25 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
       loan.next = null;
       return;
     }
+    // Above every approver's authority a committee must be able to sit; without one the file goes back.
+    const approvers = eligible('approval', loan);
+    if (!approvers.some((p) => (p.post!.limit ?? 0) >= loan.proposed) && approvers.length < COMMITTEE.size) {
+      loan.withinAuthority = true;
+      await call(
+        'POST',
+        `/loans/${loan.id}/examination`,
+        by.id,
+        {
+          opinion: 'return',
+          comments: `no credit committee of ${COMMITTEE.size} can sit on ${yuan(loan.proposed)} at ${loan.branchId}; resubmit within the branch head's authority`,
+          riskPoints: [],
+        },
+        key,
+      );
+      loan.status = 'applied';
+      schedule(loan, nextDay(loan, d, 1, 2), 'investigate');
+      return;
+    }
     await call(
       'POST',
       `/loans/${loan.id}/examination`,
@@ -919,18 +1140,20 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
         `investigator ${loan.officer} approves their own loan`,
       );
     }
-    const regular = eligible('approval', loan).filter((p) => !seniors.has(p.id));
-    if (loan.proposed > REGULAR_LIMIT && regular.length > 0 && loan.rng() < 0.12)
+    const voters = eligible('approval', loan);
+    const able = eligible('approval', loan, loan.proposed);
+    if (able.length === 0 && voters.length >= COMMITTEE.majority) return committee(loan, voters, date);
+    const below = voters.filter((p) => (p.post!.limit ?? 0) < loan.proposed);
+    if (loan.proposed > REGULAR_LIMIT && below.length > 0 && able.length > 0 && loan.rng() < 0.12)
       await call(
         'POST',
         `/loans/${loan.id}/approval`,
-        regular[0].id,
+        below[0].id,
         { decision: 'approve', terms: terms(loan), comments: 'approved' },
         `${date}.attempt-approve.${loan.id}`,
         403,
-        `${regular[0].id} approves above their authority`,
+        `${below[0].id} approves above their authority`,
       );
-    const able = eligible('approval', loan, loan.proposed);
     // The branch head takes the loans above the others' authority, and a share of the rest.
     const by = able.length > 1 && loan.rng() < 0.7 ? (able.find((p) => !seniors.has(p.id)) ?? able[0]) : pick(loan.rng, able);
     if (!by) return defer(loan, d, 'approve');
@@ -955,6 +1178,58 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
     );
     loan.status = 'approved';
     schedule(loan, nextDay(loan, d, 1, 3), 'disburse');
+  };
+
+  /**
+   * Above every approver's authority: each eligible approver votes in turn until a majority carries
+   * it either way. One may vote against and be outvoted.
+   */
+  const committee = async (loan: DemoLoan, voters: Person[], date: string) => {
+    const rng = loan.rng;
+    const order = [...voters];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rng() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    const full = order.length >= COMMITTEE.size;
+    const grade = `rated ${rateBorrower(SCORECARD, 1, measure(loan)).grade}`;
+    const dissent = full && loan.fate === 'ok' && rng() < 0.3 ? 1 : -1;
+    let approvals = 0;
+    let rejections = 0;
+    for (const [i, member] of order.entries()) {
+      const approve = full && loan.fate === 'approval_reject' ? false : i !== dissent;
+      loan.actors.approval.add(member.id);
+      await call(
+        'POST',
+        `/loans/${loan.id}/approval`,
+        member.id,
+        approve
+          ? {
+              decision: 'approve',
+              terms: terms(loan),
+              comments: i === 0 ? `sound firm, ${grade}; the collateral covers the amount` : 'agree with the terms proposed',
+              riskPoints: i === 0 ? ['large-exposure'] : [],
+            }
+          : {
+              decision: 'reject',
+              comments: pick(rng, ['exposure to one borrower too large for the branch', 'the sector is at its branch limit this season']),
+            },
+        `${date}.vote.${loan.id}.${member.id}`,
+      );
+      if (approve) approvals++;
+      else rejections++;
+      if (approvals >= COMMITTEE.majority) {
+        loan.status = 'approved';
+        schedule(loan, nextDay(loan, dayIndex.get(date)!, 1, 3), 'disburse');
+        return;
+      }
+      if (rejections > COMMITTEE.size - COMMITTEE.majority) {
+        loan.status = 'rejected';
+        loan.next = null;
+        return;
+      }
+    }
+    throw new DemoFailure(`loan ${loan.id}: the committee at ${loan.branchId} reached no decision`);
   };
 
   const disburseTask = (loan: DemoLoan, date: string, d: number) => async () => {
@@ -990,8 +1265,14 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
       const w = work(date).payments;
       w.set(loan, (w.get(loan) ?? 0) + amount);
     };
-    const stopAfter = loan.behaviour === 'default' ? between(rng, 0, Math.min(3, rows.length - 1)) : rows.length;
+    const stopAfter = loan.behaviour === 'default' ? (loan.paysFirst ?? between(rng, 0, Math.min(3, rows.length - 1))) : rows.length;
     const payoffAt = loan.behaviour === 'early' && rows.length >= 4 ? between(rng, 2, rows.length - 2) : rows.length + 1;
+    // Asked for a few weeks before maturity; the last instalment is then paid by the new maturity.
+    const last = rows[rows.length - 1];
+    if (loan.extend) {
+      loan.extensionMonths = Math.min(state.approvedTerms!.termMonths, pick(rng, [3, 6]));
+      later(loan, onOrBefore(addDays(last.dueDate, -between(rng, 5, 20))), 'extend');
+    }
     let left = loan.remaining;
     for (const row of rows) {
       const amount = row.principal + row.interest;
@@ -1001,6 +1282,10 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
       }
       if (row.n === payoffAt) {
         pay(onOrBefore(addDays(row.dueDate, -between(rng, 3, 15))), left);
+        break;
+      }
+      if (loan.extend && row === last) {
+        pay(onOrBefore(addDays(addMonths(row.dueDate, loan.extensionMonths), -between(rng, 0, 10))), amount);
         break;
       }
       const late = loan.behaviour === 'late' && rng() < 0.5 ? 7 + Math.floor(rng() * rng() * 110) : 0;
@@ -1042,6 +1327,8 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
     );
     if (!by) return;
     const troubled = loan.troubledInspectionOn === date;
+    // A defaulting loan visited again: still nothing paid.
+    const arrears = !troubled && loan.troubledInspectionOn !== null && date > loan.troubledInspectionOn;
     const watch = loan.watchList && loan.actors.inspection.size > 0;
     loan.actors.inspection.add(by.id);
     await call(
@@ -1058,36 +1345,190 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
             riskPoints: [pick(loan.rng, ['repayment-source-impaired', ...RISK_POINTS[loan.security]])],
             signals: ['late-payment', pick(loan.rng, ['borrower-unreachable', 'income-drop', 'guarantor-trouble'])],
           }
-        : watch
-          ? { findings: 'hail damaged half of the crop; income this season will fall short', riskPoints: [], signals: ['income-drop'] }
-          : {
+        : arrears
+          ? {
               findings: pick(loan.rng, [
-                'funds used as stated; operation normal',
-                'site visit: crop planted as stated',
-                'stock and sales in line with the plan',
+                'no payment since the last visit; the borrower promises to pay after the harvest',
+                'still in arrears; the family says the borrower works in the city now',
               ]),
               riskPoints: [],
-              signals: [],
-            },
+              signals: ['late-payment'],
+            }
+          : watch
+            ? { findings: 'hail damaged half of the crop; income this season will fall short', riskPoints: [], signals: ['income-drop'] }
+            : {
+                findings: pick(loan.rng, [
+                  'funds used as stated; operation normal',
+                  'site visit: crop planted as stated',
+                  'stock and sales in line with the plan',
+                ]),
+                riskPoints: [],
+                signals: [],
+              },
       `${date}.inspect.${loan.id}`,
     );
-    if (!(troubled && loan.downgrade) && !watch) return;
-    if (watch) loan.watchList = false;
-    const current = ((await call('GET', `/loans/${loan.id}`, by.id)) as unknown as Loan).category;
-    const category = troubled ? WORSE[current] : current === 'normal' ? 'special_mention' : undefined;
-    if (!category) return;
+    if ((troubled && loan.downgrade) || watch) {
+      if (watch) loan.watchList = false;
+      const current = (await loanNow(loan, by.id)).category;
+      const category = troubled ? WORSE[current] : current === 'normal' ? 'special_mention' : undefined;
+      if (category)
+        await call(
+          'POST',
+          `/loans/${loan.id}/classification`,
+          by.id,
+          {
+            category,
+            reason: troubled
+              ? 'repayment source lost; recovery depends on the guarantee and collateral'
+              : 'hail damage: repayment at risk this season',
+          },
+          `${date}.classify.${loan.id}`,
+        );
+    }
+    if (!troubled && !watch) return;
+    // In answer to what was flagged: more security from the account officer within days, or the balance called in now.
+    if (loan.response === 'guarantee') later(loan, addDays(date, between(loan.rng, 3, 12)), 'guarantee');
+    if (loan.response !== 'recovery' || !troubled) return;
+    const state = await loanNow(loan, by.id);
+    const dueOn = [onOrAfter(addDays(date, 30)), onOrBefore(addDays(state.disbursement!.maturityDate, -1))].sort()[0];
+    if (dueOn < date || state.earlyRecovery) return;
     await call(
       'POST',
-      `/loans/${loan.id}/classification`,
+      `/loans/${loan.id}/early-recovery`,
       by.id,
       {
-        category,
-        reason: troubled
-          ? 'repayment source lost; recovery depends on the guarantee and collateral'
-          : 'hail damage: repayment at risk this season',
+        dueOn,
+        reason: pick(loan.rng, [
+          'repayment source lost: the whole balance is called in under the contract',
+          'borrower in breach and assets being sold off: the acceleration clause is invoked',
+        ]),
+        resolves: flagged(state),
       },
-      `${date}.classify.${loan.id}`,
+      `${date}.recover.${loan.id}`,
     );
+    if (loan.writeOff) later(loan, addDays(dueOn, between(loan.rng, 7, 20)), 'recovery-review');
+  };
+
+  /** More security for a loan at risk: a guarantor (another sound borrower) or collateral an outside firm appraised. */
+  const guaranteeTask = async (loan: DemoLoan, date: string) => {
+    const candidates = eligible('investigation', loan);
+    const by = candidates.find((p) => p.id === loan.officer) ?? pick(loan.rng, candidates);
+    if (!by) return;
+    const state = await loanNow(loan, by.id);
+    const rng = loan.rng;
+    const sound = borrowersOf
+      .get(loan.branchId)!
+      .filter((b) => b !== loan.borrower && registered.has(b.id) && !loans.some((l) => l.borrower === b && l.behaviour === 'default'));
+    const kind = sound.length > 0 && rng() < 0.5 ? 'guarantor' : rng() < 0.7 ? 'mortgage' : 'pledge';
+    const value = Math.max(1_000 * CNY, Math.round((state.outstanding.principal * (0.6 + 0.6 * rng())) / (1000 * CNY)) * 1000 * CNY);
+    const village = loan.borrower.village;
+    const guarantee =
+      kind === 'guarantor'
+        ? { kind, guarantorId: pick(rng, sound).id, value }
+        : {
+            kind,
+            collateral: pick(
+              rng,
+              kind === 'mortgage'
+                ? [
+                    `house and courtyard in ${village}`,
+                    `contracted land-use right to 20 mu in ${village}`,
+                    'two greenhouses and the land-use right under them',
+                  ]
+                : [
+                    'warehouse receipt for 40 t of rice',
+                    'a time-deposit certificate at the cooperative',
+                    'the registration certificate of a light truck',
+                  ],
+            ),
+            value,
+            appraiserId: pick(rng, APPRAISERS),
+          };
+    loan.actors.investigation.add(by.id);
+    await call('POST', `/loans/${loan.id}/guarantees`, by.id, { ...guarantee, resolves: flagged(state) }, `${date}.guarantee.${loan.id}`);
+  };
+
+  /** The borrower asks for time before maturity; an approver who did not approve the loan grants it, once. */
+  const extendTask = async (loan: DemoLoan, date: string) => {
+    const by = pick(loan.rng, independent(loan));
+    if (!by) return;
+    const state = await loanNow(loan, by.id);
+    if (state.extension || date > state.disbursement!.maturityDate) return;
+    loan.actors.approval.add(by.id);
+    await call(
+      'POST',
+      `/loans/${loan.id}/extension`,
+      by.id,
+      {
+        months: loan.extensionMonths,
+        reason: pick(loan.rng, [
+          'the harvest came in late after the cold spring; sold at the autumn market',
+          'the buyer pays for the delivered stock after the New Year',
+          'prices are low: the produce stays in cold store until they recover',
+        ]),
+        resolves: flagged(state),
+      },
+      `${date}.extend.${loan.id}`,
+    );
+  };
+
+  /** The demand for early recovery went unanswered: the inspector finds nothing left and classifies the loan loss. */
+  const reviewTask = async (loan: DemoLoan, date: string) => {
+    const by = pick(
+      loan.rng,
+      holders('inspection', loan.branchId).filter((p) => !related(p, loan)),
+    );
+    if (!by) return;
+    loan.actors.inspection.add(by.id);
+    await call(
+      'POST',
+      `/loans/${loan.id}/inspections`,
+      by.id,
+      {
+        findings: 'the demand for early recovery went unanswered; nothing left to seize and the security does not cover the balance',
+        riskPoints: ['repayment-source-impaired'],
+        signals: ['recovery-failed'],
+      },
+      `${date}.review.${loan.id}`,
+    );
+    if ((await loanNow(loan, by.id)).category !== 'loss')
+      await call(
+        'POST',
+        `/loans/${loan.id}/classification`,
+        by.id,
+        { category: 'loss', reason: 'recovery exhausted: nothing left to recover from the borrower or the security' },
+        `${date}.classify-loss.${loan.id}`,
+      );
+    later(loan, addDays(date, between(loan.rng, 1, 7)), 'write-off');
+  };
+
+  /** The loss written off by an approver who held none of the three powers on the loan. */
+  const writeOffTask = async (loan: DemoLoan, date: string) => {
+    const by = pick(loan.rng, independent(loan));
+    if (!by) return;
+    const state = await loanNow(loan, by.id);
+    if (!isNonPerforming(state.category)) return;
+    loan.actors.approval.add(by.id);
+    await call(
+      'POST',
+      `/loans/${loan.id}/write-off`,
+      by.id,
+      {
+        reason: `classified ${state.category}; recovery demanded by ${state.earlyRecovery?.dueOn ?? 'maturity'} failed; written off against the loan-loss reserve`,
+      },
+      `${date}.write-off.${loan.id}`,
+    );
+    loan.status = 'written_off';
+  };
+
+  const actTask = (loan: DemoLoan, actions: Action[], date: string) => async () => {
+    for (const action of actions) {
+      if (loan.status !== 'active') return;
+      if (action === 'guarantee') await guaranteeTask(loan, date);
+      else if (action === 'extend') await extendTask(loan, date);
+      else if (action === 'recovery-review') await reviewTask(loan, date);
+      else await writeOffTask(loan, date);
+    }
   };
 
   // ---- staff changes: the first day's set-up, rotations every six months --------------------------
@@ -1121,9 +1562,13 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
       'PUT',
       '/config/policy-settings',
       ADMIN,
-      { rotationTenureMonths: 24, inspectionIntervalDays: 90 },
+      { rotationTenureMonths: 24, inspectionIntervalDays: 90, committeeSize: COMMITTEE.size, committeeMajority: COMMITTEE.majority },
       `${date}.policy-settings`,
     );
+    // The risk side: the scorecard every approval is bounded by, the risk points acts may tag, the warning rules.
+    await call('PUT', '/config/scorecard', ADMIN, SCORECARD, `${date}.scorecard`);
+    await call('PUT', '/config/risk-points', ADMIN, { points: RISK_POINT_CATALOGUE }, `${date}.risk-points`);
+    await call('PUT', '/config/warning-rules', ADMIN, DEFAULT_WARNING_RULES, `${date}.warning-rules`);
     // The static rule, tried once: an examiner cannot also take an approval post.
     const examiner = holders('examination', branches[0])[0];
     await call(
@@ -1140,7 +1585,14 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
       'POST',
       '/borrowers',
       ADMIN,
-      { borrowerId: 'B-ADMIN-1', name: 'Admin test household', kind: 'household', village: 'Nowhere', sector: 'grain' },
+      {
+        borrowerId: 'B-ADMIN-1',
+        name: 'Admin test household',
+        kind: 'household',
+        village: 'Nowhere',
+        sector: 'grain',
+        identityNumber: residentIdFor(0),
+      },
       `${date}.attempt-register.B-ADMIN-1`,
       403,
       'an administrator acts as credit staff',
@@ -1265,12 +1717,25 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
         .sort((x, y) => x.n - y.n)
         .map((l) => [l, l.next!.step] as const);
       pipeline.delete(d);
+      // A borrower's file is rated by one investigation at a time: a second of theirs waits a day.
+      const investigating = new Set<string>();
       const stepTasks = (step: Step, make: (l: DemoLoan, date: string, d: number) => () => Promise<void>) =>
-        due.filter(([, s]) => s === step).map(([l]) => make(l, date, d));
+        due
+          .filter(([l, s]) => {
+            if (s !== step) return false;
+            if (step !== 'investigate') return true;
+            if (investigating.has(l.borrower.id)) {
+              schedule(l, d + 1, step);
+              return false;
+            }
+            investigating.add(l.borrower.id);
+            return true;
+          })
+          .map(([l]) => make(l, date, d));
       const applying = stepTasks('apply', applyTask);
       applied += applying.length;
       await phase(date, 9 * 60, applying);
-      await phase(date, 10 * 60, stepTasks('investigate', investigateTask));
+      await phase(date, 10 * 60, stepTasks('investigate', investigateTask), true);
       await phase(date, 11 * 60, stepTasks('examine', examineTask));
       await phase(date, 14 * 60, stepTasks('approve', approveTask));
       await phase(date, 15 * 60, stepTasks('disburse', disburseTask));
@@ -1288,6 +1753,12 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
           date,
           16 * 60 + 30,
           inspections.map((l) => inspectTask(l, date)),
+        );
+        const actions = [...today.actions].filter(([l]) => l.status === 'active').sort(([x], [y]) => x.n - y.n);
+        await phase(
+          date,
+          16 * 60 + 45,
+          actions.map(([l, list]) => actTask(l, list, date)),
         );
       }
       setClock(date, 18 * 60);
@@ -1312,6 +1783,9 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
   async function summarize(): Promise<DemoSummary> {
     const eventsByType: Record<string, number> = {};
     const states = new Map<string, Loan>();
+    const ratedByGrade: Record<string, number> = Object.fromEntries(SCORECARD.grades.map((g) => [g.grade, 0]));
+    const signalsRaised: Record<string, number> = Object.fromEntries(SIGNAL_RULES.map((r) => [r, 0]));
+    const committee = { approved: 0, rejected: 0, votes: 0 };
     let total = 0;
     for (let from = 0; ;) {
       const batch = await store.readAll(from, 5000);
@@ -1319,6 +1793,12 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
       for (const e of batch) {
         total++;
         eventsByType[e.type] = (eventsByType[e.type] ?? 0) + 1;
+        const data = e.data as Record<string, any>;
+        if (e.type === 'BorrowerRated') ratedByGrade[data.rating.grade] = (ratedByGrade[data.rating.grade] ?? 0) + 1;
+        if (e.type === 'RiskSignalRaised') signalsRaised[data.rule] = (signalsRaised[data.rule] ?? 0) + 1;
+        if (e.type === 'ApprovalVoteCast') committee.votes++;
+        if (e.type === 'LoanApproved' && data.committee) committee.approved++;
+        if (e.type === 'LoanRejected' && data.byCommittee) committee.rejected++;
         if (e.streamId.startsWith('loan-'))
           states.set(
             e.streamId,
@@ -1360,6 +1840,17 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
       requests,
       endOfDayRuns,
       classifiedAtEndOfDay,
+      risk: {
+        ratedByGrade,
+        committee,
+        signalsRaised,
+        signalsResolved: eventsByType.RiskSignalResolved ?? 0,
+        signalsOpen: [...states.values()].reduce((n, s) => n + openSignals(s).length, 0),
+        guarantees: eventsByType.GuaranteeAdded ?? 0,
+        earlyRecoveries: eventsByType.EarlyRecoveryDemanded ?? 0,
+        extensions: eventsByType.LoanExtended ?? 0,
+        writeOffs: eventsByType.LoanWrittenOff ?? 0,
+      },
       readSide: null,
       wallMs: Date.now() - began,
     };
@@ -1444,6 +1935,11 @@ export function formatSummary(s: DemoSummary): string[] {
     `  active     by category: ${list(s.activeByCategory)}; non-performing ${s.nonPerforming}`,
     `  events     ${s.eventsAppended} appended through ${s.requests} requests: ${list(s.eventsByType)}`,
     `  refused    ${s.refusedAttempts} attempts on purpose (403, in the access audit): ${list(s.refusedByRule)}; ${s.expectedConflicts} static conflicts (409)`,
+    `  risk       borrowers rated ${list(s.risk.ratedByGrade) || 'none'}; credit committee: ${s.risk.committee.approved} approved, ` +
+      `${s.risk.committee.rejected} rejected in ${s.risk.committee.votes} votes; ${s.risk.guarantees} guarantees added, ` +
+      `${s.risk.earlyRecoveries} early recoveries demanded, ${s.risk.extensions} extensions, ${s.risk.writeOffs} write-offs`,
+    `  signals    ${Object.values(s.risk.signalsRaised).reduce((a, b) => a + b, 0)} raised (${list(s.risk.signalsRaised) || 'none'}), ` +
+      `${s.risk.signalsResolved} resolved, ${s.risk.signalsOpen} open`,
     ...(s.readSide
       ? [
           `  read side  GET /loans?status=active: ${s.readSide.activeListed}; /reports/portfolio: ${s.readSide.portfolio.loans} loans, ` +
@@ -1458,6 +1954,7 @@ export function formatSummary(s: DemoSummary): string[] {
     `  TOKEN=$(${env} npm run --silent cli -- token S-0101)   # the head of BR-01 (approval post)`,
     `  curl -H "Authorization: Bearer $TOKEN" 'http://localhost:3000/loans?status=active&branchId=BR-01'`,
     `  curl -H "Authorization: Bearer $TOKEN" http://localhost:3000/loans/L-00001/history`,
+    `  curl -H "Authorization: Bearer $TOKEN" http://localhost:3000/config/history   # scorecard, risk points, warning rules, committee`,
     `  curl -H "Authorization: Bearer $TOKEN" http://localhost:3000/reports/portfolio     # also /reports/maturities?month=YYYY-MM,`,
     `                                      # /reports/performance?from=${s.from}&to=${s.to}&groupBy=branch, /compliance/violations`,
     `  ${env} npm run cli -- audit L-00001     # a loan's timeline and chain verdict`,

@@ -6,7 +6,7 @@ import { decideAndAppendAsSystem } from '../system-append';
  * An investigation that rated the borrower puts the rating on the borrower's file too
  * (`BorrowerRated` on `borrower-<id>`). It follows the log, so a crash between the two appends
  * loses nothing: the reaction runs again from its checkpoint and the command id
- * (`rated:<event id>`) makes the second append a no-op.
+ * (`rated:<stream>:<version>` of the investigation) makes the second append a no-op.
  */
 export async function rateBorrowerOnFile(store: EventStore, clock: () => Date, recorded: RecordedEvent): Promise<void> {
   if (recorded.type !== 'InvestigationCompleted') return;
@@ -20,6 +20,10 @@ export async function rateBorrowerOnFile(store: EventStore, clock: () => Date, r
     `borrower-${borrowerId}`,
     borrowerDecider,
     (now): BorrowerCommand => ({ type: 'RecordRating', data: { borrowerId, loanId, rating, by: investigatorId, now } }),
-    { commandId: `rated:${recorded.eventId}`, correlationId: recorded.metadata.correlationId, causationId: recorded.eventId },
+    {
+      commandId: `rated:${recorded.streamId}:${recorded.streamVersion}`,
+      correlationId: recorded.metadata.correlationId,
+      causationId: recorded.eventId,
+    },
   );
 }
