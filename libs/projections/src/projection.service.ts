@@ -61,7 +61,7 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
     }
     const head = await this.storage.eventStore.headPosition();
     if (head < 0) return;
-    const names = PROJECTIONS.map(checkpointName);
+    const names = [...PROJECTIONS.map(checkpointName), this.reactions.name];
     const deadline = Date.now() + READY_WAIT_MS;
     while (Date.now() < deadline) {
       const rows = await this.storage.readModels.selectFrom('checkpoints').select('position').where('name', 'in', names).execute();

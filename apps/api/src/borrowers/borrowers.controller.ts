@@ -54,8 +54,9 @@ export class BorrowersController {
    */
   @Get(':id')
   async get(@Param() { id }: BorrowerIdParams, @Ctx() ctx: RequestContext) {
-    const { state, version } = await this.readable(id, ctx);
+    // First the system's reactions (a rating put on the file) and the read models, then the file.
     await this.projections.ready();
+    const { state, version } = await this.readable(id, ctx);
     const { rules } = await loadWarningRules(this.store);
     const risk = await borrowerRisk(this.db, rules, id, businessDate(this.clock(), this.config.businessTimeZone));
     const { borrowerId, name, kind, village, sector, identityNumber, registeredBy, registeredAt, statements, ratings } = state;

@@ -22,7 +22,8 @@ export class ReactionRunner {
     private readonly store: EventStore,
     private readonly checkpoints: Checkpoints,
     private readonly clock: () => Date = () => new Date(),
-    private readonly name = 'reactions',
+    /** Its checkpoint's name. */
+    readonly name = 'reactions',
   ) {}
 
   /** Runs the reactions up to the log's head as it is now; resolves with the events looked at. */
