@@ -10,10 +10,12 @@ import {
   performanceReport,
   portfolioReport,
   complianceReport,
+  riskBoard,
+  warnings,
   ProjectionRunner,
   PROJECTIONS,
 } from '@loanflow/projections';
-import { addMonths, DEFAULT_POLICY_SETTINGS, lastDayOfMonth, SYSTEM_CLASSIFIER } from '@loanflow/domain';
+import { addMonths, DEFAULT_POLICY_SETTINGS, DEFAULT_WARNING_RULES, lastDayOfMonth, SYSTEM_CLASSIFIER } from '@loanflow/domain';
 import { openSqliteReadModels, ReadModelDb } from '@loanflow/storage';
 import { Kysely } from 'kysely';
 import { existsSync } from 'node:fs';
@@ -125,13 +127,14 @@ async function reportLatencies(db: ReadModelDb): Promise<Record<string, number>>
   const any = db as unknown as Kysely<any>;
   const last = await any
     .selectFrom('rm_loans')
-    .select(['disbursed_on', 'branch_id'])
+    .select(['disbursed_on', 'branch_id', 'officer_id'])
     .where('disbursed_on', 'is not', null)
     .orderBy('disbursed_on', 'desc')
     .limit(1)
     .executeTakeFirst();
   const lastDate: string = last?.disbursed_on ?? '2026-11-01';
   const branch: string = last?.branch_id ?? 'BR-01';
+  const officerId: string = last?.officer_id ?? '';
   // The twelve whole months up to the last disbursement's month.
   const yearStart = addMonths(`${lastDate.slice(0, 7)}-01`, -11);
   const monthEnd = lastDayOfMonth(lastDate.slice(0, 7));
@@ -144,6 +147,9 @@ async function reportLatencies(db: ReadModelDb): Promise<Record<string, number>>
     'GET /reports/performance (12 months, by branch)': await p95(() => performanceReport(db, yearStart, monthEnd, 'branch')),
     'GET /reports/portfolio': await p95(() => portfolioReport(db, [])),
     'GET /compliance/violations': await p95(() => complianceReport(db, DEFAULT_POLICY_SETTINGS, { asOf: lastDate })),
+    'GET /reports/risk-board': await p95(() => riskBoard(db, [], DEFAULT_WARNING_RULES, { asOf: lastDate })),
+    'GET /reports/warnings (one officer)': await p95(() => warnings(db, DEFAULT_WARNING_RULES, { asOf: lastDate, officerId })),
+    'GET /reports/warnings (all, red)': await p95(() => warnings(db, DEFAULT_WARNING_RULES, { asOf: lastDate, level: 'red' })),
   };
 }
 

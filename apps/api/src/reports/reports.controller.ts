@@ -22,7 +22,6 @@ import { Authorizer } from '../common/authorizer';
 import { ApiProblem } from '../common/problems';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Clock, CLOCK, CONFIG, EVENT_STORE, READ_MODELS } from '../common/tokens';
-
 import { ComplianceQuery, ListLoansQuery, MaturitiesQuery, PerformanceQuery, PortfolioQuery, RiskBoardQuery, WarningsQuery } from './dto';
 
 /**

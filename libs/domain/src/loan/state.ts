@@ -118,8 +118,25 @@ export const initialLoan: Loan = {
   writtenOff: null,
 };
 
-function tagged(state: Loan, points: readonly string[] | undefined): Loan {
-  const fresh = (points ?? []).filter((p, i, all) => !state.riskPoints.includes(p) && all.indexOf(p) === i);
+/** The risk points an act tagged: investigation, examination, a vote, approval, disbursement, inspection. */
+export function riskPointsOf(event: LoanEvent): readonly string[] {
+  switch (event.type) {
+    case 'InvestigationCompleted':
+    case 'ExaminationCompleted':
+    case 'ExaminationReturned':
+    case 'ApprovalVoteCast':
+    case 'InspectionRecorded':
+      return event.data.riskPoints;
+    case 'LoanApproved':
+    case 'LoanDisbursed':
+      return event.data.riskPoints ?? [];
+    default:
+      return [];
+  }
+}
+
+function tagged(state: Loan, points: readonly string[]): Loan {
+  const fresh = points.filter((p, i, all) => !state.riskPoints.includes(p) && all.indexOf(p) === i);
   return fresh.length === 0 ? state : { ...state, riskPoints: [...state.riskPoints, ...fresh] };
 }
 
@@ -168,7 +185,7 @@ export function actOf(event: LoanEvent): { post: Post; by: string } | null {
 }
 
 export function evolveLoan(state: Loan, event: LoanEvent): Loan {
-  const next = evolveFacts(state, event);
+  const next = tagged(evolveFacts(state, event), riskPointsOf(event));
   const act = actOf(event);
   return act ? withAct(next, act.post, act.by, event.data.at, event.type) : next;
 }
@@ -177,7 +194,7 @@ function evolveFacts(state: Loan, event: LoanEvent): Loan {
   switch (event.type) {
     case 'LoanApplied': {
       const d = event.data;
-      const applied: Loan = {
+      return {
         ...state,
         loanId: d.loanId,
         status: 'applied',
@@ -190,55 +207,44 @@ function evolveFacts(state: Loan, event: LoanEvent): Loan {
         security: d.security,
         requested: { amount: d.amount, termMonths: d.termMonths, repayment: d.repayment },
       };
-      return applied;
     }
     case 'InvestigationCompleted': {
       const d = event.data;
-      const next = {
-        ...tagged(state, d.riskPoints),
+      return {
+        ...state,
         status: 'investigated' as const,
         proposedTerms: d.proposedTerms ?? null,
         rating: d.rating ?? null,
       };
-      return next;
     }
-    case 'ExaminationCompleted': {
-      const d = event.data;
-      const next = { ...tagged(state, d.riskPoints), status: d.opinion === 'pass' ? ('examined' as const) : state.status };
-      return next;
-    }
-    case 'ExaminationReturned': {
-      const d = event.data;
-      return { ...tagged(state, d.riskPoints), status: 'applied' };
-    }
+    case 'ExaminationCompleted':
+      return { ...state, status: event.data.opinion === 'pass' ? 'examined' : state.status };
+    case 'ExaminationReturned':
+      return { ...state, status: 'applied' };
+    case 'InspectionRecorded':
+      return state;
     case 'ApprovalVoteCast': {
       const d = event.data;
       const committee = state.committee ?? { rule: d.committee, terms: null, votes: [] };
-      const next: Loan = {
-        ...tagged(state, d.riskPoints),
+      return {
+        ...state,
         committee: {
           ...committee,
           terms: committee.terms ?? (d.vote === 'approve' ? (d.terms ?? null) : null),
           votes: [...committee.votes, { approverId: d.approverId, vote: d.vote }],
         },
       };
-      return next;
     }
-    case 'LoanApproved': {
-      const d = event.data;
-      const next = { ...tagged(state, d.riskPoints), status: 'approved' as const, approvedTerms: d.terms, approvedOn: d.approvedOn };
-      // A committee's approval is its members' votes, each already recorded as their act.
-      return next;
-    }
+    case 'LoanApproved':
+      return { ...state, status: 'approved', approvedTerms: event.data.terms, approvedOn: event.data.approvedOn };
     case 'LoanRejected': {
       const d = event.data;
-      const next: Loan = { ...state, status: 'rejected', rejection: { stage: d.stage, by: d.rejectedBy, reason: d.reason } };
-      return next;
+      return { ...state, status: 'rejected', rejection: { stage: d.stage, by: d.rejectedBy, reason: d.reason } };
     }
     case 'LoanDisbursed': {
       const d = event.data;
-      const next: Loan = {
-        ...tagged(state, d.riskPoints),
+      return {
+        ...state,
         status: 'active',
         disbursement: {
           amount: d.amount,
@@ -259,7 +265,6 @@ function evolveFacts(state: Loan, event: LoanEvent): Loan {
           interest: d.schedule.reduce((sum, i) => sum + i.interest, 0),
         },
       };
-      return next;
     }
     case 'RepaymentReceived': {
       const d = event.data;
@@ -282,8 +287,6 @@ function evolveFacts(state: Loan, event: LoanEvent): Loan {
         lastPaidOn: d.paidOn,
       };
     }
-    case 'InspectionRecorded':
-      return tagged(state, event.data.riskPoints);
     case 'LoanClassified': {
       const d = event.data;
       const next: Loan = {
@@ -309,18 +312,16 @@ function evolveFacts(state: Loan, event: LoanEvent): Loan {
     }
     case 'GuaranteeAdded': {
       const d = event.data;
-      const next = { ...state, guarantees: [...state.guarantees, { ...d.guarantee, addedBy: d.addedBy, addedOn: d.addedOn }] };
-      return next;
+      return { ...state, guarantees: [...state.guarantees, { ...d.guarantee, addedBy: d.addedBy, addedOn: d.addedOn }] };
     }
     case 'EarlyRecoveryDemanded': {
       const d = event.data;
-      const next = { ...state, earlyRecovery: { amount: d.amount, dueOn: d.dueOn, demandedOn: d.demandedOn, demandedBy: d.demandedBy } };
-      return next;
+      return { ...state, earlyRecovery: { amount: d.amount, dueOn: d.dueOn, demandedOn: d.demandedOn, demandedBy: d.demandedBy } };
     }
     case 'LoanExtended': {
       const d = event.data;
       const moved = new Set(d.moved);
-      const next: Loan = {
+      return {
         ...state,
         schedule: state.schedule.map((i) => (moved.has(i.n) ? { ...i, dueDate: d.newMaturity } : i)),
         disbursement: state.disbursement && { ...state.disbursement, maturityDate: d.newMaturity },
@@ -332,11 +333,10 @@ function evolveFacts(state: Loan, event: LoanEvent): Loan {
           extendedOn: d.extendedOn,
         },
       };
-      return next;
     }
     case 'LoanWrittenOff': {
       const d = event.data;
-      const next: Loan = {
+      return {
         ...state,
         status: 'written_off',
         outstanding: { principal: 0, interest: 0 },
@@ -348,7 +348,6 @@ function evolveFacts(state: Loan, event: LoanEvent): Loan {
           reason: d.reason,
         },
       };
-      return next;
     }
   }
 }

@@ -1,4 +1,4 @@
-import { actOf } from '@loanflow/domain';
+import { actOf, riskPointsOf } from '@loanflow/domain';
 import type { Category, Instalment, LoanEvent, MaturityRemindersIssued, Post } from '@loanflow/domain';
 import { RecordedEvent } from '@loanflow/event-store';
 import { Projection, TableProjection, TableSpec } from '../projection';
@@ -193,23 +193,6 @@ function dissentOf(event: LoanEvent): LoanRow['dissent'][number] | null {
           };
     default:
       return null;
-  }
-}
-
-/** The risk points an event tags, as the loan's own state counts them: every act that may find one. */
-export function riskPointsOf(event: LoanEvent): readonly string[] {
-  switch (event.type) {
-    case 'InvestigationCompleted':
-    case 'ExaminationCompleted':
-    case 'ExaminationReturned':
-    case 'ApprovalVoteCast':
-    case 'InspectionRecorded':
-      return event.data.riskPoints;
-    case 'LoanApproved':
-    case 'LoanDisbursed':
-      return event.data.riskPoints ?? [];
-    default:
-      return [];
   }
 }
 

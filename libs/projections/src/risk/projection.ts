@@ -1,6 +1,14 @@
-import { Category, GuaranteeKind, isNonPerforming, LoanEvent, RecommendedAction, Severity, SignalRule } from '@loanflow/domain';
+import {
+  Category,
+  GuaranteeKind,
+  isNonPerforming,
+  LoanEvent,
+  RecommendedAction,
+  riskPointsOf,
+  Severity,
+  SignalRule,
+} from '@loanflow/domain';
 import { RecordedEvent } from '@loanflow/event-store';
-import { riskPointsOf } from '../loans/projection';
 import { Lookup, Projection, TableProjection, TableSpec } from '../projection';
 
 /** What the risk board and the warning rules know of one loan. Money in cents. */
