@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { EVENT_STORE } from '../apps/api/src/common/tokens';
 import { ADMIN, advance, application, BRANCH, startApp, staffBranch, terms, TestApp } from './support/app';
+import { GRADE_AA_VALUES, TEST_SCORECARD } from '@loanflow/domain/testing/scorecard';
 
 /**
  * The published event contract, deploy/asyncapi.yaml, against what the app really records and
@@ -30,70 +31,6 @@ const ADDRESSES = {
   config: 'loanflow.config.events',
 };
 const PUBLISHING = { source: '/loanflow', topicPrefix: 'loanflow' };
-
-/** A scorecard over the five dimensions (weights 100) with three grades, the lowest from score 0. */
-const SCORECARD = {
-  factors: [
-    {
-      code: 'debt_ratio',
-      dimension: 'financial_situation',
-      description: 'liabilities / assets %',
-      weight: 30,
-      bands: [
-        { from: 0, points: 100 },
-        { from: 50, points: 40 },
-      ],
-    },
-    {
-      code: 'income_cover',
-      dimension: 'repayment_ability',
-      description: 'income / instalments %',
-      weight: 30,
-      bands: [
-        { from: 0, points: 0 },
-        { from: 120, points: 60 },
-        { from: 200, points: 100 },
-      ],
-    },
-    {
-      code: 'village_standing',
-      dimension: 'repayment_willingness',
-      description: '0-10',
-      weight: 10,
-      bands: [
-        { from: 0, points: 0 },
-        { from: 8, points: 100 },
-      ],
-    },
-    {
-      code: 'late_months',
-      dimension: 'credit_history',
-      description: 'months late in 5 years',
-      weight: 20,
-      bands: [
-        { from: 0, points: 100 },
-        { from: 1, points: 50 },
-      ],
-    },
-    {
-      code: 'prior_loans',
-      dimension: 'past_performance',
-      description: 'loans repaid here',
-      weight: 10,
-      bands: [
-        { from: 0, points: 30 },
-        { from: 2, points: 100 },
-      ],
-    },
-  ],
-  grades: [
-    { grade: 'AA', minScore: 85, maxAmount: 50_000_000, maxTermMonths: 36, minRateBps: 435, maxRateBps: 700 },
-    { grade: 'A', minScore: 70, maxAmount: 8_000_000, maxTermMonths: 24, minRateBps: 500, maxRateBps: 800 },
-    { grade: 'B', minScore: 0, maxAmount: 1_000_000, maxTermMonths: 12, minRateBps: 600, maxRateBps: 1_000 },
-  ],
-};
-/** Every factor at its best band: score 100, grade AA (up to 500,000.00, 36 months, 4.35–7.00%). */
-const GRADE_AA = { debt_ratio: 35, income_cover: 250, village_standing: 9, late_months: 0, prior_loans: 3 };
 
 /** Follows a local `$ref` such as `#/components/messages/LoanApplied`; anything else is returned as is. */
 function deref(node: Json): Json {
@@ -372,7 +309,7 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
 
       // The risk configuration (ScorecardSet, RiskPointsSet, WarningRulesSet): from here on approving investigations rate
       // the borrower and acts tag only catalogued risk points.
-      await t.http.put('/config/scorecard').set(admin()).send(SCORECARD).expect(200);
+      await t.http.put('/config/scorecard').set(admin()).send(TEST_SCORECARD).expect(200);
       await t.http
         .put('/config/risk-points')
         .set(admin())
@@ -426,7 +363,7 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
           findings: 'harvest contracts seen',
           riskPoints: ['guarantor-over-committed'],
           proposedTerms: terms(15_000_000),
-          rating: GRADE_AA,
+          rating: GRADE_AA_VALUES,
         })
         .expect(201);
       await t.http
@@ -483,7 +420,7 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
           findings: 'ok',
           riskPoints: [],
           proposedTerms: terms(12_000_000),
-          rating: { ...GRADE_AA, late_months: 1 },
+          rating: { ...GRADE_AA_VALUES, late_months: 1 },
         })
         .expect(201);
       await t.http.post('/loans/L-8/examination').set(t.as('bo')).send({ opinion: 'pass', comments: 'ok', riskPoints: [] }).expect(201);

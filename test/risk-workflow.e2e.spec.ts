@@ -2,74 +2,13 @@ import { EventStore } from '@loanflow/event-store';
 import { EVENT_STORE } from '../apps/api/src/common/tokens';
 import { ADMIN, application, BORROWER, BRANCH, startApp, staffBranch, terms, TestApp } from './support/app';
 import { residentIdFor } from '@loanflow/domain/testing/identity-numbers';
+import { GRADE_A_VALUES, GRADE_AA_VALUES, TEST_SCORECARD } from '@loanflow/domain/testing/scorecard';
 
 /**
  * The risk side of the workflow through the real routes: the scorecard bounding approval, the
  * committee above every single approver's limit, the risk-point catalogue, and the actions on a
  * loan at risk under separation of duties.
  */
-const scorecard = {
-  factors: [
-    {
-      code: 'debt_ratio',
-      dimension: 'financial_situation',
-      description: 'liabilities / assets %',
-      weight: 30,
-      bands: [
-        { from: 0, points: 100 },
-        { from: 50, points: 40 },
-      ],
-    },
-    {
-      code: 'income_cover',
-      dimension: 'repayment_ability',
-      description: 'income / instalments %',
-      weight: 30,
-      bands: [
-        { from: 0, points: 0 },
-        { from: 120, points: 60 },
-        { from: 200, points: 100 },
-      ],
-    },
-    {
-      code: 'village_standing',
-      dimension: 'repayment_willingness',
-      description: '0-10',
-      weight: 10,
-      bands: [
-        { from: 0, points: 0 },
-        { from: 8, points: 100 },
-      ],
-    },
-    {
-      code: 'late_months',
-      dimension: 'credit_history',
-      description: 'months late in 5 years',
-      weight: 20,
-      bands: [
-        { from: 0, points: 100 },
-        { from: 1, points: 50 },
-      ],
-    },
-    {
-      code: 'prior_loans',
-      dimension: 'past_performance',
-      description: 'loans repaid here',
-      weight: 10,
-      bands: [
-        { from: 0, points: 30 },
-        { from: 2, points: 100 },
-      ],
-    },
-  ],
-  grades: [
-    { grade: 'AA', minScore: 85, maxAmount: 50_000_000, maxTermMonths: 36, minRateBps: 435, maxRateBps: 700 },
-    { grade: 'A', minScore: 70, maxAmount: 8_000_000, maxTermMonths: 24, minRateBps: 500, maxRateBps: 800 },
-    { grade: 'B', minScore: 0, maxAmount: 1_000_000, maxTermMonths: 12, minRateBps: 600, maxRateBps: 1_000 },
-  ],
-};
-/** 30×100 + 30×60 + 10×100 + 20×50 + 10×30 = 7,100: score 71, grade A (80,000.00, 24 months, 5.00–8.00%). */
-const gradeA = { debt_ratio: 35, income_cover: 150, village_standing: 9, late_months: 1, prior_loans: 0 };
 
 describe('risk management over HTTP', () => {
   let t: TestApp;
@@ -113,11 +52,11 @@ describe('risk management over HTTP', () => {
     const bad = await t.http
       .put('/config/scorecard')
       .set(admin())
-      .send({ ...scorecard, factors: scorecard.factors.slice(1) })
+      .send({ ...TEST_SCORECARD, factors: TEST_SCORECARD.factors.slice(1) })
       .expect(422);
     expect(bad.body.code).toBe('WEIGHTS_NOT_100');
-    await t.http.put('/config/scorecard').set(t.as('cy')).send(scorecard).expect(403);
-    await t.http.put('/config/scorecard').set(admin()).send(scorecard).expect(200);
+    await t.http.put('/config/scorecard').set(t.as('cy')).send(TEST_SCORECARD).expect(403);
+    await t.http.put('/config/scorecard').set(admin()).send(TEST_SCORECARD).expect(200);
     expect((await t.http.get('/config/scorecard').set(t.as('ana')).expect(200)).body).toMatchObject({
       scorecardVersion: 1,
       changedBy: ADMIN,
@@ -133,7 +72,7 @@ describe('risk management over HTTP', () => {
     await t.http
       .post('/loans/L-R1/investigation')
       .set(t.as('ana'))
-      .send({ recommendation: 'approve', findings: 'f', riskPoints: [], proposedTerms: terms(5_000_000), rating: gradeA })
+      .send({ recommendation: 'approve', findings: 'f', riskPoints: [], proposedTerms: terms(5_000_000), rating: GRADE_A_VALUES })
       .expect(201);
     const loan = (await t.http.get('/loans/L-R1').set(t.as('ana')).expect(200)).body;
     expect(loan.rating).toMatchObject({ scorecardVersion: 1, score: 71, grade: 'A' });
@@ -169,12 +108,11 @@ describe('risk management over HTTP', () => {
 
   it('a loan above every approver’s limit: refused at examination without enough approvers, then decided by a committee', async () => {
     // Rated AA (score 100: 500,000.00 allowed), 150,000.00 is above cy's 100,000.00, the branch's only approver.
-    const gradeAA = { debt_ratio: 35, income_cover: 250, village_standing: 9, late_months: 0, prior_loans: 3 };
     await t.http.post('/loans').set(t.as('ana')).send(application('L-C1', 15_000_000)).expect(201);
     await t.http
       .post('/loans/L-C1/investigation')
       .set(t.as('ana'))
-      .send({ recommendation: 'approve', findings: 'f', riskPoints: [], proposedTerms: terms(15_000_000), rating: gradeAA })
+      .send({ recommendation: 'approve', findings: 'f', riskPoints: [], proposedTerms: terms(15_000_000), rating: GRADE_AA_VALUES })
       .expect(201);
     const length = async () => (await store.readStream('loan-L-C1')).length;
     const before = await length();

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Scorecard } from '../rules/scorecard';
+import { GRADE_A_VALUES, TEST_SCORECARD } from '../testing/scorecard';
 import { givenFor } from '../testing/given';
 import { applied, at, authority, examined, investigated, terms, today } from '../testing/loan-fixtures';
 import { DecideApproval } from './commands/approve';
@@ -10,73 +10,10 @@ import { Loan } from './state';
 const given = (events: LoanEvent[]) => givenFor(loanDecider, events);
 const fold = (events: LoanEvent[]) => events.reduce(loanDecider.evolve, loanDecider.initialState);
 
-/** Two factors per dimension would do as well; one each keeps the arithmetic in view. */
-const card: Scorecard = {
-  factors: [
-    {
-      code: 'debt_ratio',
-      dimension: 'financial_situation',
-      description: 'liabilities / assets %',
-      weight: 30,
-      bands: [
-        { from: 0, points: 100 },
-        { from: 50, points: 40 },
-        { from: 80, points: 0 },
-      ],
-    },
-    {
-      code: 'income_cover',
-      dimension: 'repayment_ability',
-      description: 'income / instalments %',
-      weight: 30,
-      bands: [
-        { from: 0, points: 0 },
-        { from: 120, points: 60 },
-        { from: 200, points: 100 },
-      ],
-    },
-    {
-      code: 'village_standing',
-      dimension: 'repayment_willingness',
-      description: 'village committee opinion 0-10',
-      weight: 10,
-      bands: [
-        { from: 0, points: 0 },
-        { from: 5, points: 50 },
-        { from: 8, points: 100 },
-      ],
-    },
-    {
-      code: 'late_months',
-      dimension: 'credit_history',
-      description: 'months late in 5 years',
-      weight: 20,
-      bands: [
-        { from: 0, points: 100 },
-        { from: 1, points: 50 },
-        { from: 4, points: 0 },
-      ],
-    },
-    {
-      code: 'prior_loans',
-      dimension: 'past_performance',
-      description: 'loans repaid here',
-      weight: 10,
-      bands: [
-        { from: 0, points: 30 },
-        { from: 2, points: 100 },
-      ],
-    },
-  ],
-  grades: [
-    { grade: 'AA', minScore: 85, maxAmount: 5_000_000, maxTermMonths: 36, minRateBps: 435, maxRateBps: 700 },
-    { grade: 'A', minScore: 70, maxAmount: 2_000_000, maxTermMonths: 24, minRateBps: 500, maxRateBps: 800 },
-    { grade: 'B', minScore: 0, maxAmount: 500_000, maxTermMonths: 12, minRateBps: 600, maxRateBps: 1_000 },
-  ],
-};
+const card = TEST_SCORECARD;
 const scorecard = { version: 3, card };
-/** 30×100 + 30×60 + 10×100 + 20×50 + 10×30 = 7,100 → score 71.00, grade A. */
-const values = { debt_ratio: 35, income_cover: 150, village_standing: 9, late_months: 1, prior_loans: 0 };
+/** Score 71, grade A. */
+const values = GRADE_A_VALUES;
 
 const investigate = (rating?: Record<string, number>, sc: typeof scorecard | null = scorecard): LoanCommand => ({
   type: 'CompleteInvestigation',
@@ -108,7 +45,7 @@ describe('rating at investigation', () => {
           scorecardVersion: 3,
           score: 71,
           grade: 'A',
-          bounds: { maxAmount: 2_000_000, maxTermMonths: 24, minRateBps: 500, maxRateBps: 800 },
+          bounds: { maxAmount: 8_000_000, maxTermMonths: 24, minRateBps: 500, maxRateBps: 800 },
           factors: [
             { code: 'debt_ratio', value: 35, points: 100 },
             { code: 'income_cover', value: 150, points: 60 },
@@ -165,7 +102,7 @@ describe('approval within the rating', () => {
     return [...history, { ...examined }];
   };
 
-  it('ABOVE_RATING_AMOUNT, ABOVE_RATING_TERM, RATE_OUTSIDE_BAND against grade A (20,000.00, 24 months, 500–800 bps)', () => {
+  it('ABOVE_RATING_AMOUNT, ABOVE_RATING_TERM, RATE_OUTSIDE_BAND against grade A (80,000.00, 24 months, 500–800 bps) and B (10,000.00)', () => {
     const history = rated();
     // The proposal is 12,000.00 so no amount within it exceeds grade A; a smaller grade shows the amount bound.
     given(history)
