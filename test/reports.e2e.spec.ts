@@ -484,17 +484,20 @@ describe('read models and reports, over HTTP', () => {
   it('rebuilds from position 0 to exactly the tables it kept live', async () => {
     const runner = t.app.get(ProjectionService).runner;
     const dump = () => dumpReadModels(t.app.get<Storage>(STORAGE).readModels, runner.projections);
-    await runner.catchUp();
+    await t.app.get(ProjectionService).ready();
     const health = await t.http.get('/health').expect(200);
+    const head = health.body.eventStore.headPosition;
     expect(health.body.projections).toEqual({
       active: true,
       lastError: null,
       checkpoints: {
-        loans: { checkpoint: health.body.eventStore.headPosition, lag: 0 },
-        compliance: { checkpoint: health.body.eventStore.headPosition, lag: 0 },
-        risk: { checkpoint: health.body.eventStore.headPosition, lag: 0 },
+        loans: { checkpoint: head, lag: 0 },
+        compliance: { checkpoint: head, lag: 0 },
+        risk: { checkpoint: head, lag: 0 },
       },
+      reactions: { checkpoint: head, lag: 0 },
     });
+    expect((await t.http.get('/metrics').expect(200)).text).toContain('loanflow_reactions_lag_events 0');
     const live = await dump();
     expect(live.rm_loans).toHaveLength(4);
     await runner.rebuild();

@@ -16,3 +16,4 @@ export * from './end-of-day';
 export * from './projection.service';
 export * from './end-of-day.service';
 export * from './config-reader';
+export * from './reactions/reaction-runner';

@@ -2,7 +2,7 @@ import { Controller, Get, Header, Inject, Optional } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { LoanflowConfig } from '@loanflow/config';
 import { RELAY_CHECKPOINT, RelayService } from '@loanflow/messaging';
-import { checkpointName, PROJECTIONS, ProjectionService } from '@loanflow/projections';
+import { checkpointName, PROJECTIONS, ProjectionService, REACTIONS_CHECKPOINT } from '@loanflow/projections';
 import { Storage } from '@loanflow/storage';
 import { Gauge, Registry } from 'prom-client';
 import { Public } from '../auth/auth.guard';
@@ -16,9 +16,12 @@ async function progress(storage: Storage, config: LoanflowConfig) {
     const checkpoint = await storage.checkpoints.get(checkpointName(p));
     projections[p.name] = { checkpoint, lag: headPosition - checkpoint };
   }
-  if (!config.kafka) return { headPosition, projections };
+  // The system's reactions to events (a rating put on the borrower's file) follow the log with the projections.
+  const reacted = await storage.checkpoints.get(REACTIONS_CHECKPOINT);
+  const reactions = { checkpoint: reacted, lag: headPosition - reacted };
+  if (!config.kafka) return { headPosition, projections, reactions };
   const checkpoint = await storage.checkpoints.get(RELAY_CHECKPOINT);
-  return { headPosition, projections, relay: { checkpoint, lag: headPosition - checkpoint } };
+  return { headPosition, projections, reactions, relay: { checkpoint, lag: headPosition - checkpoint } };
 }
 
 @ApiTags('operations')
@@ -51,6 +54,14 @@ export class HealthController {
         for (const [projection, { lag }] of Object.entries((await figures()).projections)) this.set({ projection }, lag);
       },
     });
+    new Gauge({
+      name: 'loanflow_reactions_lag_events',
+      help: "Events in the log the system has not yet reacted to (log head - reactions' checkpoint)",
+      registers: [this.registry],
+      async collect() {
+        this.set((await figures()).reactions.lag);
+      },
+    });
     if (config.kafka) {
       new Gauge({
         name: 'loanflow_relay_lag_events',
@@ -67,7 +78,7 @@ export class HealthController {
   @Get('health')
   @ApiOkResponse({ description: 'The log is readable; how far the read models and, with Kafka on, the relay lag behind it' })
   async health() {
-    const { headPosition, projections, relay } = await progress(this.storage, this.config);
+    const { headPosition, projections, reactions, relay } = await progress(this.storage, this.config);
     const here = this.relayHere?.relay.status;
     const relayed = relay && (here ? { ...relay, failures: here.failures, lastError: here.lastError } : relay);
     return {
@@ -77,6 +88,7 @@ export class HealthController {
         // Whether this process is the one projecting (it holds the lease), and its last failure if any.
         ...(this.projectionsHere ? { active: this.projectionsHere.active, lastError: this.projectionsHere.runner.lastError } : {}),
         checkpoints: projections,
+        reactions,
       },
       ...(relayed ? { relay: relayed } : {}),
     };

@@ -9,6 +9,9 @@ export const REACTIONS: Record<string, Reaction> = { 'borrower-ratings': rateBor
 
 const BATCH = 500;
 
+/** The reactions' checkpoint: the last position whose reactions are done. */
+export const REACTIONS_CHECKPOINT = 'reactions';
+
 /**
  * Follows the log from its checkpoint and runs each reaction on each event, saving the checkpoint
  * after each batch. At least once: a crash re-runs the batch, and the reactions' command ids make
@@ -23,7 +26,7 @@ export class ReactionRunner {
     private readonly checkpoints: Checkpoints,
     private readonly clock: () => Date = () => new Date(),
     /** Its checkpoint's name. */
-    readonly name = 'reactions',
+    readonly name = REACTIONS_CHECKPOINT,
   ) {}
 
   /** Runs the reactions up to the log's head as it is now; resolves with the events looked at. */
