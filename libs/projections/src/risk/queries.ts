@@ -17,7 +17,6 @@ import {
 } from '@loanflow/domain';
 import { ReadModelDb } from '@loanflow/storage';
 import { sql } from 'kysely';
-import { overdueInstalments } from '../loans/queries';
 import { num, ratio, untyped } from '../queries';
 import { fromColumns } from '../tables';
 import { GuaranteeRow, RISK_LOANS_TABLE, RiskLoanRow, SignalRow } from './projection';
@@ -57,6 +56,26 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return groups;
 }
 
+/**
+ * Each loan's earliest instalment due before `asOf` and not settled by then: where its days past
+ * due count from (the same rule as the domain's `daysPastDue`). Two index range reads, no join.
+ */
+async function oldestUnpaidDue(db: ReadModelDb, asOf: string): Promise<Map<string, string>> {
+  const part = (settled: 'open' | 'later') => {
+    const q = untyped(db)
+      .selectFrom('rm_instalments')
+      .select(['loan_id', sql<string>`min(due_date)`.as('due')])
+      .where('due_date', '<', asOf);
+    return (settled === 'open' ? q.where('settled_on', 'is', null) : q.where('settled_on', '>', asOf)).groupBy('loan_id').execute();
+  };
+  const oldest = new Map<string, string>();
+  for (const r of [...(await part('open')), ...(await part('later'))]) {
+    const before = oldest.get(r.loan_id);
+    if (!before || r.due < before) oldest.set(r.loan_id, r.due);
+  }
+  return oldest;
+}
+
 const chunks = <T>(items: readonly T[], size = 5_000) =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
@@ -64,37 +83,50 @@ const chunks = <T>(items: readonly T[], size = 5_000) =>
  * The active loans, and every loan with a signal open at `asOf` or now, with their days past due
  * and open signals at `asOf`, and each borrower's risk level then.
  */
-async function portfolioAt(db: ReadModelDb, rules: WarningRules, asOf: string): Promise<PortfolioAt> {
+async function portfolioAt(db: ReadModelDb, rules: WarningRules, asOf: string, borrowers?: readonly string[]): Promise<PortfolioAt> {
   const rm = untyped(db);
-  const signalRows = (await rm
-    .selectFrom('rm_signals')
-    .selectAll()
-    .where((eb) => eb.or([eb('resolved_on', 'is', null), eb('resolved_on', '>', asOf)]))
-    .orderBy('loan_id')
-    .orderBy('raised_on')
-    .execute()) as SignalRow[];
+  // The whole portfolio, or only the named borrowers' loans (their level reads all of them).
+  const scoped = async <T>(query: (ids: readonly string[] | null) => Promise<T[]>): Promise<T[]> =>
+    borrowers ? (await Promise.all(chunks(borrowers).map((ids) => query(ids)))).flat() : query(null);
+  const signalRows = (
+    await scoped((ids) => {
+      let q = rm
+        .selectFrom('rm_signals')
+        .selectAll()
+        .where((eb) => eb.or([eb('resolved_on', 'is', null), eb('resolved_on', '>', asOf)]));
+      if (ids) q = q.where('borrower_id', 'in', ids);
+      return q.execute();
+    })
+  ).sort((a, b) =>
+    a.loan_id === b.loan_id ? (a.raised_on < b.raised_on ? -1 : a.raised_on > b.raised_on ? 1 : 0) : a.loan_id < b.loan_id ? -1 : 1,
+  ) as SignalRow[];
 
   const rows = new Map<string, RiskLoanRow>();
   const read = (stored: Record<string, unknown>[]) => {
     for (const r of stored) rows.set(r.loan_id as string, fromColumns(RISK_LOANS_TABLE, r) as RiskLoanRow);
   };
-  read(await rm.selectFrom('rm_risk_loans').selectAll().where('status', '=', 'active').execute());
+  read(
+    await scoped((ids) => {
+      let q = rm.selectFrom('rm_risk_loans').selectAll().where('status', '=', 'active');
+      if (ids) q = q.where('borrower_id', 'in', ids);
+      return q.execute();
+    }),
+  );
   const others = [...new Set(signalRows.map((s) => s.loan_id))].filter((id) => !rows.has(id));
   for (const ids of chunks(others)) read(await rm.selectFrom('rm_risk_loans').selectAll().where('loan_id', 'in', ids).execute());
 
-  const oldestDue = new Map<string, string>();
-  for (const i of await overdueInstalments(db, asOf)) {
-    const before = oldestDue.get(i.loan_id);
-    if (!before || i.due_date < before) oldestDue.set(i.loan_id, i.due_date);
-  }
+  const oldestDue = await oldestUnpaidDue(db, asOf);
 
   // A borrower's latest rating, on whichever loan it was given.
   const latest = new Map<string, { position: number; score: number }>();
-  const rated = await rm
-    .selectFrom('rm_risk_loans')
-    .select(['borrower_id', 'rating_score', 'rated_position'])
-    .where('rated_position', 'is not', null)
-    .execute();
+  const rated = await scoped((ids) => {
+    let q = rm
+      .selectFrom('rm_risk_loans')
+      .select(['borrower_id', 'rating_score', 'rated_position'])
+      .where('rated_position', 'is not', null);
+    if (ids) q = q.where('borrower_id', 'in', ids);
+    return q.execute();
+  });
   for (const r of rated) {
     const position = num(r.rated_position);
     const before = latest.get(r.borrower_id);
@@ -265,7 +297,17 @@ const worstFirst = (a: Warning, b: Warning) =>
  */
 export async function warnings(db: ReadModelDb, rules: WarningRules, filter: WarningsFilter): Promise<WarningsReport> {
   const { asOf } = filter;
-  const { loans, levels } = await portfolioAt(db, rules, asOf);
+  // Only the borrowers with a signal open then that the filter keeps: their levels, from all their loans.
+  let open = untyped(db)
+    .selectFrom('rm_signals')
+    .select('borrower_id')
+    .distinct()
+    .where('raised_on', '<=', asOf)
+    .where((eb) => eb.or([eb('resolved_on', 'is', null), eb('resolved_on', '>', asOf)]));
+  if (filter.branchId) open = open.where('branch_id', '=', filter.branchId);
+  if (filter.officerId) open = open.where('officer_id', '=', filter.officerId);
+  const borrowers = (await open.execute()).map((r) => r.borrower_id as string);
+  const { loans, levels } = await portfolioAt(db, rules, asOf, borrowers);
   const list: Warning[] = [];
   for (const l of loans.values())
     for (const s of l.openAt) {
