@@ -237,7 +237,10 @@ export class GuaranteeDto extends Resolving {
 }
 
 export class EarlyRecoveryDto extends Resolving {
-  @ApiProperty({ description: 'business date the whole balance is due, before maturity', example: '2026-06-30' })
+  @ApiProperty({
+    description: 'business date, before maturity, by which the principal owed and the interest due by then are demanded',
+    example: '2026-06-30',
+  })
   @IsIsoDate()
   dueOn!: string;
 

@@ -101,7 +101,7 @@ export class LoansController {
     return this.run(id, { type: 'AddGuarantee', data: { guarantee, ...(resolves ? { resolves } : {}) } }, ctx);
   }
 
-  /** Demands the whole balance back before maturity (inspection post). */
+  /** Demands the principal owed, with the interest due by then, back before maturity (inspection post). */
   @Post(':id/early-recovery')
   demandEarlyRecovery(@Param() { id }: LoanIdParams, @Body() body: EarlyRecoveryDto, @Ctx() ctx: RequestContext) {
     return this.run(id, { type: 'DemandEarlyRecovery', data: { ...body } }, ctx);

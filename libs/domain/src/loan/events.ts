@@ -217,7 +217,10 @@ export type GuaranteeAdded = Event<
   'GuaranteeAdded',
   { loanId: string; guarantee: Guarantee; addedBy: string; addedOn: string; at: string }
 >;
-/** The cooperative demands the whole outstanding balance back before maturity. */
+/**
+ * The cooperative demands the loan back before maturity: `amount` is the principal still owed and
+ * the unpaid interest of the instalments due by `dueOn`.
+ */
 export type EarlyRecoveryDemanded = Event<
   'EarlyRecoveryDemanded',
   { loanId: string; amount: Cents; dueOn: string; reason: string; demandedBy: string; demandedOn: string; at: string }

@@ -148,7 +148,7 @@ describe('actions on a loan at risk', () => {
     given([applied]).when(guarantee({})).thenRefused('WRONG_LOAN_STATE');
   });
 
-  it('demands early recovery of the whole balance before maturity, once', () => {
+  it('demands early recovery before maturity, once: the principal owed and the interest due by then', () => {
     const demand = (dueOn: string, resolves = ['S1']): LoanCommand => ({
       type: 'DemandEarlyRecovery',
       data: { dueOn, reason: 'collateral sold', resolves, by: 'eve', ...on('2026-05-11') },
@@ -156,7 +156,8 @@ describe('actions on a loan at risk', () => {
     const demanded = loanDecider.decide(demand('2026-06-30'), fold(atRisk));
     expect(demanded[0]).toMatchObject({
       type: 'EarlyRecoveryDemanded',
-      data: { amount: 1_200_000 + 39_000, dueOn: '2026-06-30', demandedBy: 'eve' },
+      // Nothing repaid: 12,000.00 of principal and the interest of April, May and June (60.00 + 55.00 + 50.00).
+      data: { amount: 1_200_000 + 16_500, dueOn: '2026-06-30', demandedBy: 'eve' },
     });
     given([...atRisk, ...demanded])
       .when(demand('2026-06-30', []))

@@ -51,7 +51,7 @@ export function addGuarantee(c: AddGuarantee, s: Loan): (GuaranteeAdded | RiskSi
   ];
 }
 
-/** The whole balance is demanded back by `dueOn`. */
+/** The whole principal still owed, and the interest due by then, is demanded back by `dueOn`. */
 export function demandEarlyRecovery(c: DemandEarlyRecovery, s: Loan): (EarlyRecoveryDemanded | RiskSignalResolved)[] {
   requireStatus(s, 'active', 'recovered early');
   const { dueOn, by, now, today } = c.data;
@@ -62,7 +62,9 @@ export function demandEarlyRecovery(c: DemandEarlyRecovery, s: Loan): (EarlyReco
   if (dueOn < today) throw new RuleViolated('DATE_IN_PAST', `dueOn ${dueOn} is before today (${today})`);
   if (dueOn >= s.disbursement!.maturityDate)
     throw new RuleViolated('NOT_EARLY', `dueOn ${dueOn} is not before the maturity on ${s.disbursement!.maturityDate}`);
-  const amount = s.outstanding.principal + s.outstanding.interest;
+  // The principal still owed, with the interest of the instalments due by then; later interest is not earned.
+  const accrued = s.schedule.filter((i) => i.dueDate <= dueOn).reduce((sum, i) => sum + i.interest - i.interestPaid, 0);
+  const amount = s.outstanding.principal + accrued;
   return [
     { type: 'EarlyRecoveryDemanded', data: { loanId: s.loanId!, amount, dueOn, reason, demandedBy: by, demandedOn: today, at: now } },
     ...resolve(s, resolves, `early recovery demanded by ${by}, due ${dueOn}`, by, today, now),
