@@ -35,6 +35,12 @@ describe('the borrower risk file, over HTTP', () => {
       expect(registered.data).toMatchObject({ kind: 'business', identityNumber: '91350100M000100Y43', registeredBy: 'ana' });
     });
 
+    it('refuses a second borrower under an identity number already registered: 409 IDENTITY_NUMBER_TAKEN, nothing recorded', async () => {
+      const res = await t.http.post('/borrowers').set(t.as('ana')).send(household('B-1bis', '11010519491231002X')).expect(409);
+      expect(res.body).toMatchObject({ code: 'IDENTITY_NUMBER_TAKEN', detail: expect.stringContaining("already borrower B-1's") });
+      expect(await store().readStream('borrower-B-1bis')).toEqual([]);
+    });
+
     it('refuses an invalid identity number with 422 IDENTITY_NUMBER_INVALID, saying what is wrong, and records nothing', async () => {
       const cases: [string, object, RegExp][] = [
         ['B-bad-1', household('B-bad-1', '110105194912310021'), /the check character is 1, the first 17 digits give X/],

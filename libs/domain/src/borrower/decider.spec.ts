@@ -10,9 +10,20 @@ const CREDIT_CODE = '91350100M000100Y43';
 
 const given = (events: BorrowerEvent[]) => givenFor(borrowerDecider, events);
 
-const register = (kind: 'household' | 'business', identityNumber: string): BorrowerCommand => ({
+const register = (kind: 'household' | 'business', identityNumber: string, identityTakenBy: string | null = null): BorrowerCommand => ({
   type: 'RegisterBorrower',
-  data: { borrowerId: 'B', name: 'Wang household', kind, village: 'Dongshan', sector: 'grain', identityNumber, by: 'ana', now: at, today },
+  data: {
+    borrowerId: 'B',
+    name: 'Wang household',
+    kind,
+    village: 'Dongshan',
+    sector: 'grain',
+    identityNumber,
+    identityTakenBy,
+    by: 'ana',
+    now: at,
+    today,
+  },
 });
 const registered: BorrowerRegistered = {
   type: 'BorrowerRegistered',
@@ -46,6 +57,12 @@ const rating: Rating = {
 const rate = (loanId: string): BorrowerCommand => ({ type: 'RecordRating', data: { borrowerId: 'B', loanId, rating, by: 'ana', now: at } });
 
 describe('borrower decider: registration', () => {
+  it('IDENTITY_NUMBER_TAKEN: one person, one borrower file', () => {
+    given([])
+      .when(register('household', RESIDENT_ID, 'B-7'))
+      .thenRefused('IDENTITY_NUMBER_TAKEN');
+  });
+
   it('registers a household under its resident identity number, once', () => {
     given([]).when(register('household', RESIDENT_ID)).then([registered]);
     given([registered]).when(register('household', RESIDENT_ID)).thenRefused('BORROWER_EXISTS');

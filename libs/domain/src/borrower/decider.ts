@@ -8,7 +8,16 @@ import { Borrower, evolveBorrower, initialBorrower } from './state';
 
 export type RegisterBorrower = Command<
   'RegisterBorrower',
-  { borrowerId: string; name: string; kind: BorrowerKind; village: string; sector: string; identityNumber: string } & Acting
+  {
+    borrowerId: string;
+    name: string;
+    kind: BorrowerKind;
+    village: string;
+    sector: string;
+    identityNumber: string;
+    /** The borrower already registered under this identity number (supplied by the handler), if any. */
+    identityTakenBy: string | null;
+  } & Acting
 >;
 export type RecordFinancialStatement = Command<'RecordFinancialStatement', FinancialStatement & { borrowerId: string } & Acting>;
 /** Sent when an investigation records a rating: refused only for a borrower nobody registered. */
@@ -30,6 +39,12 @@ export function decideBorrower(command: BorrowerCommand, state: Borrower): Borro
     if (state.borrowerId !== null) throw new IllegalState('BORROWER_EXISTS', `borrower ${borrowerId} is already registered`);
     const problem = identityNumberProblem(kind, identityNumber, today);
     if (problem) throw new RuleViolated('IDENTITY_NUMBER_INVALID', problem);
+    // One person, one borrower: a second file would split their exposure and slip the concentration limits.
+    if (command.data.identityTakenBy !== null)
+      throw new IllegalState(
+        'IDENTITY_NUMBER_TAKEN',
+        `identity number ${identityNumber} is already borrower ${command.data.identityTakenBy}'s; one person has one borrower file`,
+      );
     return [{ type: 'BorrowerRegistered', data: { borrowerId, name, kind, village, sector, identityNumber, registeredBy: by, at: now } }];
   }
   if (state.borrowerId === null) throw new NotFound('BORROWER_NOT_FOUND', `borrower ${borrowerId} is not registered`);

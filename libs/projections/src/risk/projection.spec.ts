@@ -131,6 +131,35 @@ const activePoint = (point: string): RiskPointLoanRow => ({
 });
 
 describe('risk projection: given events, the rows', () => {
+  it('BorrowerRegistered: the register of borrowers by identity number (none for one registered before they were required)', () => {
+    const registered = (borrowerId: string, identityNumber?: string): AnyEvent => ({
+      type: 'BorrowerRegistered',
+      data: {
+        borrowerId,
+        name: 'Wang',
+        kind: 'household',
+        village: 'Dongshan',
+        sector: 'grain',
+        ...(identityNumber ? { identityNumber } : {}),
+        registeredBy: 'ana',
+        at,
+      },
+    });
+    const g = given(riskProjection, log(['borrower-B', registered('B', '11010519491231002X')], ['borrower-C', registered('C')]));
+    expect(g.rows('rm_borrowers')).toEqual([
+      {
+        borrower_id: 'B',
+        identity_number: '11010519491231002X',
+        name: 'Wang',
+        kind: 'household',
+        village: 'Dongshan',
+        sector: 'grain',
+        registered_at: at,
+      },
+      { borrower_id: 'C', identity_number: null, name: 'Wang', kind: 'household', village: 'Dongshan', sector: 'grain', registered_at: at },
+    ]);
+  });
+
   it('LoanApplied: the loan’s risk row, with nobody tagged and no rating', () => {
     const g = risk(applied);
     expect(g.rows('rm_risk_loans')).toEqual([appliedRow]);
@@ -453,13 +482,7 @@ describe('risk projection: given events, the rows', () => {
 
   it('events of other streams, and of a loan never applied for, change nothing', () => {
     const others = log(
-      [
-        'borrower-B',
-        {
-          type: 'BorrowerRegistered',
-          data: { borrowerId: 'B', name: 'B', kind: 'household', village: 'v', sector: 's', registeredBy: 'ana', at },
-        },
-      ],
+      ['staff-ana', { type: 'StaffRegistered', data: { staffId: 'ana', name: 'Ana', branchId: 'BR', at } }],
       ['config-risk-points', { type: 'RiskPointsSet', data: { points: [], by: 'root', at } }],
       ['loan-X', { type: 'LoanDisbursed', data: { ...disbursed.data, loanId: 'X' } }],
       [

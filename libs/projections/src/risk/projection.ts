@@ -1,4 +1,5 @@
 import {
+  BorrowerRegistered,
   Category,
   GuaranteeKind,
   isNonPerforming,
@@ -379,9 +380,53 @@ const guarantees: TableProjection<GuaranteeRow> = {
  * Risk management's read models: each loan's risk facts (rating, points, inspection, figures),
  * every tagged loan per risk point for the board, the warning signals and the guarantees.
  */
+/** The borrowers registered: who is who, and under which identity number (one person, one borrower). */
+export interface BorrowerRow extends Record<string, unknown> {
+  borrower_id: string;
+  /** Null for a borrower registered before identity numbers were required. */
+  identity_number: string | null;
+  name: string;
+  kind: string;
+  village: string;
+  sector: string;
+  registered_at: string;
+}
+
+const borrowers: TableProjection<BorrowerRow> = {
+  table: {
+    name: 'rm_borrowers',
+    columns: {
+      borrower_id: 'text',
+      identity_number: 'text',
+      name: 'text',
+      kind: 'text',
+      village: 'text',
+      sector: 'text',
+      registered_at: 'text',
+    },
+    primaryKey: ['borrower_id'],
+    indexes: [['identity_number']],
+    keyOf: (r) => r.borrower_id,
+    appendOnly: true,
+  },
+  keys: (e) => (e.type === 'BorrowerRegistered' && e.streamId.startsWith('borrower-') ? [e.streamId.slice('borrower-'.length)] : NO_KEYS),
+  evolve: (_, e) => {
+    const d = (e as unknown as BorrowerRegistered).data;
+    return {
+      borrower_id: d.borrowerId,
+      identity_number: d.identityNumber ?? null,
+      name: d.name,
+      kind: d.kind,
+      village: d.village,
+      sector: d.sector,
+      registered_at: d.at,
+    };
+  },
+};
+
 export const riskProjection: Projection = {
   name: 'risk',
-  version: 1,
+  version: 2,
   // The loan's row goes first: the others read it as it stands after the event.
-  tables: [loans, pointLoans, signals, guarantees],
+  tables: [loans, pointLoans, signals, guarantees, borrowers],
 };
