@@ -222,6 +222,8 @@ describe('risk management over HTTP', () => {
       writtenOff: { principal: 5_000_000, approvedBy: 'ed' },
       outstanding: { principal: 0, interest: 0 },
     });
+    const listed = (await t.http.get('/loans?status=written_off').set(t.as('eve')).expect(200)).body;
+    expect(listed.items.map((l: { loanId: string }) => l.loanId)).toEqual(['L-R1']);
   });
 
   it('every configuration change is an event: GET /config/history names who changed what, and when', async () => {

@@ -1,12 +1,11 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { CATEGORIES, Category, RISK_LEVELS, RiskLevel } from '@loanflow/domain';
+import { CATEGORIES, Category, LOAN_STATUSES, RISK_LEVELS, RiskLevel } from '@loanflow/domain';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN, IsIsoDate } from '../common/validation';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const MONTH_MESSAGE = '$property must be a month as YYYY-MM';
-const LOAN_STATUSES = ['applied', 'investigated', 'examined', 'approved', 'rejected', 'active', 'closed'];
 
 export class ListLoansQuery {
   @ApiPropertyOptional({ enum: LOAN_STATUSES })

@@ -6,7 +6,9 @@ import { RecommendedAction, Severity, SignalRule } from '../rules/risk';
 import { Rating } from '../rules/scorecard';
 import { CommitteeRule, Guarantee, LoanEvent, Security, Terms } from './events';
 
-export type LoanStatus = 'none' | 'applied' | 'investigated' | 'examined' | 'approved' | 'rejected' | 'active' | 'closed' | 'written_off';
+/** The statuses a recorded loan can be in, in the order of its life. */
+export const LOAN_STATUSES = ['applied', 'investigated', 'examined', 'approved', 'rejected', 'active', 'closed', 'written_off'] as const;
+export type LoanStatus = 'none' | (typeof LOAN_STATUSES)[number];
 
 export interface Signal {
   signalId: string;
