@@ -1,51 +1,16 @@
 import type { LoanEvent, Post, StaffEvent } from '@loanflow/domain';
 import { applied, approved, at, disbursed, examined, investigated, terms } from '@loanflow/domain/testing/loan-fixtures';
-import { RecordedEvent } from '@loanflow/event-store';
-import { given } from '../testing/given';
+import { AnyEvent, given, history } from '../testing/given';
 import { ComplianceLoanRow, complianceProjection, ComplianceStaffRow, ViolationRow } from './projection';
 
 // ---- helpers: a recorded log, and the runner's fold done in memory ----
 
-type AnyEvent = { type: string; data: object };
-
 /** Each event occurs a minute after the one before: acts and findings carry the recorded instant, not the event's `at`. */
 const occurred = (position: number) => new Date(Date.parse('2026-03-02T08:00:00.000Z') + position * 60_000).toISOString();
 
-function recorded(
-  event: AnyEvent,
-  o: { streamId: string; position: number; version: number; actorId: string; occurredAt?: string },
-): RecordedEvent {
-  const occurredAt = o.occurredAt ?? occurred(o.position);
-  return {
-    eventId: `event-${o.position}`,
-    streamId: o.streamId,
-    streamVersion: o.version,
-    globalPosition: o.position,
-    type: event.type,
-    schemaVersion: 1,
-    data: event.data as Record<string, unknown>,
-    metadata: {
-      actorId: o.actorId,
-      commandId: `command-${o.position}`,
-      correlationId: `command-${o.position}`,
-      causationId: null,
-      occurredAt,
-      recordedAt: occurredAt,
-    },
-    prevHash: `hash-${o.position - 1}`,
-    hash: `hash-${o.position}`,
-  };
-}
-
-/** A history in commit order: global positions from 0, versions counted per stream. */
-function log(...entries: [streamId: string, event: AnyEvent, actorId: string][]): RecordedEvent[] {
-  const versions = new Map<string, number>();
-  return entries.map(([streamId, event, actorId], position) => {
-    const version = (versions.get(streamId) ?? -1) + 1;
-    versions.set(streamId, version);
-    return recorded(event, { streamId, position, version, actorId });
-  });
-}
+/** A history in commit order, each event a minute after the one before. */
+const log = (...entries: [streamId: string, event: AnyEvent, actorId: string][]) =>
+  history(entries, { times: (position) => ({ occurredAt: occurred(position), recordedAt: occurred(position) }) });
 
 const compliance = (...entries: [string, AnyEvent, string][]) => given(complianceProjection, log(...entries));
 const violations = (g: ReturnType<typeof given>) => g.rows<ViolationRow>('rm_violations');

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Category, LoanEvent, MaturityRemindersIssued, Post, StaffEvent } from '@loanflow/domain';
 import { applied, approved, at, disbursed, examined, investigated, terms, today } from '@loanflow/domain/testing/loan-fixtures';
-import { EventMetadata, openSqlite, RecordedEvent, SqliteEventStore } from '@loanflow/event-store';
+import { EventMetadata, openSqlite, SqliteEventStore } from '@loanflow/event-store';
 import { openSqliteReadModels, ReadModelDb } from '@loanflow/storage';
 import { sql } from 'kysely';
 import { complianceProjection } from '../compliance/projection';
 import { checkpointName, Projection, Row } from '../projection';
-import { byKey, given } from '../testing/given';
+import { AnyEvent, byKey, given, history } from '../testing/given';
 import { ProjectionRunner } from '../runner';
 import { AnyDb, readTable } from '../tables';
 import { PerfDueRow } from './performance';
@@ -16,36 +16,8 @@ import { InstalmentRow, LoanRow, loansProjection, RepaymentRow } from './project
 
 // ---- helpers: a recorded log, and the runner's fold done in memory ----
 
-type AnyEvent = { type: string; data: object };
-
 /** When the store recorded every event of these specs: `updated_at` must come from here, not from the event's `at`. */
 const recordedAt = '2026-03-02T09:00:01.000Z';
-
-function recorded(
-  event: AnyEvent,
-  o: { streamId: string; position: number; version: number; actorId: string; occurredAt?: string },
-): RecordedEvent {
-  const occurredAt = o.occurredAt ?? at;
-  return {
-    eventId: `event-${o.position}`,
-    streamId: o.streamId,
-    streamVersion: o.version,
-    globalPosition: o.position,
-    type: event.type,
-    schemaVersion: 1,
-    data: event.data as Record<string, unknown>,
-    metadata: {
-      actorId: o.actorId,
-      commandId: `command-${o.position}`,
-      correlationId: `command-${o.position}`,
-      causationId: null,
-      occurredAt,
-      recordedAt,
-    },
-    prevHash: `hash-${o.position - 1}`,
-    hash: `hash-${o.position}`,
-  };
-}
 
 /** Who a command would have been put through the policy for: the person named in the event. */
 function actorOf(event: AnyEvent): string {
@@ -63,15 +35,9 @@ function actorOf(event: AnyEvent): string {
   return typeof by === 'string' ? by : 'system';
 }
 
-/** A history in commit order: global positions from 0, versions counted per stream. */
-function log(...entries: [streamId: string, event: AnyEvent, actorId?: string][]): RecordedEvent[] {
-  const versions = new Map<string, number>();
-  return entries.map(([streamId, event, actorId], position) => {
-    const version = (versions.get(streamId) ?? -1) + 1;
-    versions.set(streamId, version);
-    return recorded(event, { streamId, position, version, actorId: actorId ?? actorOf(event) });
-  });
-}
+/** A history in commit order, each event occurred at the fixture's `at` and recorded at `recordedAt`. */
+const log = (...entries: [streamId: string, event: AnyEvent, actorId?: string][]) =>
+  history(entries, { actorOf, times: () => ({ occurredAt: at, recordedAt }) });
 
 /** One loan's history on `loan-L`, in order. */
 const loan = (...events: AnyEvent[]) => log(...events.map((e): [string, AnyEvent] => [`loan-${(e.data as { loanId: string }).loanId}`, e]));

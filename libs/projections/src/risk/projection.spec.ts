@@ -1,39 +1,11 @@
 import type { LoanEvent, Rating } from '@loanflow/domain';
 import { applied, approved, at, disbursed, examined, investigated, terms, today } from '@loanflow/domain/testing/loan-fixtures';
-import { RecordedEvent } from '@loanflow/event-store';
-import { given } from '../testing/given';
+import { AnyEvent, given, history } from '../testing/given';
 import { GuaranteeRow, RiskLoanRow, riskProjection, RiskPointLoanRow, SignalRow } from './projection';
 
 // ---- helpers: a recorded log, as the runner reads it ----
 
-type AnyEvent = { type: string; data: object };
-
-function log(...entries: [streamId: string, event: AnyEvent][]): RecordedEvent[] {
-  const versions = new Map<string, number>();
-  return entries.map(([streamId, event], position) => {
-    const version = (versions.get(streamId) ?? -1) + 1;
-    versions.set(streamId, version);
-    return {
-      eventId: `event-${position}`,
-      streamId,
-      streamVersion: version,
-      globalPosition: position,
-      type: event.type,
-      schemaVersion: 1,
-      data: event.data as Record<string, unknown>,
-      metadata: {
-        actorId: 'x',
-        commandId: `c-${position}`,
-        correlationId: `c-${position}`,
-        causationId: null,
-        occurredAt: at,
-        recordedAt: at,
-      },
-      prevHash: `hash-${position - 1}`,
-      hash: `hash-${position}`,
-    };
-  });
-}
+const log = (...entries: [streamId: string, event: AnyEvent][]) => history(entries, { times: () => ({ occurredAt: at, recordedAt: at }) });
 
 /** Events of the fixture loan L (borrower B, branch BR, officer ana), in order on `loan-L`. */
 const loan = (...events: AnyEvent[]) => log(...events.map((e): [string, AnyEvent] => [`loan-${(e.data as { loanId: string }).loanId}`, e]));

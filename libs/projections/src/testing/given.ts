@@ -52,3 +52,43 @@ export function given(projection: Projection, events: readonly RecordedEvent[]) 
 }
 
 export const byKey = (keyOf: (r: any) => string) => (a: Row, b: Row) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0);
+
+/** An event as a spec writes it: any type, any data. */
+export type AnyEvent = { type: string; data: object };
+
+export interface HistoryOptions {
+  /** Who acted when an entry names nobody. */
+  actorOf?: (event: AnyEvent) => string;
+  /** When the event at a position occurred and was recorded. */
+  times: (position: number) => { occurredAt: string; recordedAt: string };
+}
+
+/** A history in commit order as a store records it: global positions from 0, versions counted per stream. */
+export function history(
+  entries: readonly [streamId: string, event: AnyEvent, actorId?: string][],
+  options: HistoryOptions,
+): RecordedEvent[] {
+  const versions = new Map<string, number>();
+  return entries.map(([streamId, event, actorId], position) => {
+    const version = (versions.get(streamId) ?? -1) + 1;
+    versions.set(streamId, version);
+    return {
+      eventId: `event-${position}`,
+      streamId,
+      streamVersion: version,
+      globalPosition: position,
+      type: event.type,
+      schemaVersion: 1,
+      data: event.data as Record<string, unknown>,
+      metadata: {
+        actorId: actorId ?? options.actorOf?.(event) ?? 'x',
+        commandId: `command-${position}`,
+        correlationId: `command-${position}`,
+        causationId: null,
+        ...options.times(position),
+      },
+      prevHash: `hash-${position - 1}`,
+      hash: `hash-${position}`,
+    };
+  });
+}
