@@ -1,6 +1,5 @@
 import { branchDecider, DEFAULT_WARNING_RULES } from '@loanflow/domain';
 import { EVENT_TYPES } from '@loanflow/domain/event-types';
-import { residentIdFor } from '@loanflow/domain/testing/identity-numbers';
 import { canonicalJson, EventStore, GENESIS_HASH, RecordedEvent } from '@loanflow/event-store';
 import { KafkaRecord, toKafkaRecord } from '@loanflow/messaging';
 import Ajv, { ValidateFunction } from 'ajv';
@@ -10,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { EVENT_STORE } from '../apps/api/src/common/tokens';
-import { ADMIN, advance, application, BRANCH, startApp, staffBranch, terms, TestApp } from './support/app';
+import { ADMIN, advance, application, BRANCH, Hire, hire, registerBorrower, startApp, staffBranch, terms, TestApp } from './support/app';
 import { GRADE_AA_VALUES, TEST_SCORECARD } from '@loanflow/domain/testing/scorecard';
 
 /**
@@ -324,31 +323,13 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
       await t.http.put('/config/warning-rules').set(admin()).send(DEFAULT_WARNING_RULES).expect(200);
 
       // Three more approvers, each below 150,000.00, so that L-7 goes to a committee (of cy, fay, hal); ivy and jon act later.
-      for (const staffId of ['fay', 'hal', 'ivy', 'jon']) {
-        await t.http
-          .post('/staff')
-          .set(admin())
-          .send({ staffId, name: `Approver ${staffId}`, branchId: BRANCH })
-          .expect(201);
-        await t.http
-          .post(`/staff/${staffId}/posts`)
-          .set(admin())
-          .send({ post: 'approval', branchId: BRANCH, approvalLimit: 10_000_000 })
-          .expect(201);
-      }
+      await hire(
+        t,
+        BRANCH,
+        ['fay', 'hal', 'ivy', 'jon'].map((id): Hire => [id, 'approval', 10_000_000, `Approver ${id}`]),
+      );
       // B-300 guarantees L-7.
-      await t.http
-        .post('/borrowers')
-        .set(t.as('ana'))
-        .send({
-          borrowerId: 'B-300',
-          name: 'Zhao household',
-          kind: 'household',
-          village: 'Nanshan',
-          sector: 'tea',
-          identityNumber: residentIdFor(300),
-        })
-        .expect(201);
+      await registerBorrower(t, 'ana', { borrowerId: 'B-300', n: 300, name: 'Zhao household', village: 'Nanshan', sector: 'tea' });
 
       // L-7: rated AA (InvestigationCompleted with a rating, then BorrowerRated by the system), above every approver's limit:
       // a committee votes (ApprovalVoteCast to reject without terms, then to approve) and its majority approves (LoanApproved

@@ -1,11 +1,10 @@
 import { JwtService } from '@nestjs/jwt';
-import { residentIdFor } from '@loanflow/domain/testing/identity-numbers';
 import { EventStore } from '@loanflow/event-store';
 import { EndOfDayService, ProjectionService } from '@loanflow/projections';
 import { Storage } from '@loanflow/storage';
 import { EVENT_STORE, STORAGE } from '../apps/api/src/common/tokens';
 import { dumpReadModels } from './support/read-models';
-import { ADMIN, BORROWER, SECRET, startApp, TestApp } from './support/app';
+import { ADMIN, BORROWER, hire, registerBorrower, SECRET, startApp, TestApp } from './support/app';
 
 /**
  * The read models over HTTP on a small portfolio whose every figure is worked out by hand below.
@@ -25,21 +24,6 @@ describe('read models and reports, over HTTP', () => {
   const auditor = () => ({
     Authorization: `Bearer ${new JwtService().sign({ sub: 'aud', auditor: true }, { secret: SECRET, expiresIn: 3600 })}`,
   });
-
-  async function staff(branchId: string, people: [string, string, number?][]) {
-    for (const [staffId, post, approvalLimit] of people) {
-      await t.http
-        .post('/staff')
-        .set(admin())
-        .send({ staffId, name: `Staff ${staffId}`, branchId })
-        .expect(201);
-      await t.http
-        .post(`/staff/${staffId}/posts`)
-        .set(admin())
-        .send({ post, branchId, ...(approvalLimit ? { approvalLimit } : {}) })
-        .expect(201);
-    }
-  }
 
   async function lend(loanId: string, branchId: string, people: string[], amount: number, agricultural: boolean, security: string) {
     const [investigator, examiner, approver, teller] = people;
@@ -81,31 +65,20 @@ describe('read models and reports, over HTTP', () => {
 
   beforeAll(async () => {
     t = await startApp(at('2026-01-05'));
-    await staff('BR-01', [
+    await hire(t, 'BR-01', [
       ['ana', 'investigation'],
       ['bo', 'examination'],
       ['cy', 'approval', 10_000_000],
       ['dan', 'disbursement'],
       ['eve', 'inspection'],
     ]);
-    await staff('BR-02', [
+    await hire(t, 'BR-02', [
       ['fay', 'investigation'],
       ['gus', 'examination'],
       ['hal', 'approval', 10_000_000],
       ['ivy', 'disbursement'],
     ]);
-    await t.http
-      .post('/borrowers')
-      .set(t.as('ana'))
-      .send({
-        borrowerId: BORROWER,
-        name: 'Wang household',
-        kind: 'household',
-        village: 'Dongshan',
-        sector: 'grain',
-        identityNumber: residentIdFor(100),
-      })
-      .expect(201);
+    await registerBorrower(t, 'ana', { borrowerId: BORROWER, n: 100 });
     await lend('L-1', 'BR-01', ['ana', 'bo', 'cy', 'dan'], 1_200_000, true, 'guaranteed');
     await lend('L-2', 'BR-01', ['ana', 'bo', 'cy', 'dan'], 2_400_000, false, 'credit');
     await lend('L-3', 'BR-02', ['fay', 'gus', 'hal', 'ivy'], 1_200_000, true, 'mortgage');

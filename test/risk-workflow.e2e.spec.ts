@@ -1,7 +1,6 @@
 import { EventStore } from '@loanflow/event-store';
 import { EVENT_STORE } from '../apps/api/src/common/tokens';
-import { ADMIN, application, BORROWER, BRANCH, startApp, staffBranch, terms, TestApp } from './support/app';
-import { residentIdFor } from '@loanflow/domain/testing/identity-numbers';
+import { ADMIN, application, BORROWER, BRANCH, hire, registerBorrower, startApp, staffBranch, terms, TestApp } from './support/app';
 import { GRADE_A_VALUES, GRADE_AA_VALUES, TEST_SCORECARD } from '@loanflow/domain/testing/scorecard';
 
 /**
@@ -20,33 +19,9 @@ describe('risk management over HTTP', () => {
     t = await startApp('2026-03-02T09:00:00.000Z');
     store = t.app.get(EVENT_STORE);
     await staffBranch(t);
-    await t.http
-      .post('/borrowers')
-      .set(t.as('ana'))
-      .send({
-        borrowerId: 'B-200',
-        name: 'Liu household',
-        kind: 'household',
-        village: 'Xishan',
-        sector: 'tea',
-        identityNumber: residentIdFor(200),
-      })
-      .expect(201);
+    await registerBorrower(t, 'ana', { borrowerId: 'B-200', n: 200, name: 'Liu household', village: 'Xishan', sector: 'tea' });
   });
   afterAll(() => t.close());
-
-  async function hire(staffId: string, post: string, approvalLimit?: number) {
-    await t.http
-      .post('/staff')
-      .set(admin())
-      .send({ staffId, name: `Staff ${staffId}`, branchId: BRANCH })
-      .expect(201);
-    await t.http
-      .post(`/staff/${staffId}/posts`)
-      .set(admin())
-      .send({ post, branchId: BRANCH, ...(approvalLimit ? { approvalLimit } : {}) })
-      .expect(201);
-  }
 
   it('a scorecard set by an administrator rates the borrower at investigation and bounds the approval', async () => {
     const bad = await t.http
@@ -124,8 +99,10 @@ describe('risk management over HTTP', () => {
     expect(refused.body).toMatchObject({ code: 'NO_ELIGIBLE_APPROVER', detail: expect.stringContaining('a committee needs 3') });
     expect(await length()).toBe(before);
 
-    await hire('di', 'approval', 1_000_000);
-    await hire('ed', 'approval', 1_000_000);
+    await hire(t, BRANCH, [
+      ['di', 'approval', 1_000_000],
+      ['ed', 'approval', 1_000_000],
+    ]);
     await t.http.post('/loans/L-C1/examination').set(t.as('bo')).send({ opinion: 'pass', comments: 'ok', riskPoints: [] }).expect(201);
     const vote = (by: string) =>
       t.http

@@ -1,11 +1,10 @@
 import { DEFAULT_WARNING_RULES } from '@loanflow/domain';
-import { residentIdFor } from '@loanflow/domain/testing/identity-numbers';
 import { EndOfDayService, ProjectionService } from '@loanflow/projections';
 import { Storage } from '@loanflow/storage';
 import { STORAGE } from '../apps/api/src/common/tokens';
 import { runReadModelCommand } from '../apps/cli/src/read-models';
 import { dumpReadModels } from './support/read-models';
-import { ADMIN, startApp, TestApp } from './support/app';
+import { ADMIN, hire, registerBorrower, startApp, TestApp } from './support/app';
 
 /**
  * Risk management over HTTP on a small portfolio whose every figure is worked out by hand below.
@@ -61,34 +60,8 @@ describe('risk management: the risk board, the warnings and end of day, over HTT
   let t: TestApp;
   const admin = () => t.as(ADMIN, true);
 
-  async function staff(branchId: string, people: [string, string, number?][]) {
-    for (const [staffId, post, approvalLimit] of people) {
-      await t.http
-        .post('/staff')
-        .set(admin())
-        .send({ staffId, name: `Staff ${staffId}`, branchId })
-        .expect(201);
-      await t.http
-        .post(`/staff/${staffId}/posts`)
-        .set(admin())
-        .send({ post, branchId, ...(approvalLimit ? { approvalLimit } : {}) })
-        .expect(201);
-    }
-  }
-
   const borrower = (by: string, borrowerId: string, n: number) =>
-    t.http
-      .post('/borrowers')
-      .set(t.as(by))
-      .send({
-        borrowerId,
-        name: `Household ${borrowerId}`,
-        kind: 'household',
-        village: 'Dongshan',
-        sector: 'grain',
-        identityNumber: residentIdFor(n),
-      })
-      .expect(201);
+    registerBorrower(t, by, { borrowerId, n, name: `Household ${borrowerId}` });
 
   interface Lending {
     branchId: string;
@@ -186,7 +159,7 @@ describe('risk management: the risk board, the warnings and end of day, over HTT
         guarantorConcentration: { ...DEFAULT_WARNING_RULES.guarantorConcentration, limit: 1_000_000 },
       })
       .expect(200);
-    await staff('BR-01', [
+    await hire(t, 'BR-01', [
       ['ana', 'investigation'],
       ['bo', 'examination'],
       ['cy', 'approval', 10_000_000],
@@ -194,7 +167,7 @@ describe('risk management: the risk board, the warnings and end of day, over HTT
       ['dan', 'disbursement'],
       ['eve', 'inspection'],
     ]);
-    await staff('BR-02', [
+    await hire(t, 'BR-02', [
       ['fay', 'investigation'],
       ['gus', 'examination'],
       ['hal', 'approval', 10_000_000],

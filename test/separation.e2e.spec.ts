@@ -1,7 +1,6 @@
-import { residentIdFor } from '@loanflow/domain/testing/identity-numbers';
 import { AccessAuditLog } from '@loanflow/storage';
 import { ACCESS_AUDIT } from '../apps/api/src/common/tokens';
-import { ADMIN, advance, application, BRANCH, startApp, staffBranch, terms, TestApp } from './support/app';
+import { ADMIN, advance, application, BRANCH, hire, registerBorrower, startApp, staffBranch, terms, TestApp } from './support/app';
 
 describe('separation of duties over HTTP: refusals name the rule, the person, the loan and the earlier act', () => {
   let t: TestApp;
@@ -59,18 +58,7 @@ describe('separation of duties over HTTP: refusals name the rule, the person, th
   });
 
   it('conflict of interest: nobody acts on a loan of a declared relative', async () => {
-    await t.http
-      .post('/borrowers')
-      .set(t.as('ana'))
-      .send({
-        borrowerId: 'B-200',
-        name: 'Chen household',
-        kind: 'household',
-        village: 'Xishan',
-        sector: 'pigs',
-        identityNumber: residentIdFor(200),
-      })
-      .expect(201);
+    await registerBorrower(t, 'ana', { borrowerId: 'B-200', n: 200, name: 'Chen household', village: 'Xishan', sector: 'pigs' });
     await t.http
       .post('/loans')
       .set(t.as('ana'))
@@ -95,9 +83,7 @@ describe('separation of duties over HTTP: refusals name the rule, the person, th
 
   it('authority: approval only up to the approver limit', async () => {
     // Someone at the branch may approve 200,000.00, so it goes to a single approver, not a committee.
-    const admin = t.as(ADMIN, true);
-    await t.http.post('/staff').set(admin).send({ staffId: 'hu', name: 'Hu Ma', branchId: BRANCH }).expect(201);
-    await t.http.post('/staff/hu/posts').set(admin).send({ post: 'approval', branchId: BRANCH, approvalLimit: 50_000_000 }).expect(201);
+    await hire(t, BRANCH, [['hu', 'approval', 50_000_000, 'Hu Ma']]);
     await advance(t, 'L-big', 'examined', 20_000_000);
     const res = await t.http
       .post('/loans/L-big/approval')

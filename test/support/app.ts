@@ -84,37 +84,47 @@ export const ADMIN = 'root';
 export const BRANCH = 'BR-01';
 export const BORROWER = 'B-100';
 
-/** A branch staffed for every post: ana investigates, bo examines, cy approves, dan pays out, eve inspects. */
-export async function staffBranch(t: TestApp, extraApprovers: string[] = []): Promise<void> {
+/** One person the administrator hires: [staffId, post, approvalLimit?, name?]. */
+export type Hire = [staffId: string, post: string, approvalLimit?: number, name?: string];
+
+/** The administrator registers each person at the branch and assigns their post (an approver with their limit). */
+export async function hire(t: TestApp, branchId: string, people: readonly Hire[]): Promise<void> {
   const admin = t.as(ADMIN, true);
-  const people: [string, string, string, number?][] = [
-    ['ana', 'Ana Li', 'investigation'],
-    ['bo', 'Bo Chen', 'examination'],
-    ['cy', 'Cy Wang', 'approval', 10_000_000],
-    ['dan', 'Dan Zhou', 'disbursement'],
-    ['eve', 'Eve Liu', 'inspection'],
-    ...extraApprovers.map((id): [string, string, string, number] => [id, `Approver ${id}`, 'approval', 10_000_000]),
-  ];
-  for (const [staffId, name, post, approvalLimit] of people) {
-    await t.http.post('/staff').set(admin).send({ staffId, name, branchId: BRANCH }).expect(201);
+  for (const [staffId, post, approvalLimit, name = `Staff ${staffId}`] of people) {
+    await t.http.post('/staff').set(admin).send({ staffId, name, branchId }).expect(201);
     await t.http
       .post(`/staff/${staffId}/posts`)
       .set(admin)
-      .send({ post, branchId: BRANCH, ...(approvalLimit !== undefined ? { approvalLimit } : {}) })
+      .send({ post, branchId, ...(approvalLimit !== undefined ? { approvalLimit } : {}) })
       .expect(201);
   }
+}
+
+/** A household borrower, registered by `by` under a valid resident identity number made from `n`. */
+export async function registerBorrower(
+  t: TestApp,
+  by: string,
+  borrower: { borrowerId: string; n: number; name?: string; village?: string; sector?: string },
+): Promise<void> {
+  const { borrowerId, n, name = 'Wang household', village = 'Dongshan', sector = 'grain' } = borrower;
   await t.http
     .post('/borrowers')
-    .set(t.as('ana'))
-    .send({
-      borrowerId: BORROWER,
-      name: 'Wang household',
-      kind: 'household',
-      village: 'Dongshan',
-      sector: 'grain',
-      identityNumber: residentIdFor(100),
-    })
+    .set(t.as(by))
+    .send({ borrowerId, name, kind: 'household', village, sector, identityNumber: residentIdFor(n) })
     .expect(201);
+}
+
+/** A branch staffed for every post: ana investigates, bo examines, cy approves, dan pays out, eve inspects. */
+export async function staffBranch(t: TestApp, extraApprovers: string[] = []): Promise<void> {
+  await hire(t, BRANCH, [
+    ['ana', 'investigation', undefined, 'Ana Li'],
+    ['bo', 'examination', undefined, 'Bo Chen'],
+    ['cy', 'approval', 10_000_000, 'Cy Wang'],
+    ['dan', 'disbursement', undefined, 'Dan Zhou'],
+    ['eve', 'inspection', undefined, 'Eve Liu'],
+    ...extraApprovers.map((id): Hire => [id, 'approval', 10_000_000, `Approver ${id}`]),
+  ]);
+  await registerBorrower(t, 'ana', { borrowerId: BORROWER, n: 100 });
 }
 
 export const application = (loanId: string, amount = 5_000_000) => ({
