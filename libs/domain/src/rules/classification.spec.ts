@@ -3,6 +3,7 @@ import { DomainError } from '../errors';
 import { LoanCommand, loanDecider } from '../loan/decider';
 import { LoanEvent } from '../loan/events';
 import { Loan } from '../loan/state';
+import { applied, approved as approvedEvent, examined, investigated } from '../testing/loan-fixtures';
 import { REPAYMENT_METHODS } from './schedule';
 import { CATEGORIES, Category, daysPastDue, floorCategory, isBetter, isNonPerforming, NON_PERFORMING, worseOf } from './classification';
 
@@ -95,31 +96,13 @@ describe('classification never goes better than the days-past-due floor (propert
   function disbursedLoan(l: typeof loanArb extends fc.Arbitrary<infer T> ? T : never): Loan {
     const terms = { amount: l.amount, termMonths: l.termMonths, annualRateBps: l.annualRateBps };
     const at = instant(l.disbursedOn);
+    // The fixture loan, on this loan's amount, term, method and dates.
+    const onThisLoan = (e: LoanEvent, data: object) => ({ ...e, data: { ...e.data, ...data, at } }) as LoanEvent;
     const history: LoanEvent[] = [
-      {
-        type: 'LoanApplied',
-        data: {
-          loanId: 'L',
-          borrowerId: 'B',
-          branchId: 'BR',
-          officerId: 'ana',
-          purpose: 'p',
-          sector: 's',
-          agricultural: true,
-          security: 'credit',
-          amount: l.amount,
-          termMonths: l.termMonths,
-          repayment: l.method,
-          appliedOn: l.disbursedOn,
-          at,
-        },
-      },
-      {
-        type: 'InvestigationCompleted',
-        data: { loanId: 'L', investigatorId: 'ana', recommendation: 'approve', findings: 'f', riskPoints: [], proposedTerms: terms, at },
-      },
-      { type: 'ExaminationCompleted', data: { loanId: 'L', examinerId: 'bo', opinion: 'pass', comments: 'c', riskPoints: [], at } },
-      { type: 'LoanApproved', data: { loanId: 'L', approverId: 'cy', terms, comments: 'c', approvedOn: l.disbursedOn, at } },
+      onThisLoan(applied, { amount: l.amount, termMonths: l.termMonths, repayment: l.method, appliedOn: l.disbursedOn }),
+      onThisLoan(investigated, { proposedTerms: terms }),
+      onThisLoan(examined, {}),
+      onThisLoan(approvedEvent, { terms, approvedOn: l.disbursedOn }),
     ];
     const approved = fold(loanDecider.initialState, history);
     const disburse: LoanCommand = { type: 'DisburseLoan', data: { amount: l.amount, by: 'dan', now: at, today: l.disbursedOn } };
