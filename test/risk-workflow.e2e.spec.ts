@@ -141,6 +141,13 @@ describe('risk management over HTTP', () => {
       .send({ findings: 'f', riskPoints: ['made-up'], signals: [] })
       .expect(422);
     expect(unknown.body.code).toBe('UNKNOWN_RISK_POINT');
+    // The policy answers first: someone without the post learns nothing about the catalogue.
+    const unposted = await t.http
+      .post('/loans/L-R1/inspections')
+      .set(t.as('ana'))
+      .send({ findings: 'f', riskPoints: ['made-up'], signals: [] })
+      .expect(403);
+    expect(unposted.body.code).toBe('NO_POST');
     await t.http
       .post('/loans/L-R1/inspections')
       .set(t.as('eve'))

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Approver, borrowerDecider, Loan, requireCatalogued, RuleViolated } from '@loanflow/domain';
+import { Approver, borrowerDecider, Loan, LoanCommand, requireCatalogued, RuleViolated } from '@loanflow/domain';
 import { EventStore } from '@loanflow/event-store';
 import { approversAt, loadPolicySettings, loadRiskPoints, loadScorecard, loadWarningRules, ProjectionService } from '@loanflow/projections';
 import { ReadModelDb } from '@loanflow/storage';
@@ -35,9 +35,8 @@ export class LoanContext {
     return { approvers: await this.approvers(state), committee: { size, majority } };
   }
 
-  async complete(intent: LoanIntent, state: Loan): Promise<Record<string, unknown>> {
-    const tagged = (intent.data as { riskPoints?: string[] }).riskPoints;
-    if (tagged?.length) requireCatalogued(tagged, (await loadRiskPoints(this.store)).points);
+  /** The context the domain decides the command with; reads only, refuses nothing. */
+  async of(intent: LoanIntent, state: Loan): Promise<Record<string, unknown>> {
     switch (intent.type) {
       case 'CompleteInvestigation': {
         const { scorecard, scorecardVersion } = await loadScorecard(this.store);
@@ -48,14 +47,23 @@ export class LoanContext {
         return this.authority(state);
       case 'RecordInspection':
         return { flagged: (await loadWarningRules(this.store)).rules.inspectionFlagged };
-      case 'AddGuarantee': {
-        const guarantorId = intent.data.guarantee.guarantorId;
-        if (guarantorId && (await this.aggregates.load(`borrower-${guarantorId}`, borrowerDecider)).version < 0)
-          throw new RuleViolated('GUARANTOR_NOT_REGISTERED', `guarantor ${guarantorId} is not a registered borrower`);
-        return {};
-      }
       default:
         return {};
     }
+  }
+
+  /**
+   * What the command names exists: the borrower applying, the guarantor, the risk points tagged
+   * (once a catalogue is set). Asked after the policy, so a refused actor learns nothing more.
+   */
+  async requireKnown(command: LoanCommand): Promise<void> {
+    const tagged = (command.data as { riskPoints?: string[] }).riskPoints;
+    if (tagged?.length) requireCatalogued(tagged, (await loadRiskPoints(this.store)).points);
+    const registered = async (borrowerId: string) => (await this.aggregates.load(`borrower-${borrowerId}`, borrowerDecider)).version >= 0;
+    if (command.type === 'ApplyForLoan' && !(await registered(command.data.borrowerId)))
+      throw new RuleViolated('BORROWER_NOT_REGISTERED', `borrower ${command.data.borrowerId} is not registered`);
+    const guarantorId = command.type === 'AddGuarantee' ? command.data.guarantee.guarantorId : undefined;
+    if (guarantorId && !(await registered(guarantorId)))
+      throw new RuleViolated('GUARANTOR_NOT_REGISTERED', `guarantor ${guarantorId} is not a registered borrower`);
   }
 }

@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { borrowerDecider, decideLoan, LoanCommand, loanDecider, NotFound, RuleViolated } from '@loanflow/domain';
+import { decideLoan, LoanCommand, loanDecider, NotFound } from '@loanflow/domain';
 import { actionOf, loanSubject } from '@loanflow/policy';
 import { Accepted, Aggregates } from '../common/aggregates';
 import { Authorizer } from '../common/authorizer';
@@ -18,7 +18,7 @@ export class RunLoanCommand {
   ) {}
 }
 
-/** One handler for every loan command: load, check the policy on the loaded loan, decide, append. */
+/** One handler for every loan command: load, check the policy on the loaded loan, check what it names, decide, append. */
 @CommandHandler(RunLoanCommand)
 export class LoansHandler implements ICommandHandler<RunLoanCommand, Accepted> {
   constructor(
@@ -30,14 +30,10 @@ export class LoansHandler implements ICommandHandler<RunLoanCommand, Accepted> {
   async execute({ loanId, intent, ctx }: RunLoanCommand): Promise<Accepted> {
     return this.aggregates.handle({ prefix: 'loan', id: loanId }, loanDecider, ctx, async (state, { now, today }) => {
       if (intent.type !== 'ApplyForLoan' && state.status === 'none') throw new NotFound('LOAN_NOT_FOUND', `loan ${loanId} does not exist`);
-      const context = await this.context.complete(intent, state);
+      const context = await this.context.of(intent, state);
       const command = { type: intent.type, data: { ...intent.data, ...context, by: ctx.actor.id, now, today } } as LoanCommand;
       await this.authorizer.assert(ctx.actor, actionOf(command), loanSubject(loanId, state, command));
-      if (command.type === 'ApplyForLoan') {
-        const borrower = await this.aggregates.load(`borrower-${command.data.borrowerId}`, borrowerDecider);
-        if (borrower.version < 0)
-          throw new RuleViolated('BORROWER_NOT_REGISTERED', `borrower ${command.data.borrowerId} is not registered`);
-      }
+      await this.context.requireKnown(command);
       return decideLoan(command, state);
     });
   }
