@@ -387,7 +387,7 @@ export async function borrowerRisk(
   borrowerId: string,
   asOf: string,
 ): Promise<{ level: RiskLevel | null; securing: GuaranteeOnFile[]; given: GuaranteeOnFile[] }> {
-  const { levels } = await portfolioAt(db, rules, asOf);
+  const { levels } = await portfolioAt(db, rules, asOf, [borrowerId]);
   const rows = (await untyped(db)
     .selectFrom('rm_guarantees')
     .selectAll()
