@@ -7,6 +7,8 @@ import { LoanflowConfig } from '@loanflow/config';
 import { RelayService } from '@loanflow/messaging';
 import { EndOfDayService, ProjectionService } from '@loanflow/projections';
 import { openStorage, Storage } from '@loanflow/storage';
+import { DashboardController } from './auth/dashboard.controller';
+import { MeController } from './auth/me.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { BorrowersController } from './borrowers/borrowers.controller';
 import { BorrowersHandler } from './borrowers/borrowers.handler';
@@ -48,6 +50,8 @@ export class AppModule implements OnApplicationShutdown {
         LoansController,
         ConfigController,
         ReportsController,
+        MeController,
+        DashboardController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },

@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { LoanflowConfig } from '@loanflow/config';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { AppModule, AppOptions } from './app.module';
 
 /** Builds the whole HTTP app; `main.ts` and the end-to-end tests start exactly this. */
@@ -12,7 +14,37 @@ export async function createApp(config: LoanflowConfig, options: AppOptions & { 
     abortOnError: false,
     ...(options.logger === false ? { logger: false } : {}),
   });
-  return configureApp(app);
+  configureApp(app);
+  serveDashboard(app, config.dashboardDir ?? DEFAULT_DASHBOARD_DIR);
+  return app;
+}
+
+/** Where `npm run build` puts the dashboard, from the directory the service starts in. */
+export const DEFAULT_DASHBOARD_DIR = './dist/dashboard';
+
+/**
+ * The dashboard's built files at `/`. Its assets carry content hashes, so browsers keep them;
+ * the page itself is asked for again each time, so a new build shows at the next load. Without a
+ * build, `/` answers 404 DASHBOARD_NOT_BUILT (DashboardController).
+ */
+export function serveDashboard(app: NestExpressApplication, dir: string): void {
+  const root = resolve(dir);
+  if (!existsSync(join(root, 'index.html'))) return;
+  app.useStaticAssets(root, {
+    index: 'index.html',
+    setHeaders: (res, path) => {
+      const page = path.endsWith('.html');
+      res.setHeader('Cache-Control', page ? 'no-cache' : 'public, max-age=31536000, immutable');
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      if (page) {
+        res.setHeader(
+          'Content-Security-Policy',
+          "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+        );
+        res.setHeader('Referrer-Policy', 'no-referrer');
+      }
+    },
+  });
 }
 
 /** HTTP settings around the module: body limits, ETags, OpenAPI at /docs. */

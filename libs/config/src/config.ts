@@ -44,6 +44,8 @@ export interface LoanflowConfig extends StorageConfig {
   jwtAudience?: string;
   /** IANA zone whose calendar gives the business date ("today") of every command. */
   businessTimeZone: string;
+  /** The built dashboard the api serves at `/` (DASHBOARD_DIR; `./dist/dashboard` when unset). */
+  dashboardDir?: string;
 }
 
 export const DEFAULT_SQLITE_PATH = './data/loanflow.db';
@@ -152,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoanflowConfig
     jwtSecret: secret,
     jwtSecretSource: fromEnv ? 'JWT_SECRET' : file,
     businessTimeZone,
+    ...(env.DASHBOARD_DIR ? { dashboardDir: env.DASHBOARD_DIR } : {}),
     ...(env.JWT_ISSUER ? { jwtIssuer: env.JWT_ISSUER } : {}),
     ...(env.JWT_AUDIENCE ? { jwtAudience: env.JWT_AUDIENCE } : {}),
   };

@@ -1,0 +1,41 @@
+import { BarChart } from 'echarts/charts';
+import { AriaComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { SVGRenderer } from 'echarts/renderers';
+import { useEffect, useRef } from 'react';
+
+// Only the parts the pages draw are bundled: bars, axes, tooltips, legends, target lines, SVG.
+echarts.use([BarChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, AriaComponent, SVGRenderer]);
+
+export type ChartOption = echarts.ComposeOption<
+  | import('echarts/charts').BarSeriesOption
+  | import('echarts/components').GridComponentOption
+  | import('echarts/components').TooltipComponentOption
+  | import('echarts/components').LegendComponentOption
+  | import('echarts/components').MarkLineComponentOption
+>;
+
+/**
+ * One ECharts chart. `label` describes it to screen readers (the table beside each chart holds the
+ * same figures); `data-ready` is set once the first frame is drawn, which the browser tests and
+ * the render benchmark wait for.
+ */
+export function Chart({ option, label, name, height = 320 }: { option: ChartOption; label: string; name: string; height?: number }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = ref.current!;
+    const chart = echarts.init(element, null, { renderer: 'svg' });
+    chart.on('finished', () => element.setAttribute('data-ready', 'true'));
+    chart.setOption({ aria: { enabled: true, label: { description: label } }, animation: false, ...option });
+    const resize = new ResizeObserver(() => chart.resize());
+    resize.observe(element);
+    return () => {
+      resize.disconnect();
+      chart.dispose();
+    };
+  }, [option, label]);
+  return <div ref={ref} className="chart" role="img" aria-label={label} data-chart={name} style={{ height }} />;
+}
+
+/** Bar colours with enough contrast on white, in a fixed order. */
+export const PALETTE = ['#1f5fa8', '#b45309', '#0f766e', '#9d174d', '#4d7c0f'];

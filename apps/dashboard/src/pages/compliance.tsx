@@ -1,0 +1,106 @@
+import { useState } from 'react';
+import { Compliance, useApi } from '../api';
+import { count, dateTime } from '../format';
+import { useI18n } from '../i18n';
+import { Field, Filters, Loaded, LoanLink, Section, Stat, Tag, useMe } from '../ui';
+
+const KINDS = ['policy_violation', 'refused_attempt', 'rotation_overdue', 'inspection_overdue'];
+const SEVERITIES = ['critical', 'high', 'medium'];
+
+/** An instant (acts, refusals) on the cooperative's clock; a business date as it is. */
+const when = (at: string, timeZone: string) => (at.length > 10 ? dateTime(at, timeZone) : at);
+
+/** Duty-separation violations in the whole history, refused attempts, overdue rotations and inspections. */
+export function CompliancePage() {
+  const { t, locale, label } = useI18n();
+  const me = useMe();
+  const [staffId, setStaffId] = useState('');
+  const [severity, setSeverity] = useState('');
+  const [kind, setKind] = useState('');
+  const [query, setQuery] = useState<Record<string, string>>({});
+  const report = useApi<Compliance>('/compliance/violations', query);
+  return (
+    <>
+      <Filters label={t.compliance} onApply={() => setQuery({ staffId: staffId.trim(), severity, kind })}>
+        <Field label={t.staffFilter}>
+          <input name="staffId" value={staffId} onChange={(e) => setStaffId(e.target.value)} placeholder={t.all} />
+        </Field>
+        <Field label={t.severity}>
+          <select name="severity" value={severity} onChange={(e) => setSeverity(e.target.value)}>
+            <option value="">{t.all}</option>
+            {SEVERITIES.map((s) => (
+              <option key={s} value={s}>
+                {label(s)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t.kind}>
+          <select name="kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+            <option value="">{t.all}</option>
+            {KINDS.map((k) => (
+              <option key={k} value={k}>
+                {label(k)}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </Filters>
+      <Loaded value={report}>
+        {(r) => (
+          <>
+            <div className="stats">
+              {KINDS.map((k) => (
+                <Stat
+                  key={k}
+                  label={label(k)}
+                  value={count(r.counts[k] ?? 0, locale)}
+                  testId={k}
+                  className={k === 'policy_violation' && (r.counts[k] ?? 0) > 0 ? 'alarm' : ''}
+                />
+              ))}
+            </div>
+            <Section title={`${t.findings} · ${t.asOf} ${r.asOf}`} id="findings">
+              {r.findings.length === 0 ? (
+                <p className="muted">{t.nothing}</p>
+              ) : (
+                <div className="table-wrap">
+                  <table data-table="findings">
+                    <thead>
+                      <tr>
+                        <th scope="col">{t.kind}</th>
+                        <th scope="col">{t.severity}</th>
+                        <th scope="col">{t.code}</th>
+                        <th scope="col">{t.people}</th>
+                        <th scope="col">{t.loan}</th>
+                        <th scope="col">{t.at}</th>
+                        <th scope="col">{t.detail}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {r.findings.map((f, i) => (
+                        <tr key={i} data-finding={f.code} data-kind={f.kind}>
+                          <td>{label(f.kind)}</td>
+                          <td>
+                            <Tag kind="severity" code={f.severity} />
+                          </td>
+                          <td>
+                            <code>{f.code}</code>
+                          </td>
+                          <td data-figure="people">{f.people.join(', ')}</td>
+                          <td>{f.loanId && <LoanLink id={f.loanId} />}</td>
+                          <td>{when(f.at, me.businessTimeZone)}</td>
+                          <td className="small">{f.detail}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </Section>
+          </>
+        )}
+      </Loaded>
+    </>
+  );
+}

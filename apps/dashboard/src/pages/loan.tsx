@@ -1,0 +1,184 @@
+import { FormEvent, useEffect, useState } from 'react';
+import { LoanHistory, LoanState, useApi } from '../api';
+import { dateTime, fromLocalInput, interestRate, money, toLocalInput } from '../format';
+import { useI18n } from '../i18n';
+import { Field, Loaded, loanHref, Section, Tag, useMe } from '../ui';
+
+/** A loan found by id: every event (who, when, what), the verdict on its hash chain, and its state as of any time. */
+export function LoanPage({ loanId }: { loanId?: string }) {
+  const { t } = useI18n();
+  const [id, setId] = useState(loanId ?? '');
+  useEffect(() => setId(loanId ?? ''), [loanId]);
+  const open = (e: FormEvent) => {
+    e.preventDefault();
+    if (id.trim()) window.location.hash = loanHref(id.trim());
+  };
+  return (
+    <>
+      <form className="filters" role="search" onSubmit={open}>
+        <Field label={t.loanId}>
+          <input name="loanId" value={id} onChange={(e) => setId(e.target.value)} placeholder="L-00016" required />
+        </Field>
+        <button type="submit">{t.search}</button>
+      </form>
+      {loanId && <Timeline key={loanId} loanId={loanId} />}
+    </>
+  );
+}
+
+function Timeline({ loanId }: { loanId: string }) {
+  const { t, label } = useI18n();
+  const me = useMe();
+  const history = useApi<LoanHistory>(`/loans/${encodeURIComponent(loanId)}/history`);
+  const [asOfInput, setAsOfInput] = useState('');
+  const [asOf, setAsOf] = useState<string | undefined>(undefined);
+  const showAsOf = (iso: string | undefined) => {
+    setAsOf(iso);
+    setAsOfInput(iso ? toLocalInput(iso, me.businessTimeZone) : '');
+  };
+  return (
+    <Loaded value={history}>
+      {(h) => (
+        <>
+          <Section title={`${t.loan} ${h.loanId}`} id="chain">
+            <p data-chain={h.chain.valid ? 'valid' : 'broken'} className={h.chain.valid ? 'ok' : 'alarm'}>
+              {t.chain}: <strong>{h.chain.valid ? t.chainValid : t.chainBroken}</strong> · {t.events} {h.chain.events}
+            </p>
+            {h.chain.breaks.length > 0 && (
+              <ul className="breaks">
+                {h.chain.breaks.map((b) => (
+                  <li key={`${b.streamVersion}:${b.problem}`}>
+                    #{b.streamVersion} <code>{b.problem}</code> {b.detail}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Section>
+          <Section title={t.stateAsOf} id="state">
+            <form
+              className="filters"
+              onSubmit={(e) => {
+                e.preventDefault();
+                showAsOf(asOfInput ? fromLocalInput(asOfInput, me.businessTimeZone) : undefined);
+              }}
+            >
+              <Field label={`${t.stateAsOf} (${me.businessTimeZone})`}>
+                <input type="datetime-local" name="asOf" step={1} value={asOfInput} onChange={(e) => setAsOfInput(e.target.value)} />
+              </Field>
+              <button type="submit">{t.show}</button>
+              <button type="button" onClick={() => showAsOf(undefined)}>
+                {t.stateNow}
+              </button>
+            </form>
+            <StateAt key={asOf ?? 'now'} loanId={loanId} asOf={asOf} />
+          </Section>
+          <Section title={t.events} id="timeline">
+            <ol className="timeline" data-table="timeline">
+              {h.events.map((e) => (
+                <li
+                  key={e.version}
+                  data-version={e.version}
+                  data-type={e.type}
+                  className={asOf && Date.parse(e.recordedAt) > Date.parse(asOf) ? 'later' : undefined}
+                >
+                  <div className="timeline-head">
+                    <span className="muted">#{e.version}</span> <strong>{e.type}</strong>{' '}
+                    <span data-figure="when">{dateTime(e.recordedAt, me.businessTimeZone)}</span> · {t.who}{' '}
+                    <span data-figure="who">{e.actorId}</span>
+                    <button
+                      type="button"
+                      className="link-button small"
+                      onClick={() => showAsOf(e.recordedAt)}
+                      aria-label={`${t.stateAfter} #${e.version}`}
+                    >
+                      {t.stateAfter}
+                    </button>
+                  </div>
+                  <Summary data={e.data} label={label} />
+                  <details>
+                    <summary>{t.data}</summary>
+                    <pre>{JSON.stringify(e.data, null, 2)}</pre>
+                  </details>
+                </li>
+              ))}
+            </ol>
+          </Section>
+        </>
+      )}
+    </Loaded>
+  );
+}
+
+/** The few fields that say what an event did, in one line. */
+function Summary({ data, label }: { data: Record<string, unknown>; label: (c: string) => string }) {
+  const { locale } = useI18n();
+  const parts: string[] = [];
+  for (const key of ['amount', 'principal', 'interest'])
+    if (typeof data[key] === 'number') parts.push(`${key} ${money(data[key] as number, locale)}`);
+  for (const key of ['category', 'severity', 'rule', 'decision', 'grade', 'reason', 'note', 'evidence'])
+    if (typeof data[key] === 'string') parts.push(`${key} ${label(data[key] as string)}`);
+  return parts.length > 0 ? <div className="small">{parts.join(' · ')}</div> : null;
+}
+
+function StateAt({ loanId, asOf }: { loanId: string; asOf?: string }) {
+  const { t, locale, label } = useI18n();
+  const me = useMe();
+  const state = useApi<LoanState>(`/loans/${encodeURIComponent(loanId)}`, { asOf });
+  if (state.state === 'failed' && state.error.status === 404) return <p className="muted">{t.notYet}</p>;
+  return (
+    <Loaded value={state}>
+      {(s) => (
+        <div data-state-as-of={asOf ?? 'now'}>
+          <p className="muted">{asOf ? `${t.asOf} ${dateTime(asOf, me.businessTimeZone)}` : t.stateNow}</p>
+          <dl className="facts">
+            <dt>{t.status}</dt>
+            <dd data-figure="status">{label(s.status)}</dd>
+            <dt>{t.category}</dt>
+            <dd>{s.category ? <Tag kind="category" code={s.category} /> : '—'}</dd>
+            <dt>{t.borrower}</dt>
+            <dd>{s.borrowerId}</dd>
+            <dt>{t.branch}</dt>
+            <dd>{s.branchId}</dd>
+            <dt>{t.officer}</dt>
+            <dd>{s.officerId}</dd>
+            <dt>
+              {t.amount} ({t.yuan})
+            </dt>
+            <dd data-figure="amount">{money((s.approvedTerms ?? s.requested)?.amount ?? 0, locale)}</dd>
+            <dt>{t.term}</dt>
+            <dd>{(s.approvedTerms ?? s.requested)?.termMonths ?? '—'}</dd>
+            <dt>{t.rate}</dt>
+            <dd>{s.approvedTerms ? interestRate(s.approvedTerms.annualRateBps, locale) : '—'}</dd>
+            <dt>
+              {t.outstanding} ({t.yuan})
+            </dt>
+            <dd data-figure="outstanding">{s.outstanding ? money(s.outstanding.principal, locale) : '—'}</dd>
+            <dt>{t.openSignals}</dt>
+            <dd data-figure="openSignals">
+              {s.signals
+                .filter((x) => !x.resolvedOn)
+                .map((x) => `${label(x.rule)} (${label(x.severity)})`)
+                .join(', ') || '—'}
+            </dd>
+            <dt>{t.version}</dt>
+            <dd data-figure="version">{s.version}</dd>
+          </dl>
+          <details>
+            <summary>{t.acts}</summary>
+            <ul>
+              {s.acts.map((a) => (
+                <li key={`${a.event}:${a.at}:${a.by}`}>
+                  {dateTime(a.at, me.businessTimeZone)} · {label(a.post)} · {a.by} · {a.event}
+                </li>
+              ))}
+            </ul>
+          </details>
+          <details>
+            <summary>{t.rawState}</summary>
+            <pre>{JSON.stringify(s, null, 2)}</pre>
+          </details>
+        </div>
+      )}
+    </Loaded>
+  );
+}

@@ -1,0 +1,93 @@
+import { createContext, ReactNode, useContext } from 'react';
+import type { ApiError, Loadable, Me } from './api';
+import { useI18n } from './i18n';
+
+export const MeContext = createContext<Me | null>(null);
+/** Who is signed in, the cooperative's time zone and business date. */
+export const useMe = (): Me => useContext(MeContext)!;
+
+/** A loaded answer, or what kept it from loading. */
+export function Loaded<T>({ value, children }: { value: Loadable<T>; children: (data: T) => ReactNode }) {
+  const { t } = useI18n();
+  if (value.state === 'loading')
+    return (
+      <p className="muted" role="status">
+        {t.loading}
+      </p>
+    );
+  if (value.state === 'failed') return <Failure error={value.error} />;
+  return <>{children(value.data)}</>;
+}
+
+export function Failure({ error }: { error: ApiError }) {
+  const { t } = useI18n();
+  return (
+    <div className="problem" role="alert" data-code={error.code}>
+      <strong>{error.status === 403 ? t.notPermitted : error.title}</strong>
+      <div>
+        <code>{error.code}</code> {error.detail}
+      </div>
+    </div>
+  );
+}
+
+export const loanHref = (loanId: string) => `#/loan/${encodeURIComponent(loanId)}`;
+
+export function LoanLink({ id }: { id: string }) {
+  return (
+    <a href={loanHref(id)} className="loan-link">
+      {id}
+    </a>
+  );
+}
+
+/** A risk level, severity or breach as a coloured tag that also says its name. */
+export function Tag({ code, kind }: { code: string; kind: 'level' | 'severity' | 'category' | 'breach' | 'kind' }) {
+  const { label } = useI18n();
+  return <span className={`tag ${kind}-${code}`}>{label(code)}</span>;
+}
+
+export function Section({ title, children, id }: { title: string; children: ReactNode; id?: string }) {
+  return (
+    <section aria-labelledby={id ? `${id}-title` : undefined} className="card">
+      <h2 id={id ? `${id}-title` : undefined}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+/** A filter form: its fields, and a submit button that applies them. */
+export function Filters({ children, onApply, label }: { children: ReactNode; onApply: () => void; label: string }) {
+  const { t } = useI18n();
+  return (
+    <form
+      className="filters"
+      aria-label={label}
+      onSubmit={(e) => {
+        e.preventDefault();
+        onApply();
+      }}
+    >
+      {children}
+      <button type="submit">{t.show}</button>
+    </form>
+  );
+}
+
+export function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      {children}
+    </label>
+  );
+}
+
+export function Stat({ label, value, className, testId }: { label: string; value: string; className?: string; testId?: string }) {
+  return (
+    <div className={`stat ${className ?? ''}`} data-stat={testId}>
+      <div className="stat-value">{value}</div>
+      <div className="stat-label">{label}</div>
+    </div>
+  );
+}
