@@ -1,7 +1,8 @@
 /**
- * Before the integration suites: both servers must answer (a missing one fails the run, it is
+ * Before the integration suites: both servers (and, under CI, Chromium) must answer (a missing one fails the run, it is
  * never skipped), and what earlier runs left behind (test schemas, test topics) is dropped.
  */
+const { existsSync } = require('node:fs');
 const { Client } = require('pg');
 const { Kafka, logLevel } = require('kafkajs');
 
@@ -9,6 +10,11 @@ const TEST_SCHEMA = /^(contract|reopen|order|e2e|migrate)_[a-z0-9]+_[0-9a-f]{6}$
 const TEST_TOPIC = /^t[a-z0-9]+[0-9a-f]{6}\.(loan|borrower|staff|config)\.events$/;
 
 module.exports = async function integrationSetup() {
+  // The dashboard's browser suite: outside CI it reports itself skipped without Chromium; in CI that is a failure.
+  const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (process.env.CI === 'true' && !existsSync(chromium))
+    throw new Error(`Chromium is not at ${chromium} (apt-get install -y chromium fonts-wqy-zenhei, or set CHROMIUM_PATH)`);
+
   const url = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
   const client = new Client({ connectionString: url });
   try {

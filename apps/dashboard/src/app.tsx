@@ -64,7 +64,7 @@ export function App() {
       type="button"
       className="link-button"
       lang={locale === 'en' ? 'zh-CN' : 'en'}
-      aria-label={i18n.t.switchToLabel}
+      title={i18n.t.switchToLabel}
       data-action="switch-language"
       onClick={() => setLocale(locale === 'en' ? 'zh-CN' : 'en')}
     >

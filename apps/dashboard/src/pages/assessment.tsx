@@ -58,7 +58,7 @@ export function AssessmentPage() {
           <>
             <Section title={`${t.assessment} · ${r.from} – ${r.to}`} id="rates">
               {option && <Chart option={option} label={t.ratesChart} name="assessment" />}
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0}>
                 <table data-table="performance">
                   <thead>
                     <tr>
@@ -130,7 +130,7 @@ export function AssessmentPage() {
               {r.accountability.length === 0 ? (
                 <p className="muted">{t.nothing}</p>
               ) : (
-                <div className="table-wrap">
+                <div className="table-wrap" tabIndex={0}>
                   <table data-table="accountability">
                     <thead>
                       <tr>

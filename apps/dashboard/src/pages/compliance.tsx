@@ -64,7 +64,7 @@ export function CompliancePage() {
               {r.findings.length === 0 ? (
                 <p className="muted">{t.nothing}</p>
               ) : (
-                <div className="table-wrap">
+                <div className="table-wrap" tabIndex={0}>
                   <table data-table="findings">
                     <thead>
                       <tr>

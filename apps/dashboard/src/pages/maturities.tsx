@@ -62,7 +62,7 @@ export function MaturitiesPage() {
                       </span>
                     )}
                   </h3>
-                  <div className="table-wrap">
+                  <div className="table-wrap" tabIndex={0}>
                     <table>
                       <thead>
                         <tr>
@@ -109,7 +109,7 @@ export function MaturitiesPage() {
               {r.overdue.length === 0 ? (
                 <p className="muted">{t.nothing}</p>
               ) : (
-                <div className="table-wrap">
+                <div className="table-wrap" tabIndex={0}>
                   <table data-table="overdue">
                     <thead>
                       <tr>

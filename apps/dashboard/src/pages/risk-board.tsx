@@ -89,7 +89,7 @@ export function RiskBoardPage() {
                   height={Math.max(160, 36 * b.points.filter((p) => p.score > 0).length + 48)}
                 />
               )}
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0}>
                 <table data-table="risk-points">
                   <thead>
                     <tr>
@@ -153,7 +153,7 @@ export function RiskBoardPage() {
               <p className="muted">{t.nothing}</p>
             ) : (
               <>
-                <div className="table-wrap">
+                <div className="table-wrap" tabIndex={0}>
                   <table data-table="warnings">
                     <thead>
                       <tr>

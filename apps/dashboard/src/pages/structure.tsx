@@ -85,7 +85,7 @@ export function StructurePage() {
                     name={`structure-${dimension}`}
                     height={Math.max(140, 34 * buckets.length + 32)}
                   />
-                  <div className="table-wrap">
+                  <div className="table-wrap" tabIndex={0}>
                     <table data-table={`structure-${dimension}`}>
                       <thead>
                         <tr>
