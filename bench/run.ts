@@ -8,6 +8,8 @@
  *     (KAFKA_BROKERS, default 127.0.0.1:9092; skipped with the reason when no broker answers).
  *  4. projections: rebuild events/s of every read model against a raw scan of the same log, and
  *     the p95 latency of each report, on the demo cooperative scaled to ≥ 1,000,000 events.
+ *  5. dashboard: the built bundle's size (raw and gzip), and the time from navigation to the risk
+ *     board's first render in Chromium on the demo cooperative (skipped with the reason without Chromium).
  * Loopback only; bounded by count. Prints figures; asserts nothing.
  */
 import { Controller, Get, Module } from '@nestjs/common';
@@ -24,6 +26,7 @@ import { join } from 'node:path';
 import { AGGREGATES, KafkaRecord, KafkaRelay, toKafkaRecord, topicOf } from '@loanflow/messaging';
 import { Checkpoints, openSqliteReadModels } from '@loanflow/storage';
 import { configureApp } from '../apps/api/src/app';
+import { dashboardBench } from './dashboard';
 import { projectionBench } from './projections';
 import { AppModule } from '../apps/api/src/app.module';
 
@@ -326,8 +329,8 @@ async function relayVersusProducer(dir: string): Promise<RelayFigures | string> 
   };
 }
 
-/** `BENCH_ONLY=store,http,kafka,projections` (default all): the parts to run. */
-const ONLY = new Set((process.env.BENCH_ONLY || 'store,http,kafka,projections').split(','));
+/** `BENCH_ONLY=store,http,kafka,projections,dashboard` (default all): the parts to run. */
+const ONLY = new Set((process.env.BENCH_ONLY || 'store,http,kafka,projections,dashboard').split(','));
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'loanflow-bench-'));
@@ -369,6 +372,19 @@ async function main() {
         `projections on the demo cooperative (${p.demoEvents} events) ×${p.copies} = ${p.events} events, SQLite`,
         `        raw scan (readAll + JSON.parse) ${p.scan} events/s   rebuild of every projection ${p.rebuild} events/s   ratio ${(p.rebuild / p.scan).toFixed(2)}`,
         ...Object.entries(p.reports).map(([report, ms]) => `        p95 ${String(ms).padStart(7)} ms   ${report}`),
+      );
+    }
+    if (ONLY.has('dashboard')) {
+      const d = await dashboardBench(dir, (line) => console.error(line));
+      const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
+      lines.push(
+        ...(typeof d === 'string'
+          ? [`dashboard skipped: ${d}`]
+          : [
+              `dashboard bundle ${kb(d.files.reduce((n, f) => n + f.bytes, 0))} (gzip ${kb(d.files.reduce((n, f) => n + f.gzip, 0))}): ${d.files.map((f) => `${f.name} ${kb(f.bytes)} / ${kb(f.gzip)}`).join(', ')}`,
+              `dashboard risk board on the demo (${d.demoEvents} events), ms from navigation: first load chart ${d.cold.chart.toFixed(0)} board ${d.cold.board.toFixed(0)};` +
+                ` reloads median chart ${d.warm.chart.median.toFixed(0)} board ${d.warm.board.median.toFixed(0)}, p95 chart ${d.warm.chart.p95.toFixed(0)} board ${d.warm.board.p95.toFixed(0)}`,
+            ]),
       );
     }
     console.log(lines.join('\n'));

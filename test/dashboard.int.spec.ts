@@ -288,10 +288,10 @@ const en = i18nFor('en');
     expect(await page.$$eval('[data-table=accountability] tr[data-loan]', (rows) => rows.map((r) => r.getAttribute('data-loan')))).toEqual(
       byBranch.accountability.map((a) => a.loanId),
     );
-    expect(await texts('[data-table=accountability] [data-people=approval]')).toEqual(
+    expect(await texts('[data-table=accountability] [data-figure=approval]')).toEqual(
       byBranch.accountability.map((a) => a.approvedBy.join(', ')),
     );
-    expect(await texts('[data-table=accountability] [data-people=investigation]')).toEqual(
+    expect(await texts('[data-table=accountability] [data-figure=investigation]')).toEqual(
       byBranch.accountability.map((a) => a.investigatedBy.join(', ')),
     );
     await shot('assessment');

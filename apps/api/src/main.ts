@@ -12,9 +12,9 @@ async function bootstrap(): Promise<void> {
   new Logger('loanflow').log(
     [
       `api listening on ${url}`,
-      `  OpenAPI:  ${url}/docs    health: ${url}/health`,
-      `  log:      ${app.get<Storage>(STORAGE).describe}`,
-      `  tokens:   npm run cli -- token <staffId> [--admin]   (secret: ${config.jwtSecretSource})`,
+      `  dashboard: ${url}/    OpenAPI: ${url}/docs    health: ${url}/health`,
+      `  log:       ${app.get<Storage>(STORAGE).describe}`,
+      `  tokens:    npm run cli -- token <staffId> [--admin | --auditor]   (secret: ${config.jwtSecretSource})`,
     ].join('\n'),
   );
 }

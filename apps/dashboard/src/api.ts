@@ -48,11 +48,11 @@ export async function get<T>(path: string, query: Record<string, string | undefi
 export type Loadable<T> = { state: 'loading' } | { state: 'done'; data: T } | { state: 'failed'; error: ApiError };
 
 /** Loads a route whenever its path or query changes; the last request wins. */
-export function useApi<T>(path: string | null, query: Record<string, string | undefined> = {}): Loadable<T> {
+export function useApi<T>(path: string, query: Record<string, string | undefined> = {}): Loadable<T> {
   const [result, setResult] = useState<Loadable<T>>({ state: 'loading' });
-  const key = path === null ? null : `${path}?${JSON.stringify(query)}`;
+  // Keyed on the query's text: callers pass a new object on every render.
+  const key = `${path}?${JSON.stringify(query)}`;
   useEffect(() => {
-    if (path === null) return;
     let current = true;
     setResult({ state: 'loading' });
     get<T>(path, query).then(
@@ -67,7 +67,6 @@ export function useApi<T>(path: string | null, query: Record<string, string | un
     return () => {
       current = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   return result;
 }

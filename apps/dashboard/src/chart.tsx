@@ -17,23 +17,28 @@ export type ChartOption = echarts.ComposeOption<
 
 /**
  * One ECharts chart. `label` describes it to screen readers (the table beside each chart holds the
- * same figures); `data-ready` is set once the first frame is drawn, which the browser tests and
- * the render benchmark wait for.
+ * same figures); `data-ready` is set, and `chart-ready:<name>` marked on the page's performance
+ * timeline, once the first frame is drawn: the browser tests and the render benchmark wait for it.
  */
 export function Chart({ option, label, name, height = 320 }: { option: ChartOption; label: string; name: string; height?: number }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = ref.current!;
     const chart = echarts.init(element, null, { renderer: 'svg' });
-    chart.on('finished', () => element.setAttribute('data-ready', 'true'));
+    chart.on('finished', () => {
+      if (element.hasAttribute('data-ready')) return;
+      element.setAttribute('data-ready', 'true');
+      performance.mark(`chart-ready:${name}`);
+    });
     chart.setOption({ aria: { enabled: true, label: { description: label } }, animation: false, ...option });
     const resize = new ResizeObserver(() => chart.resize());
     resize.observe(element);
     return () => {
       resize.disconnect();
       chart.dispose();
+      element.removeAttribute('data-ready');
     };
-  }, [option, label]);
+  }, [option, label, name]);
   return <div ref={ref} className="chart" role="img" aria-label={label} data-chart={name} style={{ height }} />;
 }
 

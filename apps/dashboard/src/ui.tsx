@@ -91,3 +91,65 @@ export function Stat({ label, value, className, testId }: { label: string; value
     </div>
   );
 }
+
+/** One column of a table: its header, and what each row shows in it. */
+export interface Column<R> {
+  header: string;
+  cell: (row: R) => ReactNode;
+  /** Right-aligned figures. */
+  numeric?: boolean;
+  /** `data-figure` on the cell: the figure it shows, for the browser tests. */
+  figure?: string;
+  /** The cell names its row (`<th scope="row">`). */
+  rowHeader?: boolean;
+  small?: boolean;
+}
+
+/** A table that scrolls sideways on narrow screens (and can be reached by keyboard to do so). */
+export function Table<R>({
+  name,
+  columns,
+  rows,
+  rowKey,
+  rowProps,
+}: {
+  name?: string;
+  columns: Column<R>[];
+  rows: R[];
+  rowKey: (row: R) => string;
+  rowProps?: (row: R) => Record<string, string | undefined>;
+}) {
+  const classOf = (c: Column<R>) => [c.numeric ? 'num' : '', c.small ? 'small' : ''].join(' ').trim() || undefined;
+  return (
+    <div className="table-wrap" tabIndex={0}>
+      <table data-table={name}>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c.header} scope="col" className={c.numeric ? 'num' : undefined}>
+                {c.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={rowKey(row)} {...rowProps?.(row)}>
+              {columns.map((c) =>
+                c.rowHeader ? (
+                  <th key={c.header} scope="row">
+                    {c.cell(row)}
+                  </th>
+                ) : (
+                  <td key={c.header} className={classOf(c)} data-figure={c.figure}>
+                    {c.cell(row)}
+                  </td>
+                ),
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

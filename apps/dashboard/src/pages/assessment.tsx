@@ -3,7 +3,7 @@ import { Performance, useApi } from '../api';
 import { Chart, ChartOption, PALETTE } from '../chart';
 import { count, dateTime, money, monthOf, percent, periodOf } from '../format';
 import { useI18n } from '../i18n';
-import { Field, Filters, Loaded, LoanLink, Section, Tag, useMe } from '../ui';
+import { Field, Filters, Loaded, LoanLink, Section, Table, Tag, useMe } from '../ui';
 
 type Row = Performance['rows'][number];
 /** How a row is named: the branch, or the person and the post they are assessed in. */
@@ -58,130 +58,71 @@ export function AssessmentPage() {
           <>
             <Section title={`${t.assessment} · ${r.from} – ${r.to}`} id="rates">
               {option && <Chart option={option} label={t.ratesChart} name="assessment" />}
-              <div className="table-wrap" tabIndex={0}>
-                <table data-table="performance">
-                  <thead>
-                    <tr>
-                      <th scope="col">{r.groupBy === 'branch' ? t.branch : t.officer}</th>
-                      <th scope="col" className="num">
-                        {t.principalDue} ({t.yuan})
-                      </th>
-                      <th scope="col" className="num">
-                        {t.principalRecovered} ({t.yuan})
-                      </th>
-                      <th scope="col" className="num">
-                        {t.recoveryRate}
-                      </th>
-                      <th scope="col" className="num">
-                        {t.interestDue} ({t.yuan})
-                      </th>
-                      <th scope="col" className="num">
-                        {t.interestCollected} ({t.yuan})
-                      </th>
-                      <th scope="col" className="num">
-                        {t.interestRecoveryRate}
-                      </th>
-                      <th scope="col" className="num">
-                        {t.newLoans}
-                      </th>
-                      <th scope="col" className="num">
-                        {t.disbursed} ({t.yuan})
-                      </th>
-                      <th scope="col" className="num">
-                        {t.nonPerformingLoans}
-                      </th>
-                      <th scope="col" className="num">
-                        {t.nplRate}
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {[
-                      ...r.rows.map((row) => ({ name: rowName(row, label), key: rowName(row, (c) => c), row })),
-                      { name: t.total, key: 'total', row: r.total },
-                    ].map(({ name, key, row }) => (
-                      <tr key={key} data-row={key} className={key === 'total' ? 'total' : undefined}>
-                        <th scope="row">{name}</th>
-                        <td className="num">{money(row.principalDue, locale)}</td>
-                        <td className="num">{money(row.principalRecovered, locale)}</td>
-                        <td className="num" data-figure="recoveryRate">
-                          {percent(row.recoveryRate, locale)}
-                        </td>
-                        <td className="num">{money(row.interestDue, locale)}</td>
-                        <td className="num">{money(row.interestCollected, locale)}</td>
-                        <td className="num" data-figure="interestRecoveryRate">
-                          {percent(row.interestRecoveryRate, locale)}
-                        </td>
-                        <td className="num">{count(row.newLoans, locale)}</td>
-                        <td className="num" data-figure="disbursed">
-                          {money(row.disbursed, locale)}
-                        </td>
-                        <td className="num">{count(row.nonPerformingLoans, locale)}</td>
-                        <td className="num" data-figure="nplRate">
-                          {percent(row.nplRate, locale)}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <Table
+                name="performance"
+                rows={[
+                  ...r.rows.map((row) => ({ name: rowName(row, label), key: rowName(row, (c) => c), row })),
+                  { name: t.total, key: 'total', row: r.total },
+                ]}
+                rowKey={(x) => x.key}
+                rowProps={(x) => ({ 'data-row': x.key, className: x.key === 'total' ? 'total' : undefined })}
+                columns={[
+                  { header: r.groupBy === 'branch' ? t.branch : t.officer, rowHeader: true, cell: (x) => x.name },
+                  { header: `${t.principalDue} (${t.yuan})`, numeric: true, cell: (x) => money(x.row.principalDue, locale) },
+                  { header: `${t.principalRecovered} (${t.yuan})`, numeric: true, cell: (x) => money(x.row.principalRecovered, locale) },
+                  { header: t.recoveryRate, numeric: true, figure: 'recoveryRate', cell: (x) => percent(x.row.recoveryRate, locale) },
+                  { header: `${t.interestDue} (${t.yuan})`, numeric: true, cell: (x) => money(x.row.interestDue, locale) },
+                  { header: `${t.interestCollected} (${t.yuan})`, numeric: true, cell: (x) => money(x.row.interestCollected, locale) },
+                  {
+                    header: t.interestRecoveryRate,
+                    numeric: true,
+                    figure: 'interestRecoveryRate',
+                    cell: (x) => percent(x.row.interestRecoveryRate, locale),
+                  },
+                  { header: t.newLoans, numeric: true, cell: (x) => count(x.row.newLoans, locale) },
+                  { header: `${t.disbursed} (${t.yuan})`, numeric: true, figure: 'disbursed', cell: (x) => money(x.row.disbursed, locale) },
+                  { header: t.nonPerformingLoans, numeric: true, cell: (x) => count(x.row.nonPerformingLoans, locale) },
+                  { header: t.nplRate, numeric: true, figure: 'nplRate', cell: (x) => percent(x.row.nplRate, locale) },
+                ]}
+              />
             </Section>
             <Section title={t.accountability} id="accountability">
               {r.accountability.length === 0 ? (
                 <p className="muted">{t.nothing}</p>
               ) : (
-                <div className="table-wrap" tabIndex={0}>
-                  <table data-table="accountability">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t.loan}</th>
-                        <th scope="col">{t.borrower}</th>
-                        <th scope="col">{t.branch}</th>
-                        <th scope="col" className="num">
-                          {t.disbursed} ({t.yuan})
-                        </th>
-                        <th scope="col" className="num">
-                          {t.principalOutstanding} ({t.yuan})
-                        </th>
-                        <th scope="col">{t.category}</th>
-                        <th scope="col">{t.investigatedBy}</th>
-                        <th scope="col">{t.examinedBy}</th>
-                        <th scope="col">{t.approvedBy}</th>
-                        <th scope="col">{t.disbursedBy}</th>
-                        <th scope="col">{t.dissent}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {r.accountability.map((a) => (
-                        <tr key={a.loanId} data-loan={a.loanId}>
-                          <td>
-                            <LoanLink id={a.loanId} />
-                          </td>
-                          <td>{a.borrowerId}</td>
-                          <td>{a.branchId}</td>
-                          <td className="num">{money(a.disbursed, locale)}</td>
-                          <td className="num" data-figure="principalOutstanding">
-                            {money(a.principalOutstanding, locale)}
-                          </td>
-                          <td>
-                            <Tag kind="category" code={a.category} />
-                          </td>
-                          <td data-people="investigation">{a.investigatedBy.join(', ')}</td>
-                          <td data-people="examination">{a.examinedBy.join(', ')}</td>
-                          <td data-people="approval">{a.approvedBy.join(', ')}</td>
-                          <td data-people="disbursement">{a.disbursedBy.join(', ')}</td>
-                          <td className="small">
-                            {a.dissent.map((d) => (
-                              <div key={`${d.by}:${d.at}`}>
-                                {label(d.post)} {d.by} ({dateTime(d.at, me.businessTimeZone)}): {d.note}
-                              </div>
-                            ))}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <Table
+                  name="accountability"
+                  rows={r.accountability}
+                  rowKey={(a) => a.loanId}
+                  rowProps={(a) => ({ 'data-loan': a.loanId })}
+                  columns={[
+                    { header: t.loan, cell: (a) => <LoanLink id={a.loanId} /> },
+                    { header: t.borrower, cell: (a) => a.borrowerId },
+                    { header: t.branch, cell: (a) => a.branchId },
+                    { header: `${t.disbursed} (${t.yuan})`, numeric: true, cell: (a) => money(a.disbursed, locale) },
+                    {
+                      header: `${t.principalOutstanding} (${t.yuan})`,
+                      numeric: true,
+                      figure: 'principalOutstanding',
+                      cell: (a) => money(a.principalOutstanding, locale),
+                    },
+                    { header: t.category, cell: (a) => <Tag kind="category" code={a.category} /> },
+                    { header: t.investigatedBy, figure: 'investigation', cell: (a) => a.investigatedBy.join(', ') },
+                    { header: t.examinedBy, figure: 'examination', cell: (a) => a.examinedBy.join(', ') },
+                    { header: t.approvedBy, figure: 'approval', cell: (a) => a.approvedBy.join(', ') },
+                    { header: t.disbursedBy, figure: 'disbursement', cell: (a) => a.disbursedBy.join(', ') },
+                    {
+                      header: t.dissent,
+                      small: true,
+                      cell: (a) =>
+                        a.dissent.map((d) => (
+                          <div key={`${d.by}:${d.at}`}>
+                            {label(d.post)} {d.by} ({dateTime(d.at, me.businessTimeZone)}): {d.note}
+                          </div>
+                        )),
+                    },
+                  ]}
+                />
               )}
             </Section>
           </>

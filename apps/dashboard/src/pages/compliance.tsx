@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Compliance, useApi } from '../api';
 import { count, dateTime } from '../format';
 import { useI18n } from '../i18n';
-import { Field, Filters, Loaded, LoanLink, Section, Stat, Tag, useMe } from '../ui';
+import { Field, Filters, Loaded, LoanLink, Section, Stat, Table, Tag, useMe } from '../ui';
 
 const KINDS = ['policy_violation', 'refused_attempt', 'rotation_overdue', 'inspection_overdue'];
 const SEVERITIES = ['critical', 'high', 'medium'];
@@ -64,38 +64,21 @@ export function CompliancePage() {
               {r.findings.length === 0 ? (
                 <p className="muted">{t.nothing}</p>
               ) : (
-                <div className="table-wrap" tabIndex={0}>
-                  <table data-table="findings">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t.kind}</th>
-                        <th scope="col">{t.severity}</th>
-                        <th scope="col">{t.code}</th>
-                        <th scope="col">{t.people}</th>
-                        <th scope="col">{t.loan}</th>
-                        <th scope="col">{t.at}</th>
-                        <th scope="col">{t.detail}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {r.findings.map((f, i) => (
-                        <tr key={i} data-finding={f.code} data-kind={f.kind}>
-                          <td>{label(f.kind)}</td>
-                          <td>
-                            <Tag kind="severity" code={f.severity} />
-                          </td>
-                          <td>
-                            <code>{f.code}</code>
-                          </td>
-                          <td data-figure="people">{f.people.join(', ')}</td>
-                          <td>{f.loanId && <LoanLink id={f.loanId} />}</td>
-                          <td>{when(f.at, me.businessTimeZone)}</td>
-                          <td className="small">{f.detail}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <Table
+                  name="findings"
+                  rows={r.findings.map((f, i) => ({ ...f, n: i }))}
+                  rowKey={(f) => String(f.n)}
+                  rowProps={(f) => ({ 'data-finding': f.code, 'data-kind': f.kind })}
+                  columns={[
+                    { header: t.kind, cell: (f) => label(f.kind) },
+                    { header: t.severity, cell: (f) => <Tag kind="severity" code={f.severity} /> },
+                    { header: t.code, cell: (f) => <code>{f.code}</code> },
+                    { header: t.people, figure: 'people', cell: (f) => f.people.join(', ') },
+                    { header: t.loan, cell: (f) => f.loanId && <LoanLink id={f.loanId} /> },
+                    { header: t.at, cell: (f) => when(f.at, me.businessTimeZone) },
+                    { header: t.detail, small: true, cell: (f) => f.detail },
+                  ]}
+                />
               )}
             </Section>
           </>

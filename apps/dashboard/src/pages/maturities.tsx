@@ -3,7 +3,7 @@ import { Maturities, useApi } from '../api';
 import { Chart, ChartOption, PALETTE } from '../chart';
 import { count, money, monthOf } from '../format';
 import { useI18n } from '../i18n';
-import { Field, Filters, Loaded, LoanLink, Section, Tag, useMe } from '../ui';
+import { Field, Filters, Loaded, LoanLink, Section, Table, Tag, useMe } from '../ui';
 
 /** The month's maturing loans per branch and officer (the list handed to each branch), and the overdue loans. */
 export function MaturitiesPage() {
@@ -62,46 +62,25 @@ export function MaturitiesPage() {
                       </span>
                     )}
                   </h3>
-                  <div className="table-wrap" tabIndex={0}>
-                    <table>
-                      <thead>
-                        <tr>
-                          <th scope="col">{t.officer}</th>
-                          <th scope="col">{t.loan}</th>
-                          <th scope="col">{t.borrower}</th>
-                          <th scope="col">{t.maturityDate}</th>
-                          <th scope="col" className="num">
-                            {t.principalOutstanding} ({t.yuan})
-                          </th>
-                          <th scope="col" className="num">
-                            {t.interestOutstanding} ({t.yuan})
-                          </th>
-                          <th scope="col">{t.category}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {b.officers.flatMap((o) =>
-                          o.loans.map((l) => (
-                            <tr key={l.loanId} data-loan={l.loanId}>
-                              <td>{o.officerId}</td>
-                              <td>
-                                <LoanLink id={l.loanId} />
-                              </td>
-                              <td>{l.borrowerId}</td>
-                              <td>{l.maturityDate}</td>
-                              <td className="num" data-figure="principalOutstanding">
-                                {money(l.principalOutstanding, locale)}
-                              </td>
-                              <td className="num">{money(l.interestOutstanding, locale)}</td>
-                              <td>
-                                <Tag kind="category" code={l.category} />
-                              </td>
-                            </tr>
-                          )),
-                        )}
-                      </tbody>
-                    </table>
-                  </div>
+                  <Table
+                    rows={b.officers.flatMap((o) => o.loans.map((l) => ({ ...l, officerId: o.officerId })))}
+                    rowKey={(l) => l.loanId}
+                    rowProps={(l) => ({ 'data-loan': l.loanId })}
+                    columns={[
+                      { header: t.officer, cell: (l) => l.officerId },
+                      { header: t.loan, cell: (l) => <LoanLink id={l.loanId} /> },
+                      { header: t.borrower, cell: (l) => l.borrowerId },
+                      { header: t.maturityDate, cell: (l) => l.maturityDate },
+                      {
+                        header: `${t.principalOutstanding} (${t.yuan})`,
+                        numeric: true,
+                        figure: 'principalOutstanding',
+                        cell: (l) => money(l.principalOutstanding, locale),
+                      },
+                      { header: `${t.interestOutstanding} (${t.yuan})`, numeric: true, cell: (l) => money(l.interestOutstanding, locale) },
+                      { header: t.category, cell: (l) => <Tag kind="category" code={l.category} /> },
+                    ]}
+                  />
                 </div>
               ))}
             </Section>
@@ -109,58 +88,34 @@ export function MaturitiesPage() {
               {r.overdue.length === 0 ? (
                 <p className="muted">{t.nothing}</p>
               ) : (
-                <div className="table-wrap" tabIndex={0}>
-                  <table data-table="overdue">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t.loan}</th>
-                        <th scope="col">{t.borrower}</th>
-                        <th scope="col">{t.branch}</th>
-                        <th scope="col">{t.officer}</th>
-                        <th scope="col" className="num">
-                          {t.daysPastDue}
-                        </th>
-                        <th scope="col">{t.oldestDue}</th>
-                        <th scope="col" className="num">
-                          {t.principalOverdue} ({t.yuan})
-                        </th>
-                        <th scope="col" className="num">
-                          {t.interestOverdue} ({t.yuan})
-                        </th>
-                        <th scope="col" className="num">
-                          {t.principalOutstanding} ({t.yuan})
-                        </th>
-                        <th scope="col">{t.category}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {r.overdue.map((o) => (
-                        <tr key={o.loanId} data-loan={o.loanId}>
-                          <td>
-                            <LoanLink id={o.loanId} />
-                          </td>
-                          <td>{o.borrowerId}</td>
-                          <td>{o.branchId}</td>
-                          <td>{o.officerId}</td>
-                          <td className="num" data-figure="daysPastDue">
-                            {count(o.daysPastDue, locale)}
-                          </td>
-                          <td>{o.oldestDueDate}</td>
-                          <td className="num" data-figure="principalOverdue">
-                            {money(o.principalOverdue, locale)}
-                          </td>
-                          <td className="num" data-figure="interestOverdue">
-                            {money(o.interestOverdue, locale)}
-                          </td>
-                          <td className="num">{money(o.principalOutstanding, locale)}</td>
-                          <td>
-                            <Tag kind="category" code={o.category} />
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <Table
+                  name="overdue"
+                  rows={r.overdue}
+                  rowKey={(o) => o.loanId}
+                  rowProps={(o) => ({ 'data-loan': o.loanId })}
+                  columns={[
+                    { header: t.loan, cell: (o) => <LoanLink id={o.loanId} /> },
+                    { header: t.borrower, cell: (o) => o.borrowerId },
+                    { header: t.branch, cell: (o) => o.branchId },
+                    { header: t.officer, cell: (o) => o.officerId },
+                    { header: t.daysPastDue, numeric: true, figure: 'daysPastDue', cell: (o) => count(o.daysPastDue, locale) },
+                    { header: t.oldestDue, cell: (o) => o.oldestDueDate },
+                    {
+                      header: `${t.principalOverdue} (${t.yuan})`,
+                      numeric: true,
+                      figure: 'principalOverdue',
+                      cell: (o) => money(o.principalOverdue, locale),
+                    },
+                    {
+                      header: `${t.interestOverdue} (${t.yuan})`,
+                      numeric: true,
+                      figure: 'interestOverdue',
+                      cell: (o) => money(o.interestOverdue, locale),
+                    },
+                    { header: `${t.principalOutstanding} (${t.yuan})`, numeric: true, cell: (o) => money(o.principalOutstanding, locale) },
+                    { header: t.category, cell: (o) => <Tag kind="category" code={o.category} /> },
+                  ]}
+                />
               )}
             </Section>
           </>

@@ -3,7 +3,7 @@ import { RiskBoard, RiskPoint, useApi, Warnings } from '../api';
 import { Chart, ChartOption, PALETTE } from '../chart';
 import { count, money, percent } from '../format';
 import { I18n, useI18n } from '../i18n';
-import { Field, Filters, Loaded, LoanLink, Section, Stat, Tag, useMe } from '../ui';
+import { Field, Filters, Loaded, LoanLink, Section, Stat, Table, Tag, useMe } from '../ui';
 
 const LEVELS = ['red', 'orange', 'yellow', 'green'];
 const PAGE = 100;
@@ -89,59 +89,35 @@ export function RiskBoardPage() {
                   height={Math.max(160, 36 * b.points.filter((p) => p.score > 0).length + 48)}
                 />
               )}
-              <div className="table-wrap" tabIndex={0}>
-                <table data-table="risk-points">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t.rank}</th>
-                      <th scope="col">{t.code}</th>
-                      <th scope="col">{t.stage}</th>
-                      <th scope="col" className="num">
-                        {t.occurrence}
-                      </th>
-                      <th scope="col" className="num">
-                        {t.occurrenceRate}
-                      </th>
-                      <th scope="col" className="num">
-                        {t.lossRate}
-                      </th>
-                      <th scope="col" className="num">
-                        {t.score}
-                      </th>
-                      <th scope="col" className="num">
-                        {t.openExposure} ({t.yuan})
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {b.points.map((p) => (
-                      <tr key={p.code} data-code={p.code}>
-                        <td>{p.rank}</td>
-                        <td title={p.description}>
-                          <strong>{p.code}</strong>
-                          <div className="muted small">{p.description}</div>
-                        </td>
-                        <td>{label(p.stage)}</td>
-                        <td className="num">
-                          {p.nonPerformingLoans} / {p.disbursedLoans}
-                        </td>
-                        <td className="num" data-figure="occurrenceRate">
-                          {percent(p.occurrenceRate, locale)}
-                        </td>
-                        <td className="num" data-figure="lossRate">
-                          {percent(p.lossRate, locale)}
-                        </td>
-                        <td className="num" data-figure="score">
-                          {percent(p.score, locale)}
-                        </td>
-                        <td className="num" data-figure="openExposure">
-                          {money(p.openExposure, locale)}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <Table
+                name="risk-points"
+                rows={b.points}
+                rowKey={(p) => p.code}
+                rowProps={(p) => ({ 'data-code': p.code })}
+                columns={[
+                  { header: t.rank, cell: (p) => p.rank },
+                  {
+                    header: t.code,
+                    cell: (p) => (
+                      <>
+                        <strong>{p.code}</strong>
+                        <div className="muted small">{p.description}</div>
+                      </>
+                    ),
+                  },
+                  { header: t.stage, cell: (p) => label(p.stage) },
+                  { header: t.occurrence, numeric: true, cell: (p) => `${p.nonPerformingLoans} / ${p.disbursedLoans}` },
+                  { header: t.occurrenceRate, numeric: true, figure: 'occurrenceRate', cell: (p) => percent(p.occurrenceRate, locale) },
+                  { header: t.lossRate, numeric: true, figure: 'lossRate', cell: (p) => percent(p.lossRate, locale) },
+                  { header: t.score, numeric: true, figure: 'score', cell: (p) => percent(p.score, locale) },
+                  {
+                    header: `${t.openExposure} (${t.yuan})`,
+                    numeric: true,
+                    figure: 'openExposure',
+                    cell: (p) => money(p.openExposure, locale),
+                  },
+                ]}
+              />
             </Section>
           </>
         )}
@@ -153,54 +129,29 @@ export function RiskBoardPage() {
               <p className="muted">{t.nothing}</p>
             ) : (
               <>
-                <div className="table-wrap" tabIndex={0}>
-                  <table data-table="warnings">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t.level}</th>
-                        <th scope="col">{t.severity}</th>
-                        <th scope="col">{t.rule}</th>
-                        <th scope="col">{t.action}</th>
-                        <th scope="col">{t.loan}</th>
-                        <th scope="col">{t.borrower}</th>
-                        <th scope="col">{t.officer}</th>
-                        <th scope="col" className="num">
-                          {t.daysPastDue}
-                        </th>
-                        <th scope="col" className="num">
-                          {t.principalOutstanding} ({t.yuan})
-                        </th>
-                        <th scope="col">{t.evidence}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {w.warnings.slice(0, shown).map((x) => (
-                        <tr key={`${x.loanId}:${x.signalId}`} data-warning={`${x.loanId}:${x.signalId}`}>
-                          <td>
-                            <Tag kind="level" code={x.level} />
-                          </td>
-                          <td>
-                            <Tag kind="severity" code={x.severity} />
-                          </td>
-                          <td>{label(x.rule)}</td>
-                          <td>
-                            <strong>{label(x.action)}</strong>
-                          </td>
-                          <td>
-                            <LoanLink id={x.loanId} />
-                          </td>
-                          <td>{x.borrowerId}</td>
-                          <td>{x.officerId}</td>
-                          <td className="num">{count(x.daysPastDue, locale)}</td>
-                          <td className="num" data-figure="principalOutstanding">
-                            {money(x.principalOutstanding, locale)}
-                          </td>
-                          <td className="small">{x.evidence}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <Table
+                  name="warnings"
+                  rows={w.warnings.slice(0, shown)}
+                  rowKey={(x) => `${x.loanId}:${x.signalId}`}
+                  rowProps={(x) => ({ 'data-warning': `${x.loanId}:${x.signalId}` })}
+                  columns={[
+                    { header: t.level, cell: (x) => <Tag kind="level" code={x.level} /> },
+                    { header: t.severity, cell: (x) => <Tag kind="severity" code={x.severity} /> },
+                    { header: t.rule, cell: (x) => label(x.rule) },
+                    { header: t.action, cell: (x) => <strong>{label(x.action)}</strong> },
+                    { header: t.loan, cell: (x) => <LoanLink id={x.loanId} /> },
+                    { header: t.borrower, cell: (x) => x.borrowerId },
+                    { header: t.officer, cell: (x) => x.officerId },
+                    { header: t.daysPastDue, numeric: true, cell: (x) => count(x.daysPastDue, locale) },
+                    {
+                      header: `${t.principalOutstanding} (${t.yuan})`,
+                      numeric: true,
+                      figure: 'principalOutstanding',
+                      cell: (x) => money(x.principalOutstanding, locale),
+                    },
+                    { header: t.evidence, small: true, cell: (x) => x.evidence },
+                  ]}
+                />
                 {w.warnings.length > shown && (
                   <button type="button" onClick={() => setShown(shown + PAGE)}>
                     {t.showMore} ({count(w.warnings.length - shown, locale)})

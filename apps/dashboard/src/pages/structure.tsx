@@ -3,7 +3,7 @@ import { Portfolio, StructureBucket, useApi } from '../api';
 import { Chart, ChartOption, PALETTE } from '../chart';
 import { count, money, percentOfBps } from '../format';
 import { I18n, useI18n } from '../i18n';
-import { Field, Filters, Loaded, Section, Stat, Tag } from '../ui';
+import { Field, Filters, Loaded, Section, Stat, Table, Tag } from '../ui';
 
 const BREACH_COLOUR = '#b91c1c';
 
@@ -85,45 +85,27 @@ export function StructurePage() {
                     name={`structure-${dimension}`}
                     height={Math.max(140, 34 * buckets.length + 32)}
                   />
-                  <div className="table-wrap" tabIndex={0}>
-                    <table data-table={`structure-${dimension}`}>
-                      <thead>
-                        <tr>
-                          <th scope="col">{label(dimension)}</th>
-                          <th scope="col" className="num">
-                            {t.loans}
-                          </th>
-                          <th scope="col" className="num">
-                            {t.balance} ({t.yuan})
-                          </th>
-                          <th scope="col" className="num">
-                            {t.share}
-                          </th>
-                          <th scope="col">{t.target}</th>
-                          <th scope="col">{t.breach}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {buckets.map((b) => (
-                          <tr key={b.bucket} data-bucket={b.bucket} className={b.breach ? 'breached' : undefined}>
-                            <th scope="row">{b.bucket}</th>
-                            <td className="num">{count(b.loans, locale)}</td>
-                            <td className="num" data-figure="balance">
-                              {money(b.balance, locale)}
-                            </td>
-                            <td className="num" data-figure="share">
-                              {percentOfBps(b.shareBps, locale)}
-                            </td>
-                            <td>
-                              {b.minShareBps !== undefined && `${t.atLeast} ${percentOfBps(b.minShareBps, locale)}`}
-                              {b.maxShareBps !== undefined && `${t.atMost} ${percentOfBps(b.maxShareBps, locale)}`}
-                            </td>
-                            <td>{b.breach && <Tag kind="breach" code={b.breach} />}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+                  <Table
+                    name={`structure-${dimension}`}
+                    rows={buckets}
+                    rowKey={(b) => b.bucket}
+                    rowProps={(b) => ({ 'data-bucket': b.bucket, className: b.breach ? 'breached' : undefined })}
+                    columns={[
+                      { header: label(dimension), rowHeader: true, cell: (b) => b.bucket },
+                      { header: t.loans, numeric: true, cell: (b) => count(b.loans, locale) },
+                      { header: `${t.balance} (${t.yuan})`, numeric: true, figure: 'balance', cell: (b) => money(b.balance, locale) },
+                      { header: t.share, numeric: true, figure: 'share', cell: (b) => percentOfBps(b.shareBps, locale) },
+                      {
+                        header: t.target,
+                        cell: (b) =>
+                          [
+                            b.minShareBps !== undefined ? `${t.atLeast} ${percentOfBps(b.minShareBps, locale)}` : '',
+                            b.maxShareBps !== undefined ? `${t.atMost} ${percentOfBps(b.maxShareBps, locale)}` : '',
+                          ].join(' '),
+                      },
+                      { header: t.breach, cell: (b) => b.breach && <Tag kind="breach" code={b.breach} /> },
+                    ]}
+                  />
                 </div>
               </Section>
             ))}
