@@ -165,7 +165,7 @@ const en = i18nFor('en');
     await open('risk', '[data-chart="risk-points"][data-ready]');
     await page.waitForSelector('[data-table="warnings"]');
     const board = await api<RiskBoard>('/reports/risk-board');
-    expect(board.points.some((p) => p.score > 0)).toBe(true);
+    expect(board.points.some((p) => (p.score ?? 0) > 0)).toBe(true);
     expect(await page.$$eval('[data-table="risk-points"] tbody tr', (rows) => rows.map((r) => r.getAttribute('data-code')))).toEqual(
       board.points.map((p) => p.code),
     );
@@ -177,8 +177,8 @@ const en = i18nFor('en');
       expect(await text(`${row} [data-figure=openExposure]`)).toBe(money(p.openExposure, 'en'));
     }
     expect(await text('[data-stat=open] .stat-value')).toBe(count(board.warnings.open, 'en'));
-    for (const level of ['red', 'orange', 'yellow', 'green'])
-      expect(await text(`[data-level=${level}] .stat-value`)).toBe(count(board.warnings.byLevel[level] ?? 0, 'en'));
+    for (const level of ['red', 'orange', 'yellow', 'green'] as const)
+      expect(await text(`[data-level=${level}] .stat-value`)).toBe(count(board.warnings.byLevel[level], 'en'));
 
     const { warnings } = await api<Warnings>('/reports/warnings');
     expect(warnings.length).toBeGreaterThan(0);

@@ -71,15 +71,23 @@ export function useApi<T>(path: string, query: Record<string, string | undefined
   return result;
 }
 
-// ---- what the routes answer (the parts the pages show) ----------------------------------------
+// ---- what the routes answer: the server's own types (erased from the bundle) -------------------
 
-export interface HeldPost {
-  post: string;
-  branchId: string;
-  approvalLimit?: number;
-  since: string;
-}
+import type { HeldPost, Loan } from '@loanflow/domain';
+import type { ChainVerdict } from '@loanflow/event-store';
+import type {
+  BucketShare,
+  ComplianceReport,
+  MaturityReport,
+  PerformanceReport,
+  PortfolioReport,
+  RiskBoard as RiskBoardReport,
+  RiskPointFigures,
+  WarningsReport,
+} from '@loanflow/projections';
+import type { historyEntry } from '../../api/src/common/history';
 
+/** `GET /me` (apps/api/src/auth/me.controller.ts). */
 export interface Me {
   staffId: string;
   admin: boolean;
@@ -92,191 +100,13 @@ export interface Me {
   today: string;
 }
 
-export interface RiskPoint {
-  rank: number;
-  code: string;
-  stage: string;
-  description: string;
-  catalogued: boolean;
-  loans: number;
-  disbursedLoans: number;
-  nonPerformingLoans: number;
-  occurrenceRate: number;
-  exposure: number;
-  loss: number;
-  lossRate: number;
-  score: number;
-  openExposure: number;
-}
-
-export interface Warning {
-  loanId: string;
-  signalId: string;
-  borrowerId: string;
-  branchId: string;
-  officerId: string;
-  rule: string;
-  severity: string;
-  evidence: string;
-  action: string;
-  raisedBy: string;
-  raisedOn: string;
-  level: string;
-  daysPastDue: number;
-  principalOutstanding: number;
-  category: string;
-}
-
-export interface RiskBoard {
-  asOf: string;
-  branchId: string | null;
-  points: RiskPoint[];
-  warnings: { open: number; byLevel: Record<string, number>; bySeverity: Record<string, number>; top: Warning[] };
-}
-
-export interface Warnings {
-  asOf: string;
-  byLevel: Record<string, number>;
-  bySeverity: Record<string, number>;
-  warnings: Warning[];
-}
-
-export interface MaturingLoan {
-  loanId: string;
-  borrowerId: string;
-  maturityDate: string;
-  principalOutstanding: number;
-  interestOutstanding: number;
-  category: string;
-}
-
-export interface Maturities {
-  month: string;
-  asOf: string;
-  branches: {
-    branchId: string;
-    loans: number;
-    principalOutstanding: number;
-    remindersIssuedOn: string | null;
-    officers: { officerId: string; loans: MaturingLoan[]; principalOutstanding: number }[];
-  }[];
-  overdue: {
-    loanId: string;
-    borrowerId: string;
-    branchId: string;
-    officerId: string;
-    daysPastDue: number;
-    oldestDueDate: string;
-    principalOverdue: number;
-    interestOverdue: number;
-    principalOutstanding: number;
-    category: string;
-  }[];
-}
-
-export interface PerformanceFigures {
-  instalmentsDue: number;
-  principalDue: number;
-  principalRecovered: number;
-  interestDue: number;
-  interestCollected: number;
-  newLoans: number;
-  disbursed: number;
-  nonPerformingLoans: number;
-  nonPerformingBalance: number;
-  writtenOff: number;
-  recoveryRate: number;
-  interestRecoveryRate: number;
-  nplRate: number;
-}
-
-export interface Performance {
-  from: string;
-  to: string;
-  groupBy: 'officer' | 'branch';
-  rows: (PerformanceFigures & { staffId?: string; post?: string; branchId?: string })[];
-  total: PerformanceFigures;
-  accountability: {
-    loanId: string;
-    borrowerId: string;
-    branchId: string;
-    disbursedOn: string;
-    disbursed: number;
-    principalOutstanding: number;
-    category: string;
-    writtenOff: number;
-    investigatedBy: string[];
-    examinedBy: string[];
-    approvedBy: string[];
-    disbursedBy: string[];
-    dissent: { post: string; by: string; event: string; at: string; note: string }[];
-  }[];
-}
-
-export interface StructureBucket {
-  bucket: string;
-  loans: number;
-  balance: number;
-  shareBps: number;
-  minShareBps?: number;
-  maxShareBps?: number;
-  breach: 'below_min' | 'above_max' | null;
-}
-
-export interface Portfolio {
-  loans: number;
-  balance: number;
-  dimensions: Record<string, StructureBucket[]>;
-  breaches: { dimension: string; bucket: string; shareBps: number; breach: string; description: string }[];
-}
-
-export interface Finding {
-  kind: string;
-  severity: string;
-  code: string;
-  people: string[];
-  loanId: string | null;
-  at: string;
-  detail: string;
-}
-
-export interface Compliance {
-  asOf: string;
-  counts: Record<string, number>;
-  findings: Finding[];
-}
-
-export interface HistoryEvent {
-  version: number;
-  globalPosition: number;
-  type: string;
-  actorId: string;
-  occurredAt: string;
-  recordedAt: string;
-  commandId: string;
-  data: Record<string, unknown>;
-  hash: string;
-}
-
-export interface LoanHistory {
-  loanId: string;
-  version: number;
-  chain: { valid: boolean; events: number; breaks: { problem: string; streamVersion: number; detail: string }[] };
-  events: HistoryEvent[];
-}
-
-export interface LoanState {
-  loanId: string;
-  status: string;
-  borrowerId: string;
-  branchId: string;
-  officerId: string;
-  purpose: string;
-  category: string | null;
-  requested: { amount: number; termMonths: number } | null;
-  approvedTerms: { amount: number; termMonths: number; annualRateBps: number } | null;
-  outstanding: { principal: number; interest: number } | null;
-  signals: { signalId: string; rule: string; severity: string; resolvedOn?: string | null }[];
-  acts: { post: string; by: string; at: string; event: string }[];
-  version: number;
-}
+export type RiskBoard = RiskBoardReport;
+export type RiskPoint = RiskPointFigures;
+export type StructureBucket = BucketShare;
+export type Warnings = WarningsReport;
+export type Maturities = MaturityReport;
+export type Performance = PerformanceReport;
+export type Portfolio = PortfolioReport;
+export type Compliance = ComplianceReport;
+export type LoanHistory = { loanId: string; version: number; chain: ChainVerdict; events: ReturnType<typeof historyEntry>[] };
+export type LoanState = Loan & { version: number };

@@ -12,6 +12,8 @@ describe('dashboard figures', () => {
     expect(percent(0.657895, 'en')).toBe('65.8%');
     expect(percent(1, 'zh-CN')).toBe('100.0%');
     expect(percent(0, 'en')).toBe('0.0%');
+    // No base, no rate: not 0%, and not NaN%.
+    expect(percent(null, 'en')).toBe('—');
     expect(percentOfBps(5604, 'en')).toBe('56.0%');
     expect(percentOfBps(15, 'en')).toBe('0.2%');
     // An interest rate keeps the basis point it was set to.

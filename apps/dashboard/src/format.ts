@@ -21,10 +21,12 @@ export function money(cents: number, locale: Locale): string {
   return numberFormat(locale, 2).format(cents / 100);
 }
 
-/** A ratio (0.0125) as a percentage with one decimal: "1.3%". */
-export function percent(ratio: number, locale: Locale): string {
-  return `${numberFormat(locale, 1).format(ratio * 100)}%`;
+/** A ratio (0.0125) as a percentage with one decimal: "1.3%"; "—" for a rate without a base (nothing due, nothing disbursed). */
+export function percent(ratio: number | null, locale: Locale): string {
+  return ratio === null ? NO_RATE : `${numberFormat(locale, 1).format(ratio * 100)}%`;
 }
+
+export const NO_RATE = '—';
 
 /** Basis points (5604) as a percentage with one decimal: "56.0%". */
 export function percentOfBps(bps: number, locale: Locale): string {

@@ -30,7 +30,7 @@ export function AssessmentPage() {
     return {
       grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
       legend: { top: 0 },
-      tooltip: { trigger: 'axis', valueFormatter: (v) => percent(Number(v), locale) },
+      tooltip: { trigger: 'axis', valueFormatter: (v) => percent(v == null ? null : Number(v), locale) },
       xAxis: { type: 'category', data: rows.map((r) => rowName(r, label)), axisLabel: { interval: 0, rotate: rows.length > 8 ? 40 : 0 } },
       yAxis: { type: 'value', max: 1, axisLabel: { formatter: (v: number) => percent(v, locale) } },
       series,

@@ -1,10 +1,11 @@
+import type { FindingKind } from '@loanflow/projections';
 import { useState } from 'react';
 import { Compliance, useApi } from '../api';
 import { count, dateTime } from '../format';
 import { useI18n } from '../i18n';
 import { Field, Filters, Loaded, LoanLink, Section, Stat, Table, Tag, useMe } from '../ui';
 
-const KINDS = ['policy_violation', 'refused_attempt', 'rotation_overdue', 'inspection_overdue'];
+const KINDS: FindingKind[] = ['policy_violation', 'refused_attempt', 'rotation_overdue', 'inspection_overdue'];
 const SEVERITIES = ['critical', 'high', 'medium'];
 
 /** An instant (acts, refusals) on the cooperative's clock; a business date as it is. */

@@ -1,3 +1,4 @@
+import type { RiskLevel } from '@loanflow/domain';
 import { useMemo, useState } from 'react';
 import { RiskBoard, RiskPoint, useApi, Warnings } from '../api';
 import { Chart, ChartOption, PALETTE } from '../chart';
@@ -5,11 +6,11 @@ import { count, money, percent } from '../format';
 import { I18n, useI18n } from '../i18n';
 import { Field, Filters, Loaded, LoanLink, Section, Stat, Table, Tag, useMe } from '../ui';
 
-const LEVELS = ['red', 'orange', 'yellow', 'green'];
+const LEVELS: RiskLevel[] = ['red', 'orange', 'yellow', 'green'];
 const PAGE = 100;
 
 function pointsChart(points: RiskPoint[], { t, locale }: I18n): ChartOption {
-  const ranked = points.filter((p) => p.score > 0);
+  const ranked = points.filter((p) => (p.score ?? 0) > 0);
   return {
     grid: { left: 8, right: 24, top: 8, bottom: 24, containLabel: true },
     tooltip: {
@@ -86,7 +87,7 @@ export function RiskBoardPage() {
                   option={option}
                   label={t.riskPointsChart}
                   name="risk-points"
-                  height={Math.max(160, 36 * b.points.filter((p) => p.score > 0).length + 48)}
+                  height={Math.max(160, 36 * b.points.filter((p) => (p.score ?? 0) > 0).length + 48)}
                 />
               )}
               <Table
