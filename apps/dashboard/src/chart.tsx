@@ -42,5 +42,8 @@ export function Chart({ option, label, name, height = 320 }: { option: ChartOpti
   return <div ref={ref} className="chart" role="img" aria-label={label} data-chart={name} style={{ height }} />;
 }
 
+/** ECharts' helpers; `format.encodeHTML` for text put into a tooltip, which ECharts renders as HTML. */
+export const format = echarts.format;
+
 /** Bar colours with enough contrast on white, in a fixed order. */
 export const PALETTE = ['#1f5fa8', '#b45309', '#0f766e', '#9d174d', '#4d7c0f'];

@@ -27,7 +27,7 @@ export function LoanPage({ loanId }: { loanId?: string }) {
 }
 
 function Timeline({ loanId }: { loanId: string }) {
-  const { t, label } = useI18n();
+  const { t } = useI18n();
   const me = useMe();
   const history = useApi<LoanHistory>(`/loans/${encodeURIComponent(loanId)}/history`);
   const [asOfInput, setAsOfInput] = useState('');
@@ -94,7 +94,7 @@ function Timeline({ loanId }: { loanId: string }) {
                       {t.stateAfter}
                     </button>
                   </div>
-                  <Summary data={e.data} label={label} />
+                  <Summary data={e.data} />
                   <details>
                     <summary>{t.data}</summary>
                     <pre>{JSON.stringify(e.data, null, 2)}</pre>
@@ -110,13 +110,14 @@ function Timeline({ loanId }: { loanId: string }) {
 }
 
 /** The few fields that say what an event did, in one line. */
-function Summary({ data, label }: { data: Record<string, unknown>; label: (c: string) => string }) {
-  const { locale } = useI18n();
+const MONEY_FIELDS = ['amount', 'principal', 'interest'] as const;
+const TEXT_FIELDS = ['category', 'severity', 'rule', 'decision', 'grade', 'reason', 'note', 'evidence'] as const;
+
+function Summary({ data }: { data: Record<string, unknown> }) {
+  const { t, locale, label } = useI18n();
   const parts: string[] = [];
-  for (const key of ['amount', 'principal', 'interest'])
-    if (typeof data[key] === 'number') parts.push(`${key} ${money(data[key] as number, locale)}`);
-  for (const key of ['category', 'severity', 'rule', 'decision', 'grade', 'reason', 'note', 'evidence'])
-    if (typeof data[key] === 'string') parts.push(`${key} ${label(data[key] as string)}`);
+  for (const key of MONEY_FIELDS) if (typeof data[key] === 'number') parts.push(`${t[key]} ${money(data[key] as number, locale)}`);
+  for (const key of TEXT_FIELDS) if (typeof data[key] === 'string') parts.push(`${t[key]} ${label(data[key] as string)}`);
   return parts.length > 0 ? <div className="small">{parts.join(' · ')}</div> : null;
 }
 

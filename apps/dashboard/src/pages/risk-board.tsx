@@ -1,7 +1,7 @@
 import type { RiskLevel } from '@loanflow/domain';
 import { useMemo, useState } from 'react';
 import { RiskBoard, RiskPoint, useApi, Warnings } from '../api';
-import { Chart, ChartOption, PALETTE } from '../chart';
+import { Chart, ChartOption, format, PALETTE } from '../chart';
 import { count, money, percent } from '../format';
 import { I18n, useI18n } from '../i18n';
 import { Field, Filters, Loaded, LoanLink, Section, Stat, Table, Tag, useMe } from '../ui';
@@ -18,7 +18,7 @@ function pointsChart(points: RiskPoint[], { t, locale }: I18n): ChartOption {
       axisPointer: { type: 'shadow' },
       formatter: (items: unknown) => {
         const p = ranked[(items as { dataIndex: number }[])[0].dataIndex];
-        return `${p.code}<br>${t.occurrenceRate} ${percent(p.occurrenceRate, locale)} × ${t.lossRate} ${percent(p.lossRate, locale)} = ${percent(p.score, locale)}<br>${t.openExposure} ${money(p.openExposure, locale)}`;
+        return `${format.encodeHTML(p.code)}<br>${t.occurrenceRate} ${percent(p.occurrenceRate, locale)} × ${t.lossRate} ${percent(p.lossRate, locale)} = ${percent(p.score, locale)}<br>${t.openExposure} ${money(p.openExposure, locale)}`;
       },
     },
     xAxis: { type: 'value', axisLabel: { formatter: (v: number) => percent(v, locale) } },

@@ -9,7 +9,7 @@ const BREACH_COLOUR = '#b91c1c';
 
 function shareChart(buckets: StructureBucket[], { t, locale }: I18n): ChartOption {
   return {
-    grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 24, top: 28, bottom: 8, containLabel: true },
     tooltip: { trigger: 'axis', valueFormatter: (v) => percentOfBps(Number(v), locale) },
     xAxis: { type: 'value', max: 10_000, axisLabel: { formatter: (v: number) => percentOfBps(v, locale) } },
     yAxis: { type: 'category', inverse: true, data: buckets.map((b) => b.bucket) },
@@ -20,7 +20,7 @@ function shareChart(buckets: StructureBucket[], { t, locale }: I18n): ChartOptio
         data: buckets.map((b) => ({ value: b.shareBps, itemStyle: { color: b.breach ? BREACH_COLOUR : PALETTE[0] } })),
         markLine: {
           symbol: 'none',
-          label: { formatter: (p: unknown) => (p as { name: string }).name },
+          label: { position: 'start', formatter: (p: unknown) => (p as { name: string }).name },
           data: buckets.flatMap((b) => [
             ...(b.minShareBps !== undefined
               ? [{ xAxis: b.minShareBps, name: `${b.bucket} ≥ ${percentOfBps(b.minShareBps, locale)}` }]
