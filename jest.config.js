@@ -16,7 +16,17 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.int\\.spec\\.ts$'],
-  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', swc],
+    // The dashboard's components, rendered to markup in its own specs.
+    '^.+\\.tsx$': [
+      '@swc/jest',
+      {
+        ...swc,
+        jsc: { ...swc.jsc, parser: { ...swc.jsc.parser, tsx: true }, transform: { ...swc.jsc.transform, react: { runtime: 'automatic' } } },
+      },
+    ],
+  },
   moduleNameMapper: {
     '^@loanflow/([a-z-]+)$': '<rootDir>/libs/$1/src',
     '^@loanflow/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',

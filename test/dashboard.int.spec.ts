@@ -118,7 +118,13 @@ const en = i18nFor('en');
       ],
     });
     // axe-core is put into the page by the test; the page's own policy would refuse it.
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, bypassCSP: true, locale: 'en-US' });
+    // The browser's own zone is neither UTC nor the cooperative's: times must follow BUSINESS_TIME_ZONE.
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 900 },
+      bypassCSP: true,
+      locale: 'en-US',
+      timezoneId: 'America/Los_Angeles',
+    });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
   }, 170_000);

@@ -1,5 +1,6 @@
-import { createContext, ReactNode, useContext } from 'react';
+import { createContext, ReactNode, useContext, useState } from 'react';
 import type { ApiError, Loadable, Me } from './api';
+import { count } from './format';
 import { useI18n } from './i18n';
 
 export const MeContext = createContext<Me | null>(null);
@@ -105,51 +106,67 @@ export interface Column<R> {
   small?: boolean;
 }
 
-/** A table that scrolls sideways on narrow screens (and can be reached by keyboard to do so). */
+/**
+ * A table that scrolls sideways on narrow screens (and can be reached by keyboard to do so). A
+ * long list shows its first `pageSize` rows and a button for more: a cooperative's whole
+ * portfolio stays quick to open.
+ */
 export function Table<R>({
   name,
   columns,
   rows,
   rowKey,
   rowProps,
+  pageSize = 100,
 }: {
   name?: string;
   columns: Column<R>[];
   rows: R[];
   rowKey: (row: R) => string;
   rowProps?: (row: R) => Record<string, string | undefined>;
+  pageSize?: number;
 }) {
+  const { t, locale } = useI18n();
+  const [shown, setShown] = useState(pageSize);
   const classOf = (c: Column<R>) => [c.numeric ? 'num' : '', c.small ? 'small' : ''].join(' ').trim() || undefined;
+  if (rows.length === 0) return <p className="muted">{t.nothing}</p>;
   return (
-    <div className="table-wrap" tabIndex={0}>
-      <table data-table={name}>
-        <thead>
-          <tr>
-            {columns.map((c) => (
-              <th key={c.header} scope="col" className={c.numeric ? 'num' : undefined}>
-                {c.header}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={rowKey(row)} {...rowProps?.(row)}>
-              {columns.map((c) =>
-                c.rowHeader ? (
-                  <th key={c.header} scope="row">
-                    {c.cell(row)}
-                  </th>
-                ) : (
-                  <td key={c.header} className={classOf(c)} data-figure={c.figure}>
-                    {c.cell(row)}
-                  </td>
-                ),
-              )}
+    <>
+      <div className="table-wrap" tabIndex={0}>
+        <table data-table={name}>
+          <thead>
+            <tr>
+              {columns.map((c) => (
+                <th key={c.header} scope="col" className={c.numeric ? 'num' : undefined}>
+                  {c.header}
+                </th>
+              ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {rows.slice(0, shown).map((row) => (
+              <tr key={rowKey(row)} {...rowProps?.(row)}>
+                {columns.map((c) =>
+                  c.rowHeader ? (
+                    <th key={c.header} scope="row">
+                      {c.cell(row)}
+                    </th>
+                  ) : (
+                    <td key={c.header} className={classOf(c)} data-figure={c.figure}>
+                      {c.cell(row)}
+                    </td>
+                  ),
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {rows.length > shown && (
+        <button type="button" className="more" onClick={() => setShown(shown + pageSize)}>
+          {t.showMore} ({count(rows.length - shown, locale)})
+        </button>
+      )}
+    </>
   );
 }

@@ -87,43 +87,39 @@ export function AssessmentPage() {
               />
             </Section>
             <Section title={t.accountability} id="accountability">
-              {r.accountability.length === 0 ? (
-                <p className="muted">{t.nothing}</p>
-              ) : (
-                <Table
-                  name="accountability"
-                  rows={r.accountability}
-                  rowKey={(a) => a.loanId}
-                  rowProps={(a) => ({ 'data-loan': a.loanId })}
-                  columns={[
-                    { header: t.loan, cell: (a) => <LoanLink id={a.loanId} /> },
-                    { header: t.borrower, cell: (a) => a.borrowerId },
-                    { header: t.branch, cell: (a) => a.branchId },
-                    { header: `${t.disbursed} (${t.yuan})`, numeric: true, cell: (a) => money(a.disbursed, locale) },
-                    {
-                      header: `${t.principalOutstanding} (${t.yuan})`,
-                      numeric: true,
-                      figure: 'principalOutstanding',
-                      cell: (a) => money(a.principalOutstanding, locale),
-                    },
-                    { header: t.category, cell: (a) => <Tag kind="category" code={a.category} /> },
-                    { header: t.investigatedBy, figure: 'investigation', cell: (a) => a.investigatedBy.join(', ') },
-                    { header: t.examinedBy, figure: 'examination', cell: (a) => a.examinedBy.join(', ') },
-                    { header: t.approvedBy, figure: 'approval', cell: (a) => a.approvedBy.join(', ') },
-                    { header: t.disbursedBy, figure: 'disbursement', cell: (a) => a.disbursedBy.join(', ') },
-                    {
-                      header: t.dissent,
-                      small: true,
-                      cell: (a) =>
-                        a.dissent.map((d) => (
-                          <div key={`${d.by}:${d.at}`}>
-                            {label(d.post)} {d.by} ({dateTime(d.at, me.businessTimeZone)}): {d.note}
-                          </div>
-                        )),
-                    },
-                  ]}
-                />
-              )}
+              <Table
+                name="accountability"
+                rows={r.accountability}
+                rowKey={(a) => a.loanId}
+                rowProps={(a) => ({ 'data-loan': a.loanId })}
+                columns={[
+                  { header: t.loan, cell: (a) => <LoanLink id={a.loanId} /> },
+                  { header: t.borrower, cell: (a) => a.borrowerId },
+                  { header: t.branch, cell: (a) => a.branchId },
+                  { header: `${t.disbursed} (${t.yuan})`, numeric: true, cell: (a) => money(a.disbursed, locale) },
+                  {
+                    header: `${t.principalOutstanding} (${t.yuan})`,
+                    numeric: true,
+                    figure: 'principalOutstanding',
+                    cell: (a) => money(a.principalOutstanding, locale),
+                  },
+                  { header: t.category, cell: (a) => <Tag kind="category" code={a.category} /> },
+                  { header: t.investigatedBy, figure: 'investigation', cell: (a) => a.investigatedBy.join(', ') },
+                  { header: t.examinedBy, figure: 'examination', cell: (a) => a.examinedBy.join(', ') },
+                  { header: t.approvedBy, figure: 'approval', cell: (a) => a.approvedBy.join(', ') },
+                  { header: t.disbursedBy, figure: 'disbursement', cell: (a) => a.disbursedBy.join(', ') },
+                  {
+                    header: t.dissent,
+                    small: true,
+                    cell: (a) =>
+                      a.dissent.map((d) => (
+                        <div key={`${d.by}:${d.at}`}>
+                          {label(d.post)} {d.by} ({dateTime(d.at, me.businessTimeZone)}): {d.note}
+                        </div>
+                      )),
+                  },
+                ]}
+              />
             </Section>
           </>
         )}

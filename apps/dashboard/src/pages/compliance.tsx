@@ -62,25 +62,21 @@ export function CompliancePage() {
               ))}
             </div>
             <Section title={`${t.findings} · ${t.asOf} ${r.asOf}`} id="findings">
-              {r.findings.length === 0 ? (
-                <p className="muted">{t.nothing}</p>
-              ) : (
-                <Table
-                  name="findings"
-                  rows={r.findings.map((f, i) => ({ ...f, n: i }))}
-                  rowKey={(f) => String(f.n)}
-                  rowProps={(f) => ({ 'data-finding': f.code, 'data-kind': f.kind })}
-                  columns={[
-                    { header: t.kind, cell: (f) => label(f.kind) },
-                    { header: t.severity, cell: (f) => <Tag kind="severity" code={f.severity} /> },
-                    { header: t.code, cell: (f) => <code>{f.code}</code> },
-                    { header: t.people, figure: 'people', cell: (f) => f.people.join(', ') },
-                    { header: t.loan, cell: (f) => f.loanId && <LoanLink id={f.loanId} /> },
-                    { header: t.at, cell: (f) => when(f.at, me.businessTimeZone) },
-                    { header: t.detail, small: true, cell: (f) => f.detail },
-                  ]}
-                />
-              )}
+              <Table
+                name="findings"
+                rows={r.findings.map((f, i) => ({ ...f, n: i }))}
+                rowKey={(f) => String(f.n)}
+                rowProps={(f) => ({ 'data-finding': f.code, 'data-kind': f.kind })}
+                columns={[
+                  { header: t.kind, cell: (f) => label(f.kind) },
+                  { header: t.severity, cell: (f) => <Tag kind="severity" code={f.severity} /> },
+                  { header: t.code, cell: (f) => <code>{f.code}</code> },
+                  { header: t.people, figure: 'people', cell: (f) => f.people.join(', ') },
+                  { header: t.loan, cell: (f) => f.loanId && <LoanLink id={f.loanId} /> },
+                  { header: t.at, cell: (f) => when(f.at, me.businessTimeZone) },
+                  { header: t.detail, small: true, cell: (f) => f.detail },
+                ]}
+              />
             </Section>
           </>
         )}

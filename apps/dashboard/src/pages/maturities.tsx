@@ -85,38 +85,34 @@ export function MaturitiesPage() {
               ))}
             </Section>
             <Section title={`${t.overdue} · ${t.asOf} ${r.asOf}`} id="overdue">
-              {r.overdue.length === 0 ? (
-                <p className="muted">{t.nothing}</p>
-              ) : (
-                <Table
-                  name="overdue"
-                  rows={r.overdue}
-                  rowKey={(o) => o.loanId}
-                  rowProps={(o) => ({ 'data-loan': o.loanId })}
-                  columns={[
-                    { header: t.loan, cell: (o) => <LoanLink id={o.loanId} /> },
-                    { header: t.borrower, cell: (o) => o.borrowerId },
-                    { header: t.branch, cell: (o) => o.branchId },
-                    { header: t.officer, cell: (o) => o.officerId },
-                    { header: t.daysPastDue, numeric: true, figure: 'daysPastDue', cell: (o) => count(o.daysPastDue, locale) },
-                    { header: t.oldestDue, cell: (o) => o.oldestDueDate },
-                    {
-                      header: `${t.principalOverdue} (${t.yuan})`,
-                      numeric: true,
-                      figure: 'principalOverdue',
-                      cell: (o) => money(o.principalOverdue, locale),
-                    },
-                    {
-                      header: `${t.interestOverdue} (${t.yuan})`,
-                      numeric: true,
-                      figure: 'interestOverdue',
-                      cell: (o) => money(o.interestOverdue, locale),
-                    },
-                    { header: `${t.principalOutstanding} (${t.yuan})`, numeric: true, cell: (o) => money(o.principalOutstanding, locale) },
-                    { header: t.category, cell: (o) => <Tag kind="category" code={o.category} /> },
-                  ]}
-                />
-              )}
+              <Table
+                name="overdue"
+                rows={r.overdue}
+                rowKey={(o) => o.loanId}
+                rowProps={(o) => ({ 'data-loan': o.loanId })}
+                columns={[
+                  { header: t.loan, cell: (o) => <LoanLink id={o.loanId} /> },
+                  { header: t.borrower, cell: (o) => o.borrowerId },
+                  { header: t.branch, cell: (o) => o.branchId },
+                  { header: t.officer, cell: (o) => o.officerId },
+                  { header: t.daysPastDue, numeric: true, figure: 'daysPastDue', cell: (o) => count(o.daysPastDue, locale) },
+                  { header: t.oldestDue, cell: (o) => o.oldestDueDate },
+                  {
+                    header: `${t.principalOverdue} (${t.yuan})`,
+                    numeric: true,
+                    figure: 'principalOverdue',
+                    cell: (o) => money(o.principalOverdue, locale),
+                  },
+                  {
+                    header: `${t.interestOverdue} (${t.yuan})`,
+                    numeric: true,
+                    figure: 'interestOverdue',
+                    cell: (o) => money(o.interestOverdue, locale),
+                  },
+                  { header: `${t.principalOutstanding} (${t.yuan})`, numeric: true, cell: (o) => money(o.principalOutstanding, locale) },
+                  { header: t.category, cell: (o) => <Tag kind="category" code={o.category} /> },
+                ]}
+              />
             </Section>
           </>
         )}

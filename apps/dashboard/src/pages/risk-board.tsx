@@ -7,7 +7,6 @@ import { I18n, useI18n } from '../i18n';
 import { Field, Filters, Loaded, LoanLink, Section, Stat, Table, Tag, useMe } from '../ui';
 
 const LEVELS: RiskLevel[] = ['red', 'orange', 'yellow', 'green'];
-const PAGE = 100;
 
 function pointsChart(points: RiskPoint[], { t, locale }: I18n): ChartOption {
   const ranked = points.filter((p) => (p.score ?? 0) > 0);
@@ -36,7 +35,6 @@ export function RiskBoardPage() {
   const [branchId, setBranchId] = useState('');
   const [query, setQuery] = useState({ asOf: me.today, branchId: '' });
   const [level, setLevel] = useState('');
-  const [shown, setShown] = useState(PAGE);
   const board = useApi<RiskBoard>('/reports/risk-board', query);
   const warnings = useApi<Warnings>('/reports/warnings', { ...query, level: level || undefined });
   const option = useMemo(() => (board.state === 'done' ? pointsChart(board.data.points, i18n) : null), [board, i18n]);
@@ -66,7 +64,6 @@ export function RiskBoardPage() {
                     data-level={l}
                     onClick={() => {
                       setLevel(level === l ? '' : l);
-                      setShown(PAGE);
                     }}
                   >
                     <span className="stat-value">{count(b.warnings.byLevel[l] ?? 0, locale)}</span>
@@ -125,42 +122,32 @@ export function RiskBoardPage() {
       </Loaded>
       <Section title={level ? `${t.openWarnings} · ${label(level)}` : t.openWarnings} id="warnings">
         <Loaded value={warnings}>
-          {(w) =>
-            w.warnings.length === 0 ? (
-              <p className="muted">{t.nothing}</p>
-            ) : (
-              <>
-                <Table
-                  name="warnings"
-                  rows={w.warnings.slice(0, shown)}
-                  rowKey={(x) => `${x.loanId}:${x.signalId}`}
-                  rowProps={(x) => ({ 'data-warning': `${x.loanId}:${x.signalId}` })}
-                  columns={[
-                    { header: t.level, cell: (x) => <Tag kind="level" code={x.level} /> },
-                    { header: t.severity, cell: (x) => <Tag kind="severity" code={x.severity} /> },
-                    { header: t.rule, cell: (x) => label(x.rule) },
-                    { header: t.action, cell: (x) => <strong>{label(x.action)}</strong> },
-                    { header: t.loan, cell: (x) => <LoanLink id={x.loanId} /> },
-                    { header: t.borrower, cell: (x) => x.borrowerId },
-                    { header: t.officer, cell: (x) => x.officerId },
-                    { header: t.daysPastDue, numeric: true, cell: (x) => count(x.daysPastDue, locale) },
-                    {
-                      header: `${t.principalOutstanding} (${t.yuan})`,
-                      numeric: true,
-                      figure: 'principalOutstanding',
-                      cell: (x) => money(x.principalOutstanding, locale),
-                    },
-                    { header: t.evidence, small: true, cell: (x) => x.evidence },
-                  ]}
-                />
-                {w.warnings.length > shown && (
-                  <button type="button" onClick={() => setShown(shown + PAGE)}>
-                    {t.showMore} ({count(w.warnings.length - shown, locale)})
-                  </button>
-                )}
-              </>
-            )
-          }
+          {(w) => (
+            <Table
+              key={level}
+              name="warnings"
+              rows={w.warnings}
+              rowKey={(x) => `${x.loanId}:${x.signalId}`}
+              rowProps={(x) => ({ 'data-warning': `${x.loanId}:${x.signalId}` })}
+              columns={[
+                { header: t.level, cell: (x) => <Tag kind="level" code={x.level} /> },
+                { header: t.severity, cell: (x) => <Tag kind="severity" code={x.severity} /> },
+                { header: t.rule, cell: (x) => label(x.rule) },
+                { header: t.action, cell: (x) => <strong>{label(x.action)}</strong> },
+                { header: t.loan, cell: (x) => <LoanLink id={x.loanId} /> },
+                { header: t.borrower, cell: (x) => x.borrowerId },
+                { header: t.officer, cell: (x) => x.officerId },
+                { header: t.daysPastDue, numeric: true, cell: (x) => count(x.daysPastDue, locale) },
+                {
+                  header: `${t.principalOutstanding} (${t.yuan})`,
+                  numeric: true,
+                  figure: 'principalOutstanding',
+                  cell: (x) => money(x.principalOutstanding, locale),
+                },
+                { header: t.evidence, small: true, cell: (x) => x.evidence },
+              ]}
+            />
+          )}
         </Loaded>
       </Section>
     </>
