@@ -31,7 +31,7 @@ describe('dashboard tables', () => {
   it('shows a short list whole, figures marked and right-aligned, and says when there is nothing', () => {
     const html = render(rows(3));
     expect(html.match(/<tr>/g)).toHaveLength(1 + 3);
-    expect(html).toContain('<td class="num" data-figure="amount">200</td>');
+    expect(html).toContain('<td class="num nowrap" data-figure="amount">200</td>');
     expect(html).not.toContain('Show more');
     expect(render([])).toBe('<p class="muted">Nothing to show.</p>');
   });

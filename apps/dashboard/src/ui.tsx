@@ -103,7 +103,10 @@ export interface Column<R> {
   figure?: string;
   /** The cell names its row (`<th scope="row">`). */
   rowHeader?: boolean;
+  /** Smaller text that wraps (evidence, details). */
   small?: boolean;
+  /** Text that wraps; other cells (ids, figures, names) keep to one line and the table scrolls. */
+  wrap?: boolean;
 }
 
 /**
@@ -128,7 +131,8 @@ export function Table<R>({
 }) {
   const { t, locale } = useI18n();
   const [shown, setShown] = useState(pageSize);
-  const classOf = (c: Column<R>) => [c.numeric ? 'num' : '', c.small ? 'small' : ''].join(' ').trim() || undefined;
+  const classOf = (c: Column<R>) =>
+    [c.numeric && 'num', c.small && 'small', !c.small && !c.wrap && 'nowrap'].filter(Boolean).join(' ') || undefined;
   if (rows.length === 0) return <p className="muted">{t.nothing}</p>;
   return (
     <>

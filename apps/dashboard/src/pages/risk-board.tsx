@@ -96,6 +96,7 @@ export function RiskBoardPage() {
                   { header: t.rank, cell: (p) => p.rank },
                   {
                     header: t.code,
+                    wrap: true,
                     cell: (p) => (
                       <>
                         <strong>{p.code}</strong>
