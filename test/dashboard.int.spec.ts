@@ -13,6 +13,7 @@ import { i18nFor, MESSAGES } from '../apps/dashboard/src/i18n';
 import type {
   Compliance,
   LoanHistory,
+  LoanMatches,
   LoanState,
   Maturities,
   Me,
@@ -247,6 +248,20 @@ const en = i18nFor('en');
     await page.waitForSelector(`text=${en.t.notYet}`);
     // A loan that does not exist: the API's problem, shown.
     await open('loan/L-NOPE', '[data-code=LOAN_NOT_FOUND]');
+
+    // Typing part of an id offers the loans whose id or borrower's id begins with it, as the API finds them.
+    const prefix = first.loanId.slice(0, -1);
+    await page.fill('input[name=loanId]', prefix);
+    await page.waitForSelector('[data-table=matches]');
+    const matches = await api<LoanMatches>(`/loans?search=${prefix}&pageSize=10`);
+    expect(matches.items.length).toBeGreaterThan(1);
+    expect(await page.$$eval('[data-table=matches] li', (items) => items.map((i) => i.getAttribute('data-loan')))).toEqual(
+      matches.items.map((l) => l.loanId),
+    );
+    await page.click(`[data-table=matches] li[data-loan="${matches.items[1].loanId}"] a`);
+    await page.waitForSelector('[data-chain]');
+    expect(await text('main h2')).toBe(`${en.t.loan} ${matches.items[1].loanId}`);
+    await page.waitForSelector('[data-table=matches]', { state: 'detached' });
   });
 
   it('lists the month’s maturing loans per branch and officer, and the overdue loans, as the API does', async () => {

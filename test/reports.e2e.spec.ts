@@ -179,7 +179,7 @@ describe('read models and reports, over HTTP', () => {
   });
   afterAll(() => t.close());
 
-  it('lists loans by status, branch, officer, category and maturity month, a page at a time', async () => {
+  it('lists loans by status, branch, officer, category, maturity month and id prefix, a page at a time', async () => {
     const all = await t.http.get('/loans').set(t.as('bo')).expect(200);
     expect(all.body).toMatchObject({ total: 4, page: 1, pageSize: 50 });
     const active = await t.http.get('/loans?status=active&branchId=BR-01').set(t.as('bo')).expect(200);
@@ -202,6 +202,22 @@ describe('read models and reports, over HTTP', () => {
       page: 2,
       items: [expect.anything()],
     });
+    // Search: loans whose id, or whose borrower's id, begins with the text, as written.
+    const found = async (search: string) =>
+      (
+        await t.http
+          .get(`/loans?search=${encodeURIComponent(search)}`)
+          .set(t.as('bo'))
+          .expect(200)
+      ).body.items
+        .map((l: { loanId: string }) => l.loanId)
+        .sort();
+    expect(await found('L-9')).toEqual(['L-9']);
+    expect(await found('L-')).toEqual(['L-1', 'L-2', 'L-3', 'L-9']);
+    expect(await found('B-10')).toEqual(['L-1', 'L-2', 'L-3', 'L-9']);
+    expect(await found('l-9')).toEqual([]);
+    expect(await found('L_9')).toEqual([]);
+    expect((await t.http.get('/loans?search=L-%25').set(t.as('bo')).expect(400)).body.errors[0].field).toBe('search');
     const bad = await t.http.get('/loans?category=bad&maturing=2027-13&pageSize=0').set(t.as('bo')).expect(400);
     expect(bad.body.code).toBe('VALIDATION_FAILED');
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['category', 'maturing', 'pageSize']);

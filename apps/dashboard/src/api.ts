@@ -77,6 +77,8 @@ import type { HeldPost, Loan } from '@loanflow/domain';
 import type { ChainVerdict } from '@loanflow/event-store';
 import type {
   BucketShare,
+  LoanListItem,
+  Page,
   ComplianceReport,
   MaturityReport,
   PerformanceReport,
@@ -110,3 +112,4 @@ export type Portfolio = PortfolioReport;
 export type Compliance = ComplianceReport;
 export type LoanHistory = { loanId: string; version: number; chain: ChainVerdict; events: ReturnType<typeof historyEntry>[] };
 export type LoanState = Loan & { version: number };
+export type LoanMatches = Page<LoanListItem>;

@@ -33,6 +33,11 @@ export class ListLoansQuery {
   @Matches(MONTH, { message: MONTH_MESSAGE })
   maturing?: string;
 
+  @ApiPropertyOptional({ description: 'loans whose id or borrower id begins with this', example: 'L-0001' })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  search?: string;
+
   @ApiPropertyOptional({ default: 1 })
   @IsOptional()
   @Type(() => Number)

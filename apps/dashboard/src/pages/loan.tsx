@@ -1,14 +1,30 @@
 import { FormEvent, useEffect, useState } from 'react';
-import { LoanHistory, LoanState, useApi } from '../api';
-import { dateTime, fromLocalInput, interestRate, money, toLocalInput } from '../format';
+import { LoanHistory, LoanMatches, LoanState, useApi } from '../api';
+import { count, dateTime, fromLocalInput, interestRate, money, toLocalInput } from '../format';
 import { useI18n } from '../i18n';
 import { Field, Loaded, loanHref, Section, Tag, useMe } from '../ui';
 
-/** A loan found by id: every event (who, when, what), the verdict on its hash chain, and its state as of any time. */
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const MATCHES = 10;
+
+/**
+ * A loan found by id: every event (who, when, what), the verdict on its hash chain, and its
+ * state as of any time. While an id is typed, the loans whose id or borrower's id begins with it
+ * are offered.
+ */
 export function LoanPage({ loanId }: { loanId?: string }) {
   const { t } = useI18n();
   const [id, setId] = useState(loanId ?? '');
-  useEffect(() => setId(loanId ?? ''), [loanId]);
+  const [typed, setTyped] = useState('');
+  useEffect(() => {
+    setId(loanId ?? '');
+    setTyped('');
+  }, [loanId]);
+  useEffect(() => {
+    const text = id.trim();
+    const wait = setTimeout(() => setTyped(text !== loanId && ID.test(text) ? text : ''), 250);
+    return () => clearTimeout(wait);
+  }, [id, loanId]);
   const open = (e: FormEvent) => {
     e.preventDefault();
     if (id.trim()) window.location.hash = loanHref(id.trim());
@@ -16,13 +32,46 @@ export function LoanPage({ loanId }: { loanId?: string }) {
   return (
     <>
       <form className="filters" role="search" onSubmit={open}>
-        <Field label={t.loanId}>
-          <input name="loanId" value={id} onChange={(e) => setId(e.target.value)} placeholder="L-00016" required />
+        <Field label={t.loanSearch}>
+          <input name="loanId" value={id} onChange={(e) => setId(e.target.value)} placeholder="L-00016" required autoComplete="off" />
         </Field>
         <button type="submit">{t.search}</button>
       </form>
+      {typed && <Matches key={typed} search={typed} />}
       {loanId && <Timeline key={loanId} loanId={loanId} />}
     </>
+  );
+}
+
+function Matches({ search }: { search: string }) {
+  const { t, locale, label } = useI18n();
+  const found = useApi<LoanMatches>('/loans', { search, pageSize: String(MATCHES) });
+  return (
+    <Loaded value={found}>
+      {(page) => (
+        <div className="card matches" aria-live="polite">
+          {page.items.length === 0 ? (
+            <p className="muted">{t.loanNotFound}</p>
+          ) : (
+            <ul data-table="matches">
+              {page.items.map((l) => (
+                <li key={l.loanId} data-loan={l.loanId}>
+                  <a href={loanHref(l.loanId)} className="loan-link">
+                    {l.loanId}
+                  </a>{' '}
+                  · {l.borrowerId} · {l.branchId} · {label(l.status)} · {money(l.amount, locale)} {t.yuan}
+                </li>
+              ))}
+            </ul>
+          )}
+          {page.total > page.items.length && (
+            <p className="muted small">
+              {t.moreMatches} {count(page.total - page.items.length, locale)}
+            </p>
+          )}
+        </div>
+      )}
+    </Loaded>
   );
 }
 

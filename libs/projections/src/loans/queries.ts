@@ -12,6 +12,8 @@ export interface LoanFilter {
   category?: Category;
   /** YYYY-MM: loans maturing that month. */
   maturing?: string;
+  /** Loans whose id, or whose borrower's id, begins with this (letter case as written). */
+  search?: string;
 }
 
 export interface LoanListItem {
@@ -76,6 +78,12 @@ export async function listLoans(db: ReadModelDb, filter: LoanFilter, page = 1, p
   if (filter.officerId) q = q.where('officer_id', '=', filter.officerId);
   if (filter.category) q = q.where('category', '=', filter.category);
   if (filter.maturing) q = q.where('maturity_month', '=', filter.maturing);
+  // A prefix compared as it is: LIKE would read `_` as a wildcard, and folds case on SQLite only.
+  const { search } = filter;
+  if (search)
+    q = q.where((eb) =>
+      eb.or([eb(sql`substr(loan_id, 1, ${search.length})`, '=', search), eb(sql`substr(borrower_id, 1, ${search.length})`, '=', search)]),
+    );
   const [{ total }] = await q.select(sql<number>`count(*)`.as('total')).execute();
   const rows = await q
     .selectAll()
