@@ -206,6 +206,24 @@ const en = i18nFor('en');
     const red = await api<Warnings>('/reports/warnings?level=red');
     await page.waitForFunction((n) => document.querySelectorAll('[data-table="warnings"] tbody tr').length === n, red.warnings.length);
     expect(await texts('[data-table="warnings"] tbody tr td:nth-child(1)')).toEqual(red.warnings.map(() => en.label('red')));
+
+    // One officer's work list: the API's answer for that officer, the board's figures unchanged.
+    const officer = warnings[warnings.length - 1].officerId;
+    await page.click('[data-level=red]');
+    await page.waitForSelector('[data-level=red][aria-pressed=false]');
+    await page.fill('input[name=officerId]', officer);
+    await page.click('form.filters button[type=submit]');
+    await page.waitForSelector(`text=${en.t.openWarnings} · ${en.t.officer} ${officer}`);
+    const theirs = await api<Warnings>(`/reports/warnings?officerId=${officer}`);
+    expect(theirs.warnings.length).toBeLessThan(warnings.length);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-table="warnings"] tbody tr').length === n, theirs.warnings.length);
+    expect(await page.$$eval('[data-table="warnings"] tbody tr', (rows) => rows.map((r) => r.getAttribute('data-warning')))).toEqual(
+      theirs.warnings.map((w) => `${w.loanId}:${w.signalId}`),
+    );
+    expect(await text('[data-stat=open] .stat-value')).toBe(count(board.warnings.open, 'en'));
+    await page.fill('input[name=officerId]', '');
+    await page.click('form.filters button[type=submit]');
+    await page.waitForSelector(`h2:text-is("${en.t.openWarnings}")`);
   });
 
   it('follows a warning from the risk board to its loan: every event with who and when, the chain verdict, the state as of any time', async () => {

@@ -33,20 +33,25 @@ export function RiskBoardPage() {
   const me = useMe();
   const [asOf, setAsOf] = useState(me.today);
   const [branchId, setBranchId] = useState('');
-  const [query, setQuery] = useState({ asOf: me.today, branchId: '' });
+  const [officerId, setOfficerId] = useState('');
+  const [query, setQuery] = useState({ asOf: me.today, branchId: '', officerId: '' });
   const [level, setLevel] = useState('');
-  const board = useApi<RiskBoard>('/reports/risk-board', query);
+  const board = useApi<RiskBoard>('/reports/risk-board', { asOf: query.asOf, branchId: query.branchId });
+  // The list narrows to one officer's work when asked; the board's figures stay the branch's.
   const warnings = useApi<Warnings>('/reports/warnings', { ...query, level: level || undefined });
   const option = useMemo(() => (board.state === 'done' ? pointsChart(board.data.points, i18n) : null), [board, i18n]);
 
   return (
     <>
-      <Filters label={t.riskBoard} onApply={() => setQuery({ asOf, branchId: branchId.trim() })}>
+      <Filters label={t.riskBoard} onApply={() => setQuery({ asOf, branchId: branchId.trim(), officerId: officerId.trim() })}>
         <Field label={t.asOf}>
           <input type="date" name="asOf" value={asOf} onChange={(e) => setAsOf(e.target.value)} required />
         </Field>
         <Field label={t.branch}>
           <input name="branchId" value={branchId} onChange={(e) => setBranchId(e.target.value)} placeholder={t.all} />
+        </Field>
+        <Field label={t.officerWarnings}>
+          <input name="officerId" value={officerId} onChange={(e) => setOfficerId(e.target.value)} placeholder={t.all} />
         </Field>
       </Filters>
       <Loaded value={board}>
@@ -121,11 +126,14 @@ export function RiskBoardPage() {
           </>
         )}
       </Loaded>
-      <Section title={level ? `${t.openWarnings} · ${label(level)}` : t.openWarnings} id="warnings">
+      <Section
+        title={[t.openWarnings, level && label(level), query.officerId && `${t.officer} ${query.officerId}`].filter(Boolean).join(' · ')}
+        id="warnings"
+      >
         <Loaded value={warnings}>
           {(w) => (
             <Table
-              key={level}
+              key={`${level}:${query.officerId}`}
               name="warnings"
               rows={w.warnings}
               rowKey={(x) => `${x.loanId}:${x.signalId}`}
