@@ -17,11 +17,21 @@ describe('configuration by environment', () => {
       jwtSecretSource: 'JWT_SECRET',
       businessTimeZone: 'Asia/Shanghai',
     });
-    expect(loadConfig({ ...base, PORT: '8080', JWT_ISSUER: 'coop', JWT_AUDIENCE: 'loanflow', BUSINESS_TIME_ZONE: 'UTC' })).toMatchObject({
+    expect(
+      loadConfig({
+        ...base,
+        PORT: '8080',
+        JWT_ISSUER: 'coop',
+        JWT_AUDIENCE: 'loanflow',
+        BUSINESS_TIME_ZONE: 'UTC',
+        DASHBOARD_DIR: '/srv/dashboard',
+      }),
+    ).toMatchObject({
       port: 8080,
       jwtIssuer: 'coop',
       jwtAudience: 'loanflow',
       businessTimeZone: 'UTC',
+      dashboardDir: '/srv/dashboard',
     });
   });
 
