@@ -13,6 +13,8 @@ export default defineConfig({
   root: here,
   base: './',
   oxc: { jsx: { runtime: 'automatic' } },
+  // The cooperative's clock, shared with the service (only Intl, nothing of Node's).
+  resolve: { alias: { '@loanflow/config/zone': resolve(here, '../../libs/config/src/zone.ts') } },
   build: {
     outDir: resolve(here, '../../dist/dashboard'),
     emptyOutDir: true,

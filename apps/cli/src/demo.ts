@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
-import { businessDate, DEFAULT_SQLITE_PATH, LoanflowConfig, loadConfig } from '@loanflow/config';
+import { businessDate, DEFAULT_SQLITE_PATH, LoanflowConfig, loadConfig, zonedInstant } from '@loanflow/config';
 import {
   addMonths,
   Category,
@@ -201,34 +201,10 @@ function onOrAfter(date: string): string {
   return date;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-/** How far the zone's wall clock is ahead of UTC at an instant, in milliseconds. */
-function zoneOffset(at: number, timeZone: string): number {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, format);
-  }
-  const parts = format.formatToParts(new Date(at));
-  const n = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - Math.floor(at / 1000) * 1000;
-}
-
 /** The instant of a wall-clock time (minutes after midnight) on a business date in the cooperative's time zone. */
-function zonedInstant(date: string, minutes: number, timeZone: string): Date {
-  const [y, m, d] = date.split('-').map(Number);
-  const wall = Date.UTC(y, m - 1, d, Math.floor(minutes / 60), minutes % 60);
-  const at = wall - zoneOffset(wall, timeZone);
-  return new Date(wall - zoneOffset(at, timeZone));
+function zonedAt(date: string, minutes: number, timeZone: string): Date {
+  const [year, month, day] = date.split('-').map(Number);
+  return zonedInstant({ year, month, day, hour: Math.floor(minutes / 60), minute: minutes % 60, second: 0 }, timeZone);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -765,7 +741,7 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
   };
 
   // ---- the app, its clock and an HTTP client -----------------------------------------------------
-  let now = zonedInstant(days[0], 7 * 60, config.businessTimeZone);
+  let now = zonedAt(days[0], 7 * 60, config.businessTimeZone);
   const app: INestApplication = await createApp(config, { clock: () => now, logger: false });
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
@@ -832,7 +808,7 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
   };
   /** Moves the clock to a time of the business day (minutes after midnight); never backwards. */
   const setClock = (date: string, minutes: number) => {
-    const at = zonedInstant(date, Math.min(minutes, 23 * 60 + 59), config.businessTimeZone);
+    const at = zonedAt(date, Math.min(minutes, 23 * 60 + 59), config.businessTimeZone);
     now = at > now ? at : new Date(now.getTime() + 1000);
   };
   /**

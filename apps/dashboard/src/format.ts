@@ -3,6 +3,8 @@
  * with one decimal as percentages, instants in the cooperative's time zone. Pure: the browser
  * tests use these same functions to check that a page shows the API's figures.
  */
+import { wallClock, zonedInstant } from '@loanflow/config/zone';
+
 export type Locale = 'en' | 'zh-CN';
 
 const numberFormats = new Map<string, Intl.NumberFormat>();
@@ -43,62 +45,29 @@ export function count(n: number, locale: Locale): string {
   return numberFormat(locale, 0).format(n);
 }
 
-const parts = new Map<string, Intl.DateTimeFormat>();
-function wallClock(timeZone: string): Intl.DateTimeFormat {
-  let format = parts.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    parts.set(timeZone, format);
-  }
-  return format;
-}
-
-/** The wall-clock fields of an instant in a time zone. */
-function fieldsIn(instant: number, timeZone: string) {
-  const f: Record<string, number> = {};
-  for (const p of wallClock(timeZone).formatToParts(new Date(instant))) if (p.type !== 'literal') f[p.type] = Number(p.value);
-  return { year: f.year, month: f.month, day: f.day, hour: f.hour % 24, minute: f.minute, second: f.second };
-}
-
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /** An instant as the cooperative's clock showed it: "2025-01-02 15:00:00". */
 export function dateTime(iso: string, timeZone: string): string {
-  const f = fieldsIn(Date.parse(iso), timeZone);
+  const f = wallClock(Date.parse(iso), timeZone);
   return `${f.year}-${pad(f.month)}-${pad(f.day)} ${pad(f.hour)}:${pad(f.minute)}:${pad(f.second)}`;
 }
 
 /** An instant as a `datetime-local` value ("2025-01-02T15:00") on the cooperative's clock. */
 export function toLocalInput(iso: string, timeZone: string): string {
-  const f = fieldsIn(Date.parse(iso), timeZone);
+  const f = wallClock(Date.parse(iso), timeZone);
   return `${f.year}-${pad(f.month)}-${pad(f.day)}T${pad(f.hour)}:${pad(f.minute)}`;
 }
 
-/**
- * A wall-clock time on the cooperative's clock ("2025-01-02T15:00", seconds optional) as an ISO
- * instant. The zone's offset is read at the guess and again at the answer, so a clock change
- * between them is followed.
- */
+/** A wall-clock time on the cooperative's clock ("2025-01-02T15:00", seconds optional) as an ISO instant. */
 export function fromLocalInput(local: string, timeZone: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local);
   if (!m) throw new RangeError(`not a local date and time: ${local}`);
-  const asUtc = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], m[6] ? +m[6] : 0);
-  const offsetAt = (instant: number) => {
-    const f = fieldsIn(instant, timeZone);
-    return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second) - instant;
-  };
-  let instant = asUtc - offsetAt(asUtc);
-  instant = asUtc - offsetAt(instant);
-  return new Date(instant).toISOString();
+  const [year, month, day, hour, minute, second = 0] = m
+    .slice(1)
+    .filter((v) => v !== undefined)
+    .map(Number);
+  return zonedInstant({ year, month, day, hour, minute, second }, timeZone).toISOString();
 }
 
 /** The first and last day of the months from `fromMonth` to `toMonth` (YYYY-MM): an assessment period. */

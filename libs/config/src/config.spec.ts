@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { businessDate, loadConfig } from './config';
+import { loadConfig } from './config';
+import { businessDate } from './zone';
 
 describe('configuration by environment', () => {
   const dir = mkdtempSync(join(tmpdir(), 'loanflow-config-'));

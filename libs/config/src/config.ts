@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { businessDate } from './zone';
 
 /** Configuration by environment, shared by the api and the CLI so both see the same log and secret. */
 export type EventStoreKind = 'sqlite' | 'postgres' | 'eventstoredb';
@@ -54,17 +55,6 @@ export const DEFAULT_GROUP_COMMIT_MAX_BATCH = 500;
 const isEventStoreKind = (value: string): value is EventStoreKind => ['sqlite', 'postgres', 'eventstoredb'].includes(value);
 /** The cooperatives loanflow serves keep China Standard Time; set BUSINESS_TIME_ZONE elsewhere. */
 export const DEFAULT_BUSINESS_TIME_ZONE = 'Asia/Shanghai';
-
-/** The calendar date of an instant in a time zone, as YYYY-MM-DD. */
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-export function businessDate(instant: Date, timeZone: string): string {
-  // A formatter costs far more to build than to use, and every command asks for today.
-  let format = formats.get(timeZone);
-  if (!format)
-    formats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
-  return format.format(instant);
-}
 
 /**
  * Without `JWT_SECRET` the embedded default keeps a random secret next to its database, so a
