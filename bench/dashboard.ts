@@ -5,11 +5,10 @@ import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { buildDemo, demoOptions } from '../apps/cli/src/demo';
 import { createApp } from '../apps/api/src/app';
+import { CHROMIUM, hasChromium, launchChromium } from '../test/support/chromium';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const LOADS = Number(process.env.BENCH_DASHBOARD_LOADS ?? 15);
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 
@@ -32,7 +31,7 @@ const quantile = (values: number[], q: number) =>
 export async function dashboardBench(dir: string, log: (line: string) => void): Promise<DashboardFigures | string> {
   const built = resolve('dist/dashboard');
   if (!existsSync(join(built, 'index.html'))) return 'the dashboard is not built (npm run build)';
-  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`;
+  if (!hasChromium()) return `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`;
   const files = ['index.html', ...readdirSync(join(built, 'assets')).map((f) => `assets/${f}`)].map((name) => {
     const content = readFileSync(join(built, name));
     return { name, bytes: content.length, gzip: gzipSync(content).length };
@@ -63,18 +62,7 @@ export async function dashboardBench(dir: string, log: (line: string) => void): 
   log(`projecting ${demoEvents} events before the first page load`);
   await fetch(`${base}/reports/risk-board`, { headers: { Authorization: `Bearer ${token}` } });
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     // Signed in as the dashboard keeps it: the token in the tab's session storage.

@@ -2,11 +2,11 @@
 // (Callbacks passed to page.evaluate run in the browser, and the dashboard's modules are imported for their formats.)
 import { JwtService } from '@nestjs/jwt';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildDemo, DemoSummary } from '../apps/cli/src/demo';
 import { count, dateTime, money, monthOf, percent, percentOfBps, periodOf, toLocalInput } from '../apps/dashboard/src/format';
 import { i18nFor, MESSAGES } from '../apps/dashboard/src/i18n';
@@ -23,6 +23,7 @@ import type {
   Warnings,
 } from '../apps/dashboard/src/api';
 import { SECRET, startApp, TestApp, testConfig } from './support/app';
+import { CHROMIUM, hasChromium, launchChromium } from './support/chromium';
 
 /**
  * The dashboard in a real browser (Debian's Chromium driven by playwright-core) against the real
@@ -31,8 +32,7 @@ import { SECRET, startApp, TestApp, testConfig } from './support/app';
  * (axe-core) on every page, and the README's screenshots. Without Chromium the suite is reported
  * as skipped with its reason; under CI the integration setup fails instead.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
+const available = hasChromium();
 const title = available ? `dashboard in Chromium (${CHROMIUM})` : `skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`;
 if (!available) console.warn(`dashboard browser suite ${title}`);
 
@@ -106,18 +106,7 @@ const en = i18nFor('en');
     );
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     // axe-core is put into the page by the test; the page's own policy would refuse it.
     // The browser's own zone is neither UTC nor the cooperative's: times must follow BUSINESS_TIME_ZONE.
     const context = await browser.newContext({
