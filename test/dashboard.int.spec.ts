@@ -77,7 +77,8 @@ const en = i18nFor('en');
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    // The bundle under test is built from the sources now, into this run's own directory.
+    // The bundle under test is built from the sources now, into this run's own directory, as
+    // `npm run build` builds it: Jest's NODE_ENV=test would otherwise give React's development build.
     execFileSync(
       process.execPath,
       [
@@ -90,9 +91,7 @@ const en = i18nFor('en');
         '--logLevel',
         'warn',
       ],
-      {
-        cwd: ROOT,
-      },
+      { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' } },
     );
     const env = { JWT_SECRET: SECRET, BUSINESS_TIME_ZONE: 'Asia/Shanghai' };
     demo = await buildDemo(
