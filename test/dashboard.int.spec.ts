@@ -403,6 +403,23 @@ const en = i18nFor('en');
     expect(await text('main h1')).toBe(en.t.riskBoard);
   });
 
+  it('shows an auditor where a loan’s chain was broken behind the service', async () => {
+    const [loan] = (await api<LoanMatches>('/loans?status=active&pageSize=1')).items;
+    await t.tamper({
+      sqlite: `UPDATE events SET data = json_set(data, '$.edited', 1) WHERE stream_id = 'loan-${loan.loanId}' AND stream_version = 1`,
+    });
+    const history = await api<LoanHistory>(`/loans/${loan.loanId}/history`);
+    expect(history.chain.valid).toBe(false);
+    await open(`loan/${loan.loanId}`, '[data-chain=broken]');
+    expect(await page.$$eval('[data-table=timeline] li.broken', (items) => items.map((i) => i.getAttribute('data-version')))).toEqual([
+      '1',
+    ]);
+    expect(await texts('[data-table=timeline] [data-break]')).toEqual(
+      history.chain.breaks.map((b) => `${en.t.chainBroken}: ${b.problem} ${b.detail}`),
+    );
+    expect(await axeViolations()).toEqual([]);
+  });
+
   it('goes back to sign-in when the API refuses the token mid-session', async () => {
     await page.evaluate(() => sessionStorage.setItem('loanflow.token', 'expired.or.forged'));
     await open('structure', '.problem[role=alert]');

@@ -87,73 +87,103 @@ function Timeline({ loanId }: { loanId: string }) {
   };
   return (
     <Loaded value={history}>
-      {(h) => (
-        <>
-          <Section title={`${t.loan} ${h.loanId}`} id="chain">
-            <p data-chain={h.chain.valid ? 'valid' : 'broken'} className={h.chain.valid ? 'ok' : 'alarm'}>
-              {t.chain}: <strong>{h.chain.valid ? t.chainValid : t.chainBroken}</strong> · {t.events} {h.chain.events}
-            </p>
-            {h.chain.breaks.length > 0 && (
-              <ul className="breaks">
-                {h.chain.breaks.map((b) => (
-                  <li key={`${b.streamVersion}:${b.problem}`}>
-                    #{b.streamVersion} <code>{b.problem}</code> {b.detail}
+      {(h) => {
+        // What the chain verdict found wrong, by the event it found it at.
+        const breakAt = new Map<number, LoanHistory['chain']['breaks']>();
+        for (const b of h.chain.breaks) breakAt.set(b.streamVersion, [...(breakAt.get(b.streamVersion) ?? []), b]);
+        return (
+          <>
+            <Section title={`${t.loan} ${h.loanId}`} id="chain">
+              <p data-chain={h.chain.valid ? 'valid' : 'broken'} className={h.chain.valid ? 'ok' : 'alarm'}>
+                {t.chain}: <strong>{h.chain.valid ? t.chainValid : t.chainBroken}</strong> · {t.events} {h.chain.events}
+              </p>
+              {h.chain.breaks.length > 0 && (
+                <ul className="breaks">
+                  {h.chain.breaks.map((b) => (
+                    <li key={`${b.streamVersion}:${b.problem}`}>
+                      #{b.streamVersion} <code>{b.problem}</code> {b.detail}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </Section>
+            <Section title={t.stateAsOf} id="state">
+              <form
+                className="filters"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  showAsOf(asOfInput ? fromLocalInput(asOfInput, me.businessTimeZone) : undefined);
+                }}
+              >
+                <Field label={`${t.stateAsOf} (${me.businessTimeZone})`}>
+                  <input type="datetime-local" name="asOf" step={1} value={asOfInput} onChange={(e) => setAsOfInput(e.target.value)} />
+                </Field>
+                <button type="submit">{t.show}</button>
+                <button type="button" onClick={() => showAsOf(undefined)}>
+                  {t.stateNow}
+                </button>
+              </form>
+              <StateAt key={asOf ?? 'now'} loanId={loanId} asOf={asOf} />
+            </Section>
+            <Section title={t.events} id="timeline">
+              <ol className="timeline" data-table="timeline">
+                {h.events.map((e) => (
+                  <li
+                    key={e.version}
+                    data-version={e.version}
+                    data-type={e.type}
+                    className={
+                      [asOf && Date.parse(e.recordedAt) > Date.parse(asOf) && 'later', breakAt.has(e.version) && 'broken']
+                        .filter(Boolean)
+                        .join(' ') || undefined
+                    }
+                  >
+                    <div className="timeline-head">
+                      <span className="muted">#{e.version}</span> <strong>{e.type}</strong>{' '}
+                      <span data-figure="when">{dateTime(e.recordedAt, me.businessTimeZone)}</span> · {t.who}{' '}
+                      <span data-figure="who">{e.actorId}</span>
+                      <button
+                        type="button"
+                        className="link-button small"
+                        onClick={() => showAsOf(e.recordedAt)}
+                        aria-label={`${t.stateAfter} #${e.version}`}
+                      >
+                        {t.stateAfter}
+                      </button>
+                    </div>
+                    {breakAt.get(e.version)?.map((b) => (
+                      <p key={b.problem} className="alarm small" data-break={b.problem}>
+                        {t.chainBroken}: <code>{b.problem}</code> {b.detail}
+                      </p>
+                    ))}
+                    <Summary data={e.data} />
+                    <details>
+                      <summary>{t.data}</summary>
+                      <pre>{JSON.stringify(e.data, null, 2)}</pre>
+                      <dl className="facts small">
+                        <dt>{t.occurredAt}</dt>
+                        <dd>{dateTime(e.occurredAt, me.businessTimeZone)}</dd>
+                        <dt>{t.command}</dt>
+                        <dd>
+                          <code>{e.commandId}</code>
+                        </dd>
+                        <dt>{t.hash}</dt>
+                        <dd>
+                          <code>{e.hash}</code>
+                        </dd>
+                        <dt>{t.prevHash}</dt>
+                        <dd>
+                          <code>{e.prevHash}</code>
+                        </dd>
+                      </dl>
+                    </details>
                   </li>
                 ))}
-              </ul>
-            )}
-          </Section>
-          <Section title={t.stateAsOf} id="state">
-            <form
-              className="filters"
-              onSubmit={(e) => {
-                e.preventDefault();
-                showAsOf(asOfInput ? fromLocalInput(asOfInput, me.businessTimeZone) : undefined);
-              }}
-            >
-              <Field label={`${t.stateAsOf} (${me.businessTimeZone})`}>
-                <input type="datetime-local" name="asOf" step={1} value={asOfInput} onChange={(e) => setAsOfInput(e.target.value)} />
-              </Field>
-              <button type="submit">{t.show}</button>
-              <button type="button" onClick={() => showAsOf(undefined)}>
-                {t.stateNow}
-              </button>
-            </form>
-            <StateAt key={asOf ?? 'now'} loanId={loanId} asOf={asOf} />
-          </Section>
-          <Section title={t.events} id="timeline">
-            <ol className="timeline" data-table="timeline">
-              {h.events.map((e) => (
-                <li
-                  key={e.version}
-                  data-version={e.version}
-                  data-type={e.type}
-                  className={asOf && Date.parse(e.recordedAt) > Date.parse(asOf) ? 'later' : undefined}
-                >
-                  <div className="timeline-head">
-                    <span className="muted">#{e.version}</span> <strong>{e.type}</strong>{' '}
-                    <span data-figure="when">{dateTime(e.recordedAt, me.businessTimeZone)}</span> · {t.who}{' '}
-                    <span data-figure="who">{e.actorId}</span>
-                    <button
-                      type="button"
-                      className="link-button small"
-                      onClick={() => showAsOf(e.recordedAt)}
-                      aria-label={`${t.stateAfter} #${e.version}`}
-                    >
-                      {t.stateAfter}
-                    </button>
-                  </div>
-                  <Summary data={e.data} />
-                  <details>
-                    <summary>{t.data}</summary>
-                    <pre>{JSON.stringify(e.data, null, 2)}</pre>
-                  </details>
-                </li>
-              ))}
-            </ol>
-          </Section>
-        </>
-      )}
+              </ol>
+            </Section>
+          </>
+        );
+      }}
     </Loaded>
   );
 }
