@@ -127,7 +127,7 @@ async function reportLatencies(db: ReadModelDb): Promise<Record<string, number>>
   const any = db as unknown as Kysely<any>;
   const last = await any
     .selectFrom('rm_loans')
-    .select(['disbursed_on', 'branch_id', 'officer_id'])
+    .select(['disbursed_on', 'branch_id', 'officer_id', 'loan_id'])
     .where('disbursed_on', 'is not', null)
     .orderBy('disbursed_on', 'desc')
     .limit(1)
@@ -135,12 +135,15 @@ async function reportLatencies(db: ReadModelDb): Promise<Record<string, number>>
   const lastDate: string = last?.disbursed_on ?? '2026-11-01';
   const branch: string = last?.branch_id ?? 'BR-01';
   const officerId: string = last?.officer_id ?? '';
+  // The dashboard's loan search as someone types all but the last two characters of an id.
+  const searched: string = (last?.loan_id ?? 'L-00').slice(0, -2);
   // The twelve whole months up to the last disbursement's month.
   const yearStart = addMonths(`${lastDate.slice(0, 7)}-01`, -11);
   const monthEnd = lastDayOfMonth(lastDate.slice(0, 7));
   return {
     'GET /loans?status=active&branchId': await p95(() => listLoans(db, { status: 'active', branchId: branch })),
     'GET /loans?category=substandard': await p95(() => listLoans(db, { category: 'substandard' })),
+    'GET /loans?search= (id prefix, 10 matches)': await p95(() => listLoans(db, { search: searched }, 1, 10)),
     'GET /reports/maturities (month, one branch)': await p95(() => maturityReport(db, lastDate.slice(0, 7), lastDate, branch)),
     'GET /reports/maturities (month, all branches)': await p95(() => maturityReport(db, lastDate.slice(0, 7), lastDate)),
     'GET /reports/performance (12 months, by officer)': await p95(() => performanceReport(db, yearStart, monthEnd, 'officer')),
