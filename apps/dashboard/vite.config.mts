@@ -13,8 +13,9 @@ export default defineConfig({
   root: here,
   base: './',
   oxc: { jsx: { runtime: 'automatic' } },
-  // The cooperative's clock, shared with the service (only Intl, nothing of Node's).
-  resolve: { alias: { '@loanflow/config/zone': resolve(here, '../../libs/config/src/zone.ts') } },
+  // Single files of the libraries the service shares with the page (the cooperative's clock, what
+  // an id may be): `@loanflow/<lib>/<file>`, never a library's whole index.
+  resolve: { alias: [{ find: /^@loanflow\/([a-z-]+)\/(.+)$/, replacement: resolve(here, '../../libs/$1/src/$2') }] },
   build: {
     outDir: resolve(here, '../../dist/dashboard'),
     emptyOutDir: true,

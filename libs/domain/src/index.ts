@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './dates';
+export * from './ids';
 export * from './money';
 export * from './decider';
 export * from './rules/schedule';

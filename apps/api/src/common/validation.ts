@@ -1,6 +1,6 @@
 import { applyDecorators, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { isIsoDate } from '@loanflow/domain';
+import { ID_PATTERN, isIsoDate } from '@loanflow/domain';
 import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, Matches, MaxLength, registerDecorator, ValidationOptions } from 'class-validator';
 import { ApiProblem } from './problems';
 
@@ -47,7 +47,7 @@ export function IsIsoDate(options?: ValidationOptions): PropertyDecorator {
     });
 }
 
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+export { ID_PATTERN };
 export const ID_MESSAGE = '$property must be 1-64 letters, digits, dots, dashes or underscores';
 
 /** An identifier field: loan, borrower, staff or branch id. */

@@ -1,10 +1,10 @@
+import { ID_PATTERN } from '@loanflow/domain/ids';
 import { FormEvent, useEffect, useState } from 'react';
 import { LoanHistory, LoanMatches, LoanState, useApi } from '../api';
 import { count, dateTime, fromLocalInput, interestRate, money, toLocalInput } from '../format';
 import { useI18n } from '../i18n';
 import { Field, Loaded, loanHref, Section, Tag, useMe } from '../ui';
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const MATCHES = 10;
 
 /**
@@ -22,7 +22,7 @@ export function LoanPage({ loanId }: { loanId?: string }) {
   }, [loanId]);
   useEffect(() => {
     const text = id.trim();
-    const wait = setTimeout(() => setTyped(text !== loanId && ID.test(text) ? text : ''), 250);
+    const wait = setTimeout(() => setTyped(text !== loanId && ID_PATTERN.test(text) ? text : ''), 250);
     return () => clearTimeout(wait);
   }, [id, loanId]);
   const open = (e: FormEvent) => {
