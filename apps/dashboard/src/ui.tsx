@@ -84,6 +84,26 @@ export function Field({ label, children }: { label: string; children: ReactNode 
   );
 }
 
+/** An optional filter by id (branch, officer, person): empty means all. */
+export function IdFilter({
+  label,
+  name,
+  value,
+  onChange,
+}: {
+  label: string;
+  name: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <Field label={label}>
+      <input name={name} value={value} onChange={(e) => onChange(e.target.value)} placeholder={t.all} />
+    </Field>
+  );
+}
+
 export function Stat({ label, value, className, testId }: { label: string; value: string; className?: string; testId?: string }) {
   return (
     <div className={`stat ${className ?? ''}`} data-stat={testId}>

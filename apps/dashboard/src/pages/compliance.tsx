@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Compliance, useApi } from '../api';
 import { count, dateTime } from '../format';
 import { useI18n } from '../i18n';
-import { Field, Filters, Loaded, LoanLink, Section, Stat, Table, Tag, useMe } from '../ui';
+import { Field, Filters, IdFilter, Loaded, LoanLink, Section, Stat, Table, Tag, useMe } from '../ui';
 
 const KINDS: FindingKind[] = ['policy_violation', 'refused_attempt', 'rotation_overdue', 'inspection_overdue'];
 const SEVERITIES = ['critical', 'high', 'medium'];
@@ -23,9 +23,7 @@ export function CompliancePage() {
   return (
     <>
       <Filters label={t.compliance} onApply={() => setQuery({ staffId: staffId.trim(), severity, kind })}>
-        <Field label={t.staffFilter}>
-          <input name="staffId" value={staffId} onChange={(e) => setStaffId(e.target.value)} placeholder={t.all} />
-        </Field>
+        <IdFilter label={t.staffFilter} name="staffId" value={staffId} onChange={setStaffId} />
         <Field label={t.severity}>
           <select name="severity" value={severity} onChange={(e) => setSeverity(e.target.value)}>
             <option value="">{t.all}</option>

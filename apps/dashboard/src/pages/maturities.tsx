@@ -3,7 +3,7 @@ import { Maturities, useApi } from '../api';
 import { Chart, ChartOption, PALETTE } from '../chart';
 import { count, money, monthOf } from '../format';
 import { useI18n } from '../i18n';
-import { Field, Filters, Loaded, LoanLink, Section, Table, Tag, useMe } from '../ui';
+import { Field, Filters, IdFilter, Loaded, LoanLink, Section, Table, Tag, useMe } from '../ui';
 
 /** The month's maturing loans per branch and officer (the list handed to each branch), and the overdue loans. */
 export function MaturitiesPage() {
@@ -40,9 +40,7 @@ export function MaturitiesPage() {
         <Field label={t.month}>
           <input type="month" name="month" value={month} onChange={(e) => setMonth(e.target.value)} required />
         </Field>
-        <Field label={t.branch}>
-          <input name="branchId" value={branchId} onChange={(e) => setBranchId(e.target.value)} placeholder={t.all} />
-        </Field>
+        <IdFilter label={t.branch} name="branchId" value={branchId} onChange={setBranchId} />
       </Filters>
       <Loaded value={report}>
         {(r) => (

@@ -4,7 +4,7 @@ import { RiskBoard, RiskPoint, useApi, Warnings } from '../api';
 import { Chart, ChartOption, format, PALETTE } from '../chart';
 import { count, money, percent } from '../format';
 import { I18n, useI18n } from '../i18n';
-import { Field, Filters, Loaded, LoanLink, Section, Stat, Table, Tag, useMe } from '../ui';
+import { Field, Filters, IdFilter, Loaded, LoanLink, Section, Stat, Table, Tag, useMe } from '../ui';
 
 const LEVELS: RiskLevel[] = ['red', 'orange', 'yellow', 'green'];
 
@@ -47,12 +47,8 @@ export function RiskBoardPage() {
         <Field label={t.asOf}>
           <input type="date" name="asOf" value={asOf} onChange={(e) => setAsOf(e.target.value)} required />
         </Field>
-        <Field label={t.branch}>
-          <input name="branchId" value={branchId} onChange={(e) => setBranchId(e.target.value)} placeholder={t.all} />
-        </Field>
-        <Field label={t.officerWarnings}>
-          <input name="officerId" value={officerId} onChange={(e) => setOfficerId(e.target.value)} placeholder={t.all} />
-        </Field>
+        <IdFilter label={t.branch} name="branchId" value={branchId} onChange={setBranchId} />
+        <IdFilter label={t.officerWarnings} name="officerId" value={officerId} onChange={setOfficerId} />
       </Filters>
       <Loaded value={board}>
         {(b) => (

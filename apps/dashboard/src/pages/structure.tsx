@@ -3,7 +3,7 @@ import { Portfolio, StructureBucket, useApi } from '../api';
 import { Chart, ChartOption, PALETTE } from '../chart';
 import { count, money, percentOfBps } from '../format';
 import { I18n, useI18n } from '../i18n';
-import { Field, Filters, Loaded, Section, Stat, Table, Tag } from '../ui';
+import { Filters, IdFilter, Loaded, Section, Stat, Table, Tag } from '../ui';
 
 const BREACH_COLOUR = '#b91c1c';
 
@@ -45,9 +45,7 @@ export function StructurePage() {
   return (
     <>
       <Filters label={t.structure} onApply={() => setQuery({ branchId: branchId.trim() })}>
-        <Field label={t.branch}>
-          <input name="branchId" value={branchId} onChange={(e) => setBranchId(e.target.value)} placeholder={t.all} />
-        </Field>
+        <IdFilter label={t.branch} name="branchId" value={branchId} onChange={setBranchId} />
       </Filters>
       <Loaded value={report}>
         {(r) => (
