@@ -3,7 +3,7 @@ import { ReadModelDb } from '@loanflow/storage';
 import { sql } from 'kysely';
 import { fromColumns } from '../tables';
 import { num, Page, untyped } from '../queries';
-import { LOANS_TABLE, LoanRow } from './projection';
+import { InstalmentRow, LOANS_TABLE, LoanRow } from './projection';
 
 export interface LoanFilter {
   status?: string;
@@ -222,14 +222,10 @@ export async function maturingByBranch(db: ReadModelDb, month: string, branchId?
 }
 
 /** An instalment overdue at `asOf`, with what was paid on it by then and its loan's particulars. */
-interface OverdueInstalment {
-  loan_id: string;
-  n: number;
-  due_date: string;
-  principal: number;
-  interest: number;
-  principal_paid: number;
-  interest_paid: number;
+interface OverdueInstalment extends Pick<
+  InstalmentRow,
+  'loan_id' | 'n' | 'due_date' | 'principal' | 'interest' | 'principal_paid' | 'interest_paid'
+> {
   borrower_id: string;
   branch_id: string;
   officer_id: string;

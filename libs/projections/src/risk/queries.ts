@@ -3,12 +3,12 @@ import {
   daysBetween,
   isNonPerforming,
   LoanRiskFacts,
-  RecommendedAction,
   RISK_LEVELS,
   RiskLevel,
   riskLevel,
   RiskPoint,
   RiskPointStage,
+  RiskSignalRaised,
   SEVERITIES,
   Severity,
   SignalRule,
@@ -248,18 +248,11 @@ export async function riskFacts(db: ReadModelDb, rules: WarningRules, asOf: stri
 
 // ---- the warnings: an account officer's daily work list ----
 
-export interface Warning {
-  loanId: string;
-  signalId: string;
+/** An open signal as its `RiskSignalRaised` said it, with its loan's particulars. */
+export interface Warning extends Omit<RiskSignalRaised['data'], 'at'> {
   borrowerId: string;
   branchId: string;
   officerId: string;
-  rule: SignalRule;
-  severity: Severity;
-  evidence: string;
-  action: RecommendedAction;
-  raisedBy: string;
-  raisedOn: string;
   /** The borrower's risk level on `asOf`. */
   level: RiskLevel;
   daysPastDue: number;
