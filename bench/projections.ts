@@ -149,7 +149,9 @@ async function reportLatencies(db: ReadModelDb): Promise<Record<string, number>>
     'GET /reports/performance (12 months, by officer)': await p95(() => performanceReport(db, yearStart, monthEnd, 'officer')),
     'GET /reports/performance (12 months, by branch)': await p95(() => performanceReport(db, yearStart, monthEnd, 'branch')),
     'GET /reports/portfolio': await p95(() => portfolioReport(db, [])),
-    'GET /compliance/violations': await p95(() => complianceReport(db, DEFAULT_POLICY_SETTINGS, { asOf: lastDate })),
+    'GET /compliance/violations': await p95(() =>
+      complianceReport(db, DEFAULT_POLICY_SETTINGS, { asOf: lastDate, timeZone: 'Asia/Shanghai' }),
+    ),
     'GET /reports/risk-board': await p95(() => riskBoard(db, [], DEFAULT_WARNING_RULES, { asOf: lastDate })),
     'GET /reports/warnings (one officer)': await p95(() => warnings(db, DEFAULT_WARNING_RULES, { asOf: lastDate, officerId })),
     'GET /reports/warnings (all, red)': await p95(() => warnings(db, DEFAULT_WARNING_RULES, { asOf: lastDate, level: 'red' })),
@@ -181,7 +183,7 @@ export async function projectionBench(dir: string, log: (line: string) => void):
   const scanMs = performance.now() - scanStarted;
 
   const readModels = await openSqliteReadModels(openSqlite(scaledPath));
-  const runner = new ProjectionRunner(store, readModels, PROJECTIONS, { batchSize: BATCH });
+  const runner = new ProjectionRunner(store, readModels, PROJECTIONS, { batchSize: BATCH, businessTimeZone: 'Asia/Shanghai' });
   const rebuildStarted = performance.now();
   const rebuilt = await runner.rebuild();
   const rebuildMs = performance.now() - rebuildStarted;

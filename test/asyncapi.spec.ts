@@ -1,7 +1,8 @@
 import { branchDecider, DEFAULT_WARNING_RULES } from '@loanflow/domain';
 import { EVENT_TYPES } from '@loanflow/domain/event-types';
 import { canonicalJson, EventStore, GENESIS_HASH, RecordedEvent } from '@loanflow/event-store';
-import { KafkaRecord, toKafkaRecord } from '@loanflow/messaging';
+import { isPublished, KafkaRecord, toKafkaRecord } from '@loanflow/messaging';
+import { EndOfDayService } from '@loanflow/projections';
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { createHash } from 'node:crypto';
@@ -27,6 +28,7 @@ const ADDRESSES = {
   borrower: 'loanflow.borrower.events',
   staff: 'loanflow.staff.events',
   branch: 'loanflow.branch.events',
+  day: 'loanflow.day.events',
   config: 'loanflow.config.events',
 };
 const PUBLISHING = { source: '/loanflow', topicPrefix: 'loanflow' };
@@ -115,7 +117,7 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
 
     it('has one channel per aggregate topic, each with the Kafka binding 0.5.0 and a send operation', () => {
       expect(Object.values<Json>(doc.channels).map((c) => c.address)).toEqual(expect.arrayContaining(Object.values(ADDRESSES)));
-      expect(Object.keys(doc.channels)).toHaveLength(5);
+      expect(Object.keys(doc.channels)).toHaveLength(6);
       for (const address of Object.values(ADDRESSES)) {
         const [id, channel] = channelAt(address)!;
         expect(channel.bindings?.kafka?.bindingVersion).toBe('0.5.0');
@@ -149,7 +151,7 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
 
     it('describes no message for an event type the domain does not have', () => {
       const known = new Set(Object.entries(EVENT_TYPES).flatMap(([aggregate, types]) => types.map((t) => `loanflow.${aggregate}.${t}.v1`)));
-      const described = (['loan', 'borrower', 'staff', 'branch', 'config'] as const).flatMap((a) => [...messagesOn(a).keys()]);
+      const described = (['loan', 'borrower', 'staff', 'branch', 'day', 'config'] as const).flatMap((a) => [...messagesOn(a).keys()]);
       expect(described.filter((t) => !known.has(t))).toEqual([]);
       expect(described).toHaveLength(known.size);
       expect(Object.keys(doc.components.messages)).toHaveLength(known.size);
@@ -456,8 +458,14 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
       const ratings = (await t.http.get('/borrowers/B-100').set(t.as('ana')).expect(200)).body.ratings;
       expect(ratings.map((r: { loanId: string }) => r.loanId)).toEqual(['L-7', 'L-8']);
 
+      // End of day, the morning after the last acts, closes every business day from the log's first (BusinessDayClosed).
+      t.setNow('2026-04-04T01:00:00.000Z');
+      const closed = await t.app.get(EndOfDayService).closeThrough('2026-04-03');
+      expect([closed.length, closed[0].date, closed.at(-1)!.date]).toEqual([33, '2026-03-02', '2026-04-03']);
+
       events = await store.readAll(0, 100_000);
-      records = events.map((event) => ({ event, record: toKafkaRecord(event, PUBLISHING) }));
+      // The registry's records (identity-number reservations, administrators) stay in the log.
+      records = events.filter((e) => isPublished(e.streamId)).map((event) => ({ event, record: toKafkaRecord(event, PUBLISHING) }));
     });
     afterAll(() => t?.close());
 
@@ -465,7 +473,7 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
       const seen = new Set(events.map((e) => `${e.streamId.slice(0, e.streamId.indexOf('-'))}.${e.type}`));
       const expected = Object.entries(EVENT_TYPES).flatMap(([aggregate, types]) => types.map((type) => `${aggregate}.${type}`));
       expect(expected.filter((type) => !seen.has(type))).toEqual([]);
-      expect(expected).toHaveLength(31);
+      expect(expected).toHaveLength(32);
     });
 
     it('publishes each on its channel, and its key, headers and value satisfy its message', () => {
@@ -503,7 +511,7 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
       }
       expect(failures).toEqual([]);
       expect(records.length).toBeGreaterThanOrEqual(40);
-      expect(new Set(validators.keys()).size).toBe(31);
+      expect(new Set(validators.keys()).size).toBe(32);
     });
 
     it('keeps every stream in order on one key, and lets a consumer follow the hash chain from the headers', () => {
@@ -517,7 +525,20 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
         ]);
         last.set(record.key, { version: Number(record.headers.ce_streamversion), hash: record.headers.ce_eventhash });
       }
-      expect(records.map((r) => Number(r.record.headers.ce_globalposition))).toEqual(records.map((_, i) => i));
+      // Positions increase strictly in log order, with gaps where the log holds internal records.
+      const positions = records.map((r) => Number(r.record.headers.ce_globalposition));
+      expect(positions).toEqual(events.filter((e) => isPublished(e.streamId)).map((e) => e.globalPosition));
+      expect(positions.every((p, i) => i === 0 || p > positions[i - 1])).toBe(true);
+    });
+
+    it('publishes none of the internal records the log holds (identity-number reservations, administrators)', () => {
+      const internal = events.filter((e) => e.streamId.startsWith('identity-') || e.streamId.startsWith('admin-'));
+      expect(new Set(internal.map((e) => e.type))).toEqual(new Set(['IdentityNumberReserved', 'AdministratorRecognised']));
+      expect(internal.some((e) => isPublished(e.streamId))).toBe(false);
+      const internalIds = new Set(internal.map((e) => e.eventId));
+      expect(records.filter(({ record }) => internalIds.has(record.headers.ce_id) || /^(identity|admin)-/.test(record.key))).toEqual([]);
+      expect(records).toHaveLength(events.length - internal.length);
+      expect(() => toKafkaRecord(internal[0], PUBLISHING)).toThrow(/no published aggregate/);
     });
 
     it('recomputes ce_eventhash as info.description says, from the record alone', () => {

@@ -59,7 +59,7 @@ describe('the loanflow CLI', () => {
   it('verify passes an untouched log', async () => {
     const { code, out } = await cli(['verify'], env);
     expect(code).toBe(0);
-    expect(out).toEqual(['verified 19 events: every chain is intact']);
+    expect(out).toEqual(['verified 21 events: every chain is intact']);
   });
 
   describe('reports tampering with the SQLite file at its position', () => {

@@ -76,7 +76,7 @@ describe('npm run demo', () => {
     expect(first.loansByStatus.active).toBeGreaterThan(20);
     expect(first.loansByStatus.rejected).toBeGreaterThan(0);
     expect(Object.keys(first.loansByStatus).length).toBeGreaterThanOrEqual(4);
-    expect(first.endOfDayRuns).toBe(first.businessDays);
+    expect(first.endOfDayRuns).toBe(first.calendarDays);
     expect(first.nonPerforming).toBeGreaterThanOrEqual(1);
     expect(first.eventsByType.RepaymentReceived).toBeGreaterThan(50);
     expect(first.eventsByType.InspectionRecorded).toBeGreaterThan(20);
@@ -198,7 +198,9 @@ describe('npm run demo', () => {
   it('kept read models live that equal a rebuild from position 0', async () => {
     const storage = await openStorage(loadConfig({ ...env, SQLITE_PATH: join(dir, 'b.db') }));
     try {
-      const runner = new ProjectionRunner(storage.eventStore, storage.readModels, PROJECTIONS);
+      const runner = new ProjectionRunner(storage.eventStore, storage.readModels, PROJECTIONS, {
+        businessTimeZone: env.BUSINESS_TIME_ZONE,
+      });
       // What the app projected while the demo ran, and whatever its last moments left to do.
       await runner.catchUp();
       const live = await dumpReadModels(storage.readModels, PROJECTIONS);
@@ -222,10 +224,11 @@ describe('npm run demo', () => {
       months: 24,
       branches: 3,
       staff: 30,
-      start: '2024-11-04',
       db: '/x/y.db',
       force: false,
     });
+    expect(demoOptions([], {}).start).toBeUndefined();
+    expect(demoOptions(['--start', '2025-01-06'], {}).start).toBe('2025-01-06');
     expect(demoOptions(['--seed', '9', '--loans', '10', '--db', 'z.db', '--force'], {})).toMatchObject({
       seed: 9,
       loans: 10,

@@ -170,12 +170,27 @@ describe('read models and reports, over HTTP', () => {
     await t.http.put('/config/policy-settings').set(admin()).send({ rotationTenureMonths: 3, inspectionIntervalDays: 90 }).expect(200);
 
     t.setNow(at('2026-05-11'));
-    const eod = await t.app.get(EndOfDayService).run('2026-05-10');
-    // L-2: due 02-05 unpaid, 94 days → substandard; L-3: due 03-05 unpaid, 66 days → special mention.
-    // Warnings (default rules): the borrower of all three is red (L-2 non-performing), inspected every
-    // 30 days: L-1 (inspected 03-01, 70 days) is overdue, L-2 and L-3 (never, 125 days) overdue and late.
-    expect(eod).toEqual({ date: '2026-05-10', classified: 2, reminders: 0, signals: 3 });
-    expect(await t.app.get(EndOfDayService).run('2026-05-10')).toEqual({ date: '2026-05-10', classified: 0, reminders: 0, signals: 0 });
+    const endOfDay = t.app.get(EndOfDayService);
+    const closed = await endOfDay.closeThrough('2026-05-10');
+    // No day had been closed: every day from the log's first (2026-01-05) to 05-10 is, in order.
+    expect(closed).toHaveLength(126);
+    expect([closed[0].date, closed[125].date]).toEqual(['2026-01-05', '2026-05-10']);
+    // L-2 and L-3 fall behind on 02-05 (special mention the next day) and L-2 passes 90 days on 05-07
+    // (substandard); the warnings follow the rules day by day (default rules: the borrower is red once
+    // L-2 is non-performing, inspected every 30 days).
+    expect(closed.filter((d) => d.classified + d.signals + d.reminders > 0)).toEqual([
+      { date: '2026-02-06', classified: 2, signals: 2, reminders: 0 },
+      { date: '2026-03-07', classified: 0, signals: 2, reminders: 0 },
+      { date: '2026-03-08', classified: 0, signals: 2, reminders: 0 },
+      { date: '2026-03-20', classified: 0, signals: 1, reminders: 0 },
+      { date: '2026-04-01', classified: 0, signals: 1, reminders: 0 },
+      { date: '2026-04-05', classified: 0, signals: 1, reminders: 0 },
+      { date: '2026-05-07', classified: 1, signals: 1, reminders: 0 },
+    ]);
+    // The last closed day again is a no-op; an earlier one, or a day not over, is refused.
+    expect(await endOfDay.closeThrough('2026-05-10')).toEqual([]);
+    await expect(endOfDay.closeThrough('2026-05-09')).rejects.toMatchObject({ code: 'DAY_ALREADY_CLOSED' });
+    await expect(endOfDay.closeThrough('2026-05-11')).rejects.toMatchObject({ code: 'DAY_NOT_OVER' });
   });
   afterAll(() => t.close());
 
@@ -189,7 +204,9 @@ describe('read models and reports, over HTTP', () => {
       expect.objectContaining({
         loanId: 'L-2',
         category: 'substandard',
-        daysPastDue: 94,
+        // As classified: on 05-07, 91 days past due.
+        classifiedOn: '2026-05-07',
+        daysPastDue: 91,
         principalOutstanding: 2_400_000,
         officerId: 'ana',
       }),
@@ -486,7 +503,12 @@ describe('read models and reports, over HTTP', () => {
       },
       reactions: { checkpoint: head, lag: 0 },
     });
-    expect((await t.http.get('/metrics').expect(200)).text).toContain('loanflow_reactions_lag_events 0');
+    // Metrics are for administrators and auditors (a scraper uses METRICS_PORT): 401 without a token, 403 for staff.
+    await t.http.get('/metrics').expect(401);
+    expect((await t.http.get('/metrics').set(t.as('bo')).expect(403)).body.code).toBe('AUDITORS_ONLY');
+    const metrics = (await t.http.get('/metrics').set(auditor()).expect(200)).text;
+    expect(metrics).toContain('loanflow_reactions_lag_events 0');
+    expect(metrics).toContain('loanflow_follower_stopped{follower="loans",position=""} 0');
     const live = await dump();
     expect(live.rm_loans).toHaveLength(4);
     await runner.rebuild();

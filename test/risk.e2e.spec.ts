@@ -1,5 +1,5 @@
-import { DEFAULT_WARNING_RULES } from '@loanflow/domain';
-import { EndOfDayService, ProjectionService } from '@loanflow/projections';
+import { addDays, DEFAULT_WARNING_RULES } from '@loanflow/domain';
+import { EndOfDayResult, EndOfDayService, ProjectionService } from '@loanflow/projections';
 import { Storage } from '@loanflow/storage';
 import { STORAGE } from '../apps/api/src/common/tokens';
 import { runReadModelCommand } from '../apps/cli/src/read-models';
@@ -22,8 +22,13 @@ import { ADMIN, hire, registerBorrower, startApp, TestApp } from './support/app'
  * never tagged. B-3 is rated 50 on the scorecard (below the watch line of 60), the others 100.
  * Warning rules: the defaults, but a late payment is high from 95 days (not 91), and the
  * concentration limits are 20,000.00 for a borrower and 10,000.00 for a guarantor.
+ * End of day runs as the nightly job does: each time the clock moves to a later day, every day up
+ * to the one before is closed first, at 00:30 that morning, so each day is judged on the log as it
+ * stood that night (from 01-05, the first day of business, to 05-12).
  */
 const at = (date: string) => `${date}T01:00:00.000Z`; // 09:00 in Asia/Shanghai
+/** 00:30 in Asia/Shanghai on `date`, when the nightly job closes the day before. */
+const night = (date: string) => `${addDays(date, -1)}T16:30:00.000Z`;
 
 const CATALOGUE = [
   { code: 'P-PURPOSE', stage: 'investigation', description: 'purpose of the loan not verified on site' },
@@ -117,19 +122,34 @@ describe('risk management: the risk board, the warnings and end of day, over HTT
     await t.http.post(`/loans/${loanId}/disbursement`).set(t.as(teller)).send({ amount: l.amount }).expect(201);
   }
 
-  const pay = async (loanId: string, teller: string, date: string, amount: number) => {
+  /** Every day the nightly job closed, in the order it closed them. */
+  const closed: EndOfDayResult[] = [];
+  let today = '2026-01-05';
+  /**
+   * The clock moves to 09:00 on `date`. When that is a later day, the nights in between came first:
+   * at 00:30 that morning the nightly job closed every day up to the one before, as in production.
+   */
+  const moveTo = async (date: string) => {
+    if (date > today) {
+      t.setNow(night(date));
+      closed.push(...(await t.app.get(EndOfDayService).closeThrough(addDays(date, -1))));
+      today = date;
+    }
     t.setNow(at(date));
+  };
+  const pay = async (loanId: string, teller: string, date: string, amount: number) => {
+    await moveTo(date);
     await t.http.post(`/loans/${loanId}/repayments`).set(t.as(teller)).send({ amount }).expect(201);
   };
   const inspect = async (loanId: string, inspector: string, date: string, signals: string[]) => {
-    t.setNow(at(date));
+    await moveTo(date);
     await t.http
       .post(`/loans/${loanId}/inspections`)
       .set(t.as(inspector))
       .send({ findings: 'visited', riskPoints: [], signals })
       .expect(201);
   };
-  const endOfDay = (date: string) => t.app.get(EndOfDayService).run(date);
+  const closedOn = (date: string) => closed.find((r) => r.date === date) ?? null;
   const firstEndOfDay = { result: null as unknown, again: null as unknown };
   const secondEndOfDay = { result: null as unknown };
 
@@ -223,7 +243,7 @@ describe('risk management: the risk board, the warnings and end of day, over HTT
       examination: 'reject',
     });
 
-    t.setNow(at('2026-01-06'));
+    await moveTo('2026-01-06');
     // The old code goes out of the catalogue: L-3 keeps it, the board lists it as not catalogued.
     await t.http.put('/config/risk-points').set(admin()).send({ points: CATALOGUE }).expect(200);
     for (const [loanId, value] of [
@@ -244,41 +264,80 @@ describe('risk management: the risk board, the warnings and end of day, over HTT
     await inspect('L-4', 'ike', '2026-04-20', []);
     await pay('L-3', 'ivy', '2026-05-05', 104_500);
 
-    t.setNow(at('2026-05-11'));
-    firstEndOfDay.result = await endOfDay('2026-05-10');
-    firstEndOfDay.again = await endOfDay('2026-05-10');
+    await moveTo('2026-05-11');
+    firstEndOfDay.result = closedOn('2026-05-10');
+    firstEndOfDay.again = await t.app.get(EndOfDayService).closeThrough('2026-05-10');
 
     // zed, who held none of the three powers on L-1, writes it off: 12,000.00 principal, 390.00 interest.
     await t.http.post('/loans/L-1/write-off').set(t.as('zed')).send({ reason: 'the household left the village' }).expect(201);
     // L-4's fourth instalment (50,000 + 2,250), a week late; L-3 inspected again.
     await pay('L-4', 'ivy', '2026-05-12', 52_250);
     await inspect('L-3', 'ike', '2026-05-12', []);
-    t.setNow(at('2026-05-13'));
-    secondEndOfDay.result = await endOfDay('2026-05-12');
+    await moveTo('2026-05-13');
+    secondEndOfDay.result = closed.filter((r) => r.date > '2026-05-10');
   });
   afterAll(() => t.close());
 
   describe('end of day', () => {
-    // On 2026-05-10 (before the signals, levels as the rules see them):
-    //   L-1 due since 02-05, 94 days → substandard, red; inspected 04-20 (20 days, red every 30): late_repayment medium (≥ 31).
-    //   L-2 94 days → substandard, red; never inspected (125 days since 01-05): late_repayment medium,
-    //       inspection_overdue; B-2 owes 24,000.00 > 20,000.00: borrower_concentration.
-    //   L-3 current; B-3's score 50 < 60 → yellow, inspected every 60 days: 03-01 was 70 days ago →
-    //       inspection_overdue; its guarantor B-2's own L-2 is non-performing: guarantor_non_performing;
-    //       B-2 guarantees L-3 8,000.00 + L-4 4,500.00 = 12,500.00 > 10,000.00: guarantor_concentration.
-    //   L-4 due 05-05, 5 days → special mention, yellow (inspected 04-20): late_repayment low (≥ 1);
-    //       guarantor_non_performing and guarantor_concentration as L-3.
-    it('classifies, then raises each loan’s signals as the rules want them; a second run for the date does nothing', () => {
-      expect(firstEndOfDay.result).toEqual({ date: '2026-05-10', classified: 3, reminders: 0, signals: 4 });
-      expect(firstEndOfDay.again).toEqual({ date: '2026-05-10', classified: 0, reminders: 0, signals: 0 });
+    // The nights on which end of day changed anything, worked out from the rules (levels as the rules
+    // see them before the day's signals; a borrower is inspected every 90 days when green, 60 when
+    // yellow, 30 when orange or red, counted from the last inspection or else the payout on 01-05):
+    //   01-05 B-2 owes 24,000.00 > 20,000.00: L-2 borrower_concentration (medium) from its first night.
+    //   01-06 B-2 vouched today for L-3 and L-4, whose principal is 12,000.00 + 6,000.00 = 18,000.00
+    //         > 10,000.00: guarantor_concentration (medium) on both. An open signal makes B-2, B-3 and
+    //         B-4 yellow from the next day (B-3 is yellow anyway, rated 50 < 60).
+    //   02-06 L-1 and L-2 miss the 02-05 instalment: 1 day → special mention (2 classified), yellow,
+    //         late_repayment low (≥ 1).
+    //   03-07 L-1, L-2 and L-4 are yellow and not inspected for 61 days > 60: inspection_overdue (medium).
+    //         (L-1 and L-2 are 30 days late: not yet orange, not yet medium.) L-3 was inspected on 03-01.
+    //   03-08 L-1 and L-2 31 days late: the low late payment is resolved and a medium one raised (≥ 31).
+    //   04-20 L-1 and L-4 inspected today: their overdue inspections no longer hold.
+    //   05-01 L-3 (yellow) not inspected since 03-01, 61 days > 60: inspection_overdue.
+    //   05-06 L-4 misses the 05-05 instalment: 1 day → special mention, late_repayment low.
+    //   05-07 L-1 and L-2 91 days late → substandard (2 classified), red; B-2's own L-2 is non-performing:
+    //         guarantor_non_performing (high) on L-3 and L-4, which makes B-3 and B-4 orange from 05-08.
+    //   05-11 L-1 was written off today and is no longer reviewed; L-2 95 days late: the medium late
+    //         payment is resolved and a high one raised (≥ 95).
+    //   05-12 L-4 paid up today → back to normal (1 classified); its late payment was resolved by the
+    //         payment itself. L-3 inspected today: its overdue inspection no longer holds.
+    // Every other night finds the rules wanting what the loans have. Maturity reminders: none (all
+    // the loans mature in January 2027).
+    it('closes every day once, in order, from the first day of business to the day before the clock’s', () => {
+      expect(closed.map((r) => r.date)).toEqual(
+        Array.from({ length: 128 }, (_, i) => addDays('2026-01-05', i)), // 01-05 to 05-12
+      );
+      expect(closed.filter((r) => r.classified + r.signals + r.reminders > 0)).toEqual([
+        { date: '2026-01-05', classified: 0, reminders: 0, signals: 1 },
+        { date: '2026-01-06', classified: 0, reminders: 0, signals: 2 },
+        { date: '2026-02-06', classified: 2, reminders: 0, signals: 2 },
+        { date: '2026-03-07', classified: 0, reminders: 0, signals: 3 },
+        { date: '2026-03-08', classified: 0, reminders: 0, signals: 2 },
+        { date: '2026-04-20', classified: 0, reminders: 0, signals: 2 },
+        { date: '2026-05-01', classified: 0, reminders: 0, signals: 1 },
+        { date: '2026-05-06', classified: 1, reminders: 0, signals: 1 },
+        { date: '2026-05-07', classified: 2, reminders: 0, signals: 2 },
+        { date: '2026-05-11', classified: 0, reminders: 0, signals: 1 },
+        { date: '2026-05-12', classified: 1, reminders: 0, signals: 1 },
+      ]);
     });
 
-    // On 2026-05-12: L-4 is current again → back to normal (1 classified). L-2 is 96 days late: the
-    // late payment is high now, so the medium one is resolved and a high one raised; L-3 was inspected
-    // today, so its overdue inspection is resolved (2 loans' signals changed). L-4 wants what it has
-    // (its late payment was resolved by the payment itself); L-1 is written off and no longer reviewed.
-    it('the next day escalates a late payment, resolves what no longer holds, and leaves the rest', () => {
-      expect(secondEndOfDay.result).toEqual({ date: '2026-05-12', classified: 1, reminders: 0, signals: 2 });
+    // On 2026-05-10 (closed at 00:30 on 05-11): L-1 and L-2 94 days late, substandard and with their
+    // medium late payments since 03-08; L-4 5 days late, special mention and low since 05-06; the
+    // guarantors' signals since 05-07; L-2's and L-3's overdue inspections open. Every decision was
+    // made on an earlier night: nothing to classify, raise or resolve. Closing 05-10 again does nothing.
+    it('a night on which the rules want what the loans already have changes nothing; closing the last day again does nothing', () => {
+      expect(firstEndOfDay.result).toEqual({ date: '2026-05-10', classified: 0, reminders: 0, signals: 0 });
+      expect(firstEndOfDay.again).toEqual([]);
+    });
+
+    // Closed through 05-12, a night at a time: on 05-11 L-2's late payment escalates to high (1 loan's
+    // signals changed; L-1, written off that day, is not reviewed); on 05-12 L-4 is back to normal and
+    // L-3's overdue inspection is resolved (L-4 wants what it has: the payment resolved its late payment).
+    it('the next nights escalate a late payment, resolve what no longer holds, and leave the rest', () => {
+      expect(secondEndOfDay.result).toEqual([
+        { date: '2026-05-11', classified: 0, reminders: 0, signals: 1 },
+        { date: '2026-05-12', classified: 1, reminders: 0, signals: 1 },
+      ]);
     });
 
     it('records each signal on the loan: rule, severity, who raised it, when it was raised and resolved, and why', async () => {
@@ -294,41 +353,55 @@ describe('risk management: the risk board, the warnings and end of day, over HTT
             s.resolvedOn,
           ],
         );
-      // The write-off resolved L-1's open signals on 05-11.
+      // The inspector's finding on 04-20 is S4; the write-off resolved L-1's open signals on 05-11.
       expect(await signals('L-1')).toEqual([
-        ['S1', 'inspection_flagged', 'high', 'eve', '2026-04-20', '2026-05-11'],
-        ['S2', 'late_repayment', 'medium', 'system', '2026-05-10', '2026-05-11'],
+        ['S1', 'late_repayment', 'low', 'system', '2026-02-06', '2026-03-08'],
+        ['S2', 'inspection_overdue', 'medium', 'system', '2026-03-07', '2026-04-20'],
+        ['S3', 'late_repayment', 'medium', 'system', '2026-03-08', '2026-05-11'],
+        ['S4', 'inspection_flagged', 'high', 'eve', '2026-04-20', '2026-05-11'],
       ]);
+      // Never inspected: its overdue inspection stays open.
       expect(await signals('L-2')).toEqual([
-        ['S1', 'late_repayment', 'medium', 'system', '2026-05-10', '2026-05-12'],
-        ['S2', 'inspection_overdue', 'medium', 'system', '2026-05-10', null],
-        ['S3', 'borrower_concentration', 'medium', 'system', '2026-05-10', null],
-        ['S4', 'late_repayment', 'high', 'system', '2026-05-12', null],
+        ['S1', 'borrower_concentration', 'medium', 'system', '2026-01-05', null],
+        ['S2', 'late_repayment', 'low', 'system', '2026-02-06', '2026-03-08'],
+        ['S3', 'inspection_overdue', 'medium', 'system', '2026-03-07', null],
+        ['S4', 'late_repayment', 'medium', 'system', '2026-03-08', '2026-05-11'],
+        ['S5', 'late_repayment', 'high', 'system', '2026-05-11', null],
       ]);
       expect(await signals('L-3')).toEqual([
-        ['S1', 'inspection_overdue', 'medium', 'system', '2026-05-10', '2026-05-12'],
-        ['S2', 'guarantor_non_performing', 'high', 'system', '2026-05-10', null],
-        ['S3', 'guarantor_concentration', 'medium', 'system', '2026-05-10', null],
+        ['S1', 'guarantor_concentration', 'medium', 'system', '2026-01-06', null],
+        ['S2', 'inspection_overdue', 'medium', 'system', '2026-05-01', '2026-05-12'],
+        ['S3', 'guarantor_non_performing', 'high', 'system', '2026-05-07', null],
       ]);
       // Paid on 05-12: the payment that brought it up to date resolved the late payment.
       expect(await signals('L-4')).toEqual([
-        ['S1', 'late_repayment', 'low', 'system', '2026-05-10', '2026-05-12'],
-        ['S2', 'guarantor_non_performing', 'high', 'system', '2026-05-10', null],
-        ['S3', 'guarantor_concentration', 'medium', 'system', '2026-05-10', null],
+        ['S1', 'guarantor_concentration', 'medium', 'system', '2026-01-06', null],
+        ['S2', 'inspection_overdue', 'medium', 'system', '2026-03-07', '2026-04-20'],
+        ['S3', 'late_repayment', 'low', 'system', '2026-05-06', '2026-05-12'],
+        ['S4', 'guarantor_non_performing', 'high', 'system', '2026-05-07', null],
       ]);
       const resolution = async (loanId: string, signalId: string) => {
         const s = (await loan(loanId)).signals.find((x: { signalId: string }) => x.signalId === signalId);
         return [s.resolution, s.evidence];
       };
-      expect(await resolution('L-2', 'S1')).toEqual([
-        'now high: 96 days past due on 2026-05-12 (threshold 95)',
-        '94 days past due on 2026-05-10 (threshold 31)',
+      // Each signal keeps the evidence of the night it was raised.
+      expect(await resolution('L-2', 'S2')).toEqual([
+        'now medium: 31 days past due on 2026-03-08 (threshold 31)',
+        '1 days past due on 2026-02-06 (threshold 1)',
       ]);
-      expect(await resolution('L-3', 'S1')).toEqual([
+      expect(await resolution('L-2', 'S4')).toEqual([
+        'now high: 95 days past due on 2026-05-11 (threshold 95)',
+        '31 days past due on 2026-03-08 (threshold 31)',
+      ]);
+      expect(await resolution('L-3', 'S2')).toEqual([
         'no longer holds on 2026-05-12',
-        'not inspected for 70 days; a yellow borrower is inspected every 60 days',
+        'not inspected for 61 days; a yellow borrower is inspected every 60 days',
       ]);
-      expect(await resolution('L-4', 'S1')).toEqual(['brought up to date on 2026-05-12', '5 days past due on 2026-05-10 (threshold 1)']);
+      expect(await resolution('L-4', 'S2')).toEqual([
+        'no longer holds on 2026-04-20',
+        'not inspected for 61 days; a yellow borrower is inspected every 60 days',
+      ]);
+      expect(await resolution('L-4', 'S3')).toEqual(['brought up to date on 2026-05-12', '1 days past due on 2026-05-06 (threshold 1)']);
     });
   });
 
@@ -336,6 +409,8 @@ describe('risk management: the risk board, the warnings and end of day, over HTT
     it('lists every signal open at the date, gravest first then oldest, with the borrower’s level', async () => {
       const r = await t.http.get('/reports/warnings?asOf=2026-05-12').set(t.as('bo')).expect(200);
       // Levels on 05-12: B-2 red (L-2 non-performing, 96 days); B-3 and B-4 orange (a high signal open).
+      // The high ones: the guarantors' signals of 05-07, then L-2's late payment of 05-11; the medium
+      // ones: B-2's concentration (01-05), B-2's guarantees (01-06), L-2's overdue inspection (03-07).
       expect(
         r.body.warnings.map((w: { loanId: string; signalId: string; severity: string; level: string }) => [
           w.loanId,
@@ -344,13 +419,13 @@ describe('risk management: the risk board, the warnings and end of day, over HTT
           w.level,
         ]),
       ).toEqual([
-        ['L-3', 'S2', 'high', 'orange'],
-        ['L-4', 'S2', 'high', 'orange'],
-        ['L-2', 'S4', 'high', 'red'],
-        ['L-2', 'S2', 'medium', 'red'],
+        ['L-3', 'S3', 'high', 'orange'],
+        ['L-4', 'S4', 'high', 'orange'],
+        ['L-2', 'S5', 'high', 'red'],
+        ['L-2', 'S1', 'medium', 'red'],
+        ['L-3', 'S1', 'medium', 'orange'],
+        ['L-4', 'S1', 'medium', 'orange'],
         ['L-2', 'S3', 'medium', 'red'],
-        ['L-3', 'S3', 'medium', 'orange'],
-        ['L-4', 'S3', 'medium', 'orange'],
       ]);
       expect(r.body).toMatchObject({
         asOf: '2026-05-12',
@@ -360,29 +435,32 @@ describe('risk management: the risk board, the warnings and end of day, over HTT
         byLevel: { green: 0, yellow: 0, orange: 4, red: 3 },
         bySeverity: { low: 0, medium: 4, high: 3, critical: 0 },
       });
+      // The evidence is the night's it was raised (95 days on 05-11); the days past due are 05-12's.
       expect(r.body.warnings[2]).toEqual({
         loanId: 'L-2',
-        signalId: 'S4',
+        signalId: 'S5',
         borrowerId: 'B-2',
         branchId: 'BR-01',
         officerId: 'ana',
         rule: 'late_repayment',
         severity: 'high',
-        evidence: '96 days past due on 2026-05-12 (threshold 95)',
+        evidence: '95 days past due on 2026-05-11 (threshold 95)',
         action: 'early_recovery',
         raisedBy: 'system',
-        raisedOn: '2026-05-12',
+        raisedOn: '2026-05-11',
         level: 'red',
         daysPastDue: 96,
         principalOutstanding: 2_400_000,
         category: 'substandard',
       });
-      expect(r.body.warnings.find((w: { loanId: string; signalId: string }) => w.loanId === 'L-3' && w.signalId === 'S3')).toMatchObject({
-        evidence: 'guarantor B-2 guarantees 12,500.00, above the 10,000.00 limit',
+      // Raised on 01-06, when B-2's guarantees covered all of L-3's and L-4's principal: 12,000.00 + 6,000.00.
+      expect(r.body.warnings.find((w: { loanId: string; signalId: string }) => w.loanId === 'L-3' && w.signalId === 'S1')).toMatchObject({
+        evidence: 'guarantor B-2 guarantees 18,000.00, above the 10,000.00 limit',
         action: 'add_guarantee',
         officerId: 'fay',
+        raisedOn: '2026-01-06',
       });
-      expect(r.body.warnings.find((w: { loanId: string; signalId: string }) => w.loanId === 'L-3' && w.signalId === 'S2')).toMatchObject({
+      expect(r.body.warnings.find((w: { loanId: string; signalId: string }) => w.loanId === 'L-3' && w.signalId === 'S3')).toMatchObject({
         evidence: "guarantor B-2's own loan L-2 is non-performing",
       });
     });
@@ -391,7 +469,9 @@ describe('risk management: the risk board, the warnings and end of day, over HTT
       const r = await t.http.get('/reports/warnings?asOf=2026-05-10').set(t.as('bo')).expect(200);
       // L-1 is written off now and B-1 has no active loan: the level is that of L-1 itself (non-performing: red).
       // L-4 was 5 days late on 05-10 with a high signal open: orange.
-      // B-3 had its overdue inspection (medium) and a high signal open: orange.
+      // B-3 had its overdue inspection (medium, since 05-01) and a high signal open: orange.
+      // Resolved since: L-1's two (the write-off, 05-11), L-2's medium late payment (escalated 05-11),
+      // L-3's overdue inspection and L-4's late payment (05-12).
       expect(
         r.body.warnings.map((w: { loanId: string; signalId: string; rule: string; level: string }) => [
           w.loanId,
@@ -400,35 +480,48 @@ describe('risk management: the risk board, the warnings and end of day, over HTT
           w.level,
         ]),
       ).toEqual([
-        ['L-1', 'S1', 'inspection_flagged', 'red'],
-        ['L-3', 'S2', 'guarantor_non_performing', 'orange'],
-        ['L-4', 'S2', 'guarantor_non_performing', 'orange'],
-        ['L-1', 'S2', 'late_repayment', 'red'],
-        ['L-2', 'S1', 'late_repayment', 'red'],
-        ['L-2', 'S2', 'inspection_overdue', 'red'],
-        ['L-2', 'S3', 'borrower_concentration', 'red'],
-        ['L-3', 'S1', 'inspection_overdue', 'orange'],
-        ['L-3', 'S3', 'guarantor_concentration', 'orange'],
-        ['L-4', 'S3', 'guarantor_concentration', 'orange'],
-        ['L-4', 'S1', 'late_repayment', 'orange'],
+        ['L-1', 'S4', 'inspection_flagged', 'red'],
+        ['L-3', 'S3', 'guarantor_non_performing', 'orange'],
+        ['L-4', 'S4', 'guarantor_non_performing', 'orange'],
+        ['L-2', 'S1', 'borrower_concentration', 'red'],
+        ['L-3', 'S1', 'guarantor_concentration', 'orange'],
+        ['L-4', 'S1', 'guarantor_concentration', 'orange'],
+        ['L-2', 'S3', 'inspection_overdue', 'red'],
+        ['L-1', 'S3', 'late_repayment', 'red'],
+        ['L-2', 'S4', 'late_repayment', 'red'],
+        ['L-3', 'S2', 'inspection_overdue', 'orange'],
+        ['L-4', 'S3', 'late_repayment', 'orange'],
       ]);
-      expect(r.body.warnings.at(-1)).toMatchObject({ daysPastDue: 5, evidence: '5 days past due on 2026-05-10 (threshold 1)' });
-      // Before anything was flagged there was nothing to warn about.
-      expect((await t.http.get('/reports/warnings?asOf=2026-04-19').set(t.as('bo')).expect(200)).body.warnings).toEqual([]);
+      // Raised the night L-4 was 1 day late; 5 days late on 05-10.
+      expect(r.body.warnings.at(-1)).toMatchObject({ daysPastDue: 5, evidence: '1 days past due on 2026-05-06 (threshold 1)' });
+      // The first signal was raised the night of the payout: before that there was nothing to warn about.
+      expect((await t.http.get('/reports/warnings?asOf=2026-01-04').set(t.as('bo')).expect(200)).body.warnings).toEqual([]);
+      // The day before the inspector's finding: the nights' signals only.
+      const before = await t.http.get('/reports/warnings?asOf=2026-04-19').set(t.as('bo')).expect(200);
+      expect(before.body.warnings.map((w: { loanId: string; signalId: string }) => `${w.loanId} ${w.signalId}`)).toEqual([
+        'L-2 S1',
+        'L-3 S1',
+        'L-4 S1',
+        'L-1 S2',
+        'L-2 S3',
+        'L-4 S2',
+        'L-1 S3',
+        'L-2 S4',
+      ]);
     });
 
     it('an account officer’s work list, by level, by branch', async () => {
       const fay = await t.http.get('/reports/warnings?asOf=2026-05-12&officerId=fay').set(t.as('fay')).expect(200);
       expect(fay.body.warnings.map((w: { loanId: string; signalId: string }) => `${w.loanId} ${w.signalId}`)).toEqual([
-        'L-3 S2',
-        'L-4 S2',
         'L-3 S3',
-        'L-4 S3',
+        'L-4 S4',
+        'L-3 S1',
+        'L-4 S1',
       ]);
       const red = await t.http.get('/reports/warnings?asOf=2026-05-12&level=red').set(t.as('bo')).expect(200);
       expect(red.body.warnings.map((w: { loanId: string; signalId: string }) => `${w.loanId} ${w.signalId}`)).toEqual([
-        'L-2 S4',
-        'L-2 S2',
+        'L-2 S5',
+        'L-2 S1',
         'L-2 S3',
       ]);
       expect(red.body).toMatchObject({ level: 'red', byLevel: { red: 3, orange: 0 } });
@@ -641,7 +734,8 @@ describe('risk management: the risk board, the warnings and end of day, over HTT
     const dump = () => dumpReadModels(t.app.get<Storage>(STORAGE).readModels, runner.projections);
     await runner.catchUp();
     const live = await dump();
-    expect(live.rm_signals).toHaveLength(12);
+    // L-1 4 signals, L-2 5, L-3 3, L-4 4.
+    expect(live.rm_signals).toHaveLength(16);
     expect(live.rm_guarantees).toHaveLength(2);
     // L-1 2 points, L-2 2, L-3 3, L-4 3, L-5 1.
     expect(live.rm_risk_point_loans).toHaveLength(11);

@@ -1,6 +1,7 @@
+import { JwtService } from '@nestjs/jwt';
 import { AccessAuditLog } from '@loanflow/storage';
 import { ACCESS_AUDIT } from '../apps/api/src/common/tokens';
-import { ADMIN, advance, application, BRANCH, hire, registerBorrower, startApp, staffBranch, terms, TestApp } from './support/app';
+import { ADMIN, advance, application, BRANCH, hire, registerBorrower, SECRET, startApp, staffBranch, terms, TestApp } from './support/app';
 
 describe('separation of duties over HTTP: refusals name the rule, the person, the loan and the earlier act', () => {
   let t: TestApp;
@@ -115,17 +116,52 @@ describe('separation of duties over HTTP: refusals name the rule, the person, th
   it('administrators manage staff only, never loans and never their own posts; others may not manage staff', async () => {
     const loan = await t.http.post('/loans').set(admin()).send(application('L-adm')).expect(403);
     expect(loan.body.code).toBe('ADMIN_SEPARATION');
-    await t.http.post('/staff').set(admin()).send({ staffId: ADMIN, name: 'Root', branchId: BRANCH }).expect(201);
-    const own = await t.http
-      .post(`/staff/${ADMIN}/posts`)
-      .set(admin())
-      .send({ post: 'approval', branchId: BRANCH, approvalLimit: 1 })
-      .expect(403);
-    expect(own.body).toMatchObject({ code: 'ADMIN_SEPARATION', detail: 'administrator root may not change their own posts.' });
+    const own = await t.http.post('/staff').set(admin()).send({ staffId: ADMIN, name: 'Root', branchId: BRANCH }).expect(403);
+    expect(own.body).toMatchObject({
+      code: 'ADMIN_SEPARATION',
+      detail: 'administrator root may not register or change a staff record of their own: administrators and staff never share an id.',
+    });
     const byStaff = await t.http.post('/staff').set(t.as('ana')).send({ staffId: 'zed', name: 'Zed', branchId: BRANCH }).expect(403);
     expect(byStaff.body.code).toBe('ADMIN_ONLY');
     const stranger = await t.http.get('/loans/L-rot').set(t.as('nobody')).expect(403);
     expect(stranger.body.code).toBe('NOT_STAFF');
+  });
+
+  it('administrators and staff never share an id: an id that acted as an administrator is no staff id, nor the other way round', async () => {
+    // root has acted as an administrator (registering staff above): the log knows the id as an administrator's.
+    const other = () => t.as('admin-2', true);
+    const root = await t.http.post('/staff').set(other()).send({ staffId: ADMIN, name: 'Root', branchId: BRANCH }).expect(403);
+    expect(root.body).toMatchObject({
+      code: 'ADMIN_SEPARATION',
+      detail: `administrator admin-2 may not register staff ${ADMIN}: ${ADMIN} is an administrator's id, and administrators and staff never share an id.`,
+    });
+    // A staff member's id presented with an administrator's claim acts on nothing as an administrator.
+    const posing = await t.http.post('/staff').set(t.as('ana', true)).send({ staffId: 'zz', name: 'Zz', branchId: BRANCH }).expect(403);
+    expect(posing.body).toMatchObject({
+      code: 'ADMIN_SEPARATION',
+      detail: "ana is a staff member's id and may not act as an administrator: administrators and staff never share an id.",
+    });
+  });
+
+  it('an auditor’s token acts on nothing, whatever posts its holder has', async () => {
+    const before = await head();
+    const auditorAna = `Bearer ${new JwtService().sign({ sub: 'ana', auditor: true }, { secret: SECRET, expiresIn: 600 })}`;
+    const res = await t.http.post('/loans').set('Authorization', auditorAna).send(application('L-aud')).expect(403);
+    expect(res.body).toMatchObject({
+      code: 'AUDITOR_READ_ONLY',
+      detail: "Ana Li (ana) may not apply loan L-aud: an auditor's token reads and acts on nothing, whatever posts its holder has.",
+    });
+    await advance(t, 'L-aud2', 'investigated');
+    const boAudits = `Bearer ${new JwtService().sign({ sub: 'bo', auditor: true }, { secret: SECRET, expiresIn: 600 })}`;
+    const exam = await t.http
+      .post('/loans/L-aud2/examination')
+      .set('Authorization', boAudits)
+      .send({ opinion: 'pass', comments: 'x', riskPoints: [] })
+      .expect(403);
+    expect(exam.body.code).toBe('AUDITOR_READ_ONLY');
+    // Reading is what the token is for.
+    await t.http.get('/loans/L-aud2/history').set('Authorization', boAudits).expect(200);
+    expect(await head()).toBe(before + 2);
   });
 
   it('writes every refusal to the access-audit log that compliance reads', async () => {
@@ -141,6 +177,10 @@ describe('separation of duties over HTTP: refusals name the rule, the person, th
       'ADMIN_SEPARATION',
       'ADMIN_ONLY',
       'NOT_STAFF',
+      'ADMIN_SEPARATION',
+      'ADMIN_SEPARATION',
+      'AUDITOR_READ_ONLY',
+      'AUDITOR_READ_ONLY',
     ]);
     expect(denials[0]).toMatchObject({
       actorId: 'ana',

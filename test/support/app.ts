@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import request from 'supertest';
 import { createApp } from '../../apps/api/src/app';
+import type { AppOptions } from '../../apps/api/src/app.module';
 import { freshSchema } from './postgres';
 
 export const SECRET = 'end-to-end-secret-0123456789abcdef';
@@ -45,14 +46,18 @@ export function testConfig(overrides: Partial<LoanflowConfig> = {}): LoanflowCon
  * fresh, empty log: a SQLite file, or a new PostgreSQL schema when LOANFLOW_TEST_EVENT_STORE=postgres
  * (the integration run repeats the end-to-end suites that way).
  */
-export async function startApp(now = '2026-03-02T09:00:00.000Z', given?: LoanflowConfig): Promise<TestApp> {
+export async function startApp(
+  now = '2026-03-02T09:00:00.000Z',
+  given?: LoanflowConfig,
+  options: Pick<AppOptions, 'endOfDay'> = {},
+): Promise<TestApp> {
   let current = new Date(now);
   const config =
     given ??
     (process.env.LOANFLOW_TEST_EVENT_STORE === 'postgres'
       ? testConfig({ eventStore: 'postgres', databaseUrl: (await freshSchema('e2e')).url })
       : testConfig());
-  const app = await createApp(config, { clock: () => current, logger: false });
+  const app = await createApp(config, { clock: () => current, logger: false, ...options });
   await app.init();
   const jwt = new JwtService();
   return {

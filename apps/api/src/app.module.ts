@@ -1,7 +1,9 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { CommandLoop } from '@loanflow/commands';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
+import { TerminusModule } from '@nestjs/terminus';
 import { JwtModule } from '@nestjs/jwt';
 import { LoanflowConfig } from '@loanflow/config';
 import { RelayService } from '@loanflow/messaging';
@@ -11,6 +13,7 @@ import { DashboardController } from './auth/dashboard.controller';
 import { MeController } from './auth/me.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { BorrowersController } from './borrowers/borrowers.controller';
+import { BusinessDayController } from './business-day/business-day.controller';
 import { BorrowersHandler } from './borrowers/borrowers.handler';
 import { Aggregates } from './common/aggregates';
 import { Authorizer } from './common/authorizer';
@@ -19,9 +22,9 @@ import { ConfigHandler } from './config/config.handler';
 import { EtagInterceptor } from './common/etag.interceptor';
 import { ProblemFilter } from './common/problem.filter';
 import { ACCESS_AUDIT, Clock, CLOCK, CONFIG, EVENT_STORE, READ_MODELS, STORAGE } from './common/tokens';
-import { validationPipe } from './common/validation';
+import { RequestPipe } from './common/validation';
 import { AsyncApiController } from './health/asyncapi.controller';
-import { HealthController } from './health/health.controller';
+import { HealthController, Metrics } from './health/health.controller';
 import { LoansController } from './loans/loans.controller';
 import { LoansHandler } from './loans/loans.handler';
 import { LoanContext } from './loans/loan-context';
@@ -32,6 +35,11 @@ import { StaffHandler } from './staff/staff.handler';
 export interface AppOptions {
   /** Tests move time; production reads the system clock. */
   clock?: Clock;
+  /**
+   * Whether end of day runs by itself (at start for the days missed, then nightly): by default only
+   * on the system clock; an app on a moved clock (tests, the demo) closes its days when told.
+   */
+  endOfDay?: 'scheduled' | 'on-request';
 }
 
 @Module({})
@@ -41,7 +49,7 @@ export class AppModule implements OnApplicationShutdown {
   static forRoot(config: LoanflowConfig, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), JwtModule.register({}), ScheduleModule.forRoot()],
+      imports: [CqrsModule.forRoot(), JwtModule.register({}), ScheduleModule.forRoot(), TerminusModule.forRoot({ logger: false })],
       controllers: [
         HealthController,
         AsyncApiController,
@@ -51,6 +59,7 @@ export class AppModule implements OnApplicationShutdown {
         ConfigController,
         ReportsController,
         MeController,
+        BusinessDayController,
         DashboardController,
       ],
       providers: [
@@ -60,24 +69,40 @@ export class AppModule implements OnApplicationShutdown {
         { provide: EVENT_STORE, useFactory: (s: Storage) => s.eventStore, inject: [STORAGE] },
         { provide: READ_MODELS, useFactory: (s: Storage) => s.readModels, inject: [STORAGE] },
         { provide: ACCESS_AUDIT, useFactory: (s: Storage) => s.accessAudit, inject: [STORAGE] },
+        // The one command loop every writer of this process goes through.
+        {
+          provide: CommandLoop,
+          useFactory: (s: Storage, clock: Clock) => new CommandLoop(s.eventStore, clock, config.businessTimeZone),
+          inject: [STORAGE, CLOCK],
+        },
         // Every api process can project; one at a time does (the lease), the worker included.
-        { provide: ProjectionService, useFactory: (s: Storage, clock: Clock) => new ProjectionService(s, clock), inject: [STORAGE, CLOCK] },
+        {
+          provide: ProjectionService,
+          useFactory: (s: Storage, loop: CommandLoop) => new ProjectionService(s, loop, config.businessTimeZone),
+          inject: [STORAGE, CommandLoop],
+        },
         {
           provide: EndOfDayService,
-          useFactory: (s: Storage, p: ProjectionService, r: SchedulerRegistry, clock: Clock) =>
-            new EndOfDayService(s, p, r, { timeZone: config.businessTimeZone, clock, schedule: options.clock === undefined }),
-          inject: [STORAGE, ProjectionService, SchedulerRegistry, CLOCK],
+          useFactory: (s: Storage, loop: CommandLoop, p: ProjectionService, r: SchedulerRegistry, clock: Clock) =>
+            new EndOfDayService(s, loop, p, r, {
+              timeZone: config.businessTimeZone,
+              clock,
+              schedule: (options.endOfDay ?? (options.clock === undefined ? 'scheduled' : 'on-request')) === 'scheduled',
+            }),
+          inject: [STORAGE, CommandLoop, ProjectionService, SchedulerRegistry, CLOCK],
         },
-        // Embedded, the api is the only process: it relays to Kafka itself. Server-backed, the worker does.
-        ...(config.kafka && config.eventStore === 'sqlite'
+        // Where the api is the only process (the embedded file; KurrentDB, whose log has one writer) it relays to Kafka
+        // itself; on PostgreSQL the worker does.
+        ...(config.kafka && config.eventStore !== 'postgres'
           ? [{ provide: RelayService, useFactory: (s: Storage) => new RelayService(s, config.kafka!), inject: [STORAGE] }]
           : []),
         { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_PIPE, useValue: validationPipe },
+        { provide: APP_PIPE, useClass: RequestPipe },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
         Aggregates,
         Authorizer,
+        Metrics,
         StaffHandler,
         BorrowersHandler,
         LoansHandler,

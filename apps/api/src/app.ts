@@ -4,8 +4,11 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { LoanflowConfig } from '@loanflow/config';
 import { existsSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { AppModule, AppOptions } from './app.module';
+import { Metrics } from './health/health.controller';
+import { requireBodyDepth } from './common/body-depth';
 
 /** Builds the whole HTTP app; `main.ts` and the end-to-end tests start exactly this. */
 export async function createApp(config: LoanflowConfig, options: AppOptions & { logger?: false } = {}): Promise<INestApplication> {
@@ -17,6 +20,25 @@ export async function createApp(config: LoanflowConfig, options: AppOptions & { 
   configureApp(app);
   serveDashboard(app, config.dashboardDir ?? DEFAULT_DASHBOARD_DIR);
   return app;
+}
+
+/**
+ * Prometheus on a port of its own (METRICS_PORT), without a token: for a scraper on a private
+ * network, so it listens on loopback unless METRICS_HOST says otherwise. The api's own shutdown
+ * ends the process; this listener does not hold it open.
+ */
+export async function serveMetrics(app: INestApplication, at: { port: number; host: string }): Promise<Server> {
+  const registry = app.get(Metrics).registry;
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || req.url !== '/metrics') return void res.writeHead(404).end();
+    registry.metrics().then(
+      (text) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(text),
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(at.port, at.host, resolve));
+  server.unref();
+  return server;
 }
 
 /** Where `npm run build` puts the dashboard, from the directory the service starts in. */
@@ -52,7 +74,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.disable('x-powered-by');
   // ETags name stream versions (If-Match takes them); Express's body hashes would blur that.
   app.set('etag', false);
-  app.useBodyParser('json', { limit: '256kb' });
+  app.useBodyParser('json', { limit: '256kb', verify: (_req: unknown, _res: unknown, body: Buffer) => requireBodyDepth(body) });
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

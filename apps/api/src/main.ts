@@ -1,22 +1,27 @@
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '@loanflow/config';
 import { Storage } from '@loanflow/storage';
-import { createApp } from './app';
+import { createApp, serveMetrics } from './app';
 import { STORAGE } from './common/tokens';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
-  await app.listen(config.port, '0.0.0.0');
-  const url = `http://localhost:${config.port}`;
-  new Logger('loanflow').log(
-    [
-      `api listening on ${url}`,
-      `  dashboard: ${url}/    OpenAPI: ${url}/docs    health: ${url}/health`,
-      `  log:       ${app.get<Storage>(STORAGE).describe}`,
-      `  tokens:    npm run cli -- token <staffId> [--admin | --auditor]   (secret: ${config.jwtSecretSource})`,
-    ].join('\n'),
-  );
+  await app.listen(config.port, config.host ?? '0.0.0.0');
+  const url = `http://${config.host && config.host !== '0.0.0.0' ? config.host : 'localhost'}:${config.port}`;
+  const lines = [
+    `api listening on ${url}`,
+    `  dashboard: ${url}/    OpenAPI: ${url}/docs    health: ${url}/health`,
+    `  log:       ${app.get<Storage>(STORAGE).describe}`,
+    `  tokens:    npm run cli -- token <staffId> [--admin | --auditor]   (secret: ${config.jwtSecretSource})`,
+  ];
+  if (config.metrics) {
+    await serveMetrics(app, config.metrics);
+    lines.push(
+      `  metrics:   http://${config.metrics.host}:${config.metrics.port}/metrics (no token; ${url}/metrics needs an administrator's or auditor's)`,
+    );
+  }
+  new Logger('loanflow').log(lines.join('\n'));
 }
 
 bootstrap().catch((error: Error) => {

@@ -1,6 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import { existsSync } from 'node:fs';
-import { loadConfig, loadStorageConfig } from '@loanflow/config';
+import { DEFAULT_JWT_MAX_LIFETIME_HOURS, loadConfig, loadStorageConfig } from '@loanflow/config';
 import { formatCents } from '@loanflow/domain';
 import { EventStore, RecordedEvent, verifyLog, verifyStream } from '@loanflow/event-store';
 import { AccessAuditLog, migrateLog, openEndpoint, openStorage } from '@loanflow/storage';
@@ -32,7 +32,7 @@ async function withStore<T>(env: NodeJS.ProcessEnv, fn: (store: EventStore, audi
   const config = loadStorageConfig(env);
   if (config.eventStore === 'sqlite' && !existsSync(config.sqlitePath))
     throw new Error(`no event log at ${config.sqlitePath} (set SQLITE_PATH)`);
-  const storage = await openStorage(config);
+  const storage = await openStorage(config, { writes: false });
   try {
     return await fn(storage.eventStore, storage.accessAudit);
   } finally {
@@ -87,12 +87,13 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
     case 'token': {
       const staffId = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a));
       if (!staffId) break;
-      const hours = Number(option(args, '--hours') ?? 12);
-      if (!(hours > 0)) {
-        io.err('--hours takes a positive number');
+      const config = loadConfig(env);
+      const maxHours = config.jwtMaxLifetimeHours ?? DEFAULT_JWT_MAX_LIFETIME_HOURS;
+      const hours = Number(option(args, '--hours') ?? maxHours);
+      if (!(hours > 0) || hours > maxHours) {
+        io.err(`--hours takes a number of hours above 0 and at most ${maxHours} (JWT_MAX_LIFETIME_HOURS)`);
         return 2;
       }
-      const config = loadConfig(env);
       const token = await new JwtService().signAsync(
         { sub: staffId, ...(args.includes('--admin') ? { admin: true } : {}), ...(args.includes('--auditor') ? { auditor: true } : {}) },
         {

@@ -24,6 +24,7 @@ import {
   Security,
   SIGNAL_RULES,
   lastDayOfMonth,
+  daysBetween,
 } from '@loanflow/domain';
 import { identityNumberFor, residentIdFor } from '@loanflow/domain/testing/identity-numbers';
 import { EventStore } from '@loanflow/event-store';
@@ -45,8 +46,11 @@ export interface DemoOptions {
   months: number;
   branches: number;
   staff: number;
-  /** First business date, YYYY-MM-DD. */
-  start: string;
+  /**
+   * First calendar date, YYYY-MM-DD; by default `months` before today. The calendar ends the day
+   * before today at the latest, every day of it closed, so the demo's data is current when it is done.
+   */
+  start?: string;
   /** The SQLite file of the log and its read models. */
   db: string;
   /** Delete the file first when it already holds a log. */
@@ -63,6 +67,10 @@ export interface DemoSummary {
   from: string;
   to: string;
   businessDays: number;
+  /** The last day closed: the day before today, or the calendar's end. */
+  closedThrough: string;
+  /** Days from the first to the last closed, each closed by end of day. */
+  calendarDays: number;
   branches: string[];
   staff: number;
   borrowers: number;
@@ -107,11 +115,10 @@ export interface DemoSummary {
 }
 
 /** The first day a fresh 24-month demo covers: fixed, so the default output never changes, and in the past. */
-export const DEMO_START = '2024-11-04';
-
 export const DEMO_USAGE = `  demo [--seed N] [--loans N] [--months N] [--branches N] [--staff N] [--start YYYY-MM-DD] [--db PATH] [--force]
                                           build a realistic cooperative through the real routes (defaults: seed 1,
-                                          2000 loans, 24 months from ${DEMO_START}, 3 branches, 30 staff, SQLITE_PATH)`;
+                                          2000 loans, the 24 months up to yesterday, every day closed, 3 branches,
+                                          30 staff, SQLITE_PATH); --start fixes the calendar (and, with --seed, the data)`;
 
 /** Reads the demo's flags; throws with the flag's name when a value is wrong. */
 export function demoOptions(args: string[], env: NodeJS.ProcessEnv): DemoOptions {
@@ -131,8 +138,8 @@ export function demoOptions(args: string[], env: NodeJS.ProcessEnv): DemoOptions
     if (!Number.isInteger(n) || n < min || n > max) throw new Error(`demo: ${name} takes a whole number from ${min} to ${max}, not ${v}`);
     return n;
   };
-  const start = value('--start') ?? DEMO_START;
-  if (!isIsoDate(start)) throw new Error(`demo: --start takes a date YYYY-MM-DD, not ${start}`);
+  const start = value('--start');
+  if (start !== undefined && !isIsoDate(start)) throw new Error(`demo: --start takes a date YYYY-MM-DD, not ${start}`);
   const branches = int('--branches', 3, 1, 20);
   const options: DemoOptions = {
     seed: int('--seed', 1, 0, 2 ** 32 - 1),
@@ -140,7 +147,7 @@ export function demoOptions(args: string[], env: NodeJS.ProcessEnv): DemoOptions
     months: int('--months', 24, 1, 120),
     branches,
     staff: int('--staff', Math.max(30, branches * MIN_STAFF_PER_BRANCH), 1, 10_000),
-    start,
+    ...(start !== undefined ? { start } : {}),
     db: value('--db') ?? env.SQLITE_PATH ?? DEFAULT_SQLITE_PATH,
     force: args.includes('--force'),
     concurrency: int('--concurrency', 16, 1, 256),
@@ -457,9 +464,12 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
   await prepareFile(config, options.force);
 
   // ---- the plan: calendar, branches, staff, borrowers and loans --------------------------------
-  const end = addMonths(options.start, options.months);
+  // The calendar runs up to yesterday at the latest: the app's days are closed after they end, and today is not over.
+  const today = businessDate(new Date(), config.businessTimeZone);
+  const start = options.start ?? addMonths(today, -options.months);
+  const end = [addMonths(start, options.months), today].sort()[0];
   const days: string[] = [];
-  for (let d = options.start; d < end; d = addDays(d, 1)) if (!isWeekend(d)) days.push(d);
+  for (let d = start; d < end; d = addDays(d, 1)) if (!isWeekend(d)) days.push(d);
   if (days.length < 2) throw new Error('demo: the period holds fewer than two business days');
   const dayIndex = new Map(days.map((d, i) => [d, i]));
   const branches = Array.from({ length: options.branches }, (_, i) => `BR-${String(i + 1).padStart(2, '0')}`);
@@ -759,7 +769,7 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
         {
           secret: config.jwtSecret,
           algorithm: 'HS256',
-          expiresIn: 24 * 3600,
+          expiresIn: 12 * 3600,
           ...(config.jwtIssuer ? { issuer: config.jwtIssuer } : {}),
           ...(config.jwtAudience ? { audience: config.jwtAudience } : {}),
         },
@@ -1671,11 +1681,18 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
   // ---- the walk ----------------------------------------------------------------------------------
   const rotationDays = new Map<number, number>();
   for (let round = 1; 6 * round < options.months; round++) {
-    const d = dayIndex.get(onOrAfter(addMonths(options.start, 6 * round)));
+    const d = dayIndex.get(onOrAfter(addMonths(start, 6 * round)));
     if (d !== undefined) rotationDays.set(d, round);
   }
   let endOfDayRuns = 0;
   let classifiedAtEndOfDay = 0;
+  /** Every day up to `through` closed, as the nightly run does just after midnight. */
+  const closeDays = async (through: string) => {
+    setClock(addDays(through, 1), 30);
+    const closed = await endOfDay.closeThrough(through);
+    endOfDayRuns += closed.length;
+    classifiedAtEndOfDay += closed.reduce((n, r) => n + r.classified, 0);
+  };
   let applied = 0;
   log(
     `demo: seed ${options.seed}, ${options.loans} loans over ${options.months} months from ${days[0]} (${days.length} business days), ` +
@@ -1683,6 +1700,7 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
   );
   try {
     for (const [d, date] of days.entries()) {
+      if (d > 0) await closeDays(addDays(date, -1));
       if (d === 0) await setUp(date);
       if (rotationDays.has(d)) await rotate(date, rotationDays.get(d)!);
       setClock(date, 8 * 60 + 45);
@@ -1737,10 +1755,6 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
           actions.map(([l, list]) => actTask(l, list, date)),
         );
       }
-      setClock(date, 18 * 60);
-      const result = await endOfDay.run(date);
-      endOfDayRuns++;
-      classifiedAtEndOfDay += result.classified;
       if (d === days.length - 1 || days[d + 1].slice(0, 7) !== date.slice(0, 7)) {
         const active = loans.filter((l) => l.status === 'active').length;
         log(
@@ -1749,6 +1763,7 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
         );
       }
     }
+    await closeDays(addDays(end, -1));
     const summary = await summarize();
     summary.readSide = await readSide(days[days.length - 1], summary);
     return summary;
@@ -1801,6 +1816,8 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
       from: days[0],
       to: days[days.length - 1],
       businessDays: days.length,
+      closedThrough: addDays(end, -1),
+      calendarDays: daysBetween(start, end),
       branches,
       staff: people.length,
       borrowers: registered.size,
@@ -1903,7 +1920,7 @@ export function formatSummary(s: DemoSummary): string[] {
       .join(', ');
   const env = `SQLITE_PATH=${s.db}`;
   return [
-    `demo done in ${(s.wallMs / 1000).toFixed(1)} s: ${s.from} to ${s.to} (${s.businessDays} business days, ${s.endOfDayRuns} end-of-day runs)`,
+    `demo done in ${(s.wallMs / 1000).toFixed(1)} s: ${s.from} to ${s.to} (${s.businessDays} business days; every day closed through ${s.closedThrough}, ${s.endOfDayRuns} end-of-day runs)`,
     `  branches   ${s.branches.length}: ${s.branches.join(', ')}`,
     `  staff      ${s.staff}, admin "admin"`,
     `  borrowers  ${s.borrowers}`,

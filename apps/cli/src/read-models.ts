@@ -20,6 +20,7 @@ import {
   wholeMonths,
 } from '@loanflow/projections';
 import { openStorage, Storage } from '@loanflow/storage';
+import { CommandLoop } from '@loanflow/commands';
 
 export interface Io {
   out(line: string): void;
@@ -28,9 +29,10 @@ export interface Io {
 
 export const READ_MODEL_USAGE = `  rebuild [projection...]                 drop the read models (all, or: ${PROJECTIONS.map((p) => p.name).join(', ')}) and replay
                                           the log from position 0, with progress
-  eod [--date YYYY-MM-DD]                 run end of day for a business date (default: yesterday): classify
-                                          loans, raise and resolve warning signals, issue the month's
-                                          maturity reminders; idempotent per date
+  eod [--date YYYY-MM-DD]                 close the business days up to a date (default: yesterday), each
+                                          open day in order: classify loans, raise and resolve warning
+                                          signals, issue the month's maturity reminders; a day not over
+                                          or before the last closed one is refused
   report <name> [--format json|csv] ...   print a report, brought up to date with the log first:
       loans [--status S] [--branch B] [--officer O] [--category C] [--maturing YYYY-MM]
       maturities --month YYYY-MM [--branch B] [--as-of DATE] [--overdue]
@@ -75,11 +77,11 @@ function bar(p: Progress): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${((done / total) * 100).toFixed(1)}%  ${done.toLocaleString('en')}/${total.toLocaleString('en')} events  ${Math.round(rate).toLocaleString('en')} events/s  ${left.toFixed(0)} s left`;
 }
 
-async function withStorage<T>(env: NodeJS.ProcessEnv, fn: (storage: Storage) => Promise<T>): Promise<T> {
+async function withStorage<T>(env: NodeJS.ProcessEnv, writes: boolean, fn: (storage: Storage) => Promise<T>): Promise<T> {
   const config = loadStorageConfig(env);
   if (config.eventStore === 'sqlite' && !existsSync(config.sqlitePath))
     throw new Error(`no event log at ${config.sqlitePath} (set SQLITE_PATH)`);
-  const storage = await openStorage(config);
+  const storage = await openStorage(config, { writes });
   try {
     return await fn(storage);
   } finally {
@@ -98,9 +100,11 @@ class UsageError extends Error {}
 export async function runReadModelCommand(command: string, args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number | null> {
   if (!['rebuild', 'eod', 'report'].includes(command)) return null;
   try {
-    return await withStorage(env, async (storage) => {
+    // Only end of day appends to the log; rebuilds and reports read it.
+    return await withStorage(env, command === 'eod', async (storage) => {
       const interactive = process.stderr.isTTY;
       const runner = new ProjectionRunner(storage.eventStore, storage.readModels, PROJECTIONS, {
+        businessTimeZone: loadBusinessTimeZone(env),
         batchSize: command === 'rebuild' ? 10_000 : 2_000,
         onProgress: command === 'rebuild' ? (p) => (interactive ? process.stderr.write(`\r${bar(p)}`) : io.err(bar(p))) : undefined,
       });
@@ -120,12 +124,29 @@ export async function runReadModelCommand(command: string, args: string[], io: I
         }
         case 'eod': {
           const zone = loadBusinessTimeZone(env);
-          const date = option(args, '--date') ?? addDays(businessDate(new Date(), zone), -1);
-          needDate(date, '--date');
-          const result = await new EndOfDay(storage.eventStore, storage.readModels, runner).run(date);
+          const date = option(args, '--date');
+          if (date !== undefined) needDate(date, '--date');
+          const endOfDay = new EndOfDay(
+            storage.eventStore,
+            storage.readModels,
+            runner,
+            new CommandLoop(storage.eventStore, () => new Date(), zone),
+            () => new Date(),
+            zone,
+          );
+          const through = date ?? addDays(businessDate(new Date(), zone), -1);
+          const { lastClosed } = await endOfDay.status();
+          const started = Date.now();
+          const closed = await endOfDay.closeThrough(through, (r) =>
+            io.out(
+              `end of day ${r.date}: ${r.classified} loans classified, ${r.signals} loans' warning signals changed, ${r.reminders} branches sent maturity reminders`,
+            ),
+          );
           await runner.catchUp();
           io.out(
-            `end of day ${result.date}: ${result.classified} loans classified, ${result.signals} loans' warning signals changed, ${result.reminders} branches sent maturity reminders`,
+            closed.length === 0
+              ? `business day ${through} was already closed (last closed: ${lastClosed})`
+              : `closed ${closed.length} business day${closed.length > 1 ? 's' : ''}, ${closed[0].date} to ${through}, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
           );
           return 0;
         }
@@ -147,6 +168,14 @@ async function report(storage: Storage, runner: ProjectionRunner, args: string[]
   await runner.catchUp();
   const db = storage.readModels;
   const today = businessDate(new Date(), loadBusinessTimeZone(env));
+  /** A report is as of today or an earlier day. */
+  const asOfOption = () => {
+    const date = option(args, '--as-of');
+    if (date === undefined) return today;
+    needDate(date, '--as-of');
+    if (date > today) throw new UsageError(`--as-of ${date} is after today (${today})`);
+    return date;
+  };
   let json: unknown;
   let rows: Record<string, unknown>[];
   switch (name) {
@@ -169,12 +198,7 @@ async function report(storage: Storage, runner: ProjectionRunner, args: string[]
     case 'maturities': {
       const month = option(args, '--month');
       if (!month || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError('--month takes YYYY-MM');
-      const r = await maturityReport(
-        db,
-        month,
-        option(args, '--as-of') ? needDate(option(args, '--as-of'), '--as-of') : today,
-        option(args, '--branch'),
-      );
+      const r = await maturityReport(db, month, asOfOption(), option(args, '--branch'));
       json = r;
       rows = args.includes('--overdue')
         ? (r.overdue as unknown as Record<string, unknown>[])
@@ -187,6 +211,7 @@ async function report(storage: Storage, runner: ProjectionRunner, args: string[]
       const from = needDate(option(args, '--from'), '--from');
       const to = needDate(option(args, '--to'), '--to');
       if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
+      if (from > today) throw new UsageError(`the period begins on ${from}, after today (${today}): nothing in it has happened yet`);
       if (!wholeMonths(from, to))
         throw new UsageError('an assessment period is whole months: --from the 1st of a month, --to the last day of one');
       const groupBy = option(args, '--group-by') ?? 'officer';
@@ -212,9 +237,10 @@ async function report(storage: Storage, runner: ProjectionRunner, args: string[]
         db,
         { rotationTenureMonths: settings.rotationTenureMonths, inspectionIntervalDays: settings.inspectionIntervalDays },
         {
-          asOf: option(args, '--as-of') ? needDate(option(args, '--as-of'), '--as-of') : today,
+          asOf: asOfOption(),
           staffId: option(args, '--staff'),
           severity: severity as never,
+          timeZone: loadBusinessTimeZone(env),
         },
       );
       json = r;
@@ -223,7 +249,7 @@ async function report(storage: Storage, runner: ProjectionRunner, args: string[]
     }
     case 'risk-board': {
       const [{ points }, { rules }] = await Promise.all([loadRiskPoints(storage.eventStore), loadWarningRules(storage.eventStore)]);
-      const asOf = option(args, '--as-of') ? needDate(option(args, '--as-of'), '--as-of') : today;
+      const asOf = asOfOption();
       const r = await riskBoard(db, points, rules, { asOf, branchId: option(args, '--branch') });
       json = r;
       rows = args.includes('--warnings')
@@ -236,7 +262,7 @@ async function report(storage: Storage, runner: ProjectionRunner, args: string[]
       if (level && !RISK_LEVELS.includes(level as RiskLevel)) throw new UsageError(`--level is one of ${RISK_LEVELS.join(', ')}`);
       const { rules } = await loadWarningRules(storage.eventStore);
       const r = await warnings(db, rules, {
-        asOf: option(args, '--as-of') ? needDate(option(args, '--as-of'), '--as-of') : today,
+        asOf: asOfOption(),
         branchId: option(args, '--branch'),
         officerId: option(args, '--officer'),
         level: level as RiskLevel | undefined,

@@ -6,6 +6,12 @@ import { WorkerModule } from './worker.module';
 async function bootstrap(): Promise<void> {
   const logger = new Logger('worker');
   const storage = { ...loadStorageConfig(), businessTimeZone: loadBusinessTimeZone() };
+  // A KurrentDB log has one writer, the api, which then does the worker's jobs (end of day and the
+  // system's reactions write the log): a worker would only stand in its way.
+  if (storage.eventStore === 'eventstoredb')
+    throw new Error(
+      "EVENT_STORE=eventstoredb: the api writes the log and does the worker's jobs itself; run no worker (deploy/PRODUCTION.md)",
+    );
   const kafka = loadKafkaConfig() ?? null;
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(storage, kafka), { abortOnError: false });
   app.enableShutdownHooks();

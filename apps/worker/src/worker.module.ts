@@ -1,5 +1,6 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
+import { CommandLoop } from '@loanflow/commands';
 import { KafkaConfig, StorageConfig } from '@loanflow/config';
 import { RelayService } from '@loanflow/messaging';
 import { EndOfDayService, ProjectionService } from '@loanflow/projections';
@@ -18,12 +19,21 @@ export class WorkerModule implements OnApplicationShutdown {
       imports: [ScheduleModule.forRoot()],
       providers: [
         { provide: STORAGE, useFactory: () => openStorage(storage) },
-        { provide: ProjectionService, useFactory: (s: Storage) => new ProjectionService(s), inject: [STORAGE] },
+        {
+          provide: CommandLoop,
+          useFactory: (s: Storage) => new CommandLoop(s.eventStore, () => new Date(), storage.businessTimeZone),
+          inject: [STORAGE],
+        },
+        {
+          provide: ProjectionService,
+          useFactory: (s: Storage, loop: CommandLoop) => new ProjectionService(s, loop, storage.businessTimeZone),
+          inject: [STORAGE, CommandLoop],
+        },
         {
           provide: EndOfDayService,
-          useFactory: (s: Storage, p: ProjectionService, r: SchedulerRegistry) =>
-            new EndOfDayService(s, p, r, { timeZone: storage.businessTimeZone }),
-          inject: [STORAGE, ProjectionService, SchedulerRegistry],
+          useFactory: (s: Storage, loop: CommandLoop, p: ProjectionService, r: SchedulerRegistry) =>
+            new EndOfDayService(s, loop, p, r, { timeZone: storage.businessTimeZone }),
+          inject: [STORAGE, CommandLoop, ProjectionService, SchedulerRegistry],
         },
         ...(kafka ? [{ provide: RelayService, useFactory: (s: Storage) => new RelayService(s, kafka), inject: [STORAGE] }] : []),
       ],

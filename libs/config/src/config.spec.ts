@@ -1,12 +1,13 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadConfig } from './config';
 import { businessDate } from './zone';
 
 describe('configuration by environment', () => {
   const dir = mkdtempSync(join(tmpdir(), 'loanflow-config-'));
-  const base = { SQLITE_PATH: join(dir, 'x.db'), JWT_SECRET: 's' };
+  const secret = 'a-secret-of-at-least-32-bytes-0123';
+  const base = { SQLITE_PATH: join(dir, 'x.db'), JWT_SECRET: secret };
 
   it('has working defaults', () => {
     expect(loadConfig(base)).toEqual({
@@ -14,8 +15,9 @@ describe('configuration by environment', () => {
       eventStore: 'sqlite',
       sqlitePath: base.SQLITE_PATH,
       groupCommitMaxBatch: 500,
-      jwtSecret: 's',
+      jwtSecret: secret,
       jwtSecretSource: 'JWT_SECRET',
+      jwtMaxLifetimeHours: 12,
       businessTimeZone: 'Asia/Shanghai',
     });
     expect(
@@ -75,6 +77,28 @@ describe('configuration by environment', () => {
     expect(() => loadConfig({ ...base, EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: 'esdb://es:2113' })).toThrow(/needs READ_MODEL_URL/);
     expect(() => loadConfig({ ...base, GROUP_COMMIT_MAX_BATCH: '0' })).toThrow(/GROUP_COMMIT_MAX_BATCH/);
     expect(() => loadConfig({ ...base, BUSINESS_TIME_ZONE: 'Mars/Olympus' })).toThrow(/BUSINESS_TIME_ZONE/);
+    // A secret short enough to search for stops the start, saying how long it must be.
+    expect(() => loadConfig({ ...base, JWT_SECRET: 'a' })).toThrow(/JWT_SECRET is 1 bytes; it must be at least 32/);
+    expect(() => loadConfig({ ...base, JWT_SECRET: 'x'.repeat(31) })).toThrow(/JWT_SECRET/);
+    expect(loadConfig({ ...base, JWT_SECRET: 'x'.repeat(32) }).jwtSecret).toHaveLength(32);
+    expect(() => loadConfig({ ...base, JWT_MAX_LIFETIME_HOURS: '0' })).toThrow(/JWT_MAX_LIFETIME_HOURS/);
+    expect(() => loadConfig({ ...base, METRICS_PORT: 'x' })).toThrow(/METRICS_PORT/);
+  });
+
+  it('takes the bind address, a metrics port and the longest token lifetime', () => {
+    expect(loadConfig({ ...base, HOST: '127.0.0.1', METRICS_PORT: '9464', JWT_MAX_LIFETIME_HOURS: '8' })).toMatchObject({
+      host: '127.0.0.1',
+      metrics: { port: 9464, host: '127.0.0.1' },
+      jwtMaxLifetimeHours: 8,
+    });
+    expect(loadConfig({ ...base, METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' }).metrics).toEqual({ port: 9464, host: '10.0.0.5' });
+  });
+
+  it('makes the embedded secret readable by its owner only, in a directory of its own', () => {
+    const own = join(mkdtempSync(join(tmpdir(), 'loanflow-config-')), 'data', 'x.db');
+    const { jwtSecretSource } = loadConfig({ SQLITE_PATH: own });
+    expect(statSync(jwtSecretSource).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(own)).mode & 0o777).toBe(0o700);
   });
 
   it('turns an instant into the business date of the cooperative', () => {

@@ -37,6 +37,12 @@ export interface KafkaConfig {
 
 export interface LoanflowConfig extends StorageConfig {
   port: number;
+  /** The address the api listens on (HOST; all interfaces by default). */
+  host?: string;
+  /** A port of its own for Prometheus (METRICS_PORT), without a token, on METRICS_HOST (loopback by default). */
+  metrics?: { port: number; host: string };
+  /** The longest a token may be valid for, from its issue to its expiry (JWT_MAX_LIFETIME_HOURS, 12 by default). */
+  jwtMaxLifetimeHours?: number;
   kafka?: KafkaConfig;
   jwtSecret: string;
   /** Where the secret came from: `JWT_SECRET`, or the file the embedded default created. */
@@ -50,6 +56,9 @@ export interface LoanflowConfig extends StorageConfig {
 }
 
 export const DEFAULT_SQLITE_PATH = './data/loanflow.db';
+/** A shorter HS256 secret can be searched for: 32 bytes is the hash's own size. */
+export const MIN_JWT_SECRET_BYTES = 32;
+export const DEFAULT_JWT_MAX_LIFETIME_HOURS = 12;
 export const DEFAULT_GROUP_COMMIT_MAX_BATCH = 500;
 
 const isEventStoreKind = (value: string): value is EventStoreKind => ['sqlite', 'postgres', 'eventstoredb'].includes(value);
@@ -64,7 +73,8 @@ export function embeddedSecret(sqlitePath: string): { secret: string; file: stri
   const dir = sqlitePath === ':memory:' ? join(process.cwd(), 'data') : dirname(sqlitePath);
   const file = join(dir, 'jwt-secret');
   if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
+    // Made for the secret and the log beside it: its owner alone may look inside.
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(file, randomBytes(32).toString('hex') + '\n', { flag: 'wx', mode: 0o600 });
   }
   chmodSync(file, 0o600);
@@ -135,10 +145,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoanflowConfig
   if (storage.eventStore !== 'sqlite' && !env.JWT_SECRET) throw new Error(`EVENT_STORE=${storage.eventStore} needs JWT_SECRET`);
   const businessTimeZone = loadBusinessTimeZone(env);
   const fromEnv = env.JWT_SECRET;
+  if (fromEnv !== undefined && Buffer.byteLength(fromEnv) < MIN_JWT_SECRET_BYTES)
+    throw new Error(
+      `JWT_SECRET is ${Buffer.byteLength(fromEnv)} bytes; it must be at least ${MIN_JWT_SECRET_BYTES} random bytes (for example: openssl rand -hex 32)`,
+    );
   const { secret, file } = fromEnv ? { secret: fromEnv, file: '' } : embeddedSecret(storage.sqlitePath);
   const kafka = loadKafkaConfig(env);
+  const number = (name: string, min: number, max: number) => {
+    const value = Number(env[name]);
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new Error(`${name} must be a whole number from ${min} to ${max}, not ${env[name]}`);
+    return value;
+  };
+  const jwtMaxLifetimeHours = env.JWT_MAX_LIFETIME_HOURS ? number('JWT_MAX_LIFETIME_HOURS', 1, 24 * 31) : DEFAULT_JWT_MAX_LIFETIME_HOURS;
   return {
     port,
+    ...(env.HOST ? { host: env.HOST } : {}),
+    ...(env.METRICS_PORT ? { metrics: { port: number('METRICS_PORT', 1, 65_535), host: env.METRICS_HOST || '127.0.0.1' } } : {}),
+    jwtMaxLifetimeHours,
     ...storage,
     ...(kafka ? { kafka } : {}),
     jwtSecret: secret,

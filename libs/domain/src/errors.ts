@@ -2,7 +2,7 @@
  * Typed refusals thrown by deciders. The api maps each kind to one HTTP status; the code is the
  * stable, machine-readable name clients and auditors rely on.
  */
-export type DomainErrorKind = 'illegal_state' | 'rule_violated' | 'not_found' | 'forbidden' | 'conflict';
+export type DomainErrorKind = 'invalid_input' | 'illegal_state' | 'rule_violated' | 'not_found' | 'forbidden' | 'conflict';
 
 export class DomainError extends Error {
   constructor(
@@ -33,5 +33,16 @@ export class RuleViolated extends DomainError {
 export class NotFound extends DomainError {
   constructor(code: string, message: string) {
     super('not_found', code, message);
+  }
+}
+
+/** The command carries something no event may hold (a control character in a text): 400, naming the field. */
+export class InvalidInput extends DomainError {
+  constructor(
+    code: string,
+    message: string,
+    readonly field: string,
+  ) {
+    super('invalid_input', code, message);
   }
 }

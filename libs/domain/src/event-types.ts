@@ -1,5 +1,6 @@
 import { BorrowerEvent } from './borrower/events';
 import { BranchEvent } from './branch/decider';
+import { DayEvent } from './calendar/decider';
 import { ConfigEvent } from './config/decider';
 import { LoanEvent } from './loan/events';
 import { StaffEvent } from './staff/events';
@@ -28,6 +29,7 @@ const LOAN: Record<LoanEvent['type'], true> = {
 const BORROWER: Record<BorrowerEvent['type'], true> = { BorrowerRegistered: true, FinancialStatementRecorded: true, BorrowerRated: true };
 const STAFF: Record<StaffEvent['type'], true> = { StaffRegistered: true, PostAssigned: true, PostRevoked: true, RelationDeclared: true };
 const BRANCH: Record<BranchEvent['type'], true> = { MaturityRemindersIssued: true };
+const DAY: Record<DayEvent['type'], true> = { BusinessDayClosed: true };
 const CONFIG: Record<ConfigEvent['type'], true> = {
   StructureTargetsSet: true,
   PolicySettingsSet: true,
@@ -40,10 +42,11 @@ const CONFIG: Record<ConfigEvent['type'], true> = {
  * Every event type the domain can emit, by aggregate (the prefix of its stream ids): what the
  * published event contract (AsyncAPI) must describe.
  */
-export const EVENT_TYPES: Readonly<Record<'loan' | 'borrower' | 'staff' | 'branch' | 'config', readonly string[]>> = {
+export const EVENT_TYPES: Readonly<Record<'loan' | 'borrower' | 'staff' | 'branch' | 'day' | 'config', readonly string[]>> = {
   loan: Object.keys(LOAN),
   borrower: Object.keys(BORROWER),
   staff: Object.keys(STAFF),
   branch: Object.keys(BRANCH),
+  day: Object.keys(DAY),
   config: Object.keys(CONFIG),
 };

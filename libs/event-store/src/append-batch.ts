@@ -6,6 +6,7 @@ import {
   CommandRecord,
   EventToAppend,
   RecordedEvent,
+  StreamAppend,
   StreamHead,
   WrongExpectedVersion,
 } from './event-store.port';
@@ -59,8 +60,9 @@ export interface BatchPlan {
 
 /**
  * Decides a whole batch of appends at once, as if they had arrived one after another: each keeps
- * its own expected-version check against the heads the earlier ones in the batch left, its own
- * idempotency check and its own answer, and a refusal touches no other request. Pure, so every
+ * its own expected-version checks (its stream, the streams it writes alongside and the streams its
+ * decision read) against the heads the earlier ones in the batch left, its own idempotency check
+ * and its own answer, and a refusal touches no other request. Pure, so every
  * durable adapter writes what this returns inside one transaction.
  */
 export function planBatch(requests: AppendRequest[], start: BatchStart): BatchPlan {
@@ -72,8 +74,14 @@ export function planBatch(requests: AppendRequest[], start: BatchStart): BatchPl
 
   for (const { streamId, events, options } of requests) {
     const { metadata, expectedVersion, fingerprint } = options;
-    if (events.length === 0) {
-      plan.outcomes.push({ refused: new Error('append needs at least one event') });
+    const alongside = options.alongside ?? [];
+    const writes: StreamAppend[] = [{ streamId, events, expectedVersion }, ...alongside];
+    if (writes.some((w) => w.events.length === 0)) {
+      plan.outcomes.push({ refused: new Error('append needs at least one event per stream') });
+      continue;
+    }
+    if (new Set(writes.map((w) => w.streamId)).size !== writes.length) {
+      plan.outcomes.push({ refused: new Error('an append names each stream it writes once') });
       continue;
     }
     const seen = commands.get(metadata.commandId);
@@ -85,48 +93,53 @@ export function planBatch(requests: AppendRequest[], start: BatchStart): BatchPl
       }
       continue;
     }
-    const head = heads.get(streamId);
-    const current = head?.version ?? -1;
-    if (expectedVersion !== 'any' && expectedVersion !== current) {
-      plan.outcomes.push({ refused: new WrongExpectedVersion(streamId, expectedVersion, current) });
+    const versionOf = (id: string) => heads.get(id)?.version ?? -1;
+    const moved =
+      writes.find((w) => w.expectedVersion !== 'any' && w.expectedVersion !== versionOf(w.streamId)) ??
+      options.readSet?.find((r) => r.version !== versionOf(r.streamId));
+    if (moved) {
+      const expected = 'expectedVersion' in moved ? moved.expectedVersion : moved.version;
+      plan.outcomes.push({ refused: new WrongExpectedVersion(moved.streamId, expected, versionOf(moved.streamId)) });
       continue;
     }
-    let prevHash = head?.hash ?? GENESIS_HASH;
-    const recorded = events.map((e, i): RecordedEvent => {
-      const base = {
-        eventId: uuidV7(),
-        streamId,
-        streamVersion: current + 1 + i,
-        type: e.type,
-        schemaVersion: e.schemaVersion ?? 1,
-        data: e.data,
-        metadata: { ...metadata, recordedAt: start.recordedAt },
-        prevHash,
-      };
-      const event = { ...base, globalPosition: position++, hash: eventHash(base) };
-      prevHash = event.hash;
-      return event;
+    const recordedBy = writes.map((w) => {
+      const head = heads.get(w.streamId);
+      const current = head?.version ?? -1;
+      let prevHash = head?.hash ?? GENESIS_HASH;
+      const recorded = w.events.map((e, i): RecordedEvent => {
+        const base = {
+          eventId: uuidV7(),
+          streamId: w.streamId,
+          streamVersion: current + 1 + i,
+          type: e.type,
+          schemaVersion: e.schemaVersion ?? 1,
+          data: e.data,
+          metadata: { ...metadata, recordedAt: start.recordedAt },
+          prevHash,
+        };
+        const event = { ...base, globalPosition: position++, hash: eventHash(base) };
+        prevHash = event.hash;
+        return event;
+      });
+      const last = recorded[recorded.length - 1];
+      heads.set(w.streamId, { version: last.streamVersion, hash: last.hash });
+      plan.events.push(...recorded);
+      return recorded;
     });
-    const last = recorded[recorded.length - 1];
+    const own = recordedBy[0];
+    const last = own[own.length - 1];
+    const lastPosition = position - 1;
     const command: CommandRecord = {
       commandId: metadata.commandId,
       streamId,
       fingerprint: fingerprint ?? null,
-      firstVersion: recorded[0].streamVersion,
+      firstVersion: own[0].streamVersion,
       lastVersion: last.streamVersion,
-      lastPosition: last.globalPosition,
+      lastPosition,
     };
-    const result: AppendResult = {
-      streamId,
-      events: recorded,
-      lastVersion: last.streamVersion,
-      lastPosition: last.globalPosition,
-      duplicate: false,
-    };
-    heads.set(streamId, { version: last.streamVersion, hash: last.hash });
+    const result: AppendResult = { streamId, events: own, lastVersion: last.streamVersion, lastPosition, duplicate: false };
     commands.set(command.commandId, command);
     answeredInBatch.set(command.commandId, result);
-    plan.events.push(...recorded);
     plan.commands.push(command);
     plan.outcomes.push({ result });
   }
@@ -138,10 +151,13 @@ export function planBatch(requests: AppendRequest[], start: BatchStart): BatchPl
 
 /** The distinct command ids and stream ids a batch must look up before planning. */
 export function keysOf(requests: AppendRequest[]): { commandIds: string[]; streamIds: string[] } {
-  return {
-    commandIds: [...new Set(requests.map((r) => r.options.metadata.commandId))],
-    streamIds: [...new Set(requests.map((r) => r.streamId))],
-  };
+  const streamIds = new Set<string>();
+  for (const { streamId, options } of requests) {
+    streamIds.add(streamId);
+    for (const w of options.alongside ?? []) streamIds.add(w.streamId);
+    for (const r of options.readSet ?? []) streamIds.add(r.streamId);
+  }
+  return { commandIds: [...new Set(requests.map((r) => r.options.metadata.commandId))], streamIds: [...streamIds] };
 }
 
 /** The answer a replayed command gets: its first result, read back from the store. */

@@ -152,6 +152,77 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
       expect(await verifyLog(store)).toMatchObject({ valid: true, events: 5 });
     });
 
+    it('appends only while every stream the decision read is still at the version it read', async () => {
+      await store.append('staff-1', [ev('PostAssigned')], { expectedVersion: NO_STREAM, metadata: meta() });
+      await store.append('loan-1', [ev('A')], { expectedVersion: NO_STREAM, metadata: meta() });
+      const act = (readSet: { streamId: string; version: number }[]) =>
+        store.append('loan-1', [ev('Act')], { expectedVersion: 0, metadata: meta(), readSet });
+      // Read before the post was revoked: the act is refused, naming the stream that moved, and nothing is written.
+      await store.append('staff-1', [ev('PostRevoked')], { expectedVersion: 0, metadata: meta() });
+      await expect(act([{ streamId: 'staff-1', version: 0 }])).rejects.toMatchObject({
+        name: 'WrongExpectedVersion',
+        streamId: 'staff-1',
+        expected: 0,
+        actual: 1,
+      });
+      // A stream read as absent must still be absent.
+      await store.append('staff-2', [ev('StaffRegistered')], { expectedVersion: NO_STREAM, metadata: meta() });
+      await expect(act([{ streamId: 'staff-2', version: NO_STREAM }])).rejects.toBeInstanceOf(WrongExpectedVersion);
+      expect(await store.headPosition()).toBe(3);
+      const done = await act([
+        { streamId: 'staff-1', version: 1 },
+        { streamId: 'staff-3', version: NO_STREAM },
+      ]);
+      expect([done.lastVersion, done.lastPosition]).toEqual([1, 4]);
+    });
+
+    it('checks a read set against the appends committed before it in the same batch', async () => {
+      await store.append('staff-1', [ev('PostAssigned')], { expectedVersion: NO_STREAM, metadata: meta() });
+      await store.append('loan-1', [ev('A')], { expectedVersion: NO_STREAM, metadata: meta() });
+      const [revoked, acted, other] = await Promise.allSettled([
+        store.append('staff-1', [ev('PostRevoked')], { expectedVersion: 0, metadata: meta() }),
+        store.append('loan-1', [ev('Act')], { expectedVersion: 0, metadata: meta(), readSet: [{ streamId: 'staff-1', version: 0 }] }),
+        store.append('loan-2', [ev('Act')], {
+          expectedVersion: NO_STREAM,
+          metadata: meta(),
+          readSet: [{ streamId: 'staff-1', version: 1 }],
+        }),
+      ]);
+      expect([revoked.status, acted.status, other.status]).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((acted as PromiseRejectedResult).reason).toMatchObject({ streamId: 'staff-1', actual: 1 });
+      expect((await store.readStream('loan-1')).map((e) => e.type)).toEqual(['A']);
+    });
+
+    it('writes the streams of one append together, or none of them', async () => {
+      const firstMeta = meta();
+      const reserve = (loanId: string, metadata = meta()) =>
+        store.append(`borrower-${loanId}`, [ev('Registered', { id: loanId })], {
+          expectedVersion: NO_STREAM,
+          metadata,
+          fingerprint: loanId,
+          alongside: [{ streamId: 'identity-x', events: [ev('Reserved', { by: loanId })], expectedVersion: NO_STREAM }],
+        });
+      const first = await reserve('a', firstMeta);
+      expect(first.events.map((e) => [e.streamId, e.streamVersion, e.globalPosition])).toEqual([['borrower-a', 0, 0]]);
+      expect(first.lastPosition).toBe(1);
+      const [reserved] = await store.readStream('identity-x');
+      expect(reserved).toMatchObject({ globalPosition: 1, streamVersion: 0, prevHash: GENESIS_HASH, metadata: first.events[0].metadata });
+      await expect(reserve('b')).rejects.toMatchObject({ name: 'WrongExpectedVersion', streamId: 'identity-x' });
+      expect(await store.readStream('borrower-b')).toEqual([]);
+      expect(await store.headPosition()).toBe(1);
+      // The command again: its first answer, nothing written.
+      const again = await reserve('a', firstMeta);
+      expect(again).toEqual({ ...first, duplicate: true });
+      await expect(
+        store.append('loan-1', [ev('A')], {
+          expectedVersion: NO_STREAM,
+          metadata: meta(),
+          alongside: [{ streamId: 'loan-1', events: [ev('B')], expectedVersion: NO_STREAM }],
+        }),
+      ).rejects.toThrow(/once/);
+      expect(await verifyLog(store)).toMatchObject({ valid: true, events: 2 });
+    });
+
     it('wakes a waiting reader when an event arrives, and times out when none does', async () => {
       expect(await store.waitForEvents(-1, 50)).toBe(false);
       const waiting = store.waitForEvents(-1, 5_000);

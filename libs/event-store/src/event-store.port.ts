@@ -36,17 +36,39 @@ export interface RecordedEvent {
 export type ExpectedVersion = number | 'any';
 export const NO_STREAM = -1;
 
+/** A stream at a version: -1 means the stream did not exist. */
+export interface StreamVersion {
+  streamId: string;
+  version: number;
+}
+
+/** Events for one more stream of the same append, with that stream's own expected version. */
+export interface StreamAppend {
+  streamId: string;
+  events: EventToAppend[];
+  expectedVersion: ExpectedVersion;
+}
+
 export interface AppendOptions {
   expectedVersion: ExpectedVersion;
   metadata: EventMetadata;
   /** What the command asked for (say a hash of its request); a reused commandId with another fingerprint is refused. */
   fingerprint?: string;
+  /**
+   * Every other stream the decision read, at the version it read: nothing is appended unless each
+   * one is still at that version when the append commits (else WrongExpectedVersion names it).
+   */
+  readSet?: readonly StreamVersion[];
+  /** Events for other streams, written in the same transaction as the stream's, or none of them is. */
+  alongside?: readonly StreamAppend[];
 }
 
 export interface AppendResult {
   streamId: string;
+  /** The events recorded on the stream (not those written alongside it). */
   events: RecordedEvent[];
   lastVersion: number;
+  /** Position of the append's last event, its alongside streams' included. */
   lastPosition: number;
   /** True when the commandId had been seen: nothing was appended, this is the first answer. */
   duplicate: boolean;
@@ -54,6 +76,7 @@ export interface AppendResult {
 
 export interface CommandRecord {
   commandId: string;
+  /** The stream the command was for; events it wrote alongside are not replayed. */
   streamId: string;
   fingerprint: string | null;
   firstVersion: number;
@@ -95,6 +118,7 @@ export interface LogCopy {
   importRecorded(events: RecordedEvent[], commands: CommandRecord[]): Promise<void>;
 }
 
+/** The stream, or a stream the decision read, is not at the version expected: decide again on what is there now. */
 export class WrongExpectedVersion extends Error {
   constructor(
     readonly streamId: string,

@@ -1,15 +1,28 @@
 import { RecordedEvent } from '@loanflow/event-store';
 import { CloudEvent, Kafka } from 'cloudevents';
 
-/** The aggregates whose events are published, each on a topic of its own. */
-export const AGGREGATES = ['loan', 'borrower', 'staff', 'branch', 'config'] as const;
+/**
+ * The aggregates whose events are published, each on a topic of its own. Every other stream in
+ * the log (the registry's `identity-…` and `admin-…`) is internal and never leaves it.
+ */
+export const AGGREGATES = ['loan', 'borrower', 'staff', 'branch', 'day', 'config'] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
+
+/** `loan-L-1` → `loan`: the prefix before the first `-`, or '' for an id without one. */
+const prefixOf = (streamId: string) => {
+  const dash = streamId.indexOf('-');
+  return dash < 0 ? '' : streamId.slice(0, dash);
+};
+
+/** Whether the stream's events go to Kafka: its id starts with a published aggregate. */
+export function isPublished(streamId: string): boolean {
+  return (AGGREGATES as readonly string[]).includes(prefixOf(streamId));
+}
 
 /** `loan-L-1` → `loan`: a stream's id starts with its aggregate. */
 export function aggregateOf(streamId: string): Aggregate {
-  const prefix = streamId.slice(0, streamId.indexOf('-'));
-  if (!(AGGREGATES as readonly string[]).includes(prefix)) throw new Error(`stream ${streamId} belongs to no published aggregate`);
-  return prefix as Aggregate;
+  if (!isPublished(streamId)) throw new Error(`stream ${streamId} belongs to no published aggregate`);
+  return prefixOf(streamId) as Aggregate;
 }
 
 export const topicOf = (aggregate: Aggregate, prefix: string) => `${prefix}.${aggregate}.events`;

@@ -2,14 +2,15 @@ import { EventStore, openPostgres, openSqlite, PostgresEventStore, RecordedEvent
 import { Checkpoints, openPostgresReadModels, openSqliteReadModels, PostgresLease, ReadModelDb } from '@loanflow/storage';
 import { Kafka as CloudEventsKafka, KafkaMessage } from 'cloudevents';
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { advance, staffBranch, startApp, testConfig } from '../../../test/support/app';
+import { EVENT_STORE } from '../../../apps/api/src/common/tokens';
+import { ADMIN, advance, staffBranch, startApp, testConfig } from '../../../test/support/app';
 import { freshSchema } from '../../../test/support/postgres';
 import { Consumed, consumeAll, freshTopicPrefix, TEST_KAFKA_BROKERS, testKafka } from '../../../test/support/kafka';
-import { AGGREGATES, topicOf } from './cloud-event';
+import { AGGREGATES, isPublished, topicOf } from './cloud-event';
 import { KafkaRelay, RELAY_CHECKPOINT } from './relay';
 
 const root = join(__dirname, '..', '..', '..');
@@ -50,10 +51,13 @@ async function appendRandom(store: EventStore, count: number, loans: number, tag
 }
 
 /**
- * What downstream must see: after dropping repeats of a `ce_id`, exactly the log's events, and
- * per key exactly the stream's order; every record a valid CloudEvent in binary mode.
+ * What downstream must see: after dropping repeats of a `ce_id`, exactly the log's published
+ * events (none of an internal stream), and per key exactly the stream's order; every record a
+ * valid CloudEvent in binary mode.
  */
-function expectExactlyTheLog(records: Consumed[], log: RecordedEvent[], prefix: string) {
+function expectExactlyTheLog(records: Consumed[], everything: RecordedEvent[], prefix: string) {
+  const log = everything.filter((e) => isPublished(e.streamId));
+  expect(records.filter((r) => isInternalKey(r.key))).toEqual([]);
   const seen = new Set<string>();
   const perKey = new Map<string, string[]>();
   for (const r of records) {
@@ -93,6 +97,35 @@ function expectExactlyTheLog(records: Consumed[], log: RecordedEvent[], prefix: 
     expect(event.data).toEqual(original.data);
   }
 }
+
+/**
+ * Appends `count` records to internal streams, as the registry keeps them: identity-number
+ * reservations (a stream per digest) and administrators recognised (a stream per id).
+ */
+async function appendInternal(store: EventStore, count: number, tag: string) {
+  for (let i = 0; i < count; i++) {
+    const [streamId, type, data]: [string, string, Record<string, string>] =
+      i % 2 === 0
+        ? [
+            `identity-${createHash('sha256').update(`${tag}-${i}`).digest('hex')}`,
+            'IdentityNumberReserved',
+            { borrowerId: `B-${tag}-${i}` },
+          ]
+        : [`admin-${tag}-${i}`, 'AdministratorRecognised', { adminId: `${tag}-${i}` }];
+    await store.append(streamId, [{ type, data: { ...data, at: new Date().toISOString() } }], {
+      expectedVersion: -1,
+      metadata: {
+        actorId: 'system',
+        commandId: `registry-${tag}-${i}`,
+        correlationId: `registry-${tag}-${i}`,
+        causationId: null,
+        occurredAt: new Date().toISOString(),
+      },
+    });
+  }
+}
+
+const isInternalKey = (key: string) => key.startsWith('identity-') || key.startsWith('admin-');
 
 const distinctIds = (n: number) => (records: Consumed[]) => new Set(records.map((r) => r.headers.ce_id)).size >= n;
 
@@ -197,6 +230,49 @@ describe('the Kafka relay against a real broker', () => {
     await store.close();
   });
 
+  it('keeps internal streams in the log: never published, yet the checkpoint passes them', async () => {
+    const path = sqlitePath();
+    const store = new SqliteEventStore(openSqlite(path));
+    const checkpoints = new Checkpoints(await openSqliteReadModels(openSqlite(path)));
+    await appendRandom(store, 40, 5, 'before');
+    // More internal records in a row than a batch holds: whole batches with nothing to send.
+    await appendInternal(store, 25, 'run');
+    for (let i = 0; i < 4; i++) {
+      await appendRandom(store, 10, 5, `mixed${i}`);
+      await appendInternal(store, 3, `mixed${i}`);
+    }
+    await appendRandom(store, 5, 5, 'after');
+    const head = await store.headPosition();
+    const log = await store.readAll(0, 1_000);
+    const published = log.filter((e) => isPublished(e.streamId));
+    expect(log.length - published.length).toBe(37);
+
+    const prefix = freshTopicPrefix();
+    const relay = new KafkaRelay(store, checkpoints, testKafka(), {
+      topicPrefix: prefix,
+      source: '/loanflow',
+      partitions: 3,
+      replicationFactor: 1,
+      batchSize: 10,
+    });
+    relay.start();
+    await until('the checkpoint passed the whole log, internal records included', () => relay.status.checkpoint === head);
+    expect(relay.status).toMatchObject({ failures: 0, lastError: null });
+    // An internal run at the head is passed as well.
+    await appendInternal(store, 12, 'tail');
+    await until('the checkpoint passed the internal tail', () => relay.status.checkpoint === head + 12);
+    await relay.stop();
+    expect(await checkpoints.get(RELAY_CHECKPOINT)).toBe(head + 12);
+
+    const records = await consumeAll(topics(prefix), distinctIds(published.length));
+    expectExactlyTheLog(records, await store.readAll(0, 1_000), prefix);
+    // Positions increase across the topics, with gaps where the log holds what is not published.
+    const positions = [...new Set(records.map((r) => Number(r.headers.ce_globalposition)))].sort((a, b) => a - b);
+    expect(positions).toEqual(published.map((e) => e.globalPosition));
+    expect(positions.some((p, i) => i > 0 && p > positions[i - 1] + 1)).toBe(true);
+    await store.close();
+  });
+
   it('lets one relay of a PostgreSQL log work while a second stands by, and hands over when the first stops', async () => {
     const { url } = await freshSchema('e2e');
     const store = new PostgresEventStore(await openPostgres(url));
@@ -281,10 +357,18 @@ describe('the Kafka relay against a real broker', () => {
     const head = (await t.http.get('/health').expect(200)).body.eventStore.headPosition;
     await until('the relay reports no lag', async () => (await t.http.get('/health')).body.relay.lag === 0);
     expect((await t.http.get('/health')).body.relay).toEqual({ checkpoint: head, lag: 0, failures: 0, lastError: null });
-    const metrics = await t.http.get('/metrics').expect(200);
+    const metrics = await t.http.get('/metrics').set(t.as(ADMIN, true)).expect(200);
     expect(metrics.text).toContain('loanflow_relay_lag_events 0');
     expect(metrics.text).toContain(`loanflow_event_log_head_position ${head}`);
-    const records = await consumeAll(topics(prefix), distinctIds(head + 1));
+    // The administrator's record and the borrower's identity-number reservation stay in the log.
+    const log = await t.app.get<EventStore>(EVENT_STORE).readAll(0, 10_000);
+    const published = log.filter((e) => isPublished(e.streamId));
+    expect(log.filter((e) => !isPublished(e.streamId)).map((e) => e.streamId.split('-')[0])).toEqual(
+      expect.arrayContaining(['admin', 'identity']),
+    );
+    const records = await consumeAll(topics(prefix), distinctIds(published.length));
+    expect(records.filter((r) => isInternalKey(r.key))).toEqual([]);
+    expect([...new Set(records.map((r) => r.headers.ce_id))].sort()).toEqual(published.map((e) => e.eventId).sort());
     const loan = records.filter((r) => r.key === 'loan-L-1').map((r) => r.headers.ce_type);
     expect(loan).toEqual([
       'loanflow.loan.LoanApplied.v1',

@@ -1,7 +1,7 @@
 import { EventStore } from '@loanflow/event-store';
 import { Checkpoints, Lease, ProcessLease } from '@loanflow/storage';
 import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
-import { AGGREGATES, topicOf } from './cloud-event';
+import { AGGREGATES, isPublished, topicOf } from './cloud-event';
 import { inlineBuilder, RecordBuilder, threadBuilder, threadCanLoad } from './record-builder';
 
 export interface RelayOptions {
@@ -41,10 +41,11 @@ export interface RelayStatus {
 }
 
 /**
- * Follows the global log from its checkpoint and publishes every event to Kafka (the log is the
- * outbox). Each batch goes out with an idempotent producer and acks from all in-sync replicas;
- * only then does the checkpoint advance, so a crash at any point re-sends (consumers dedupe on
- * `ce_id`) but never skips. Per stream the order is the log's: one key per stream, one
+ * Follows the global log from its checkpoint and publishes every event of a published aggregate
+ * to Kafka (the log is the outbox; internal streams stay in it, and the checkpoint passes them).
+ * Each batch goes out with an idempotent producer and acks from all in-sync replicas; only then
+ * does the checkpoint advance, so a crash at any point re-sends (consumers dedupe on `ce_id`) but
+ * never skips. Per stream the order is the log's: one key per stream, one
  * partition per key, one request in flight. When the broker is away it retries with
  * exponential backoff and resumes from the checkpoint.
  */
@@ -156,11 +157,16 @@ export class KafkaRelay {
     return batch;
   }
 
-  /** The events after `position` as Kafka messages grouped by topic, in log order. */
+  /**
+   * The published events after `position` as Kafka messages grouped by topic, in log order. The
+   * internal ones (see `isPublished`) are left out, but `last` is the whole batch's: the
+   * checkpoint passes them too.
+   */
   private async prepare(position: number) {
     const events = await this.store.readAll(position + 1, this.batchSize);
+    const published = events.filter((e) => isPublished(e.streamId));
     const byTopic = new Map<string, Message[]>();
-    for (const { topic, ...message } of events.length > 0 ? await this.builder!.build(events) : []) {
+    for (const { topic, ...message } of published.length > 0 ? await this.builder!.build(published) : []) {
       (byTopic.get(topic) ?? byTopic.set(topic, []).get(topic)!).push(message);
     }
     return {
@@ -182,7 +188,9 @@ export class KafkaRelay {
         next = this.ahead(position);
         continue;
       }
-      const sent = this.producer!.sendBatch({ acks: -1, topicMessages: batch.topicMessages });
+      // A batch of internal events only has nothing to send; its checkpoint still advances.
+      const sent =
+        batch.topicMessages.length > 0 ? this.producer!.sendBatch({ acks: -1, topicMessages: batch.topicMessages }) : Promise.resolve();
       next = this.ahead(batch.last);
       await sent;
       position = batch.last;

@@ -1,9 +1,10 @@
-import { evolveStaff, initialStaff, Loan, loanDecider, LoanEvent, Staff, StaffEvent } from '@loanflow/domain';
+import { evolveStaff, initialStaff, Loan, LoanCommand, loanDecider, LoanEvent, Staff, StaffEvent } from '@loanflow/domain';
 import { Actor, defineAbilityFor, StaffRegistry } from './ability';
 import { refusalOf } from './authorize';
 import { ConflictMatrix } from './conflict-matrix';
 import { assertAssignable, PostConflict } from './static-rule';
 import { Action, actionOf, loanSubject, Subject } from './subjects';
+import fc from 'fast-check';
 import { applied, approved, at, authority, examined, investigated, terms, today } from '@loanflow/domain/testing/loan-fixtures';
 
 const staff = (id: string, events: StaffEvent['data'][] = []): Staff =>
@@ -167,5 +168,93 @@ describe('separation-of-duties policy', () => {
     });
     expect(decide(ana, staff('ana'), 'read', structure)).toBeNull();
     expect(decide({ id: 'ghost', admin: false }, null, 'read', structure)?.code).toBe('NOT_STAFF');
+  });
+
+  it('the committee: nobody who investigated or examined the loan votes on it (the rule lives here, not in the decider)', () => {
+    // Above every approver's limit: the loan goes to a committee of approvers with small limits.
+    const small = ['ana', 'bo', 'cy', 'di', 'ed'].map((staffId) => ({ staffId, limit: 1 }));
+    const vote = (by: string): LoanCommand => ({
+      type: 'DecideApproval',
+      data: { decision: 'approve', terms, comments: 'c', approvers: small, committee: { size: 3, majority: 2 }, by, now: at, today },
+    });
+    const state = loan([applied, investigated, examined]);
+    const approver = (id: string) => staff(id, [post(id, 'approval', 1)]);
+    expect(decide({ id: 'ana', admin: false }, approver('ana'), 'approve', loanSubject('L', state, vote('ana')))?.code).toBe(
+      'SOD_THREE_POWERS',
+    );
+    expect(decide({ id: 'bo', admin: false }, approver('bo'), 'approve', loanSubject('L', state, vote('bo')))?.code).toBe(
+      'SOD_THREE_POWERS',
+    );
+    expect(decide({ id: 'di', admin: false }, approver('di'), 'approve', loanSubject('L', state, vote('di')))).toBeNull();
+  });
+
+  it('property: with the policy in front of the decider, no sequence of votes counts anyone who investigated or examined', () => {
+    const people = ['ana', 'bo', 'cy', 'di', 'ed', 'fu'];
+    const everyone = people.map((staffId) => ({ staffId, limit: 1 }));
+    const step = fc.record({ by: fc.constantFrom(...people), decision: fc.constantFrom<'approve' | 'reject'>('approve', 'reject') });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 10 }), (steps) => {
+        let history: LoanEvent[] = [applied, investigated, examined];
+        for (const s of steps) {
+          const command: LoanCommand = {
+            type: 'DecideApproval',
+            data: {
+              decision: s.decision,
+              ...(s.decision === 'approve' ? { terms } : {}),
+              comments: 'c',
+              approvers: everyone,
+              committee: { size: 3, majority: 2 },
+              by: s.by,
+              now: at,
+              today,
+            },
+          };
+          const state = loan(history);
+          const actor = { id: s.by, admin: false };
+          if (decide(actor, staff(s.by, [post(s.by, 'approval', 1)]), 'approve', loanSubject('L', state, command))) continue;
+          try {
+            history = [...history, ...loanDecider.decide(command, state)];
+          } catch {
+            // refused by the decider (a second vote): nothing recorded
+          }
+        }
+        const voters = history.filter((e) => e.type === 'ApprovalVoteCast').map((e) => e.data.approverId as string);
+        expect(voters.filter((v) => v === 'ana' || v === 'bo')).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('EXTENSION_SAME_APPROVER and WRITE_OFF_NOT_INDEPENDENT: the approver does not extend; none of the three powers writes off', () => {
+    const state = loan([applied, investigated, examined, approved]);
+    const approverRecord = (id: string) => staff(id, [post(id, 'approval', 10_000_000)]);
+    expect(decide({ id: 'cy', admin: false }, approverRecord('cy'), 'extend', loanSubject('L', state))?.code).toBe(
+      'EXTENSION_SAME_APPROVER',
+    );
+    for (const id of ['ana', 'bo', 'cy']) {
+      const refusal = decide({ id, admin: false }, approverRecord(id), 'writeOff', loanSubject('L', state));
+      expect([id, refusal?.code]).toEqual([id, 'WRITE_OFF_NOT_INDEPENDENT']);
+      expect(refusal?.detail).toContain('its write-off is approved by someone who held none of the three powers on it');
+    }
+    expect(decide({ id: 'zed', admin: false }, approverRecord('zed'), 'writeOff', loanSubject('L', state))).toBeNull();
+  });
+
+  it('AUDITOR_READ_ONLY: an auditor token reads everything and acts on nothing, whatever posts its holder has', () => {
+    const auditor: Actor = { id: 'ana', admin: false, auditor: true };
+    const record = staff('ana', [post('ana', 'investigation')]);
+    expect(decide(auditor, record, 'investigate', loanSubject('L', loan([applied])))?.code).toBe('AUDITOR_READ_ONLY');
+    expect(decide(auditor, record, 'register', { kind: 'Borrower', borrowerId: 'B-1' })?.code).toBe('AUDITOR_READ_ONLY');
+    expect(decide({ id: 'aud', admin: false, auditor: true }, null, 'apply', loanSubject('L', loan([])))?.code).toBe('AUDITOR_READ_ONLY');
+    expect(decide(auditor, record, 'read', { kind: 'Compliance', name: 'violations' })).toBeNull();
+  });
+
+  it('ADMIN_SEPARATION: no staff record under an administrator’s id; no administrator acts under a staff id', () => {
+    const root: Actor = { id: 'root', admin: true };
+    expect(decide(root, null, 'register', { kind: 'Staff', staffId: 'root' })?.code).toBe('ADMIN_SEPARATION');
+    expect(decide(root, null, 'register', { kind: 'Staff', staffId: 'admin-2', administrator: true })?.code).toBe('ADMIN_SEPARATION');
+    expect(decide(root, null, 'register', { kind: 'Staff', staffId: 'zed' })).toBeNull();
+    const posing: Actor = { id: 'ana', admin: true };
+    expect(decide(posing, staff('ana'), 'register', { kind: 'Staff', staffId: 'zed' })?.code).toBe('ADMIN_SEPARATION');
+    expect(decide(posing, staff('ana'), 'configure', { kind: 'Config', configId: 'policy-settings' })?.code).toBe('ADMIN_SEPARATION');
   });
 });

@@ -1,4 +1,4 @@
-import { DomainError, formatCents, Post, Staff } from '@loanflow/domain';
+import { DomainError, formatCents, isPower, Post, Staff } from '@loanflow/domain';
 import { Actor, AppAbility, StaffRegistry } from './ability';
 import { ConflictMatrix } from './conflict-matrix';
 import { RuleCode } from './rule-codes';
@@ -66,12 +66,12 @@ function explain(code: RuleCode, actor: Actor, staff: Staff | null, action: Acti
     }
     case RuleCode.EXTENSION_SAME_APPROVER:
     case RuleCode.WRITE_OFF_NOT_INDEPENDENT: {
-      const earlier = loan!.acts.find((a) => a.by === actor.id && a.post === 'approval');
-      const what =
-        code === RuleCode.EXTENSION_SAME_APPROVER
-          ? 'its extension is re-approved by another approver'
-          : 'its write-off is approved by someone who held none of the three powers on it';
-      return `${person} may not ${action} ${target}: ${actor.id} acted on it in approval (${earlier?.event} at ${earlier?.at}), and ${what}.`;
+      const extension = code === RuleCode.EXTENSION_SAME_APPROVER;
+      const earlier = loan!.acts.find((a) => a.by === actor.id && (extension ? a.post === 'approval' : isPower(a.post)));
+      const what = extension
+        ? 'its extension is re-approved by another approver'
+        : 'its write-off is approved by someone who held none of the three powers on it';
+      return `${person} may not ${action} ${target}: ${actor.id} acted on it in ${earlier?.post} (${earlier?.event} at ${earlier?.at}), and ${what}.`;
     }
     case RuleCode.CONFLICT_OF_INTEREST: {
       const relation = staff?.relations.find((r) => r.borrowerId === loan!.borrowerId)?.relation ?? 'self';
@@ -86,9 +86,15 @@ function explain(code: RuleCode, actor: Actor, staff: Staff | null, action: Acti
         ? `${person} may not ${action} ${target}: ${actor.id} holds no post at branch ${loan.branchId} that allows it.`
         : `${person} may not ${action} ${target}: ${actor.id} holds no post that allows it.`;
     case RuleCode.ADMIN_SEPARATION:
-      return subject.kind === 'Staff'
-        ? `administrator ${actor.id} may not change their own posts.`
-        : `administrator ${actor.id} may not ${action} ${target}: administrators manage staff and configuration, never loans.`;
+      if (staff)
+        return `${actor.id} is a staff member's id and may not act as an administrator: administrators and staff never share an id.`;
+      if (subject.kind === 'Staff' && subject.staffId === actor.id)
+        return `administrator ${actor.id} may not register or change a staff record of their own: administrators and staff never share an id.`;
+      if (subject.kind === 'Staff')
+        return `administrator ${actor.id} may not register staff ${subject.staffId}: ${subject.staffId} is an administrator's id, and administrators and staff never share an id.`;
+      return `administrator ${actor.id} may not ${action} ${target}: administrators manage staff and configuration, never loans.`;
+    case RuleCode.AUDITOR_READ_ONLY:
+      return `${person} may not ${action} ${target}: an auditor's token reads and acts on nothing, whatever posts its holder has.`;
     case RuleCode.ADMIN_ONLY:
       return `${person} may not ${action} ${target}: only administrators manage ${subject.kind === 'Config' ? 'configuration' : 'staff'}.`;
     case RuleCode.AUDITORS_ONLY:

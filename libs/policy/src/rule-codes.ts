@@ -12,7 +12,7 @@ export const RuleCode = {
   ABOVE_AUTHORITY: 'ABOVE_AUTHORITY',
   /** The actor holds no post at the loan's branch that allows the act. */
   NO_POST: 'NO_POST',
-  /** Administrators manage staff and configuration, never loans, never their own posts. */
+  /** Administrators manage staff and configuration, never loans, never their own posts; administrators' and staff ids never meet. */
   ADMIN_SEPARATION: 'ADMIN_SEPARATION',
   /** Only administrators manage staff and configuration. */
   ADMIN_ONLY: 'ADMIN_ONLY',
@@ -22,6 +22,8 @@ export const RuleCode = {
   EXTENSION_SAME_APPROVER: 'EXTENSION_SAME_APPROVER',
   /** A write-off is approved by someone who acted in none of the three powers on the loan. */
   WRITE_OFF_NOT_INDEPENDENT: 'WRITE_OFF_NOT_INDEPENDENT',
+  /** An auditor's token reads everything and acts on nothing. */
+  AUDITOR_READ_ONLY: 'AUDITOR_READ_ONLY',
   /** The token names nobody in the staff registry. */
   NOT_STAFF: 'NOT_STAFF',
 } as const;

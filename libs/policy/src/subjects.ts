@@ -114,6 +114,8 @@ export function loanSubject(loanId: string, state: Loan, command?: LoanCommand):
 export interface StaffSubject {
   kind: 'Staff';
   staffId: string;
+  /** The id has acted as an administrator's: no staff record may be registered under it. */
+  administrator?: boolean;
 }
 
 export interface BorrowerSubject {

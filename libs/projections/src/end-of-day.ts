@@ -1,15 +1,22 @@
+import { businessDate } from '@loanflow/config';
+import { CommandLoop, Envelope } from '@loanflow/commands';
 import {
-  branchDecider,
+  addDays,
   BranchCommand,
-  Command,
-  Decider,
-  LoanCommand,
-  BranchEvent,
+  branchDecider,
+  businessDaysDecider,
+  closingProblem,
+  DAY_CLOSINGS_STREAM,
+  DayResult,
+  decideBranch,
+  decideBusinessDays,
+  decideLoan,
   desiredSignals,
-  signalChanges,
+  fold,
   isFirstBusinessDayOfMonth,
-  LoanEvent,
   loanDecider,
+  signalChanges,
+  SYSTEM_CLASSIFIER,
 } from '@loanflow/domain';
 import { EventStore } from '@loanflow/event-store';
 import { ReadModelDb } from '@loanflow/storage';
@@ -18,35 +25,96 @@ import { untyped } from './queries';
 import { loadWarningRules } from './config-reader';
 import { riskFacts } from './risk/queries';
 import { ProjectionRunner } from './runner';
-import { decideAndAppendAsSystem } from './system-append';
 
-export interface EndOfDayResult {
-  date: string;
-  /** Loans whose category changed. */
-  classified: number;
-  /** Branches that were sent the month's maturity reminders. */
-  reminders: number;
-  /** Loans whose warning signals were raised, escalated or resolved. */
-  signals: number;
+export type EndOfDayResult = DayResult;
+
+/** Where the business days stand: what GET /business-day shows. */
+export interface BusinessDayStatus {
+  timeZone: string;
+  /** The cooperative's date now. */
+  today: string;
+  /** The last day closed; null before the first. */
+  lastClosed: string | null;
+  /** The days over and not yet closed, oldest first: what the next run closes. */
+  open: { from: string; to: string; days: number } | null;
 }
 
 /**
- * The end-of-day run for one business date: classifies every loan whose days past due (or a
- * person's judgement) demand another category, then raises and resolves each active loan's
- * warning signals as the warning rules in force want them, and on the first business day of a
- * month issues each branch its maturity reminders. The read models say which loans to look at;
- * each loan's own stream and decider decide. Idempotent per date: every append carries a command
- * id made of the date, the step and the stream, so a second run appends nothing.
+ * End of day: closes the cooperative's business days one at a time, in order, each once it is
+ * over. For a day it classifies every loan whose days past due (or a person's judgement) demand
+ * another category, raises and resolves each active loan's warning signals as the warning rules
+ * in force want them, and on the first business day of a month issues each branch its maturity
+ * reminders; then it records the day as closed. The read models say which loans to look at; each
+ * loan's own stream and decider decide, through the command loop. Every append carries a command
+ * id made of the date, the step and the stream, so a day interrupted half way is finished, never
+ * done twice. Days missed (the service was down) are closed in order before a later one.
  */
 export class EndOfDay {
   constructor(
     private readonly store: EventStore,
     private readonly readModels: ReadModelDb,
     private readonly runner: ProjectionRunner,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly loop: CommandLoop,
+    private readonly clock: () => Date,
+    private readonly timeZone: string,
   ) {}
 
-  async run(date: string): Promise<EndOfDayResult> {
+  private today(): string {
+    return businessDate(this.clock(), this.timeZone);
+  }
+
+  async status(): Promise<BusinessDayStatus> {
+    const today = this.today();
+    const { lastClosed } = await this.days();
+    const from = lastClosed ? addDays(lastClosed, 1) : await this.firstDay(addDays(today, -1));
+    const to = addDays(today, -1);
+    const days = from <= to ? Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1 : 0;
+    return { timeZone: this.timeZone, today, lastClosed, open: days > 0 ? { from, to, days } : null };
+  }
+
+  private async days() {
+    const events = await this.store.readStream(DAY_CLOSINGS_STREAM);
+    return fold(
+      businessDaysDecider,
+      events.map((e) => ({ type: e.type, data: e.data }) as never),
+    );
+  }
+
+  /** The first day of the cooperative's business: the date of the log's first event (or `fallback` for an empty log). */
+  private async firstDay(fallback: string): Promise<string> {
+    const [first] = await this.store.readAll(0, 1);
+    return first ? businessDate(new Date(first.metadata.occurredAt), this.timeZone) : fallback;
+  }
+
+  /**
+   * Closes every open day up to `date`, in order: refused for a day not over yet and for one
+   * before the last closed day; the last closed day again is a no-op (no days closed).
+   */
+  async closeThrough(date: string, onDay?: (result: EndOfDayResult) => void): Promise<EndOfDayResult[]> {
+    const state = await this.days();
+    if (date === state.lastClosed) return [];
+    const problem = closingProblem(state, date, this.today());
+    // A later day than the next open one is what this closes up to, in order.
+    if (problem && problem.code !== 'EARLIER_DAY_OPEN') throw problem;
+    const results: EndOfDayResult[] = [];
+    for (let day = state.lastClosed ? addDays(state.lastClosed, 1) : await this.firstDay(date); day <= date; day = addDays(day, 1)) {
+      const result = await this.close(day);
+      results.push(result);
+      onDay?.(result);
+    }
+    return results;
+  }
+
+  private envelope(date: string, stream: string, step?: string): Envelope {
+    return {
+      actorId: SYSTEM_CLASSIFIER,
+      commandId: step ? `eod:${date}:${step}:${stream}` : `eod:${date}:${stream}`,
+      correlationId: `eod:${date}`,
+    };
+  }
+
+  /** One business day: its steps, then the record that it is closed. */
+  private async close(date: string): Promise<EndOfDayResult> {
     await this.runner.catchUp();
     // Loans overdue now, and loans classified worse than normal that may have caught up.
     const overdue = new Set((await overdueInstalments(this.readModels, date)).map((i) => i.loan_id));
@@ -59,11 +127,11 @@ export class EndOfDay {
     const candidates = [...new Set([...overdue, ...classifiedWorse.map((r) => r.loan_id as string)])].sort();
     let classified = 0;
     for (const loanId of candidates) {
-      const appended = await this.decideAndAppend(`loan-${loanId}`, loanDecider, date, (now): LoanCommand => ({
-        type: 'ClassifyAtEndOfDay',
-        data: { asOf: date, now },
-      }));
-      if (appended) classified += 1;
+      const stream = `loan-${loanId}`;
+      const recorded = await this.loop.run(stream, loanDecider, this.envelope(date, stream), (state, { now }) =>
+        decideLoan({ type: 'ClassifyAtEndOfDay', data: { asOf: date, now } }, state),
+      );
+      if (recorded.appended) classified += 1;
     }
 
     // The warning rules read the categories just set.
@@ -74,14 +142,11 @@ export class EndOfDay {
       const desired = desiredSignals(rules, review.facts);
       const { stale, fresh } = signalChanges(review.open, desired);
       if (stale.length === 0 && fresh.length === 0) continue;
-      const appended = await this.decideAndAppend(
-        `loan-${review.loanId}`,
-        loanDecider,
-        date,
-        (now): LoanCommand => ({ type: 'ReviewRiskSignals', data: { asOf: date, now, desired } }),
-        'signals',
+      const stream = `loan-${review.loanId}`;
+      const recorded = await this.loop.run(stream, loanDecider, this.envelope(date, stream, 'signals'), (state, { now }) =>
+        decideLoan({ type: 'ReviewRiskSignals', data: { asOf: date, now, desired } }, state),
       );
-      if (appended) signals += 1;
+      if (recorded.appended) signals += 1;
     }
 
     let reminders = 0;
@@ -89,28 +154,21 @@ export class EndOfDay {
       const month = date.slice(0, 7);
       for (const branch of await maturingByBranch(this.readModels, month)) {
         const officers = branch.officers.map((o) => ({ officerId: o.officerId, loans: o.loans }));
-        const appended = await this.decideAndAppend(`branch-${branch.branchId}`, branchDecider, date, (now): BranchCommand => ({
+        const stream = `branch-${branch.branchId}`;
+        const command = (now: string): BranchCommand => ({
           type: 'IssueMaturityReminders',
           data: { branchId: branch.branchId, month, issuedOn: date, officers, now },
-        }));
-        if (appended) reminders += 1;
+        });
+        const recorded = await this.loop.run(stream, branchDecider, this.envelope(date, stream), (state, { now }) =>
+          decideBranch(command(now), state),
+        );
+        if (recorded.appended) reminders += 1;
       }
     }
-    return { date, classified, reminders, signals };
-  }
-
-  /** Load, decide, append as the system; a second step on the same stream and date names itself in the command id. */
-  private decideAndAppend<C extends Command, S, E extends LoanEvent | BranchEvent>(
-    streamId: string,
-    decider: Decider<C, S, E>,
-    date: string,
-    command: (now: string) => C,
-    step?: string,
-  ): Promise<boolean> {
-    return decideAndAppendAsSystem(this.store, this.clock, streamId, decider, command, {
-      commandId: step ? `eod:${date}:${step}:${streamId}` : `eod:${date}:${streamId}`,
-      correlationId: `eod:${date}`,
-      causationId: null,
-    });
+    const result = { date, classified, signals, reminders };
+    await this.loop.run(DAY_CLOSINGS_STREAM, businessDaysDecider, this.envelope(date, DAY_CLOSINGS_STREAM), (state, { now, today }) =>
+      decideBusinessDays({ type: 'CloseBusinessDay', data: { ...result, now, today } }, state),
+    );
+    return result;
   }
 }

@@ -17,3 +17,4 @@ export * from './projection.service';
 export * from './end-of-day.service';
 export * from './config-reader';
 export * from './reactions/reaction-runner';
+export * from './failure';

@@ -1,33 +1,43 @@
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { CommandLoop } from '@loanflow/commands';
 import { Lease, Storage } from '@loanflow/storage';
+import { FollowerFailed, ReadModelBehind } from './failure';
 import { checkpointName } from './projection';
 import { PROJECTIONS } from './projections';
 import { ReactionRunner } from './reactions/reaction-runner';
 import { ProjectionRunner } from './runner';
 
-/** How long a query in a process that does not project waits for the projecting one to catch up. */
+/** How long a query or a decision waits for the read models to reach the position it needs. */
 const READY_WAIT_MS = 5_000;
 
 /**
  * Hosts the projection runner for the life of the process (the worker, every api). One process
  * at a time holds the lease and follows the log; the others stand by and take over when it stops.
- * `ready()` gives a query every event recorded before it.
+ * A projection or reaction that stops on an event is recorded where every process reads it, so
+ * each one reports itself not ready until it gets past.
  */
 export class ProjectionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('projections');
   private readonly lease: Lease;
   readonly runner: ProjectionRunner;
   readonly reactions: ReactionRunner;
+  /** The failure this process last recorded, so it is logged once and cleared when gone. */
+  private failed: FollowerFailed | null = null;
 
   constructor(
     private readonly storage: Storage,
-    clock: () => Date = () => new Date(),
+    loop: CommandLoop,
+    businessTimeZone: string,
+    /** How long a query or a decision waits for the read models before it answers 503. */
+    private readonly readyWaitMs = READY_WAIT_MS,
   ) {
     this.lease = storage.lease('projections');
-    this.reactions = new ReactionRunner(storage.eventStore, storage.checkpoints, clock);
+    this.reactions = new ReactionRunner({ store: storage.eventStore, loop }, storage.checkpoints);
     this.runner = new ProjectionRunner(storage.eventStore, storage.readModels, PROJECTIONS, {
+      businessTimeZone,
       lease: this.lease,
       afterCatchUp: () => this.reactions.catchUp(),
+      onOutcome: (error) => this.outcome(error),
     });
   }
 
@@ -46,28 +56,78 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
         if (events > 0) this.logger.log(`read models caught up: ${events} events`);
       }
     } catch (error) {
-      this.logger.error(`read models could not catch up: ${(error as Error).message}; retrying`);
+      await this.outcome(error);
     }
     this.runner.start();
   }
 
-  /** Resolves once the read models hold every event recorded before the call (or after a few seconds' wait on another process). */
-  async ready(): Promise<void> {
+  /** Records a follower's failure for every process to report, once; clears it when the followers got past. */
+  private async outcome(error: unknown): Promise<void> {
+    if (error instanceof FollowerFailed) {
+      if (this.failed?.message !== error.message) this.logger.error(`NOT READY: ${error.message}; retrying`);
+      this.failed = error;
+      await this.storage.failures.record({
+        name: error.follower,
+        position: error.position,
+        eventType: error.eventType,
+        error: error.reason,
+        failedAt: new Date().toISOString(),
+      });
+    } else if (error) {
+      this.logger.error(`read models could not catch up: ${(error as Error).message}; retrying`);
+    } else if (this.failed) {
+      this.logger.log(`${this.failed.follower} got past position ${this.failed.position}: ready again`);
+      await this.storage.failures.clear(this.failed.follower);
+      this.failed = null;
+    }
+  }
+
+  /** The projections and reactions stopped on an event, as recorded by whichever process follows the log. */
+  async failures() {
+    const names = new Set([...PROJECTIONS.map((p) => p.name), this.reactions.name]);
+    return (await this.storage.failures.list()).filter((f) => names.has(f.name));
+  }
+
+  /**
+   * Resolves once the read models hold every event up to `position` (in the process that follows
+   * the log, by catching up itself); throws FollowerFailed when a projection is stopped on an event,
+   * ReadModelBehind when they have not got there within a few seconds.
+   */
+  async caughtUpWith(position: number): Promise<void> {
+    if (position < 0) return;
     if (this.lease.held) {
-      await this.runner.catchUp();
-      // The system's answers to what was recorded (a rating put on the borrower's file), then their rows.
+      await this.runner.catchUp().catch(async (error) => {
+        await this.outcome(error);
+        throw error;
+      });
+      if (this.runner.position >= position) return;
+    }
+    const names = PROJECTIONS.map(checkpointName);
+    const deadline = Date.now() + this.readyWaitMs;
+    let reached = -1;
+    for (;;) {
+      const [failure] = await this.failures();
+      if (failure) throw new FollowerFailed(failure.name, failure.position, failure.eventType, failure.error);
+      const rows = await this.storage.readModels.selectFrom('checkpoints').select('position').where('name', 'in', names).execute();
+      reached = rows.length === names.length ? Math.min(...rows.map((r) => Number(r.position))) : -1;
+      if (reached >= position) return;
+      if (Date.now() >= deadline) throw new ReadModelBehind(position, reached, Math.max(1, Math.ceil(this.readyWaitMs / 1000)));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /**
+   * Resolves once the read models hold every event recorded before the call, and the system's
+   * reactions to them (a rating put on the borrower's file) with their rows: what a query needs.
+   */
+  async ready(): Promise<void> {
+    const head = await this.storage.eventStore.headPosition();
+    if (this.lease.held) {
+      await this.caughtUpWith(head);
       if ((await this.reactions.catchUp()) > 0) await this.runner.catchUp();
       return;
     }
-    const head = await this.storage.eventStore.headPosition();
-    if (head < 0) return;
-    const names = [...PROJECTIONS.map(checkpointName), this.reactions.name];
-    const deadline = Date.now() + READY_WAIT_MS;
-    while (Date.now() < deadline) {
-      const rows = await this.storage.readModels.selectFrom('checkpoints').select('position').where('name', 'in', names).execute();
-      if (rows.length === names.length && rows.every((r) => Number(r.position) >= head)) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await this.caughtUpWith(head);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -20,9 +20,11 @@ export interface TableSpec<R extends Row = Row> {
   appendOnly?: boolean;
 }
 
-/** Reads other rows of the same projection, as they stand after every earlier event. */
+/** Reads other rows of the same projection, as they stand after every earlier event; and the cooperative's calendar. */
 export interface Lookup {
   get<R extends Row>(table: string, key: string): R | null;
+  /** The business date of an instant in the cooperative's time zone: never the instant's UTC date. */
+  businessDate(instant: string): string;
 }
 
 /**

@@ -1,5 +1,7 @@
+import { businessDate } from '@loanflow/config';
 import { EventStore, RecordedEvent } from '@loanflow/event-store';
 import { Lease, ReadModelDb, sqliteHandleOf } from '@loanflow/storage';
+import { FollowerFailed } from './failure';
 import { checkpointName, Lookup, Projection, Row, TableSpec } from './projection';
 import { untyped } from './queries';
 import {
@@ -15,6 +17,20 @@ import {
   upsertRows,
   upsertSql,
 } from './tables';
+
+/** A projection's rows could not be written (a value its database refuses): which projection, and why. */
+class ProjectionWriteFailed extends Error {
+  constructor(
+    readonly projection: string,
+    override readonly cause: unknown,
+  ) {
+    super(`projection ${projection} could not be written: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+
+  static of(projection: string, error: unknown): Error {
+    return error instanceof CheckpointMoved ? error : new ProjectionWriteFailed(projection, error);
+  }
+}
 
 /** Another runner wrote this projection since this one last read it: reload and go on from there. */
 export class CheckpointMoved extends Error {
@@ -33,6 +49,8 @@ export interface Progress {
 }
 
 export interface RunnerOptions {
+  /** The cooperative's time zone, in which an instant's business date is read. */
+  businessTimeZone: string;
   /** Events read and written per transaction. */
   batchSize?: number;
   onProgress?: (progress: Progress) => void;
@@ -40,6 +58,8 @@ export interface RunnerOptions {
   lease?: Lease;
   /** Runs after each catch-up of the live loop, under the same lease: the system's reactions to events. */
   afterCatchUp?: () => Promise<unknown>;
+  /** Told after each round of the live loop: the error it stopped on, or null when it caught up. */
+  onOutcome?: (error: unknown) => Promise<void>;
 }
 
 /** One projection's rows in memory, and what the current batch changed. */
@@ -55,13 +75,17 @@ class Tracked {
   readonly changed = new Map<string, Map<string, Row | null>>();
   readonly lookup: Lookup;
 
-  constructor(readonly projection: Projection) {
+  constructor(
+    readonly projection: Projection,
+    timeZone: string,
+  ) {
     this.lookup = {
       get: <R extends Row>(table: string, key: string) => {
         const rows = this.rows.get(table);
         if (!rows) throw new Error(`projection ${projection.name} keeps no table ${table} in memory`);
         return (rows.get(key) as R | undefined) ?? null;
       },
+      businessDate: (instant) => businessDate(new Date(instant), timeZone),
     };
   }
 
@@ -71,6 +95,15 @@ class Tracked {
 
   apply(event: RecordedEvent): void {
     if (event.globalPosition <= this.applied) return;
+    try {
+      this.evolve(event);
+    } catch (error) {
+      throw FollowerFailed.of(this.projection.name, event, error);
+    }
+    this.applied = event.globalPosition;
+  }
+
+  private evolve(event: RecordedEvent): void {
     for (const { table, keys, evolve } of this.projection.tables) {
       const touched = keys(event, this.lookup);
       if (touched.length === 0) continue;
@@ -88,7 +121,6 @@ class Tracked {
         } else changes.set(key, after);
       }
     }
-    this.applied = event.globalPosition;
   }
 }
 
@@ -117,9 +149,9 @@ export class ProjectionRunner {
     private readonly store: EventStore,
     private readonly db: ReadModelDb,
     projections: readonly Projection[],
-    private readonly options: RunnerOptions = {},
+    private readonly options: RunnerOptions,
   ) {
-    this.tracked = projections.map((p) => new Tracked(p));
+    this.tracked = projections.map((p) => new Tracked(p, options.businessTimeZone));
     this.rm = untyped(db);
     this.batchSize = options.batchSize ?? 2_000;
   }
@@ -196,19 +228,30 @@ export class ProjectionRunner {
     }
   }
 
-  /** Reads and applies one batch; the number of events read (0 at the head). */
+  /**
+   * Reads and applies one batch; the number of events read (0 at the head). An event a projection
+   * cannot apply or store stops it there: it throws FollowerFailed naming the projection and the
+   * event (a batch whose write fails is retried one event at a time to find which).
+   */
   private async step(batchSize = this.batchSize): Promise<number> {
     if (!this.loaded) await this.load();
     const from = this.position + 1;
     const events = await this.store.readAll(from, batchSize);
     if (events.length === 0) return 0;
-    for (const event of events) for (const t of this.tracked) t.apply(event);
     try {
+      for (const event of events) for (const t of this.tracked) t.apply(event);
       await this.write();
     } catch (error) {
       // The rows in memory ran ahead of what is stored: take the stored truth again.
       for (const t of this.tracked) await this.reload(t);
-      if (!(error instanceof CheckpointMoved)) throw error;
+      if (error instanceof CheckpointMoved) return events.length;
+      if (error instanceof FollowerFailed) throw error;
+      if (events.length > 1) {
+        for (let i = 0; i < events.length && (await this.step(1)) > 0; i++);
+        return events.length;
+      }
+      const projection = error instanceof ProjectionWriteFailed ? error.projection : 'projections';
+      throw FollowerFailed.of(projection, events[0], error instanceof ProjectionWriteFailed ? error.cause : error);
     }
     return events.length;
   }
@@ -240,24 +283,28 @@ export class ProjectionRunner {
       sqlite
         .transaction(() => {
           for (const { t, name, tables } of writes) {
-            const moved =
-              t.checkpoint < 0
-                ? statement(
-                    sqlite,
-                    'insert into checkpoints (name, position, updated_at) values (?, ?, ?) on conflict (name) do nothing',
-                  ).run(name, t.applied, now)
-                : statement(sqlite, 'update checkpoints set position = ?, updated_at = ? where name = ? and position = ?').run(
-                    t.applied,
-                    now,
-                    name,
-                    t.checkpoint,
-                  );
-            if (moved.changes !== 1) throw new CheckpointMoved(t.projection.name);
-            for (const { spec, upserts, deletes } of tables) {
-              const remove = statement(sqlite, deleteSql(spec));
-              for (const row of deletes) remove.run(spec.primaryKey.map((c) => row[c]));
-              const upsert = statement(sqlite, upsertSql(spec));
-              for (const row of upserts) upsert.run(toColumns(spec, row));
+            try {
+              const moved =
+                t.checkpoint < 0
+                  ? statement(
+                      sqlite,
+                      'insert into checkpoints (name, position, updated_at) values (?, ?, ?) on conflict (name) do nothing',
+                    ).run(name, t.applied, now)
+                  : statement(sqlite, 'update checkpoints set position = ?, updated_at = ? where name = ? and position = ?').run(
+                      t.applied,
+                      now,
+                      name,
+                      t.checkpoint,
+                    );
+              if (moved.changes !== 1) throw new CheckpointMoved(t.projection.name);
+              for (const { spec, upserts, deletes } of tables) {
+                const remove = statement(sqlite, deleteSql(spec));
+                for (const row of deletes) remove.run(spec.primaryKey.map((c) => row[c]));
+                const upsert = statement(sqlite, upsertSql(spec));
+                for (const row of upserts) upsert.run(toColumns(spec, row));
+              }
+            } catch (error) {
+              throw ProjectionWriteFailed.of(t.projection.name, error);
             }
           }
         })
@@ -265,24 +312,28 @@ export class ProjectionRunner {
     } else {
       await this.rm.transaction().execute(async (trx) => {
         for (const { t, name, tables } of writes) {
-          const moved =
-            t.checkpoint < 0
-              ? await trx
-                  .insertInto('checkpoints')
-                  .values({ name, position: t.applied, updated_at: now })
-                  .onConflict((c) => c.column('name').doNothing())
-                  .executeTakeFirst()
-              : await trx
-                  .updateTable('checkpoints')
-                  .set({ position: t.applied, updated_at: now })
-                  .where('name', '=', name)
-                  .where('position', '=', t.checkpoint)
-                  .executeTakeFirst();
-          if (Number('numUpdatedRows' in moved ? moved.numUpdatedRows : (moved.numInsertedOrUpdatedRows ?? 0)) !== 1)
-            throw new CheckpointMoved(t.projection.name);
-          for (const { spec, upserts, deletes } of tables) {
-            await deleteRows(trx, spec, deletes);
-            await upsertRows(trx, spec, upserts);
+          try {
+            const moved =
+              t.checkpoint < 0
+                ? await trx
+                    .insertInto('checkpoints')
+                    .values({ name, position: t.applied, updated_at: now })
+                    .onConflict((c) => c.column('name').doNothing())
+                    .executeTakeFirst()
+                : await trx
+                    .updateTable('checkpoints')
+                    .set({ position: t.applied, updated_at: now })
+                    .where('name', '=', name)
+                    .where('position', '=', t.checkpoint)
+                    .executeTakeFirst();
+            if (Number('numUpdatedRows' in moved ? moved.numUpdatedRows : (moved.numInsertedOrUpdatedRows ?? 0)) !== 1)
+              throw new CheckpointMoved(t.projection.name);
+            for (const { spec, upserts, deletes } of tables) {
+              await deleteRows(trx, spec, deletes);
+              await upsertRows(trx, spec, upserts);
+            }
+          } catch (error) {
+            throw ProjectionWriteFailed.of(t.projection.name, error);
           }
         }
       });
@@ -346,11 +397,13 @@ export class ProjectionRunner {
           await this.catchUp();
           await this.options.afterCatchUp?.();
           this.lastError = null;
+          await this.options.onOutcome?.(null);
           backoff = 100;
           if (this.stopping) break;
           await Promise.race([this.store.waitForEvents(this.position, 1_000), new Promise<void>((r) => (this.wake = r))]);
         } catch (error) {
           this.lastError = (error as Error).message;
+          await this.options.onOutcome?.(error).catch(() => undefined);
           await this.pause(backoff);
           backoff = Math.min(backoff * 2, 30_000);
         }

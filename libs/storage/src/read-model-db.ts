@@ -14,6 +14,14 @@ export interface ReadModelTables {
     position: number;
     updated_at: string;
   };
+  /** A follower of the log that stopped on an event it could not handle, until it handles it. */
+  follower_failures: {
+    name: string;
+    position: number;
+    event_type: string;
+    error: string;
+    failed_at: string;
+  };
   access_audit: {
     id: Generated<number>;
     at: string;
@@ -58,6 +66,18 @@ const migrations = (dialect: ReadModelDialect): Record<string, Migration> => ({
         .addColumn('name', 'text', (c) => c.primaryKey())
         .addColumn('position', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0003_follower_failures': {
+    up: async (db) => {
+      await db.schema
+        .createTable('follower_failures')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('position', 'bigint', (c) => c.notNull())
+        .addColumn('event_type', 'text', (c) => c.notNull())
+        .addColumn('error', 'text', (c) => c.notNull())
+        .addColumn('failed_at', 'text', (c) => c.notNull())
         .execute();
     },
   },

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { StorageConfig } from '@loanflow/config';
 import { EventStore, openEventStoreDb, openPostgres, openSqlite, PostgresEventStore, SqliteEventStore } from '@loanflow/event-store';
 import { AccessAuditLog } from './access-audit';
-import { Checkpoints } from './checkpoints';
+import { Checkpoints, FollowerFailures } from './checkpoints';
 import { Lease, PostgresLease, ProcessLease } from './lease';
 import { openPostgresReadModels, openSqliteReadModels, ReadModelDb } from './read-model-db';
 
@@ -12,6 +12,8 @@ export interface Storage {
   readModels: ReadModelDb;
   accessAudit: AccessAuditLog;
   checkpoints: Checkpoints;
+  /** Followers of the log stopped on an event: what readiness reports. */
+  failures: FollowerFailures;
   /** A lease for the one active follower doing `job` on this log. */
   lease(job: string): Lease;
   /** Where the log is, for people: a path or a URL without its password. */
@@ -31,9 +33,10 @@ const withoutPassword = (url: string) => {
 
 /**
  * Read models live in the log's own database when it is SQLite or PostgreSQL, and in PostgreSQL
- * (`READ_MODEL_URL`) when the log is EventStoreDB.
+ * (`READ_MODEL_URL`) when the log is EventStoreDB. `writes: false` opens a KurrentDB log to read
+ * only (any server version, no writer lease); the other logs ignore it.
  */
-export async function openStorage(config: StorageConfig, options: { clock?: () => Date } = {}): Promise<Storage> {
+export async function openStorage(config: StorageConfig, options: { clock?: () => Date; writes?: boolean } = {}): Promise<Storage> {
   const storeOptions = { clock: options.clock, maxBatch: config.groupCommitMaxBatch };
   const readModelUrl =
     config.eventStore === 'postgres' ? config.databaseUrl : config.eventStore === 'eventstoredb' ? config.readModelUrl : undefined;
@@ -41,7 +44,12 @@ export async function openStorage(config: StorageConfig, options: { clock?: () =
     config.eventStore === 'postgres'
       ? new PostgresEventStore(await openPostgres(config.databaseUrl!), storeOptions)
       : config.eventStore === 'eventstoredb'
-        ? await openEventStoreDb(config.eventStoreUrl!, { clock: options.clock })
+        ? await openEventStoreDb(config.eventStoreUrl!, {
+            clock: options.clock,
+            writes: options.writes,
+            // One process writes the log at a time (it hands out the positions); the others' appends are refused until they hold this.
+            lease: new PostgresLease(config.readModelUrl!, 'eventstoredb-writer'),
+          })
         : new SqliteEventStore(openSqlite(config.sqlitePath), storeOptions);
   let readModels: ReadModelDb;
   try {
@@ -57,10 +65,11 @@ export async function openStorage(config: StorageConfig, options: { clock?: () =
       config.eventStore === 'postgres'
         ? `${withoutPassword(config.databaseUrl!)} (PostgreSQL)`
         : config.eventStore === 'eventstoredb'
-          ? `${withoutPassword(config.eventStoreUrl!)} (EventStoreDB), read models in ${withoutPassword(config.readModelUrl!)}`
+          ? `${withoutPassword(config.eventStoreUrl!)} (KurrentDB), read models in ${withoutPassword(config.readModelUrl!)}`
           : `${resolve(config.sqlitePath)} (SQLite, WAL, synchronous=FULL)`,
     accessAudit: new AccessAuditLog(readModels),
     checkpoints: new Checkpoints(readModels),
+    failures: new FollowerFailures(readModels),
     lease: (job) => (readModelUrl ? new PostgresLease(readModelUrl, job) : new ProcessLease()),
     close: async () => {
       await eventStore.close();

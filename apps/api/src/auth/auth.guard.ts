@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
-import type { LoanflowConfig } from '@loanflow/config';
+import { DEFAULT_JWT_MAX_LIFETIME_HOURS, type LoanflowConfig } from '@loanflow/config';
 import type { Actor } from '@loanflow/policy';
 import type { Request } from 'express';
 import { createSecretKey, KeyObject } from 'node:crypto';
@@ -19,7 +19,11 @@ interface Claims {
   admin?: unknown;
   auditor?: unknown;
   exp?: unknown;
+  iat?: unknown;
 }
+
+/** How far ahead of this machine's clock a token's issuer's clock may run. */
+const CLOCK_SKEW_SECONDS = 60;
 
 /**
  * Bearer JWT, HS256 with the configured secret. `sub` is the staff id, `admin: true` an
@@ -56,6 +60,16 @@ export class AuthGuard implements CanActivate {
     }
     if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw unauthenticated('the token has no subject (sub)');
     if (typeof claims.exp !== 'number') throw unauthenticated('the token has no expiry (exp)');
+    // Verification happened against this machine's clock: so are issue times and lifetimes judged.
+    const now = Math.floor(Date.now() / 1000);
+    if (claims.iat !== undefined && (typeof claims.iat !== 'number' || claims.iat > now + CLOCK_SKEW_SECONDS))
+      throw unauthenticated("the token was issued in the future (iat): the issuer's clock is wrong, or the token is forged");
+    const issued = typeof claims.iat === 'number' ? claims.iat : now;
+    const maxHours = this.config.jwtMaxLifetimeHours ?? DEFAULT_JWT_MAX_LIFETIME_HOURS;
+    if (claims.exp - issued > maxHours * 3600)
+      throw unauthenticated(
+        `the token is valid for longer than ${maxHours} hours (JWT_MAX_LIFETIME_HOURS): ask for one that expires sooner`,
+      );
     request.actor = { id: claims.sub, admin: claims.admin === true, ...(claims.auditor === true ? { auditor: true } : {}) };
     return true;
   }

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { BORROWER_KINDS, BorrowerKind } from '@loanflow/domain';
 import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IdField, IsIsoDate, TextField } from '../common/validation';
+import { IdField, IsIsoDate, SingleLine, TextField } from '../common/validation';
 
 /** Statement amounts are integer cents up to 100,000,000.00 either way. */
 const MAX_CENTS = 10_000_000_000;
@@ -31,6 +31,7 @@ export class RegisterBorrowerDto {
   })
   @IsString()
   @MaxLength(64)
+  @SingleLine()
   identityNumber!: string;
 }
 

@@ -1,6 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { DomainError } from '@loanflow/domain';
-import { CommandIdReused, WrongExpectedVersion } from '@loanflow/event-store';
+import { ConcurrentWrite, VersionMismatch } from '@loanflow/commands';
+import { DomainError, InvalidInput } from '@loanflow/domain';
+import { FollowerFailed, NotFollowingTheLog, ReadModelBehind } from '@loanflow/projections';
+import { CommandIdReused, LogWriterElsewhere, WrongExpectedVersion } from '@loanflow/event-store';
 import type { Request, Response } from 'express';
 import { ApiProblem } from './problems';
 
@@ -10,9 +12,11 @@ interface Problem {
   title: string;
   detail: string;
   extensions?: Record<string, unknown>;
+  headers?: Record<string, string>;
 }
 
 const DOMAIN_STATUS: Record<DomainError['kind'], { status: number; title: string }> = {
+  invalid_input: { status: 400, title: 'Invalid request' },
   illegal_state: { status: 409, title: 'Conflict with the current state' },
   conflict: { status: 409, title: 'Conflict with the separation of duties' },
   rule_violated: { status: 422, title: 'Business rule violated' },
@@ -32,7 +36,58 @@ const HTTP_CODES: Record<number, string> = {
 function toProblem(error: unknown): Problem {
   if (error instanceof ApiProblem)
     return { status: error.status, code: error.code, title: error.title, detail: error.message, extensions: error.extensions };
+  if (error instanceof InvalidInput)
+    return {
+      ...DOMAIN_STATUS[error.kind],
+      code: 'VALIDATION_FAILED',
+      detail: error.message,
+      extensions: { errors: [{ field: error.field, messages: [error.message] }] },
+    };
   if (error instanceof DomainError) return { ...DOMAIN_STATUS[error.kind], code: error.code, detail: error.message };
+  if (error instanceof VersionMismatch)
+    return {
+      status: 412,
+      code: 'VERSION_MISMATCH',
+      title: 'Precondition failed',
+      detail: `If-Match names version ${error.expected}; the resource is at version ${error.actual}`,
+      extensions: { currentVersion: error.actual },
+    };
+  if (error instanceof ConcurrentWrite)
+    return {
+      status: 409,
+      code: 'CONCURRENT_WRITE',
+      title: 'Concurrent write',
+      detail: `${error.message}: decided again each time and still overtaken; retry`,
+      extensions: { stream: error.moved },
+    };
+  if (error instanceof FollowerFailed)
+    return {
+      status: 503,
+      code: 'NOT_READY',
+      title: 'Service not ready',
+      detail: `the read models are stopped: ${error.message}`,
+      extensions: { follower: error.follower, position: error.position, eventType: error.eventType },
+      headers: { 'Retry-After': '30' },
+    };
+  if (error instanceof ReadModelBehind)
+    return {
+      status: 503,
+      code: 'READ_MODEL_BEHIND',
+      title: 'Read models behind the log',
+      detail: error.message,
+      extensions: { position: error.position, checkpoint: error.checkpoint },
+      headers: { 'Retry-After': String(error.retryAfterSeconds) },
+    };
+  if (error instanceof LogWriterElsewhere)
+    return {
+      status: 503,
+      code: 'LOG_WRITER_ELSEWHERE',
+      title: 'Another process writes the log',
+      detail: error.message,
+      headers: { 'Retry-After': '5' },
+    };
+  if (error instanceof NotFollowingTheLog)
+    return { status: 503, code: 'NOT_FOLLOWING_THE_LOG', title: 'Not here', detail: error.message, headers: { 'Retry-After': '60' } };
   if (error instanceof WrongExpectedVersion)
     return {
       status: 409,
@@ -84,6 +139,8 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = toProblem(error);
     if (problem.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+    for (const [name, value] of Object.entries({ ...problem.headers, ...(error instanceof ApiProblem ? error.headers : {}) }))
+      response.setHeader(name, value);
     response
       .status(problem.status)
       .type('application/problem+json')

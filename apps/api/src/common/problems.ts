@@ -6,6 +6,7 @@ export class ApiProblem extends Error {
     readonly title: string,
     detail: string,
     readonly extensions: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
     this.name = 'ApiProblem';
@@ -13,14 +14,3 @@ export class ApiProblem extends Error {
 }
 
 export const unauthenticated = (detail: string) => new ApiProblem(401, 'UNAUTHENTICATED', 'Authentication required', detail);
-
-export const versionMismatch = (expected: number, actual: number) =>
-  new ApiProblem(
-    412,
-    'VERSION_MISMATCH',
-    'Precondition failed',
-    `If-Match names version ${expected}; the resource is at version ${actual}`,
-    {
-      currentVersion: actual,
-    },
-  );

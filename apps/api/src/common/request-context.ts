@@ -1,3 +1,4 @@
+import type { Envelope } from '@loanflow/commands';
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { canonicalJson } from '@loanflow/event-store';
 import type { Actor } from '@loanflow/policy';
@@ -47,3 +48,14 @@ export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext):
     correlationId: correlationId && KEY_PATTERN.test(correlationId) ? correlationId : randomUUID(),
   };
 });
+
+/** The command loop's envelope for a request: idempotency keys are scoped to the actor. */
+export function envelopeOf(ctx: RequestContext): Envelope {
+  return {
+    actorId: ctx.actor.id,
+    ...(ctx.idempotencyKey !== undefined ? { commandId: `${ctx.actor.id}:${ctx.idempotencyKey}` } : {}),
+    correlationId: ctx.correlationId,
+    fingerprint: ctx.fingerprint,
+    ...(ctx.expectedVersion !== undefined ? { expectedVersion: ctx.expectedVersion } : {}),
+  };
+}

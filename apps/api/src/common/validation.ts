@@ -1,6 +1,6 @@
-import { applyDecorators, ValidationError, ValidationPipe } from '@nestjs/common';
+import { applyDecorators, ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { ID_PATTERN, isIsoDate } from '@loanflow/domain';
+import { ID_PATTERN, isIsoDate, textProblem, unstorableText } from '@loanflow/domain';
 import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, Matches, MaxLength, registerDecorator, ValidationOptions } from 'class-validator';
 import { ApiProblem } from './problems';
 
@@ -18,7 +18,7 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
 }
 
 /** Every field error named at once; unknown fields are errors, not silently dropped. */
-export const validationPipe = new ValidationPipe({
+const fieldsPipe = new ValidationPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
   forbidUnknownValues: true,
@@ -42,9 +42,51 @@ export function IsIsoDate(options?: ValidationOptions): PropertyDecorator {
       name: 'isIsoDate',
       target: target.constructor,
       propertyName: propertyName as string,
-      options: { message: `$property must be a calendar date written YYYY-MM-DD`, ...options },
-      validator: { validate: (value: unknown) => typeof value === 'string' && isIsoDate(value) },
+      options: { message: `$property must be a calendar date written YYYY-MM-DD, from ${FIRST_DATE} to ${LAST_DATE}`, ...options },
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && isIsoDate(value) && value >= FIRST_DATE && value <= LAST_DATE,
+      },
     });
+}
+
+/** The dates a request may name: a cooperative's records go back decades, its contracts decades ahead, no further. */
+const FIRST_DATE = '1900-01-01';
+const LAST_DATE = '2199-12-31';
+
+/**
+ * Text of one line (a name, a place, a code): besides what no text may hold (checked for every
+ * request), no tab or line break.
+ */
+export function SingleLine(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'singleLine',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: (args) => `${args.property} ${textProblem(String(args.value), false)}`, ...options },
+      validator: { validate: (value: unknown) => typeof value !== 'string' || textProblem(value, false) === null },
+    });
+}
+
+/**
+ * Every request's body, query and path parameters: text no event may hold (a control character, a
+ * lone surrogate, in a value or a key, at any depth) is refused before anything else looks at it,
+ * naming the field; then the fields are validated against the route's DTO.
+ */
+@Injectable()
+export class RequestPipe implements PipeTransform {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.type !== 'custom') {
+      const found = unstorableText(value);
+      if (found) {
+        const field = found.path || metadata.data || metadata.type;
+        throw new ApiProblem(400, 'VALIDATION_FAILED', 'Invalid request', `${field}: ${found.problem}`, {
+          errors: [{ field, messages: [found.problem] }],
+        });
+      }
+    }
+    return fieldsPipe.transform(value, metadata);
+  }
 }
 
 export { ID_PATTERN };
@@ -54,9 +96,9 @@ export const ID_MESSAGE = '$property must be 1-64 letters, digits, dots, dashes 
 export const IdField = (example?: string) =>
   applyDecorators(ApiProperty(example ? { example } : {}), Matches(ID_PATTERN, { message: ID_MESSAGE }));
 
-/** A required piece of text a person writes: a name, findings, comments. */
-export const TextField = (maxLength: number, example: string) =>
-  applyDecorators(ApiProperty({ example }), IsString(), IsNotEmpty(), MaxLength(maxLength));
+/** A required piece of text a person writes: a name or a place on one line; findings or comments over several (`multiline`). */
+export const TextField = (maxLength: number, example: string, lines: 'single' | 'multiline' = 'single') =>
+  applyDecorators(ApiProperty({ example }), IsString(), IsNotEmpty(), MaxLength(maxLength), ...(lines === 'single' ? [SingleLine()] : []));
 
 /** A list of short codes: risk points, signals. */
 export const LabelsField = (example: string[]) =>
@@ -66,4 +108,5 @@ export const LabelsField = (example: string[]) =>
     ArrayMaxSize(50),
     IsString({ each: true }),
     MaxLength(100, { each: true }),
+    SingleLine({ each: true }),
   );

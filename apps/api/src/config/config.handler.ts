@@ -13,10 +13,11 @@ import {
   structureTargetsDecider,
   warningRulesDecider,
 } from '@loanflow/domain';
-import { Accepted, Aggregates } from '../common/aggregates';
+import { CommandLoop } from '@loanflow/commands';
+import { Accepted, accepted } from '../common/aggregates';
 import { Authorizer } from '../common/authorizer';
 import { Intent } from '../common/intent';
-import { RequestContext } from '../common/request-context';
+import { envelopeOf, RequestContext } from '../common/request-context';
 
 export type ConfigCommand = SetStructureTargets | SetPolicySettings | SetScorecard | SetRiskPoints | SetWarningRules;
 export type ConfigIntent = Intent<ConfigCommand, 'by' | 'now'>;
@@ -46,15 +47,16 @@ export class RunConfigCommand {
 @CommandHandler(RunConfigCommand)
 export class ConfigHandler implements ICommandHandler<RunConfigCommand, Accepted> {
   constructor(
-    private readonly aggregates: Aggregates,
+    private readonly loop: CommandLoop,
     private readonly authorizer: Authorizer,
   ) {}
 
   async execute({ intent, ctx }: RunConfigCommand): Promise<Accepted> {
     const { configId, decider } = CONFIGS[intent.type];
-    await this.authorizer.assert(ctx.actor, 'configure', { kind: 'Config', configId });
-    return this.aggregates.handle({ prefix: 'config', id: configId }, decider, ctx, (state, { now }) =>
-      decider.decide({ type: intent.type, data: { ...intent.data, by: ctx.actor.id, now } }, state),
-    );
+    const recorded = await this.loop.run(`config-${configId}`, decider, envelopeOf(ctx), async (state, decision) => {
+      await this.authorizer.assert(ctx.actor, 'configure', { kind: 'Config', configId }, decision);
+      return decider.decide({ type: intent.type, data: { ...intent.data, by: ctx.actor.id, now: decision.now } }, state);
+    });
+    return accepted(recorded, 'config');
   }
 }

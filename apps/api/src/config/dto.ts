@@ -28,6 +28,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { SingleLine } from '../common/validation';
 
 export class StructureTargetDto {
   @ApiProperty({ enum: STRUCTURE_DIMENSIONS })
@@ -43,6 +44,7 @@ export class StructureTargetDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
+  @SingleLine()
   bucket!: string;
 
   @ApiPropertyOptional({ description: 'basis points of the outstanding balance: 6000 is 60%', example: 6000 })
@@ -194,6 +196,7 @@ export class RiskPointDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
+  @SingleLine()
   code!: string;
 
   @ApiProperty({ enum: RISK_POINT_STAGES })

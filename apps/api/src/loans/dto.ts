@@ -90,7 +90,7 @@ export class InvestigationDto extends TextFields {
   @IsIn(['approve', 'decline'])
   recommendation!: 'approve' | 'decline';
 
-  @TextField(4000, 'household income verified with the village committee')
+  @TextField(4000, 'household income verified with the village committee', 'multiline')
   findings!: string;
 
   @ApiPropertyOptional({ type: TermsDto, description: 'required when recommending approval' })
@@ -126,7 +126,7 @@ export class ExaminationDto extends TextFields {
   @IsIn(['pass', 'return', 'reject'])
   opinion!: 'pass' | 'return' | 'reject';
 
-  @TextField(4000, 'collateral documents complete')
+  @TextField(4000, 'collateral documents complete', 'multiline')
   comments!: string;
 }
 
@@ -142,7 +142,7 @@ export class ApprovalDto {
   @Type(() => TermsDto)
   terms?: TermsDto;
 
-  @TextField(4000, 'within the branch credit plan')
+  @TextField(4000, 'within the branch credit plan', 'multiline')
   comments!: string;
 
   @IsOptional()
@@ -175,7 +175,7 @@ export class RepaymentDto {
 }
 
 export class InspectionDto extends TextFields {
-  @TextField(4000, 'crop planted as stated')
+  @TextField(4000, 'crop planted as stated', 'multiline')
   findings!: string;
 
   @LabelsField([])
@@ -187,7 +187,7 @@ export class ClassificationDto {
   @IsIn(CATEGORIES)
   category!: Category;
 
-  @TextField(2000, 'borrower lost the harvest to flooding; repayment source impaired')
+  @TextField(2000, 'borrower lost the harvest to flooding; repayment source impaired', 'multiline')
   reason!: string;
 }
 
@@ -244,7 +244,7 @@ export class EarlyRecoveryDto extends Resolving {
   @IsIsoDate()
   dueOn!: string;
 
-  @TextField(2000, 'borrower sold the livestock that secured the loan')
+  @TextField(2000, 'borrower sold the livestock that secured the loan', 'multiline')
   reason!: string;
 }
 
@@ -255,11 +255,11 @@ export class ExtensionDto extends Resolving {
   @Max(360)
   months!: number;
 
-  @TextField(2000, 'harvest delayed by drought; repayment source intact')
+  @TextField(2000, 'harvest delayed by drought; repayment source intact', 'multiline')
   reason!: string;
 }
 
 export class WriteOffDto {
-  @TextField(2000, 'borrower deceased; estate exhausted; court ruling attached')
+  @TextField(2000, 'borrower deceased; estate exhausted; court ruling attached', 'multiline')
   reason!: string;
 }

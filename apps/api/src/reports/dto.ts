@@ -38,11 +38,12 @@ export class ListLoansQuery {
   @Matches(ID_PATTERN, { message: ID_MESSAGE })
   search?: string;
 
-  @ApiPropertyOptional({ default: 1 })
+  @ApiPropertyOptional({ default: 1, maximum: 1_000_000 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(1_000_000)
   page?: number;
 
   @ApiPropertyOptional({ default: 50, maximum: 500 })

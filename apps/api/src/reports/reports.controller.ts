@@ -4,6 +4,7 @@ import { businessDate, LoanflowConfig } from '@loanflow/config';
 import { EventStore } from '@loanflow/event-store';
 import {
   complianceReport,
+  EndOfDayService,
   loadPolicySettings,
   loadRiskPoints,
   loadStructureTargets,
@@ -40,6 +41,7 @@ export class ReportsController {
     @Inject(CONFIG) private readonly config: LoanflowConfig,
     private readonly authorizer: Authorizer,
     private readonly projections: ProjectionService,
+    private readonly endOfDay: EndOfDayService,
   ) {}
 
   private async readable(ctx: RequestContext, kind: 'Report' | 'Compliance', name: string): Promise<void> {
@@ -49,6 +51,19 @@ export class ReportsController {
 
   private today(): string {
     return businessDate(this.clock(), this.config.businessTimeZone);
+  }
+
+  /** A report is as of today or a day before: what has not happened cannot be reported. */
+  private asOf(asOf: string | undefined): string {
+    const today = this.today();
+    if (asOf !== undefined && asOf > today)
+      throw new ApiProblem(
+        422,
+        'DATE_IN_FUTURE',
+        'Date in the future',
+        `asOf ${asOf} is after today (${today}) in ${this.config.businessTimeZone}`,
+      );
+    return asOf ?? today;
   }
 
   /** Loans by status, branch, account officer, category or maturity month, newest application first. */
@@ -63,7 +78,7 @@ export class ReportsController {
   @Get('reports/maturities')
   async maturities(@Query() q: MaturitiesQuery, @Ctx() ctx: RequestContext) {
     await this.readable(ctx, 'Report', 'maturities');
-    return maturityReport(this.db, q.month, q.asOf ?? this.today(), q.branchId);
+    return maturityReport(this.db, q.month, this.asOf(q.asOf), q.branchId);
   }
 
   /** Recovery, interest recovery and new-loan NPL rates per officer (in each post) or branch, with the accountability list. */
@@ -77,8 +92,20 @@ export class ReportsController {
         'Assessment periods are whole months',
         `from must be the first day of a month and to the last day of one (a month, a quarter, a year), not ${q.from} to ${q.to}`,
       );
+    const today = this.today();
+    if (q.from > today)
+      throw new ApiProblem(
+        422,
+        'PERIOD_IN_FUTURE',
+        'Period in the future',
+        `the period begins on ${q.from}, after today (${today}): nothing in it has happened yet`,
+      );
     await this.readable(ctx, 'Report', 'performance');
-    return performanceReport(this.db, q.from, q.to, q.groupBy ?? 'officer');
+    const report = await performanceReport(this.db, q.from, q.to, q.groupBy ?? 'officer');
+    // A period not over is counted up to the last closed day: classifications are what end of day made them.
+    const { lastClosed } = await this.endOfDay.status();
+    const current = q.to >= today;
+    return { ...report, current, countedThrough: current ? lastClosed : q.to };
   }
 
   /** The credit structure of the active portfolio against the structure targets, each breach named. */
@@ -97,7 +124,7 @@ export class ReportsController {
   async riskBoard(@Query() q: RiskBoardQuery, @Ctx() ctx: RequestContext) {
     await this.readable(ctx, 'Report', 'risk-board');
     const [{ points }, { rules }] = await Promise.all([loadRiskPoints(this.store), loadWarningRules(this.store)]);
-    return riskBoard(this.db, points, rules, { asOf: q.asOf ?? this.today(), branchId: q.branchId });
+    return riskBoard(this.db, points, rules, { asOf: this.asOf(q.asOf), branchId: q.branchId });
   }
 
   /** The open warning signals, each with its loan, borrower, officer, recommended action and the borrower's risk level. */
@@ -105,7 +132,7 @@ export class ReportsController {
   async warnings(@Query() q: WarningsQuery, @Ctx() ctx: RequestContext) {
     await this.readable(ctx, 'Report', 'warnings');
     const { rules } = await loadWarningRules(this.store);
-    return warnings(this.db, rules, { ...q, asOf: q.asOf ?? this.today() });
+    return warnings(this.db, rules, { ...q, asOf: this.asOf(q.asOf) });
   }
 
   /** Policy violations in the whole history, refused attempts, overdue rotations and overdue inspections. */
@@ -113,6 +140,10 @@ export class ReportsController {
   async violations(@Query() q: ComplianceQuery, @Ctx() ctx: RequestContext) {
     await this.readable(ctx, 'Compliance', 'violations');
     const { rotationTenureMonths, inspectionIntervalDays } = await loadPolicySettings(this.store);
-    return complianceReport(this.db, { rotationTenureMonths, inspectionIntervalDays }, { ...q, asOf: q.asOf ?? this.today() });
+    return complianceReport(
+      this.db,
+      { rotationTenureMonths, inspectionIntervalDays },
+      { ...q, asOf: this.asOf(q.asOf), timeZone: this.config.businessTimeZone },
+    );
   }
 }

@@ -1,10 +1,11 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { decideStaff, StaffCommand, staffDecider } from '@loanflow/domain';
+import { CommandLoop } from '@loanflow/commands';
+import { administrator, administratorStream, decideStaff, StaffCommand, staffDecider } from '@loanflow/domain';
 import { assertAssignable, StaffAction } from '@loanflow/policy';
-import { Accepted, Aggregates } from '../common/aggregates';
+import { Accepted, accepted } from '../common/aggregates';
 import { Authorizer } from '../common/authorizer';
 import { Intent } from '../common/intent';
-import { RequestContext } from '../common/request-context';
+import { envelopeOf, RequestContext } from '../common/request-context';
 
 export type StaffIntent = Intent<StaffCommand, 'staffId' | 'now'>;
 
@@ -23,20 +24,29 @@ const ACTION: Record<StaffCommand['type'], StaffAction> = {
   DeclareRelation: 'declareRelation',
 };
 
+/** The staff registry, kept by administrators; a registration is refused under an id that has acted as an administrator's. */
 @CommandHandler(RunStaffCommand)
 export class StaffHandler implements ICommandHandler<RunStaffCommand, Accepted> {
   constructor(
-    private readonly aggregates: Aggregates,
+    private readonly loop: CommandLoop,
     private readonly authorizer: Authorizer,
   ) {}
 
   async execute({ staffId, intent, ctx }: RunStaffCommand): Promise<Accepted> {
-    await this.authorizer.assert(ctx.actor, ACTION[intent.type], { kind: 'Staff', staffId });
-    return this.aggregates.handle({ prefix: 'staff', id: staffId }, staffDecider, ctx, (state, { now }) => {
-      const command = { type: intent.type, data: { ...intent.data, staffId, now } } as StaffCommand;
+    const recorded = await this.loop.run(`staff-${staffId}`, staffDecider, envelopeOf(ctx), async (state, decision) => {
+      const admin =
+        intent.type === 'RegisterStaff' && (await decision.read(administratorStream(staffId), administrator)).state.adminId !== null;
+      await this.authorizer.assert(
+        ctx.actor,
+        ACTION[intent.type],
+        { kind: 'Staff', staffId, ...(admin ? { administrator: true } : {}) },
+        decision,
+      );
+      const command = { type: intent.type, data: { ...intent.data, staffId, now: decision.now } } as StaffCommand;
       if (command.type === 'AssignPost' && state.staffId !== null)
         assertAssignable(state, command.data.post, command.data.branchId, this.authorizer.matrix);
       return decideStaff(command, state);
     });
+    return accepted(recorded, 'staff');
   }
 }

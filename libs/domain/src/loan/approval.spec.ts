@@ -181,12 +181,12 @@ describe('tiered approval', () => {
     expect(state.actors.approval).toEqual(['cy', 'di']);
   });
 
-  it('DUPLICATE_VOTE, a conflicted member, COMMITTEE_TERMS_DIFFER; a rejecting majority rejects', () => {
+  // Who may sit on the committee (nobody who investigated or examined the loan) is the policy's rule:
+  // libs/policy/src/ability.spec.ts, with its property over votes.
+  it('DUPLICATE_VOTE, COMMITTEE_TERMS_DIFFER; a rejecting majority rejects', () => {
     const first = loanDecider.decide(vote('cy'), fold(examinedLoan));
     const after = [...examinedLoan, ...first];
     given(after).when(vote('cy')).thenRefused('DUPLICATE_VOTE');
-    given(after).when(vote('ana')).thenRefused('SOD_THREE_POWERS');
-    given(after).when(vote('bo', 'reject')).thenRefused('SOD_THREE_POWERS');
     given(after)
       .when(vote('di', 'approve', { ...terms, amount: 1_000_000 }))
       .thenRefused('COMMITTEE_TERMS_DIFFER');
@@ -207,7 +207,7 @@ describe('tiered approval', () => {
       .then([{ type: 'LoanApproved', data: { approverId: 'cy' } as never }]);
   });
 
-  it('property: no sequence of votes counts one person twice or counts anyone who investigated or examined', () => {
+  it('property: no sequence of votes counts one person twice', () => {
     const people = ['ana', 'bo', 'cy', 'di', 'ed', 'fu', 'gu'];
     const step = fc.record({
       by: fc.constantFrom(...people),
@@ -244,7 +244,6 @@ describe('tiered approval', () => {
         const state: Loan = fold(history);
         const voters = history.filter((e) => e.type === 'ApprovalVoteCast').map((e) => e.data.approverId as string);
         expect(new Set(voters).size).toBe(voters.length);
-        for (const v of voters) expect(['ana', 'bo']).not.toContain(v);
         const approvedEvent = history.find((e) => e.type === 'LoanApproved');
         if (approvedEvent && approvedEvent.type === 'LoanApproved') {
           const members = approvedEvent.data.committee!.approvers;
@@ -252,9 +251,7 @@ describe('tiered approval', () => {
           expect(members.length).toBeGreaterThanOrEqual(approvedEvent.data.committee!.majority);
           for (const m of members) expect(voters).toContain(m);
         }
-        expect(state.actors.approval.filter((p) => state.actors.investigation.includes(p) || state.actors.examination.includes(p))).toEqual(
-          [],
-        );
+        expect(new Set(state.actors.approval).size).toBe(state.actors.approval.length);
       }),
       { numRuns: 300 },
     );

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Schema versions, applied in order; `PRAGMA user_version` records the last one applied. */
@@ -45,10 +45,15 @@ const MIGRATIONS: string[] = [
 
 /**
  * Opens (creating if needed) the embedded database: WAL so readers never block the writer,
- * synchronous=FULL so a commit that returned survives a power cut.
+ * synchronous=FULL so a commit that returned survives a power cut. The log holds personal data:
+ * a directory made for it is its owner's alone (0700), and the file, its WAL and shared-memory
+ * files are readable by their owner only (0600), whatever the umask.
  */
 export function openSqlite(path: string): Database.Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    closeSync(openSync(path, 'a', 0o600));
+  }
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -58,5 +63,7 @@ export function openSqlite(path: string): Database.Database {
     for (let v = applied; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]);
     db.pragma(`user_version = ${MIGRATIONS.length}`);
   }).immediate();
+  // SQLite makes the WAL and shared-memory files with the database's permissions; a file made by an older version is narrowed here.
+  if (path !== ':memory:') for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
   return db;
 }

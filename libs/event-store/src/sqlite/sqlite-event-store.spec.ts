@@ -1,6 +1,6 @@
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { eventStoreContract } from '../contract.spec-suite';
 import { openSqlite } from './sqlite-database';
 import { SqliteEventStore } from './sqlite-event-store';
@@ -25,5 +25,26 @@ describe('sqlite store specifics', () => {
     const again = new SqliteEventStore(db);
     expect((await again.readStream('s-1')).map((e) => e.type)).toEqual(['A']);
     await again.close();
+  });
+
+  it('makes a directory of its own for the log (0700), and the file, its WAL and shared memory its owner’s alone (0600), whatever the umask', async () => {
+    const path = join(dir, 'private', 'nested', 'log.db');
+    const umask = process.umask(0o000);
+    try {
+      const store = new SqliteEventStore(openSqlite(path));
+      await store.append('s-1', [{ type: 'A', data: {} }], {
+        expectedVersion: -1,
+        metadata: { actorId: 'a', commandId: 'c1', correlationId: 'c1', causationId: null, occurredAt: '2026-01-01T00:00:00.000Z' },
+      });
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) expect([file, statSync(file).mode & 0o777]).toEqual([file, 0o600]);
+      expect(statSync(dirname(path)).mode & 0o777).toBe(0o700);
+      await store.close();
+    } finally {
+      process.umask(umask);
+    }
+    // A file an older version left readable by others is narrowed when opened.
+    chmodSync(path, 0o644);
+    openSqlite(path).close();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 });

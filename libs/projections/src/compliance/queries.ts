@@ -1,3 +1,4 @@
+import { businessDate } from '@loanflow/config';
 import { addDays, addMonths, daysBetween, PolicySettings, Staff } from '@loanflow/domain';
 import { ReadModelDb } from '@loanflow/storage';
 import { fromColumns } from '../tables';
@@ -24,6 +25,8 @@ export interface Finding {
 
 export interface ComplianceFilter {
   asOf: string;
+  /** The cooperative's time zone: a post taken at an instant was taken on that instant's business date there. */
+  timeZone: string;
   staffId?: string;
   severity?: Severity;
   kind?: FindingKind;
@@ -83,7 +86,7 @@ export async function complianceReport(db: ReadModelDb, settings: ComplianceSett
   for (const row of await staffRows.execute()) {
     const staff = fromColumns(staffSpec, row).staff as Staff;
     for (const held of staff.posts) {
-      const since = held.since.slice(0, 10);
+      const since = businessDate(new Date(held.since), filter.timeZone);
       const due = addMonths(since, settings.rotationTenureMonths);
       if (due > asOf) continue;
       findings.push({

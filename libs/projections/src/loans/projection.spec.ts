@@ -85,6 +85,7 @@ const appliedRow: LoanRow = {
   days_past_due: 0,
   classified_on: null,
   written_off: 0,
+  written_off_on: null,
   closed_on: null,
   last_paid_on: null,
   last_inspected_on: null,
@@ -451,14 +452,15 @@ describe('loans projection: given events, the rows', () => {
     });
   });
 
-  it('InspectionRecorded: last_inspected_on is the UTC date of the inspection, the inspector, its risk points', () => {
+  it('InspectionRecorded: last_inspected_on is the business date of the inspection in the cooperative’s zone, the inspector, its risk points', () => {
     const inspected: LoanEvent = {
       type: 'InspectionRecorded',
       data: { loanId: 'L', inspectorId: 'ines', findings: 'f', riskPoints: ['crop disease'], signals: [], at: '2026-06-15T23:30:00.000Z' },
     };
     const g = given(loansProjection, loan(applied, investigated, examined, approved, disbursed, inspected));
     expect(loanRow(g)).toMatchObject({
-      last_inspected_on: '2026-06-15',
+      // 23:30 UTC on the 15th is 07:30 on the 16th in Shanghai.
+      last_inspected_on: '2026-06-16',
       risk_points: ['crop disease'],
       dissent: [],
       people: people({ investigation: ['ana'], examination: ['bo'], approval: ['cy'], disbursement: ['dan'], inspection: ['ines'] }),
@@ -695,6 +697,7 @@ describe('ProjectionRunner on SQLite', () => {
   it('catches up to the same rows as the pure fold, survives a second runner, rebuilds, and replays a new version', async () => {
     const progress: number[] = [];
     const first = new ProjectionRunner(store, await openReadModels(), projections, {
+      businessTimeZone: 'Asia/Shanghai',
       batchSize: 3,
       onProgress: (p) => progress.push(p.position),
     });
@@ -724,7 +727,7 @@ describe('ProjectionRunner on SQLite', () => {
     await append('loan-L', [approved]);
     await append('loan-L', [disbursed]);
     await append('loan-L', [repayment(106_000, 1, '2026-04-02')]);
-    const cli = new ProjectionRunner(store, await openReadModels(), projections);
+    const cli = new ProjectionRunner(store, await openReadModels(), projections, { businessTimeZone: 'Asia/Shanghai' });
     await cli.catchUp();
     const head2 = await store.headPosition();
     expect(await checkpoint(db, loansProjection)).toBe(head2);
@@ -763,7 +766,7 @@ describe('ProjectionRunner on SQLite', () => {
     // (c) A new version of a projection starts from empty tables (a stray row is gone) and replays.
     await sql`insert into rm_loans (loan_id, status) values ('stray', 'applied')`.execute(db);
     const v2 = { ...loansProjection, version: loansProjection.version + 1 };
-    const upgraded = new ProjectionRunner(store, await openReadModels(), [v2, complianceProjection]);
+    const upgraded = new ProjectionRunner(store, await openReadModels(), [v2, complianceProjection], { businessTimeZone: 'Asia/Shanghai' });
     expect(await upgraded.catchUp()).toBe(head3 + 1);
     expect(await stored(db)).toEqual(afterMove);
     expect(await checkpoint(db, v2)).toBe(head3);
@@ -1184,6 +1187,7 @@ describe('loans projection: the risk-management events, given events', () => {
         status: 'written_off',
         category: 'substandard',
         written_off: 1_100_000,
+        written_off_on: '2026-12-20',
         principal_outstanding: 0,
         interest_outstanding: 0,
         principal_repaid: 100_000,

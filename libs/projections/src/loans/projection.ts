@@ -1,7 +1,7 @@
 import { actOf, riskPointsOf } from '@loanflow/domain';
 import type { Category, Instalment, LoanEvent, MaturityRemindersIssued, Post } from '@loanflow/domain';
 import { RecordedEvent } from '@loanflow/event-store';
-import { Projection, TableProjection, TableSpec } from '../projection';
+import { Lookup, Projection, TableProjection, TableSpec } from '../projection';
 import { perfDue, perfNew, perfPaid } from './performance';
 
 /** A loan as the lists and reports read it: one row per loan, money in cents. */
@@ -38,6 +38,8 @@ export interface LoanRow extends Record<string, unknown> {
   days_past_due: number;
   classified_on: string | null;
   written_off: number;
+  /** The business date of the write-off: from then on the loan is no longer overdue, it is a loss. */
+  written_off_on: string | null;
   closed_on: string | null;
   last_paid_on: string | null;
   last_inspected_on: string | null;
@@ -197,7 +199,7 @@ function dissentOf(event: LoanEvent): LoanRow['dissent'][number] | null {
 }
 
 /** The pure step of a loan's row. */
-export function evolveLoanRow(row: LoanRow | null, recorded: RecordedEvent): LoanRow | null {
+export function evolveLoanRow(row: LoanRow | null, recorded: RecordedEvent, lookup: Pick<Lookup, 'businessDate'>): LoanRow | null {
   const event = loanEvent(recorded);
   if (event.type !== 'LoanApplied' && !row) return row;
   let next: LoanRow;
@@ -233,6 +235,7 @@ export function evolveLoanRow(row: LoanRow | null, recorded: RecordedEvent): Loa
         days_past_due: 0,
         classified_on: null,
         written_off: 0,
+        written_off_on: null,
         closed_on: null,
         last_paid_on: null,
         last_inspected_on: null,
@@ -298,8 +301,8 @@ export function evolveLoanRow(row: LoanRow | null, recorded: RecordedEvent): Loa
       break;
     }
     case 'InspectionRecorded':
-      // Inspections carry their instant only; its UTC date stands for the business date.
-      next = { ...row!, last_inspected_on: event.data.at.slice(0, 10) };
+      // Inspections carry their instant only: the business date is the cooperative's date at that instant.
+      next = { ...row!, last_inspected_on: lookup.businessDate(event.data.at) };
       break;
     case 'LoanClassified':
       next = { ...row!, category: event.data.category, days_past_due: event.data.daysPastDue, classified_on: event.data.asOf };
@@ -311,7 +314,14 @@ export function evolveLoanRow(row: LoanRow | null, recorded: RecordedEvent): Loa
       next = { ...row!, maturity_date: event.data.newMaturity, maturity_month: event.data.newMaturity.slice(0, 7) };
       break;
     case 'LoanWrittenOff':
-      next = { ...row!, status: 'written_off', written_off: event.data.principal, principal_outstanding: 0, interest_outstanding: 0 };
+      next = {
+        ...row!,
+        status: 'written_off',
+        written_off: event.data.principal,
+        written_off_on: event.data.writtenOffOn,
+        principal_outstanding: 0,
+        interest_outstanding: 0,
+      };
       break;
     case 'ApprovalVoteCast':
     case 'RiskSignalRaised':
@@ -364,6 +374,7 @@ export const LOANS_TABLE: TableSpec<LoanRow> = {
     days_past_due: 'integer',
     classified_on: 'text',
     written_off: 'bigint',
+    written_off_on: 'text',
     closed_on: 'text',
     last_paid_on: 'text',
     last_inspected_on: 'text',
@@ -382,7 +393,7 @@ export const LOANS_TABLE: TableSpec<LoanRow> = {
 const loans: TableProjection<LoanRow> = {
   table: LOANS_TABLE,
   keys: (e) => (isLoan(e) ? [loanIdOf(e)] : NO_KEYS),
-  evolve: (row, e) => evolveLoanRow(row, e),
+  evolve: (row, e, _key, lookup) => evolveLoanRow(row, e, lookup),
 };
 
 const people: TableProjection<LoanPersonRow> = {
@@ -525,7 +536,7 @@ const reminders: TableProjection<ReminderRow> = {
 /** Loans, the people on them, their schedules and repayments, and the monthly maturity reminders. */
 export const loansProjection: Projection = {
   name: 'loans',
-  version: 3,
+  version: 4,
   // The monthly sums read the loan and its instalments as they were before the event: they go first.
   tables: [perfDue, perfPaid, perfNew, loans, people, instalments, repayments, reminders],
 };

@@ -258,7 +258,9 @@ export async function overdueInstalments(db: ReadModelDb, asOf: string, branchId
         'l.principal_outstanding',
         'l.category',
       ])
-      .where('i.due_date', '<', asOf);
+      .where('i.due_date', '<', asOf)
+      // A loan written off is a loss, no longer overdue, from the day it was written off.
+      .where((eb) => eb.or([eb('l.written_off_on', 'is', null), eb('l.written_off_on', '>', asOf)]));
     q = settled === 'open' ? q.where('i.settled_on', 'is', null) : q.where('i.settled_on', '>', asOf);
     if (branchId) q = q.where('l.branch_id', '=', branchId);
     return q.execute();

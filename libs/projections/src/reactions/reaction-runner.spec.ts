@@ -1,3 +1,4 @@
+import { CommandLoop } from '@loanflow/commands';
 import { loadStorageConfig } from '@loanflow/config';
 import { LoanEvent, Rating } from '@loanflow/domain';
 import { applied, at, investigated } from '@loanflow/domain/testing/loan-fixtures';
@@ -44,7 +45,7 @@ describe('reactions: a rated investigation puts the rating on the borrower file'
       metadata: meta('m'),
     });
 
-    const runner = new ReactionRunner(store, storage.checkpoints, clock);
+    const runner = new ReactionRunner({ store, loop: new CommandLoop(store, clock, 'Asia/Shanghai') }, storage.checkpoints);
     await runner.catchUp();
     const file = await store.readStream('borrower-B');
     expect(file.map((e) => e.type)).toEqual(['BorrowerRegistered', 'BorrowerRated']);
@@ -56,7 +57,7 @@ describe('reactions: a rated investigation puts the rating on the borrower file'
 
     // A crash after the append and before the checkpoint: a new runner starts from the beginning.
     await storage.checkpoints.set('reactions', -1);
-    const again = new ReactionRunner(store, storage.checkpoints, clock);
+    const again = new ReactionRunner({ store, loop: new CommandLoop(store, clock, 'Asia/Shanghai') }, storage.checkpoints);
     expect(await again.catchUp()).toBeGreaterThan(0);
     expect((await store.readStream('borrower-B')).map((e) => e.type)).toEqual(['BorrowerRegistered', 'BorrowerRated']);
     // Caught up, it has nothing more to look at.

@@ -1,9 +1,17 @@
+import { CommandLoop } from '@loanflow/commands';
 import { EventStore, RecordedEvent } from '@loanflow/event-store';
 import { Checkpoints } from '@loanflow/storage';
+import { FollowerFailed } from '../failure';
 import { rateBorrowerOnFile } from './borrower-ratings';
 
+/** What a reaction reads the log with, and the command loop its appends go through. */
+export interface ReactionContext {
+  store: EventStore;
+  loop: CommandLoop;
+}
+
 /** What the system does in answer to a recorded event: appends of its own, idempotent by command id. */
-export type Reaction = (store: EventStore, clock: () => Date, event: RecordedEvent) => Promise<void>;
+export type Reaction = (context: ReactionContext, event: RecordedEvent) => Promise<void>;
 
 export const REACTIONS: Record<string, Reaction> = { 'borrower-ratings': rateBorrowerOnFile };
 
@@ -15,16 +23,16 @@ export const REACTIONS_CHECKPOINT = 'reactions';
 /**
  * Follows the log from its checkpoint and runs each reaction on each event, saving the checkpoint
  * after each batch. At least once: a crash re-runs the batch, and the reactions' command ids make
- * the repeated appends no-ops. Runs where the projections run, under the same lease.
+ * the repeated appends no-ops. Runs where the projections run, under the same lease. An event a
+ * reaction fails on stops the runner there (FollowerFailed), to be tried again.
  */
 export class ReactionRunner {
   private position: number | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly store: EventStore,
+    private readonly context: ReactionContext,
     private readonly checkpoints: Checkpoints,
-    private readonly clock: () => Date = () => new Date(),
     /** Its checkpoint's name. */
     readonly name = REACTIONS_CHECKPOINT,
   ) {}
@@ -33,13 +41,19 @@ export class ReactionRunner {
   catchUp(): Promise<number> {
     const run = this.queue.then(async () => {
       this.position ??= await this.checkpoints.get(this.name);
-      const head = await this.store.headPosition();
+      const head = await this.context.store.headPosition();
       let seen = 0;
       while (this.position < head) {
-        const batch = await this.store.readAll(this.position + 1, BATCH);
+        const batch = await this.context.store.readAll(this.position + 1, BATCH);
         if (batch.length === 0) break;
-        for (const event of batch) for (const react of Object.values(REACTIONS)) await react(this.store, this.clock, event);
-        this.position = batch[batch.length - 1].globalPosition;
+        for (const event of batch) {
+          for (const react of Object.values(REACTIONS))
+            await react(this.context, event).catch((error: unknown) => {
+              throw FollowerFailed.of(this.name, event, error);
+            });
+          // Done with this event: a failure on a later one of the batch resumes after it.
+          this.position = event.globalPosition;
+        }
         await this.checkpoints.set(this.name, this.position);
         seen += batch.length;
       }

@@ -252,7 +252,7 @@ describe('risk projection: given events, the rows', () => {
     expect(pointRows(interestOnly)).toEqual(pointRows(before));
   });
 
-  it('InspectionRecorded: the date inspected (UTC date of the instant) and the points the inspector found', () => {
+  it('InspectionRecorded: the date inspected (the business date of the instant in the cooperative’s zone) and the points the inspector found', () => {
     const inspected: LoanEvent = {
       type: 'InspectionRecorded',
       data: {
@@ -267,7 +267,8 @@ describe('risk projection: given events, the rows', () => {
     const g = risk(...tagged, inspected);
     expect(loanRow(g)).toEqual({
       ...activeRow,
-      last_inspected_on: '2026-05-20',
+      // 23:30 UTC on the 20th is 07:30 on the 21st in Shanghai.
+      last_inspected_on: '2026-05-21',
       risk_points: [...activeRow.risk_points, 'purpose_diverted'],
     });
     expect(g.row('rm_risk_point_loans', 'purpose_diverted|L')).toEqual(activePoint('purpose_diverted'));

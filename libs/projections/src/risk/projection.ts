@@ -99,7 +99,7 @@ function tagged(row: RiskLoanRow, event: LoanEvent): RiskLoanRow {
 }
 
 /** The pure step of a loan's risk row; null before the application (an event of an unknown loan changes nothing). */
-export function evolveRiskLoan(row: RiskLoanRow | null, recorded: RecordedEvent): RiskLoanRow | null {
+export function evolveRiskLoan(row: RiskLoanRow | null, recorded: RecordedEvent, lookup: Pick<Lookup, 'businessDate'>): RiskLoanRow | null {
   const event = loanEvent(recorded);
   if (event.type === 'LoanApplied') {
     const d = event.data;
@@ -160,8 +160,8 @@ export function evolveRiskLoan(row: RiskLoanRow | null, recorded: RecordedEvent)
     case 'RepaymentReceived':
       return event.data.principal === 0 ? row : { ...row, principal_outstanding: row.principal_outstanding - event.data.principal };
     case 'InspectionRecorded':
-      // Inspections carry their instant only; its UTC date stands for the business date, as in rm_loans.
-      return { ...tagged(row, event), last_inspected_on: event.data.at.slice(0, 10) };
+      // Inspections carry their instant only: the business date is the cooperative's date at that instant, as in rm_loans.
+      return { ...tagged(row, event), last_inspected_on: lookup.businessDate(event.data.at) };
     case 'LoanClassified':
       return { ...row, category: event.data.category };
     case 'LoanClosed':
@@ -207,7 +207,7 @@ export const RISK_LOANS_TABLE: TableSpec<RiskLoanRow> = {
 const loans: TableProjection<RiskLoanRow> = {
   table: RISK_LOANS_TABLE,
   keys: (e) => (isLoan(e) ? [loanIdOf(e)] : NO_KEYS),
-  evolve: (row, e) => evolveRiskLoan(row, e),
+  evolve: (row, e, _key, lookup) => evolveRiskLoan(row, e, lookup),
 };
 
 /** The events that move a tagged loan's figures on the board, or tag it. */

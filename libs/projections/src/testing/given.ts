@@ -1,3 +1,4 @@
+import { businessDate } from '@loanflow/config';
 import { RecordedEvent } from '@loanflow/event-store';
 import { Lookup, Projection, Row } from '../projection';
 
@@ -6,7 +7,7 @@ import { Lookup, Projection, Row } from '../projection';
  * each table in order, each key; tables the runner keeps in memory are read back by `lookup` and
  * passed to `evolve`, append-only ones are not (evolve gets null, the first row written stays).
  */
-export function given(projection: Projection, events: readonly RecordedEvent[]) {
+export function given(projection: Projection, events: readonly RecordedEvent[], timeZone = 'Asia/Shanghai') {
   const stored = new Map<string, Map<string, Row>>();
   const kept = new Map<string, Map<string, Row>>();
   for (const { table } of projection.tables) {
@@ -19,6 +20,7 @@ export function given(projection: Projection, events: readonly RecordedEvent[]) 
       if (!rows) throw new Error(`projection ${projection.name} keeps no table ${table} in memory`);
       return (rows.get(key) as R | undefined) ?? null;
     },
+    businessDate: (instant) => businessDate(new Date(instant), timeZone),
   };
   for (const event of events)
     for (const { table, keys, evolve } of projection.tables) {

@@ -1,6 +1,6 @@
 import { addMonths } from '../../dates';
 import { Acting, Command } from '../../decider';
-import { DomainError, IllegalState, RuleViolated } from '../../errors';
+import { IllegalState, RuleViolated } from '../../errors';
 import { isNonPerforming } from '../../rules/classification';
 import { EarlyRecoveryDemanded, Guarantee, GuaranteeAdded, LoanExtended, LoanWrittenOff, RiskSignalResolved } from '../events';
 import { Loan, openSignals } from '../state';
@@ -72,9 +72,9 @@ export function demandEarlyRecovery(c: DemandEarlyRecovery, s: Loan): (EarlyReco
 }
 
 /**
- * Moves the maturity later, once, by at most the original term, applied for before maturity, and
- * re-approved by an approver who did not approve the loan. The extended loan is classified at
- * least special mention from then on.
+ * Moves the maturity later, once, by at most the original term, applied for before maturity. That
+ * an approver other than the loan's re-approves it is the policy's rule (EXTENSION_SAME_APPROVER).
+ * The extended loan is classified at least special mention from then on.
  */
 export function extendLoan(c: ExtendLoan, s: Loan): (LoanExtended | RiskSignalResolved)[] {
   requireStatus(s, 'active', 'extended');
@@ -82,12 +82,6 @@ export function extendLoan(c: ExtendLoan, s: Loan): (LoanExtended | RiskSignalRe
   const reason = requireReason(c.data.reason, 'an extension');
   const resolves = requireOpen(s, c.data.resolves);
   if (s.extension) throw new IllegalState('ALREADY_EXTENDED', `loan ${s.loanId} was already extended on ${s.extension.extendedOn}`);
-  if (s.actors.approval.includes(by))
-    throw new DomainError(
-      'forbidden',
-      'EXTENSION_SAME_APPROVER',
-      `${by} approved loan ${s.loanId}; its extension is re-approved by another approver`,
-    );
   const maturity = s.disbursement!.maturityDate;
   if (today > maturity)
     throw new IllegalState('EXTENSION_AFTER_MATURITY', `loan ${s.loanId} matured on ${maturity}: extensions are granted before maturity`);
@@ -115,18 +109,11 @@ export function extendLoan(c: ExtendLoan, s: Loan): (LoanExtended | RiskSignalRe
   ];
 }
 
-/** What is still owed becomes a loss: only on a non-performing loan, approved by someone independent of it. */
+/** What is still owed becomes a loss: only on a non-performing loan (that its approver is independent of it is the policy's rule). */
 export function writeOffLoan(c: WriteOffLoan, s: Loan): (LoanWrittenOff | RiskSignalResolved)[] {
   requireStatus(s, 'active', 'written off');
   const { by, now, today } = c.data;
   const reason = requireReason(c.data.reason, 'a write-off');
-  const powers = (['investigation', 'examination', 'approval'] as const).filter((p) => s.actors[p].includes(by));
-  if (powers.length > 0)
-    throw new DomainError(
-      'forbidden',
-      'WRITE_OFF_NOT_INDEPENDENT',
-      `${by} acted on loan ${s.loanId} in ${powers.join(' and ')}: its write-off is approved by someone who held none of the three powers on it`,
-    );
   if (!isNonPerforming(s.category))
     throw new IllegalState('NOT_NON_PERFORMING', `loan ${s.loanId} is ${s.category}: only a non-performing loan is written off`);
   const open = openSignals(s).map((x) => x.signalId);

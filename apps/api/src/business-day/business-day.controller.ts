@@ -1,0 +1,55 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { EndOfDayService } from '@loanflow/projections';
+import { IsOptional } from 'class-validator';
+import { Authorizer } from '../common/authorizer';
+import { Ctx, RequestContext } from '../common/request-context';
+import { IsIsoDate } from '../common/validation';
+
+export class CloseDaysDto {
+  @ApiPropertyOptional({ description: 'the last business date to close; yesterday when absent', example: '2026-03-01' })
+  @IsOptional()
+  @IsIsoDate()
+  through?: string;
+}
+
+export class ClosedDay {
+  @ApiProperty({ example: '2026-03-01' }) date!: string;
+  @ApiProperty({ description: 'loans whose category changed' }) classified!: number;
+  @ApiProperty({ description: 'loans whose warning signals were raised, escalated or resolved' }) signals!: number;
+  @ApiProperty({ description: "branches sent the month's maturity reminders" }) reminders!: number;
+}
+
+/**
+ * The cooperative's business days: which one was closed last, which are over and still open; an
+ * administrator closes them up to yesterday (in order, each once). The nightly run and the start
+ * of the service do the same on their own.
+ */
+@ApiTags('business day')
+@ApiBearerAuth()
+@Controller('business-day')
+export class BusinessDayController {
+  constructor(
+    private readonly endOfDay: EndOfDayService,
+    private readonly authorizer: Authorizer,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ description: "today in the cooperative's time zone, the last day closed and the days over but not yet closed" })
+  async status(@Ctx() ctx: RequestContext) {
+    await this.authorizer.assert(ctx.actor, 'read', { kind: 'Report', name: 'business-day' });
+    return this.endOfDay.status();
+  }
+
+  @Post('close')
+  @HttpCode(200)
+  @ApiOkResponse({
+    description:
+      '`closed`: the days this request closed, oldest first, each as ClosedDay (none when the day was closed already); then the status as GET answers it',
+  })
+  async close(@Body() body: CloseDaysDto, @Ctx() ctx: RequestContext) {
+    await this.authorizer.assert(ctx.actor, 'configure', { kind: 'Config', configId: 'business-day' });
+    const closed = await this.endOfDay.closeThrough(body.through);
+    return { closed, ...(await this.endOfDay.status()) };
+  }
+}

@@ -1,0 +1,182 @@
+import { businessDate } from '@loanflow/config';
+import { Event, fold, Folding, requireStorableText } from '@loanflow/domain';
+import { CommandIdReused, EventStore, EventToAppend, RecordedEvent, StreamAppend, WrongExpectedVersion } from '@loanflow/event-store';
+import { randomUUID } from 'node:crypto';
+
+/** Who acts and why, as the log records it: nothing of the transport the command came by. */
+export interface Envelope {
+  actorId: string;
+  /** The idempotency key: a command id seen before answers its first answer and appends nothing. A new id when absent. */
+  commandId?: string;
+  correlationId: string;
+  causationId?: string | null;
+  /** What was asked for: a command id reused for something else is refused. */
+  fingerprint?: string;
+  /** The version of the stream the caller saw: any other is refused, whatever the command. */
+  expectedVersion?: number;
+}
+
+export interface Loaded<S> {
+  state: S;
+  /** Version of the last event, -1 for a stream that does not exist. */
+  version: number;
+  events: RecordedEvent[];
+}
+
+/** Reads a stream folded to its state; the command loop's reader makes the append conditional on what it read. */
+export interface StreamReader {
+  read<S, E extends Event>(streamId: string, folding: Folding<S, E>): Promise<Loaded<S>>;
+  /** The events of a stream, as the store's readStream gives them (configuration readers take this). */
+  readStream(streamId: string): Promise<RecordedEvent[]>;
+}
+
+/** What a decision is made with, besides the state of its stream. */
+export interface Decision extends StreamReader {
+  /** The instant of the decision (ISO, UTC) and the cooperative's business date at that instant. */
+  now: string;
+  today: string;
+  /** The log's head when the decision began: a read model the decision relies on must have caught up with it. */
+  logPosition(): Promise<number>;
+  /** Events for another stream, written in the same transaction; the stream must have been read in this decision. */
+  alongside(streamId: string, events: Event[]): void;
+}
+
+/** The answer to an accepted command. */
+export interface Accepted {
+  streamId: string;
+  /** The stream's version after the command (its version before, when nothing was appended). */
+  version: number;
+  /** False when the decision appended nothing, or the command id had been seen: its first answer. */
+  appended: boolean;
+}
+
+/** The command's stream or a stream its decision read kept moving: every attempt decided on a state gone by the time it committed. */
+export class ConcurrentWrite extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly moved: string,
+    readonly attempts: number,
+  ) {
+    super(`${moved} changed while ${streamId} was being decided, ${attempts} times in a row`);
+    this.name = 'ConcurrentWrite';
+  }
+}
+
+/** The caller named a version of the stream (If-Match) that is not the one recorded. */
+export class VersionMismatch extends Error {
+  constructor(
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(`the caller expected version ${expected}; the stream is at version ${actual}`);
+    this.name = 'VersionMismatch';
+  }
+}
+
+export const DEFAULT_ATTEMPTS = 4;
+
+/** A reader of the store with no read set: for queries and policy checks outside a command. */
+export function storeReader(store: Pick<EventStore, 'readStream'>): StreamReader {
+  return {
+    readStream: (streamId) => store.readStream(streamId),
+    read: async (streamId, folding) => loaded(await store.readStream(streamId), folding),
+  };
+}
+
+function loaded<S, E extends Event>(events: RecordedEvent[], folding: Folding<S, E>): Loaded<S> {
+  const state = fold(
+    folding,
+    events.map((e) => ({ type: e.type, data: e.data }) as E),
+  );
+  return { state, version: events.length === 0 ? -1 : events[events.length - 1].streamVersion, events };
+}
+
+/**
+ * The one command loop every writer runs (HTTP handlers, end of day, the system's reactions):
+ * load the stream, decide with whatever else the decision reads, append. The append is
+ * conditional on the stream and on every other stream the decision read being still at the
+ * version read; when one moved, nothing is written and the loop decides again on the new state,
+ * a bounded number of times, then gives up with ConcurrentWrite. A decision that appends nothing
+ * writes nothing. Every event's text is checked before it can reach the log.
+ */
+export class CommandLoop {
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: () => Date,
+    private readonly businessTimeZone: string,
+    private readonly attempts = DEFAULT_ATTEMPTS,
+  ) {}
+
+  async run<S, E extends Event>(
+    streamId: string,
+    folding: Folding<S, E>,
+    envelope: Envelope,
+    decide: (state: S, decision: Decision) => E[] | Promise<E[]>,
+  ): Promise<Accepted> {
+    if (envelope.commandId !== undefined) {
+      const seen = await this.store.findCommand(envelope.commandId);
+      // Answered before any state check that would now fail: the first answer, or the key's misuse.
+      if (seen && (seen.fingerprint ?? undefined) !== envelope.fingerprint) throw new CommandIdReused(seen.commandId);
+      if (seen) return { streamId: seen.streamId, version: seen.lastVersion, appended: false };
+    }
+    const commandId = envelope.commandId ?? randomUUID();
+    let moved = streamId;
+    for (let attempt = 1; attempt <= this.attempts; attempt++) {
+      const own = loaded(await this.store.readStream(streamId), folding);
+      if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== own.version)
+        throw new VersionMismatch(envelope.expectedVersion, own.version);
+      const reads = new Map<string, number>();
+      const writes = new Map<string, Event[]>();
+      let head: Promise<number> | null = null;
+      const readStream = async (id: string) => {
+        if (id === streamId) return own.events;
+        const events = await this.store.readStream(id);
+        const version = events.length === 0 ? -1 : events[events.length - 1].streamVersion;
+        // A stream read twice must not have moved in between: the decision would rest on two states.
+        if (reads.has(id) && reads.get(id) !== version) throw new WrongExpectedVersion(id, reads.get(id)!, version);
+        reads.set(id, version);
+        return events;
+      };
+      const instant = this.clock();
+      const decision: Decision = {
+        now: instant.toISOString(),
+        today: businessDate(instant, this.businessTimeZone),
+        readStream,
+        read: async (id, f) => loaded(await readStream(id), f),
+        logPosition: () => (head ??= this.store.headPosition()),
+        alongside: (id, events) => {
+          if (!reads.has(id)) throw new Error(`a decision writes alongside only a stream it read, and it did not read ${id}`);
+          writes.set(id, [...(writes.get(id) ?? []), ...events]);
+        },
+      };
+      try {
+        const events = await decide(own.state, decision);
+        if (events.length === 0 && writes.size === 0) return { streamId, version: own.version, appended: false };
+        requireStorableText([...events, ...[...writes.values()].flat()]);
+        const alongside: StreamAppend[] = [...writes].map(([id, more]) => ({
+          streamId: id,
+          events: more as unknown as EventToAppend[],
+          expectedVersion: reads.get(id)!,
+        }));
+        const result = await this.store.append(streamId, events as unknown as EventToAppend[], {
+          expectedVersion: own.version,
+          fingerprint: envelope.fingerprint,
+          readSet: [...reads].filter(([id]) => !writes.has(id)).map(([id, version]) => ({ streamId: id, version })),
+          ...(alongside.length > 0 ? { alongside } : {}),
+          metadata: {
+            actorId: envelope.actorId,
+            commandId,
+            correlationId: envelope.correlationId,
+            causationId: envelope.causationId ?? null,
+            occurredAt: decision.now,
+          },
+        });
+        return { streamId: result.streamId, version: result.lastVersion, appended: !result.duplicate };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersion)) throw error;
+        moved = error.streamId;
+      }
+    }
+    throw new ConcurrentWrite(streamId, moved, this.attempts);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './command-loop';
+export * from './streams';

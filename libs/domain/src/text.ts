@@ -1,0 +1,53 @@
+import { Event } from './decider';
+import { InvalidInput } from './errors';
+
+/**
+ * What text the log may hold. A control character (C0 but tab, line feed and carriage return; DEL;
+ * C1) or a lone UTF-16 surrogate stops databases that store text strictly (PostgreSQL refuses
+ * U+0000 and unpaired surrogates) and spoofs what auditors read, so no event may carry one, in a
+ * value or in a key, at any depth.
+ */
+const UNSTORABLE =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Tabs and line breaks: stored in multi-line text (findings, comments), refused in a name or a code. */
+const LINE_BREAKS = /[\t\n\r]/;
+
+function describe(found: RegExpExecArray | null): string | null {
+  if (!found) return null;
+  const code = found[0].charCodeAt(0);
+  const name = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  return code >= 0xd800 && code <= 0xdfff ? `a lone surrogate (${name})` : `a control character (${name})`;
+}
+
+/** Why a piece of text may not be stored, as "holds a control character (U+0000)"; null when it may. */
+export function textProblem(text: string, multiline = true): string | null {
+  const what = describe(UNSTORABLE.exec(text)) ?? (multiline ? null : describe(LINE_BREAKS.exec(text)));
+  return what && `holds ${what}, which ${multiline ? 'text' : 'a single line'} may not contain`;
+}
+
+/** The first place in a value (a dotted path; '' for the value itself) holding text the log may not hold, and why; null when none does. */
+export function unstorableText(value: unknown, path = ''): { path: string; problem: string } | null {
+  if (typeof value === 'string') {
+    const problem = textProblem(value);
+    return problem ? { path, problem } : null;
+  }
+  if (value === null || typeof value !== 'object') return null;
+  const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
+  for (const [key, inner] of entries) {
+    const at = path ? `${path}.${key}` : key;
+    const inKey = textProblem(key, false);
+    if (inKey) return { path: at, problem: `is a name that ${inKey}` };
+    const found = unstorableText(inner, at);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** Every writer's last gate: events whose data holds text the log may not hold are refused, naming the field. */
+export function requireStorableText(events: readonly Event[]): void {
+  for (const event of events) {
+    const found = unstorableText(event.data);
+    if (found) throw new InvalidInput('TEXT_NOT_STORABLE', `${found.path || 'the data'} of ${event.type} ${found.problem}`, found.path);
+  }
+}
