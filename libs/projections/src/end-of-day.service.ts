@@ -45,8 +45,9 @@ export class EndOfDayService implements OnApplicationBootstrap {
     const job = CronJob.from({ cronTime: '30 0 * * *', onTick: () => this.nightly(), timeZone: this.options.timeZone });
     this.scheduler.addCronJob('end-of-day', job);
     job.start();
-    // Nights the service was down are closed now, in order, without holding up the start.
-    setImmediate(() => void this.nightly());
+    // Nights the service was down are closed now, in order, without holding up the start, once this
+    // process knows whether it is the one following the log.
+    void this.projections.started.then(() => this.nightly());
   }
 
   status(): Promise<BusinessDayStatus> {

@@ -23,6 +23,9 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
   readonly reactions: ReactionRunner;
   /** The failure this process last recorded, so it is logged once and cleared when gone. */
   private failed: FollowerFailed | null = null;
+  private markStarted!: () => void;
+  /** Resolves once this process has tried for the lease and, holding it, caught up: what runs after the start waits for it. */
+  readonly started = new Promise<void>((resolve) => (this.markStarted = resolve));
 
   constructor(
     private readonly storage: Storage,
@@ -59,6 +62,7 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
       await this.outcome(error);
     }
     this.runner.start();
+    this.markStarted();
   }
 
   /** Records a follower's failure for every process to report, once; clears it when the followers got past. */
