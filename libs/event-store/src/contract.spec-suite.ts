@@ -3,6 +3,18 @@ import { AppendOptions, CommandIdReused, EventStore, EventToAppend, NO_STREAM, W
 import { GENESIS_HASH, verifyStream } from './hash-chain';
 import { verifyLog } from './verify';
 
+/** An append's metadata for a spec: a new command and correlation each time, unless given. */
+export const testMetadata = (overrides: Partial<AppendOptions['metadata']> = {}): AppendOptions['metadata'] => ({
+  actorId: 'ana',
+  commandId: randomUUID(),
+  correlationId: randomUUID(),
+  causationId: null,
+  occurredAt: '2026-03-01T08:00:00.000Z',
+  ...overrides,
+});
+
+export const testEvent = (type: string, data: Record<string, unknown> = {}): EventToAppend => ({ type, data });
+
 /**
  * The behaviour every EventStore adapter must show. An adapter's spec calls this with a factory
  * that returns a fresh, empty store; PostgreSQL and EventStoreDB run the very same cases.
@@ -17,15 +29,8 @@ export function eventStoreContract(name: string, open: () => Promise<EventStore>
       await store?.close();
     });
 
-    const meta = (overrides: Partial<AppendOptions['metadata']> = {}): AppendOptions['metadata'] => ({
-      actorId: 'ana',
-      commandId: randomUUID(),
-      correlationId: randomUUID(),
-      causationId: null,
-      occurredAt: '2026-03-01T08:00:00.000Z',
-      ...overrides,
-    });
-    const ev = (type: string, data: Record<string, unknown> = {}): EventToAppend => ({ type, data });
+    const meta = testMetadata;
+    const ev = testEvent;
 
     it('appends to a new stream with gapless versions and positions', async () => {
       const a = await store.append('loan-1', [ev('A', { n: 1 }), ev('B', { n: 2 })], { expectedVersion: NO_STREAM, metadata: meta() });

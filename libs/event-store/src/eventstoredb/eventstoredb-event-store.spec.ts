@@ -1,7 +1,7 @@
 import { AppendConsistencyViolationError, DeadlineExceededError } from '@kurrent/kurrentdb-client';
 import { randomUUID } from 'node:crypto';
-import { eventStoreContract } from '../contract.spec-suite';
-import { AppendOptions, CommandIdReused, EventToAppend, NO_STREAM, RecordedEvent } from '../event-store.port';
+import { eventStoreContract, testEvent, testMetadata } from '../contract.spec-suite';
+import { CommandIdReused, NO_STREAM, RecordedEvent } from '../event-store.port';
 import { eventHash, GENESIS_HASH } from '../hash-chain';
 import { verifyLog } from '../verify';
 import {
@@ -20,15 +20,8 @@ import { FakeKurrent, MemoryLock } from './kurrent-fake.spec-suite';
  * behaves as the fake does is for the contract in eventstoredb-event-store.int.spec.ts
  * (EVENTSTORE_URL), which this spec does not replace.
  */
-const meta = (overrides: Partial<AppendOptions['metadata']> = {}): AppendOptions['metadata'] => ({
-  actorId: 'ana',
-  commandId: randomUUID(),
-  correlationId: randomUUID(),
-  causationId: null,
-  occurredAt: '2026-03-01T08:00:00.000Z',
-  ...overrides,
-});
-const ev = (type: string, data: Record<string, unknown> = {}): EventToAppend => ({ type, data });
+const meta = testMetadata;
+const ev = testEvent;
 
 eventStoreContract('eventstoredb adapter on a fake KurrentDB client', () =>
   openEventStoreDbClient(new FakeKurrent().client, { prefix: 'p-' }),
