@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: the figures of the durable stores and the HTTP command path.
  *  1. single-event durable appends from 50 concurrent clients, one commit each vs group commit,
- *     on SQLite (WAL, synchronous=FULL) and PostgreSQL: appends/s side by side and the ratio
+ *     on SQLite (WAL, synchronous=FULL) and PostgreSQL: appends/s side by side and the ratio; and
+ *     group commit with every append conditional on two other streams (the read set an act carries:
+ *     the actor's staff record and a configuration), against plain group commit
  *  2. the whole command path apply → investigate → examine → approve → disburse over HTTP,
  *     against an empty route of the same app (same auth, pipes, filter): requests/s and ratio.
  *  3. the Kafka relay against a bare kafkajs producer sending the same records: events/s and ratio
@@ -52,9 +54,17 @@ const benchMetadata = (commandId: string) => ({
   occurredAt: new Date().toISOString(),
 });
 
-/** `CLIENTS` clients, each appending one event at a time to its own stream until `count` are in: appends/s. */
-async function concurrentAppends(store: EventStore, count: number): Promise<number> {
+/**
+ * `CLIENTS` clients, each appending one event at a time to its own stream until `count` are in:
+ * appends/s. With `readSet`, each append is conditional on two other streams staying where they are.
+ */
+async function concurrentAppends(store: EventStore, count: number, readSet = false): Promise<number> {
   let next = 0;
+  const read = ['staff-bench', 'config-bench'];
+  if (readSet)
+    for (const streamId of read)
+      await store.append(streamId, [{ type: 'Seeded', data: {} }], { expectedVersion: -1, metadata: benchMetadata(`seed-${streamId}`) });
+  const conditions = readSet ? { readSet: read.map((streamId) => ({ streamId, version: 0 })) } : {};
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, client) => {
@@ -63,6 +73,7 @@ async function concurrentAppends(store: EventStore, count: number): Promise<numb
         await store.append(`loan-${client}`, [{ type: 'RepaymentReceived', data: { loanId: `${client}`, amount: 10_000 + i } }], {
           expectedVersion: version,
           metadata: benchMetadata(`c-${i}`),
+          ...conditions,
         });
       }
     }),
@@ -78,6 +89,8 @@ const GROUPED_APPENDS = APPENDS * 4;
 interface GroupCommitFigures {
   single: number;
   grouped: number;
+  /** Group commit, every append carrying a read set of two streams. */
+  readSet: number;
 }
 
 async function sqliteGroupCommit(dir: string): Promise<GroupCommitFigures> {
@@ -88,6 +101,11 @@ async function sqliteGroupCommit(dir: string): Promise<GroupCommitFigures> {
     grouped: await concurrentAppends(
       new SqliteEventStore(openSqlite(join(dir, 'grouped.db')), { maxBatch: DEFAULT_GROUP_COMMIT_MAX_BATCH }),
       GROUPED_APPENDS,
+    ),
+    readSet: await concurrentAppends(
+      new SqliteEventStore(openSqlite(join(dir, 'read-set.db')), { maxBatch: DEFAULT_GROUP_COMMIT_MAX_BATCH }),
+      GROUPED_APPENDS,
+      true,
     ),
   };
 }
@@ -107,16 +125,23 @@ async function postgresGroupCommit(): Promise<GroupCommitFigures | string> {
     return url.toString();
   };
   try {
-    await admin.query(`CREATE SCHEMA ${schema}_single; CREATE SCHEMA ${schema}_grouped`);
+    await admin.query(`CREATE SCHEMA ${schema}_single; CREATE SCHEMA ${schema}_grouped; CREATE SCHEMA ${schema}_readset`);
     return {
       single: await concurrentAppends(new PostgresEventStore(await openPostgres(inSchema('single')), { maxBatch: 1 }), APPENDS),
       grouped: await concurrentAppends(
         new PostgresEventStore(await openPostgres(inSchema('grouped')), { maxBatch: DEFAULT_GROUP_COMMIT_MAX_BATCH }),
         GROUPED_APPENDS,
       ),
+      readSet: await concurrentAppends(
+        new PostgresEventStore(await openPostgres(inSchema('readset')), { maxBatch: DEFAULT_GROUP_COMMIT_MAX_BATCH }),
+        GROUPED_APPENDS,
+        true,
+      ),
     };
   } finally {
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema}_single CASCADE; DROP SCHEMA IF EXISTS ${schema}_grouped CASCADE`);
+    await admin.query(
+      `DROP SCHEMA IF EXISTS ${schema}_single CASCADE; DROP SCHEMA IF EXISTS ${schema}_grouped CASCADE; DROP SCHEMA IF EXISTS ${schema}_readset CASCADE`,
+    );
     await admin.end();
   }
 }
@@ -342,10 +367,11 @@ async function main() {
       const groupLine = (name: string, f: GroupCommitFigures | string) =>
         typeof f === 'string'
           ? `${name.padEnd(38)} skipped: ${f}`
-          : `${name.padEnd(38)} ${String(f.single).padStart(7)} appends/s   ${String(f.grouped).padStart(7)} appends/s   ${(f.grouped / f.single).toFixed(1)}x`;
+          : `${name.padEnd(38)} ${String(f.single).padStart(7)} appends/s   ${String(f.grouped).padStart(7)} appends/s   ${(f.grouped / f.single).toFixed(1)}x` +
+            `   ${String(f.readSet).padStart(7)} appends/s   ${(f.readSet / f.grouped).toFixed(2)}x`;
       lines.push(
         `durable single-event appends from ${CLIENTS} concurrent clients (${APPENDS} appends one commit each, ${GROUPED_APPENDS} with group commit)`,
-        `${'store'.padEnd(38)} ${'one commit each'.padStart(17)}   ${'group commit'.padStart(17)}   ratio`,
+        `${'store'.padEnd(38)} ${'one commit each'.padStart(17)}   ${'group commit'.padStart(17)}   ratio   ${'+ read set of 2'.padStart(17)}   vs group commit`,
         groupLine('SQLite (WAL, synchronous=FULL)', sqlite),
         groupLine('PostgreSQL (synchronous_commit=on)', postgres),
       );
