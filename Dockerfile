@@ -17,7 +17,7 @@ RUN npm run build && npm prune --omit=dev --ignore-scripts
 # ---- runtime: the compiled code and production dependencies only ----
 FROM node:20-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production PORT=3000
+ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
