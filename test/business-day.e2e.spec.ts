@@ -1,4 +1,5 @@
 import { EventStore } from '@loanflow/event-store';
+import { EndOfDayService } from '@loanflow/projections';
 import { EVENT_STORE } from '../apps/api/src/common/tokens';
 import { ADMIN, advance, application, hire, BRANCH, startApp, staffBranch, terms, TestApp } from './support/app';
 
@@ -146,6 +147,17 @@ describe('the business day', () => {
       expect(await overdue('2026-06-03')).not.toContain('L-1');
       expect(await overdue('2026-06-02')).toContain('L-1');
     });
+  });
+
+  it('writes nothing to an empty log: before anything happened there is no day to close', async () => {
+    const t = await startApp('2026-03-05T01:00:00.000Z', undefined, { endOfDay: 'scheduled' });
+    try {
+      await t.app.get(EndOfDayService).closeThrough('2026-03-04');
+      expect((await t.http.get('/business-day').set(t.as(ADMIN, true)).expect(200)).body).toMatchObject({ lastClosed: null, open: null });
+      expect(await t.app.get<EventStore>(EVENT_STORE).headPosition()).toBe(-1);
+    } finally {
+      await t.close();
+    }
   });
 
   it('closes the days missed at start, by itself, when end of day is scheduled', async () => {

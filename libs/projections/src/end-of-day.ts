@@ -66,8 +66,9 @@ export class EndOfDay {
   async status(): Promise<BusinessDayStatus> {
     const today = this.today();
     const { lastClosed } = await this.days();
-    const from = lastClosed ? addDays(lastClosed, 1) : await this.firstDay(addDays(today, -1));
+    const from = lastClosed ? addDays(lastClosed, 1) : await this.firstDay();
     const to = addDays(today, -1);
+    if (from === null) return { timeZone: this.timeZone, today, lastClosed, open: null };
     const days = from <= to ? Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1 : 0;
     return { timeZone: this.timeZone, today, lastClosed, open: days > 0 ? { from, to, days } : null };
   }
@@ -80,10 +81,10 @@ export class EndOfDay {
     );
   }
 
-  /** The first day of the cooperative's business: the date of the log's first event (or `fallback` for an empty log). */
-  private async firstDay(fallback: string): Promise<string> {
+  /** The first day of the cooperative's business: the date of the log's first event; null while the log is empty. */
+  private async firstDay(): Promise<string | null> {
     const [first] = await this.store.readAll(0, 1);
-    return first ? businessDate(new Date(first.metadata.occurredAt), this.timeZone) : fallback;
+    return first ? businessDate(new Date(first.metadata.occurredAt), this.timeZone) : null;
   }
 
   /**
@@ -97,7 +98,9 @@ export class EndOfDay {
     // A later day than the next open one is what this closes up to, in order.
     if (problem && problem.code !== 'EARLIER_DAY_OPEN') throw problem;
     const results: EndOfDayResult[] = [];
-    for (let day = state.lastClosed ? addDays(state.lastClosed, 1) : await this.firstDay(date); day <= date; day = addDays(day, 1)) {
+    // Before anything happened there is no day to close (a first start writes nothing to an empty log).
+    const first = state.lastClosed ? addDays(state.lastClosed, 1) : await this.firstDay();
+    for (let day = first; day !== null && day <= date; day = addDays(day, 1)) {
       const result = await this.close(day);
       results.push(result);
       onDay?.(result);
