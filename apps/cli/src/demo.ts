@@ -1949,7 +1949,7 @@ export function formatSummary(s: DemoSummary): string[] {
     `  curl -H "Authorization: Bearer $TOKEN" http://localhost:3000/loans/L-00001/history`,
     `  curl -H "Authorization: Bearer $TOKEN" http://localhost:3000/config/history   # scorecard, risk points, warning rules, committee`,
     `  curl -H "Authorization: Bearer $TOKEN" http://localhost:3000/reports/portfolio     # also /reports/maturities?month=YYYY-MM,`,
-    `                                      # /reports/performance?from=${s.from}&to=${s.to}&groupBy=branch, /compliance/violations`,
+    `                                      # /reports/performance?from=${s.from.slice(0, 7)}-01&to=${lastDayOfMonth(s.to.slice(0, 7))}&groupBy=branch (whole months), /compliance/violations`,
     `  ${env} npm run cli -- audit L-00001     # a loan's timeline and chain verdict`,
     `  ${env} npm run cli -- denials           # the refused attempts`,
     `  ${env} npm run cli -- verify            # every hash chain`,
