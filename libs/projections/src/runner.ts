@@ -245,11 +245,12 @@ export class ProjectionRunner {
       // The rows in memory ran ahead of what is stored: take the stored truth again.
       for (const t of this.tracked) await this.reload(t);
       if (error instanceof CheckpointMoved) return events.length;
-      if (error instanceof FollowerFailed) throw error;
+      // One event at a time, the events before the one at fault are stored, and it is named.
       if (events.length > 1) {
         for (let i = 0; i < events.length && (await this.step(1)) > 0; i++);
         return events.length;
       }
+      if (error instanceof FollowerFailed) throw error;
       const projection = error instanceof ProjectionWriteFailed ? error.projection : 'projections';
       throw FollowerFailed.of(projection, events[0], error instanceof ProjectionWriteFailed ? error.cause : error);
     }

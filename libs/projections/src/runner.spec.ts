@@ -1,0 +1,56 @@
+import { openSqlite, SqliteEventStore } from '@loanflow/event-store';
+import { openSqliteReadModels } from '@loanflow/storage';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FollowerFailed } from './failure';
+import { checkpointName, Projection } from './projection';
+import { untyped } from './queries';
+import { ProjectionRunner } from './runner';
+
+/** A projection that cannot apply an event stops exactly there, named, with everything before it stored; it never skips it. */
+describe('the projection runner, on an event it cannot apply', () => {
+  const counting: Projection = {
+    name: 'counting',
+    version: 1,
+    tables: [
+      {
+        table: { name: 'rm_counts', columns: { id: 'text', n: 'integer' }, primaryKey: ['id'], keyOf: (r) => r.id as string },
+        keys: () => ['all'],
+        evolve: (row, event) => {
+          if (event.type === 'Poison') throw new Error(`cannot count ${event.type}`);
+          return { id: 'all', n: ((row?.n as number) ?? 0) + 1 };
+        },
+      },
+    ],
+  };
+
+  it('throws FollowerFailed naming the projection, the position and the event; stores what came before; stays there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loanflow-runner-'));
+    const store = new SqliteEventStore(openSqlite(join(dir, 'log.db')));
+    const db = await openSqliteReadModels(openSqlite(join(dir, 'log.db')));
+    const meta = (i: number) => ({
+      actorId: 'x',
+      commandId: `c${i}`,
+      correlationId: 'c',
+      causationId: null,
+      occurredAt: '2026-03-02T09:00:00.000Z',
+    });
+    for (let i = 0; i < 10; i++)
+      await store.append(`s-${i}`, [{ type: i === 6 ? 'Poison' : 'Counted', data: {} }], { expectedVersion: -1, metadata: meta(i) });
+    const runner = new ProjectionRunner(store, db, [counting], { businessTimeZone: 'Asia/Shanghai', batchSize: 100 });
+    await expect(runner.catchUp()).rejects.toEqual(new FollowerFailed('counting', 6, 'Poison', 'cannot count Poison'));
+    const stored = async () => [
+      Number(
+        (await db.selectFrom('checkpoints').select('position').where('name', '=', checkpointName(counting)).executeTakeFirst())?.position,
+      ),
+      await untyped(db).selectFrom('rm_counts').selectAll().execute(),
+    ];
+    // The six events before it are in; the runner did not step over the poison to the three after.
+    expect(await stored()).toEqual([5, [{ id: 'all', n: 6 }]]);
+    await expect(runner.catchUp()).rejects.toBeInstanceOf(FollowerFailed);
+    expect(await stored()).toEqual([5, [{ id: 'all', n: 6 }]]);
+    await store.close();
+    await db.destroy();
+  });
+});
