@@ -31,6 +31,17 @@ describe('the loanflow CLI', () => {
     expect(claims.exp - claims.iat).toBe(12 * 3600);
     const admin = await cli(['token', 'root', '--admin', '--hours', '1'], env);
     expect(new JwtService().verify(admin.out[0], { secret: env.JWT_SECRET! })).toMatchObject({ sub: 'root', admin: true });
+    // No longer than the longest lifetime, no id that is no id, never administrator and auditor at once.
+    for (const args of [['ana', '--hours', '13'], ['S 01'], ['ab', '--admin'], ['aa1', '--admin', '--auditor']])
+      expect((await cli(['token', ...args], env)).code).toBe(2);
+  });
+
+  it('eod refuses a flag it does not know or --date without a date, instead of closing up to yesterday', async () => {
+    for (const args of [['--date'], ['--bogus'], ['--date', '2026-02-30'], ['--date', '--force']]) {
+      const { code, err } = await cli(['eod', ...args], env);
+      expect([args.join(' '), code]).toEqual([args.join(' '), 2]);
+      expect(err.join('\n')).toMatch(/eod takes only --date|--date takes a date/);
+    }
   });
 
   it('without JWT_SECRET, token and api share a random secret kept beside the database', async () => {

@@ -87,6 +87,21 @@ describe('readiness, tokens, metrics and files', () => {
       await answer(jwt.sign({ sub: 'bo', exp: now() + 13 * 3600 }, { secret: SECRET, noTimestamp: true })).expect(401);
       await answer(jwt.sign({ sub: 'bo', exp: now() + 3600 }, { secret: SECRET, noTimestamp: true })).expect(200);
     });
+
+    it('refuses a subject that is no id, a token both administrator and auditor, and critical header parameters; takes any case of "Bearer"', async () => {
+      for (const sub of ['[2Jcleared', 'S-0101', 'ad min', 'adm‮', 'x'.repeat(65)])
+        expect((await answer(jwt.sign({ sub }, { secret: SECRET, expiresIn: 600 })).expect(401)).body.detail).toMatch(
+          /subject \(sub\) is no id/,
+        );
+      const both = await answer(jwt.sign({ sub: 'aa1', admin: true, auditor: true }, { secret: SECRET, expiresIn: 600 })).expect(401);
+      expect(both.body.detail).toMatch(/administrator's or an auditor's, never both/);
+      const crit = jwt.sign({ sub: 'bo' }, { secret: SECRET, expiresIn: 600, header: { alg: 'HS256', crit: ['x'] } as never });
+      await answer(crit).expect(401);
+      await t.http
+        .get('/loans')
+        .set('Authorization', `bearer ${jwt.sign({ sub: 'bo' }, { secret: SECRET, expiresIn: 600 })}`)
+        .expect(200);
+    });
   });
 
   describe('metrics and files', () => {

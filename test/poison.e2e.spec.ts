@@ -150,6 +150,34 @@ describe('input that cannot poison the log', () => {
     expect(await head()).toBe(before + 1);
   });
 
+  it('refuses a body that is not UTF-8 instead of storing U+FFFD; refuses bidirectional controls and invisible characters in names', async () => {
+    const before = await head();
+    await t.app.listen(0, '127.0.0.1');
+    const base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+    const body = (name: Buffer) =>
+      Buffer.concat([
+        Buffer.from('{"borrowerId":"B-gbk","kind":"household","village":"v","sector":"s","identityNumber":"11010519491231002X","name":"'),
+        name,
+        Buffer.from('"}'),
+      ]);
+    // 王伟 in GBK, and a lone surrogate written as raw bytes.
+    for (const name of [Buffer.from([0xcd, 0xf5, 0xce, 0xb0]), Buffer.from([0x57, 0xed, 0xa0, 0x80])]) {
+      // The bytes as they are, over a real socket (supertest would serialise a Buffer as JSON of its own).
+      const res = await fetch(`${base}/borrowers`, {
+        method: 'POST',
+        headers: { ...t.as('ana'), 'Content-Type': 'application/json' },
+        body: body(name),
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ code: 'MALFORMED_JSON', detail: expect.stringContaining('not UTF-8') });
+    }
+    for (const name of ['Wang‮wei', 'Wang​wei', '﻿Wang', 'Wang wei']) {
+      const res = await t.http.post('/staff').set(admin()).send({ staffId: 'spoof', name, branchId: BRANCH }).expect(400);
+      expect(res.body.errors[0].field).toBe('name');
+    }
+    expect(await head()).toBe(before);
+  });
+
   it('refuses a body nested deeper than the limit before parsing it, and bounds every query parameter', async () => {
     const before = await head();
     const deep = `${'['.repeat(5_000)}${']'.repeat(5_000)}`;
@@ -171,6 +199,9 @@ describe('input that cannot poison the log', () => {
     for (const query of ['page=1e20', 'page=0', 'page=1000001', 'pageSize=501', 'page=-1', 'page=abc'])
       expect((await t.http.get(`/loans?${query}`).set(t.as('bo')).expect(400)).body.code).toBe('VALIDATION_FAILED');
     await t.http.get('/loans?page=1000000').set(t.as('bo')).expect(200);
+    for (const query of ['maturing=9999-01', 'maturing=0001-12'])
+      expect((await t.http.get(`/loans?${query}`).set(t.as('bo')).expect(400)).body.code).toBe('VALIDATION_FAILED');
+    await t.http.get('/loans/L-act?asOf=9999-12-31T00:00:00Z').set(t.as('bo')).expect(400);
     for (const date of ['0001-01-01', '9999-12-31', '2026-02-30'])
       expect((await t.http.get(`/reports/maturities?month=2026-03&asOf=${date}`).set(t.as('bo')).expect(400)).body.code).toBe(
         'VALIDATION_FAILED',

@@ -159,8 +159,14 @@ describe('separation of duties over HTTP: refusals name the rule, the person, th
       .send({ opinion: 'pass', comments: 'x', riskPoints: [] })
       .expect(403);
     expect(exam.body.code).toBe('AUDITOR_READ_ONLY');
-    // Reading is what the token is for.
+    // Reading is what the token is for, staff records included; another staff member may not read them.
     await t.http.get('/loans/L-aud2/history').set('Authorization', boAudits).expect(200);
+    await t.http.get('/staff/ana').set('Authorization', boAudits).expect(200);
+    const other = await t.http.get('/staff/ana').set(t.as('bo')).expect(403);
+    expect(other.body).toMatchObject({
+      code: 'AUDITORS_ONLY',
+      detail: "Bo Chen (bo) may not read staff ana: another person's staff record (posts, relations) is for auditors and administrators.",
+    });
     expect(await head()).toBe(before + 2);
   });
 
@@ -181,6 +187,7 @@ describe('separation of duties over HTTP: refusals name the rule, the person, th
       'ADMIN_SEPARATION',
       'AUDITOR_READ_ONLY',
       'AUDITOR_READ_ONLY',
+      'AUDITORS_ONLY',
     ]);
     expect(denials[0]).toMatchObject({
       actorId: 'ana',

@@ -8,7 +8,7 @@ import { createServer, Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { AppModule, AppOptions } from './app.module';
 import { Metrics } from './health/health.controller';
-import { requireBodyDepth } from './common/body-depth';
+import { requireSoundBody } from './common/body-depth';
 
 /** Builds the whole HTTP app; `main.ts` and the end-to-end tests start exactly this. */
 export async function createApp(config: LoanflowConfig, options: AppOptions & { logger?: false } = {}): Promise<INestApplication> {
@@ -74,7 +74,10 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.disable('x-powered-by');
   // ETags name stream versions (If-Match takes them); Express's body hashes would blur that.
   app.set('etag', false);
-  app.useBodyParser('json', { limit: '256kb', verify: (_req: unknown, _res: unknown, body: Buffer) => requireBodyDepth(body) });
+  app.useBodyParser('json', {
+    limit: '256kb',
+    verify: (_req: unknown, _res: unknown, body: Buffer, encoding: string) => requireSoundBody(body, encoding),
+  });
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

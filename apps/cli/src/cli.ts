@@ -1,7 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { existsSync } from 'node:fs';
 import { DEFAULT_JWT_MAX_LIFETIME_HOURS, loadConfig, loadStorageConfig } from '@loanflow/config';
-import { formatCents } from '@loanflow/domain';
+import { formatCents, ID_PATTERN } from '@loanflow/domain';
 import { EventStore, RecordedEvent, verifyLog, verifyStream } from '@loanflow/event-store';
 import { AccessAuditLog, migrateLog, openEndpoint, openStorage } from '@loanflow/storage';
 import { READ_MODEL_USAGE, runReadModelCommand } from './read-models';
@@ -87,6 +87,14 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
     case 'token': {
       const staffId = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a));
       if (!staffId) break;
+      if (!ID_PATTERN.test(staffId)) {
+        io.err(`${JSON.stringify(staffId)} is no id: 1-64 letters, digits, dots, dashes or underscores`);
+        return 2;
+      }
+      if (args.includes('--admin') && args.includes('--auditor')) {
+        io.err("a token is an administrator's or an auditor's, never both");
+        return 2;
+      }
       const config = loadConfig(env);
       const maxHours = config.jwtMaxLifetimeHours ?? DEFAULT_JWT_MAX_LIFETIME_HOURS;
       const hours = Number(option(args, '--hours') ?? maxHours);

@@ -100,6 +100,12 @@ class UsageError extends Error {}
 export async function runReadModelCommand(command: string, args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number | null> {
   if (!['rebuild', 'eod', 'report'].includes(command)) return null;
   try {
+    // End of day closes days for good: a flag mistyped or without its value must not close up to yesterday instead.
+    if (command === 'eod') {
+      const unknown = args.filter((a, i) => a !== '--date' && args[i - 1] !== '--date');
+      if (unknown.length) throw new UsageError(`eod takes only --date YYYY-MM-DD, not ${unknown.join(' ')}`);
+      if (args.includes('--date')) needDate(option(args, '--date'), '--date');
+    }
     // Only end of day appends to the log; rebuilds and reports read it.
     return await withStorage(env, command === 'eod', async (storage) => {
       const interactive = process.stderr.isTTY;

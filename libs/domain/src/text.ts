@@ -4,20 +4,30 @@ import { InvalidInput } from './errors';
 /**
  * What text the log may hold. A control character (C0 but tab, line feed and carriage return; DEL;
  * C1) or a lone UTF-16 surrogate stops databases that store text strictly (PostgreSQL refuses
- * U+0000 and unpaired surrogates) and spoofs what auditors read, so no event may carry one, in a
- * value or in a key, at any depth.
+ * U+0000 and unpaired surrogates); a bidirectional override or isolate reorders what an auditor
+ * reads; a noncharacter (U+FFFE, U+FFFF) is no text at all. No event may carry one, in a value or in
+ * a key, at any depth.
  */
 const UNSTORABLE =
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** Tabs and line breaks: stored in multi-line text (findings, comments), refused in a name or a code. */
-const LINE_BREAKS = /[\t\n\r]/;
+/**
+ * Breaks and invisible characters: tabs and line breaks are kept in multi-line text (findings,
+ * comments); a name, a place or a code is one visible line (no line or paragraph separator, no
+ * zero-width space or byte-order mark that makes two names look alike).
+ */
+const LINE_BREAKS = /[\t\n\r\u2028\u2029\u200b\ufeff]/;
 
 function describe(found: RegExpExecArray | null): string | null {
   if (!found) return null;
   const code = found[0].charCodeAt(0);
   const name = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  return code >= 0xd800 && code <= 0xdfff ? `a lone surrogate (${name})` : `a control character (${name})`;
+  if (code >= 0xd800 && code <= 0xdfff) return `a lone surrogate (${name})`;
+  if ((code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069)) return `a bidirectional control (${name})`;
+  if (code === 0xfffe || code === 0xffff) return `a noncharacter (${name})`;
+  if (code === 0x200b || code === 0xfeff) return `an invisible character (${name})`;
+  if (code === 0x2028 || code === 0x2029) return `a line or paragraph separator (${name})`;
+  return `a control character (${name})`;
 }
 
 /** Why a piece of text may not be stored, as "holds a control character (U+0000)"; null when it may. */

@@ -37,9 +37,10 @@ export function defineAbilityFor(actor: Actor, registry: StaffRegistry): AppAbil
     if (staff) cannot([...WRITES], ['Staff', 'Config']).because(RuleCode.ADMIN_SEPARATION);
     cannot([...LOAN_ACTIONS], 'Loan').because(RuleCode.ADMIN_SEPARATION);
     cannot('register', 'Borrower').because(RuleCode.ADMIN_SEPARATION);
+    if (actor.auditor) cannot([...WRITES], ['Loan', 'Borrower', 'Staff', 'Config']).because(RuleCode.AUDITOR_READ_ONLY);
     return build({ detectSubjectType: (s) => s.kind });
   }
-  if (actor.auditor) can('read', ['Loan', 'Borrower', 'Config', 'Report', 'Compliance']);
+  if (actor.auditor) can('read', ['Loan', 'Borrower', 'Staff', 'Config', 'Report', 'Compliance']);
   if (staff && staff.staffId !== null) {
     can('read', ['Loan', 'Borrower', 'Config', 'Report']);
     can('read', 'Staff', { staffId: actor.id });

@@ -2,7 +2,7 @@ import { DomainError, formatCents, isPower, Post, Staff } from '@loanflow/domain
 import { Actor, AppAbility, StaffRegistry } from './ability';
 import { ConflictMatrix } from './conflict-matrix';
 import { RuleCode } from './rule-codes';
-import { Action, ACTING_POST, LoanAction, Subject } from './subjects';
+import { Action, ACTING_POST, BUSINESS_DAYS, LoanAction, Subject } from './subjects';
 
 export interface Refusal {
   code: RuleCode;
@@ -33,7 +33,7 @@ function describeSubject(subject: Subject): string {
     case 'Borrower':
       return `borrower ${subject.borrowerId}`;
     case 'Config':
-      return `the ${subject.configId} configuration`;
+      return subject.configId === BUSINESS_DAYS ? 'the business days' : `the ${subject.configId} configuration`;
     case 'Report':
       return `the ${subject.name} report`;
     case 'Compliance':
@@ -44,6 +44,8 @@ function describeSubject(subject: Subject): string {
 function defaultCode(actor: Actor, staff: Staff | null, action: Action, subject: Subject): RuleCode {
   if (subject.kind === 'Compliance') return RuleCode.AUDITORS_ONLY;
   if (!actor.admin && (!staff || staff.staffId === null)) return RuleCode.NOT_STAFF;
+  // Another person's staff record (posts, relations) is for administrators and auditors.
+  if (subject.kind === 'Staff' && action === 'read') return RuleCode.AUDITORS_ONLY;
   if ((subject.kind === 'Staff' || subject.kind === 'Config') && action !== 'read') return RuleCode.ADMIN_ONLY;
   if (action === 'read') return RuleCode.NOT_STAFF;
   return RuleCode.NO_POST;
@@ -96,9 +98,13 @@ function explain(code: RuleCode, actor: Actor, staff: Staff | null, action: Acti
     case RuleCode.AUDITOR_READ_ONLY:
       return `${person} may not ${action} ${target}: an auditor's token reads and acts on nothing, whatever posts its holder has.`;
     case RuleCode.ADMIN_ONLY:
+      if (subject.kind === 'Config' && subject.configId === BUSINESS_DAYS)
+        return `${person} may not close ${target}: only administrators close business days (end of day).`;
       return `${person} may not ${action} ${target}: only administrators manage ${subject.kind === 'Config' ? 'configuration' : 'staff'}.`;
     case RuleCode.AUDITORS_ONLY:
-      return `${person} may not ${action} ${target}: compliance findings are for auditors and administrators.`;
+      return subject.kind === 'Staff'
+        ? `${person} may not ${action} ${target}: another person's staff record (posts, relations) is for auditors and administrators.`
+        : `${person} may not ${action} ${target}: compliance findings are for auditors and administrators.`;
     case RuleCode.NOT_STAFF:
       return `${actor.id} is not in the staff registry and may not ${action} ${target}.`;
     default:

@@ -123,6 +123,9 @@ export interface BorrowerSubject {
   borrowerId: string;
 }
 
+/** The subject an administrator closes business days on (end of day over HTTP): administrators only, like configuration. */
+export const BUSINESS_DAYS = 'business-day';
+
 /** A configuration stream: `structure-targets`, `policy-settings`. */
 export interface ConfigSubject {
   kind: 'Config';

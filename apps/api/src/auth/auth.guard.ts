@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { DEFAULT_JWT_MAX_LIFETIME_HOURS, type LoanflowConfig } from '@loanflow/config';
+import { ID_PATTERN } from '@loanflow/domain';
 import type { Actor } from '@loanflow/policy';
 import type { Request } from 'express';
 import { createSecretKey, KeyObject } from 'node:crypto';
@@ -20,6 +21,15 @@ interface Claims {
   auditor?: unknown;
   exp?: unknown;
   iat?: unknown;
+}
+
+/** Whether a JWT's header lists critical parameters (RFC 7515 4.1.11): none is understood here, so such a token is refused. */
+function criticalHeader(token: string): boolean {
+  try {
+    return 'crit' in JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8'));
+  } catch {
+    return false; // not a JWT: verification refuses it
+  }
 }
 
 /** How far ahead of this machine's clock a token's issuer's clock may run. */
@@ -46,7 +56,9 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-    if (scheme !== 'Bearer' || !token) throw unauthenticated('send Authorization: Bearer <token>');
+    // The scheme's name is case-insensitive (RFC 7235).
+    if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthenticated('send Authorization: Bearer <token>');
+    if (criticalHeader(token)) throw unauthenticated('the token names critical header parameters (crit) this service does not understand');
     let claims: Claims;
     try {
       claims = await this.jwt.verifyAsync<Claims & object>(token, {
@@ -59,6 +71,11 @@ export class AuthGuard implements CanActivate {
       throw unauthenticated(`the token was refused: ${(error as Error).message}`);
     }
     if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw unauthenticated('the token has no subject (sub)');
+    // The subject becomes an actor id in the log and the access audit: an id like any other.
+    if (!ID_PATTERN.test(claims.sub))
+      throw unauthenticated("the token's subject (sub) is no id: 1-64 letters, digits, dots, dashes or underscores");
+    if (claims.admin === true && claims.auditor === true)
+      throw unauthenticated("a token is an administrator's or an auditor's, never both: an auditor acts on nothing");
     if (typeof claims.exp !== 'number') throw unauthenticated('the token has no expiry (exp)');
     // Verification happened against this machine's clock: so are issue times and lifetimes judged.
     const now = Math.floor(Date.now() / 1000);

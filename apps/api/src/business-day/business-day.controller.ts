@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { BUSINESS_DAYS } from '@loanflow/policy';
 import { EndOfDayService } from '@loanflow/projections';
 import { IsOptional } from 'class-validator';
 import { Authorizer } from '../common/authorizer';
@@ -48,7 +49,7 @@ export class BusinessDayController {
       '`closed`: the days this request closed, oldest first, each as ClosedDay (none when the day was closed already); then the status as GET answers it',
   })
   async close(@Body() body: CloseDaysDto, @Ctx() ctx: RequestContext) {
-    await this.authorizer.assert(ctx.actor, 'configure', { kind: 'Config', configId: 'business-day' });
+    await this.authorizer.assert(ctx.actor, 'configure', { kind: 'Config', configId: BUSINESS_DAYS });
     const closed = await this.endOfDay.closeThrough(body.through);
     return { closed, ...(await this.endOfDay.status()) };
   }

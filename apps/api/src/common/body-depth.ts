@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { ApiProblem } from './problems';
 
 /** How deeply a request body's arrays and objects may nest: the deepest command is four levels. */
@@ -28,4 +29,20 @@ export function requireBodyDepth(body: Buffer, limit = MAX_BODY_DEPTH): void {
         );
     } else if (byte === 0x5d || byte === 0x7d) depth--;
   }
+}
+
+/**
+ * A JSON body's bytes before they are decoded: UTF-8 they must be, for the parser would otherwise
+ * put U+FFFD in place of every byte it cannot read (a body in GBK would be stored as "��"), and
+ * nested no deeper than the limit.
+ */
+export function requireSoundBody(body: Buffer, encoding: string): void {
+  if (encoding.toLowerCase().replace('-', '') === 'utf8' && !isUtf8(body))
+    throw new ApiProblem(
+      400,
+      'MALFORMED_JSON',
+      'Malformed JSON body',
+      'the body is not UTF-8: send JSON encoded in UTF-8 (a body in GBK or another encoding would lose its characters)',
+    );
+  requireBodyDepth(body);
 }

@@ -200,6 +200,7 @@ export class AsOfQuery {
   @ApiPropertyOptional({ description: 'ISO instant: the loan as the log knew it then', example: '2026-03-01T12:00:00Z' })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @Matches(/^(19|20|21)\d{2}-/, { message: '$property must be an instant from the year 1900 to 2199' })
   asOf?: string;
 }
 

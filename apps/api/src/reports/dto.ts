@@ -4,8 +4,9 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN, IsIsoDate } from '../common/validation';
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-const MONTH_MESSAGE = '$property must be a month as YYYY-MM';
+/** A month from 1900-01 to 2199-12, as the dates requests may name. */
+const MONTH = /^(19|20|21)\d{2}-(0[1-9]|1[0-2])$/;
+const MONTH_MESSAGE = '$property must be a month as YYYY-MM, from 1900-01 to 2199-12';
 
 export class ListLoansQuery {
   @ApiPropertyOptional({ enum: LOAN_STATUSES })
