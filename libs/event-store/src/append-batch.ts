@@ -63,9 +63,14 @@ export interface BatchPlan {
  * its own expected-version checks (its stream, the streams it writes alongside and the streams its
  * decision read) against the heads the earlier ones in the batch left, its own idempotency check
  * and its own answer, and a refusal touches no other request. Pure, so every
- * durable adapter writes what this returns inside one transaction.
+ * durable adapter writes what this returns inside one transaction. Event ids are time-ordered
+ * UUIDs unless `eventId` names them (an adapter whose resend must carry the same ids).
  */
-export function planBatch(requests: AppendRequest[], start: BatchStart): BatchPlan {
+export function planBatch(
+  requests: AppendRequest[],
+  start: BatchStart,
+  eventId: (commandId: string, streamId: string, index: number) => string = () => uuidV7(),
+): BatchPlan {
   const commands = new Map(start.commands);
   const heads = new Map(start.heads);
   const answeredInBatch = new Map<string, AppendResult>();
@@ -108,7 +113,7 @@ export function planBatch(requests: AppendRequest[], start: BatchStart): BatchPl
       let prevHash = head?.hash ?? GENESIS_HASH;
       const recorded = w.events.map((e, i): RecordedEvent => {
         const base = {
-          eventId: uuidV7(),
+          eventId: eventId(metadata.commandId, w.streamId, i),
           streamId: w.streamId,
           streamVersion: current + 1 + i,
           type: e.type,

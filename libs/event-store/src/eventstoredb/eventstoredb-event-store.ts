@@ -44,7 +44,7 @@ import {
   WrongExpectedVersion,
 } from '../event-store.port';
 import { AppendWaiters } from '../append-waiters';
-import { eventHash, GENESIS_HASH } from '../hash-chain';
+import { planBatch } from '../append-batch';
 
 /** The part of the client this adapter uses: a fake of it is all a unit spec needs. */
 export type KurrentClient = Pick<KurrentDBClient, 'appendRecords' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'>;
@@ -386,17 +386,11 @@ export class EventStoreDbEventStore implements EventStore {
     // The heads of the streams written: their versions are checked now and in the request, their hashes chain on.
     const heads = await Promise.all(writes.map((w) => this.streamHead(w.streamId)));
     const current = heads.map((h) => h?.version ?? -1);
-    writes.forEach((w, k) => {
-      if (w.expectedVersion !== 'any' && w.expectedVersion !== current[k])
-        throw new WrongExpectedVersion(w.streamId, w.expectedVersion, current[k]);
-    });
+    const written = new Set(writes.map((w) => w.streamId));
+    // Streams only read are checked by the server, each once; a stream written is checked at the version just read.
     const readOnly = new Map<string, number>();
     for (const r of options.readSet ?? []) {
-      const k = writes.findIndex((w) => w.streamId === r.streamId);
-      if (k >= 0) {
-        if (r.version !== current[k]) throw new WrongExpectedVersion(r.streamId, r.version, current[k]);
-        continue; // checked at the version just read, which is the one the decision read
-      }
+      if (written.has(r.streamId)) continue;
       const before = readOnly.get(r.streamId);
       if (before !== undefined && before !== r.version) {
         // Read at two versions: one of them is wrong whatever the stream holds.
@@ -405,39 +399,24 @@ export class EventStoreDbEventStore implements EventStore {
       }
       readOnly.set(r.streamId, r.version);
     }
+    // Versions, positions and the hash chain exactly as the other adapters plan them; ids named, so a resend carries the same.
+    const plan = planBatch(
+      [{ streamId, events, options: { ...options, readSet: options.readSet?.filter((r) => written.has(r.streamId)) } }],
+      {
+        commands: new Map(),
+        heads: new Map(heads.filter((h): h is StreamHead => h !== null).map((h) => [h.streamId, h])),
+        nextPosition: position,
+        recordedAt: this.clock().toISOString(),
+      },
+      (commandId, stream, i) => nameUuid(ID_NAMESPACE, `${this.prefix}${commandId}/${stream === streamId ? '' : `${stream}/`}${i}`),
+    );
+    const [outcome] = plan.outcomes;
+    if ('refused' in outcome) throw outcome.refused;
+    const { events: own, lastVersion } = (outcome as { result: AppendResult }).result;
+    const [record] = plan.commands;
+    const recorded = plan.events;
 
-    const recordedAt = this.clock().toISOString();
-    let next = position;
-    const recorded = writes.map((w, k) => {
-      let prevHash = heads[k]?.hash ?? GENESIS_HASH;
-      return w.events.map((e, i): RecordedEvent => {
-        const base = {
-          eventId: nameUuid(ID_NAMESPACE, `${this.prefix}${metadata.commandId}/${k === 0 ? '' : `${w.streamId}/`}${i}`),
-          streamId: w.streamId,
-          streamVersion: current[k] + 1 + i,
-          type: e.type,
-          schemaVersion: e.schemaVersion ?? 1,
-          data: e.data,
-          metadata: { ...metadata, recordedAt },
-          prevHash,
-        };
-        const event = { ...base, globalPosition: next++, hash: eventHash(base) };
-        prevHash = event.hash;
-        return event;
-      });
-    });
-    const own = recorded[0];
-    const last = own[own.length - 1];
-    const record: CommandRecord = {
-      commandId: metadata.commandId,
-      streamId,
-      fingerprint: fingerprint ?? null,
-      firstVersion: own[0].streamVersion,
-      lastVersion: last.streamVersion,
-      lastPosition: next - 1,
-    };
-
-    const records: AppendRecordInput[] = recorded.flat().map((e) => {
+    const records: AppendRecordInput[] = recorded.map((e) => {
       const { globalPosition, schemaVersion, prevHash, hash } = e;
       const envelope: StoredMetadata = { ...e.metadata, loanflow: { globalPosition, schemaVersion, prevHash, hash } };
       return {
@@ -488,8 +467,8 @@ export class EventStoreDbEventStore implements EventStore {
       this.next = undefined;
       throw error;
     }
-    this.next = next;
-    return { streamId, events: own, lastVersion: last.streamVersion, lastPosition: record.lastPosition, duplicate: false };
+    this.next = record.lastPosition + 1;
+    return { streamId, events: own, lastVersion, lastPosition: record.lastPosition, duplicate: false };
   }
 
   /** Nothing was written: answers for the check that failed (a known command, the fence, then the first stream in order). */
