@@ -83,7 +83,8 @@ export function storeReader(store: Pick<EventStore, 'readStream'>): StreamReader
   };
 }
 
-function loaded<S, E extends Event>(events: RecordedEvent[], folding: Folding<S, E>): Loaded<S> {
+/** A stream's events folded to its state, with the version of the last (-1 for none). */
+export function loaded<S, E extends Event>(events: RecordedEvent[], folding: Folding<S, E>): Loaded<S> {
   const state = fold(
     folding,
     events.map((e) => ({ type: e.type, data: e.data }) as E),

@@ -1,6 +1,6 @@
+import { loaded } from '@loanflow/commands';
 import {
   Event,
-  fold,
   Folding,
   POLICY_SETTINGS_STREAM,
   policySettingsDecider,
@@ -26,12 +26,8 @@ export type Current<S> = S & { version: number };
 type ConfigStore = Pick<EventStore, 'readStream'>;
 
 async function current<S, E extends Event>(store: ConfigStore, streamId: string, folding: Folding<S, E>): Promise<Current<S>> {
-  const events = await store.readStream(streamId);
-  const state = fold(
-    folding,
-    events.map((e) => ({ type: e.type, data: e.data }) as E),
-  );
-  return { ...state, version: events.length === 0 ? -1 : events[events.length - 1].streamVersion };
+  const { state, version } = loaded(await store.readStream(streamId), folding);
+  return { ...state, version };
 }
 
 /** The structure targets in force: what the portfolio report compares the mix against. Empty by default. */

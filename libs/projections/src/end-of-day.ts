@@ -1,18 +1,18 @@
 import { businessDate } from '@loanflow/config';
-import { CommandLoop, Envelope } from '@loanflow/commands';
+import { CommandLoop, Envelope, storeReader } from '@loanflow/commands';
 import {
   addDays,
   BranchCommand,
   branchDecider,
   businessDaysDecider,
   closingProblem,
+  daysBetween,
   DAY_CLOSINGS_STREAM,
   DayResult,
   decideBranch,
   decideBusinessDays,
   decideLoan,
   desiredSignals,
-  fold,
   isFirstBusinessDayOfMonth,
   loanDecider,
   signalChanges,
@@ -66,23 +66,22 @@ export class EndOfDay {
   async status(): Promise<BusinessDayStatus> {
     const today = this.today();
     const { lastClosed } = await this.days();
-    const from = lastClosed ? addDays(lastClosed, 1) : await this.firstDay();
+    const from = await this.firstOpen(lastClosed);
     const to = addDays(today, -1);
-    if (from === null) return { timeZone: this.timeZone, today, lastClosed, open: null };
-    const days = from <= to ? Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1 : 0;
-    return { timeZone: this.timeZone, today, lastClosed, open: days > 0 ? { from, to, days } : null };
+    const open = from !== null && from <= to ? { from, to, days: daysBetween(from, to) + 1 } : null;
+    return { timeZone: this.timeZone, today, lastClosed, open };
   }
 
   private async days() {
-    const events = await this.store.readStream(DAY_CLOSINGS_STREAM);
-    return fold(
-      businessDaysDecider,
-      events.map((e) => ({ type: e.type, data: e.data }) as never),
-    );
+    return (await storeReader(this.store).read(DAY_CLOSINGS_STREAM, businessDaysDecider)).state;
   }
 
-  /** The first day of the cooperative's business: the date of the log's first event; null while the log is empty. */
-  private async firstDay(): Promise<string | null> {
+  /**
+   * The first day not closed yet: the day after the last closed, or before any was, the first day of
+   * the cooperative's business (the date of the log's first event); null while the log is empty.
+   */
+  private async firstOpen(lastClosed: string | null): Promise<string | null> {
+    if (lastClosed) return addDays(lastClosed, 1);
     const [first] = await this.store.readAll(0, 1);
     return first ? businessDate(new Date(first.metadata.occurredAt), this.timeZone) : null;
   }
@@ -99,8 +98,7 @@ export class EndOfDay {
     if (problem && problem.code !== 'EARLIER_DAY_OPEN') throw problem;
     const results: EndOfDayResult[] = [];
     // Before anything happened there is no day to close (a first start writes nothing to an empty log).
-    const first = state.lastClosed ? addDays(state.lastClosed, 1) : await this.firstDay();
-    for (let day = first; day !== null && day <= date; day = addDays(day, 1)) {
+    for (let day = await this.firstOpen(state.lastClosed); day !== null && day <= date; day = addDays(day, 1)) {
       const result = await this.close(day);
       results.push(result);
       onDay?.(result);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Accepted as Recorded, Loaded } from '@loanflow/commands';
-import { Event, fold, Folding } from '@loanflow/domain';
+import { Accepted as Recorded, Loaded, loaded } from '@loanflow/commands';
+import { Event, Folding } from '@loanflow/domain';
 import { EventStore } from '@loanflow/event-store';
 import { EVENT_STORE } from './tokens';
 
@@ -22,11 +22,6 @@ export class Aggregates {
 
   async load<S, E extends Event>(streamId: string, folding: Folding<S, E>, asOf?: string): Promise<Loaded<S>> {
     const all = await this.store.readStream(streamId);
-    const events = asOf === undefined ? all : all.filter((e) => Date.parse(e.metadata.recordedAt) <= Date.parse(asOf));
-    const state = fold(
-      folding,
-      events.map((e) => ({ type: e.type, data: e.data }) as E),
-    );
-    return { state, version: events.length === 0 ? -1 : events[events.length - 1].streamVersion, events };
+    return loaded(asOf === undefined ? all : all.filter((e) => Date.parse(e.metadata.recordedAt) <= Date.parse(asOf)), folding);
   }
 }
