@@ -125,13 +125,8 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
    * reactions to them (a rating put on the borrower's file) with their rows: what a query needs.
    */
   async ready(): Promise<void> {
-    const head = await this.storage.eventStore.headPosition();
-    if (this.lease.held) {
-      await this.caughtUpWith(head);
-      if ((await this.reactions.catchUp()) > 0) await this.runner.catchUp();
-      return;
-    }
-    await this.caughtUpWith(head);
+    await this.caughtUpWith(await this.storage.eventStore.headPosition());
+    if (this.lease.held && (await this.reactions.catchUp()) > 0) await this.runner.catchUp();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -18,20 +18,6 @@ import {
   upsertSql,
 } from './tables';
 
-/** A projection's rows could not be written (a value its database refuses): which projection, and why. */
-class ProjectionWriteFailed extends Error {
-  constructor(
-    readonly projection: string,
-    override readonly cause: unknown,
-  ) {
-    super(`projection ${projection} could not be written: ${cause instanceof Error ? cause.message : String(cause)}`);
-  }
-
-  static of(projection: string, error: unknown): Error {
-    return error instanceof CheckpointMoved ? error : new ProjectionWriteFailed(projection, error);
-  }
-}
-
 /** Another runner wrote this projection since this one last read it: reload and go on from there. */
 export class CheckpointMoved extends Error {
   constructor(readonly projection: string) {
@@ -142,6 +128,8 @@ export class ProjectionRunner {
   private wake: (() => void) | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   lastError: string | null = null;
+  /** The projection whose rows the current write is storing: the one a refused write is blamed on. */
+  private writing: string | null = null;
   /** Projections being rebuilt: their secondary indexes wait until the rows are in. */
   private readonly rebuilding = new Set<Tracked>();
 
@@ -251,14 +239,14 @@ export class ProjectionRunner {
         return events.length;
       }
       if (error instanceof FollowerFailed) throw error;
-      const projection = error instanceof ProjectionWriteFailed ? error.projection : 'projections';
-      throw FollowerFailed.of(projection, events[0], error instanceof ProjectionWriteFailed ? error.cause : error);
+      throw FollowerFailed.of(this.writing ?? 'projections', events[0], error);
     }
     return events.length;
   }
 
   private async write(): Promise<void> {
     const dirty = this.tracked.filter((t) => t.applied > t.checkpoint);
+    this.writing = null;
     if (dirty.length === 0) return;
     const writes = dirty.map((t) => ({
       t,
@@ -284,28 +272,25 @@ export class ProjectionRunner {
       sqlite
         .transaction(() => {
           for (const { t, name, tables } of writes) {
-            try {
-              const moved =
-                t.checkpoint < 0
-                  ? statement(
-                      sqlite,
-                      'insert into checkpoints (name, position, updated_at) values (?, ?, ?) on conflict (name) do nothing',
-                    ).run(name, t.applied, now)
-                  : statement(sqlite, 'update checkpoints set position = ?, updated_at = ? where name = ? and position = ?').run(
-                      t.applied,
-                      now,
-                      name,
-                      t.checkpoint,
-                    );
-              if (moved.changes !== 1) throw new CheckpointMoved(t.projection.name);
-              for (const { spec, upserts, deletes } of tables) {
-                const remove = statement(sqlite, deleteSql(spec));
-                for (const row of deletes) remove.run(spec.primaryKey.map((c) => row[c]));
-                const upsert = statement(sqlite, upsertSql(spec));
-                for (const row of upserts) upsert.run(toColumns(spec, row));
-              }
-            } catch (error) {
-              throw ProjectionWriteFailed.of(t.projection.name, error);
+            this.writing = t.projection.name;
+            const moved =
+              t.checkpoint < 0
+                ? statement(
+                    sqlite,
+                    'insert into checkpoints (name, position, updated_at) values (?, ?, ?) on conflict (name) do nothing',
+                  ).run(name, t.applied, now)
+                : statement(sqlite, 'update checkpoints set position = ?, updated_at = ? where name = ? and position = ?').run(
+                    t.applied,
+                    now,
+                    name,
+                    t.checkpoint,
+                  );
+            if (moved.changes !== 1) throw new CheckpointMoved(t.projection.name);
+            for (const { spec, upserts, deletes } of tables) {
+              const remove = statement(sqlite, deleteSql(spec));
+              for (const row of deletes) remove.run(spec.primaryKey.map((c) => row[c]));
+              const upsert = statement(sqlite, upsertSql(spec));
+              for (const row of upserts) upsert.run(toColumns(spec, row));
             }
           }
         })
@@ -313,28 +298,25 @@ export class ProjectionRunner {
     } else {
       await this.rm.transaction().execute(async (trx) => {
         for (const { t, name, tables } of writes) {
-          try {
-            const moved =
-              t.checkpoint < 0
-                ? await trx
-                    .insertInto('checkpoints')
-                    .values({ name, position: t.applied, updated_at: now })
-                    .onConflict((c) => c.column('name').doNothing())
-                    .executeTakeFirst()
-                : await trx
-                    .updateTable('checkpoints')
-                    .set({ position: t.applied, updated_at: now })
-                    .where('name', '=', name)
-                    .where('position', '=', t.checkpoint)
-                    .executeTakeFirst();
-            if (Number('numUpdatedRows' in moved ? moved.numUpdatedRows : (moved.numInsertedOrUpdatedRows ?? 0)) !== 1)
-              throw new CheckpointMoved(t.projection.name);
-            for (const { spec, upserts, deletes } of tables) {
-              await deleteRows(trx, spec, deletes);
-              await upsertRows(trx, spec, upserts);
-            }
-          } catch (error) {
-            throw ProjectionWriteFailed.of(t.projection.name, error);
+          this.writing = t.projection.name;
+          const moved =
+            t.checkpoint < 0
+              ? await trx
+                  .insertInto('checkpoints')
+                  .values({ name, position: t.applied, updated_at: now })
+                  .onConflict((c) => c.column('name').doNothing())
+                  .executeTakeFirst()
+              : await trx
+                  .updateTable('checkpoints')
+                  .set({ position: t.applied, updated_at: now })
+                  .where('name', '=', name)
+                  .where('position', '=', t.checkpoint)
+                  .executeTakeFirst();
+          if (Number('numUpdatedRows' in moved ? moved.numUpdatedRows : (moved.numInsertedOrUpdatedRows ?? 0)) !== 1)
+            throw new CheckpointMoved(t.projection.name);
+          for (const { spec, upserts, deletes } of tables) {
+            await deleteRows(trx, spec, deletes);
+            await upsertRows(trx, spec, upserts);
           }
         }
       });

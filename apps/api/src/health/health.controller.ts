@@ -35,7 +35,9 @@ export class Metrics {
   readonly registry = new Registry();
 
   constructor(@Inject(STORAGE) storage: Storage, @Inject(CONFIG) config: LoanflowConfig) {
-    const figures = () => progress(storage, config);
+    // A scrape collects every gauge at once: they share one reading of the figures.
+    let reading: ReturnType<typeof progress> | null = null;
+    const figures = () => (reading ??= progress(storage, config).finally(() => (reading = null)));
     new Gauge({
       name: 'loanflow_event_log_head_position',
       help: 'Global position of the last event in the log (-1 when empty)',
