@@ -8,7 +8,7 @@ import { createServer, Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { AppModule, AppOptions } from './app.module';
 import { Metrics } from './health/health.controller';
-import { requireSoundBody } from './common/body-depth';
+import { requireSoundBody } from './common/request-body';
 
 /** Builds the whole HTTP app; `main.ts` and the end-to-end tests start exactly this. */
 export async function createApp(config: LoanflowConfig, options: AppOptions & { logger?: false } = {}): Promise<INestApplication> {

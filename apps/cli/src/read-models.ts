@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { loadBusinessTimeZone, loadStorageConfig, businessDate } from '@loanflow/config';
-import { addDays, isIsoDate, RISK_LEVELS, RiskLevel } from '@loanflow/domain';
+import { addDays, isIsoDate, requireNotInFuture, RISK_LEVELS, RiskLevel } from '@loanflow/domain';
 import {
   complianceReport,
   EndOfDay,
@@ -131,7 +131,6 @@ export async function runReadModelCommand(command: string, args: string[], io: I
         case 'eod': {
           const zone = loadBusinessTimeZone(env);
           const date = option(args, '--date');
-          if (date !== undefined) needDate(date, '--date');
           const endOfDay = new EndOfDay(
             storage.eventStore,
             storage.readModels,
@@ -179,7 +178,7 @@ async function report(storage: Storage, runner: ProjectionRunner, args: string[]
     const date = option(args, '--as-of');
     if (date === undefined) return today;
     needDate(date, '--as-of');
-    if (date > today) throw new UsageError(`--as-of ${date} is after today (${today})`);
+    requireNotInFuture(date, today, '--as-of');
     return date;
   };
   let json: unknown;

@@ -61,6 +61,16 @@ export const MIN_JWT_SECRET_BYTES = 32;
 export const DEFAULT_JWT_MAX_LIFETIME_HOURS = 12;
 export const DEFAULT_GROUP_COMMIT_MAX_BATCH = 500;
 
+/** A whole number from a variable (`fallback` when unset), refused outside min..max with the variable named. */
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = env[name] ? Number(env[name]) : fallback;
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(
+      `${name} must be a whole number ${max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`}, not ${env[name]}`,
+    );
+  return value;
+}
+
 const isEventStoreKind = (value: string): value is EventStoreKind => ['sqlite', 'postgres', 'eventstoredb'].includes(value);
 /** The cooperatives loanflow serves keep China Standard Time; set BUSINESS_TIME_ZONE elsewhere. */
 export const DEFAULT_BUSINESS_TIME_ZONE = 'Asia/Shanghai';
@@ -99,20 +109,12 @@ export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): Storage
       : eventStore === 'eventstoredb'
         ? { eventStoreUrl: needs('EVENTSTORE_URL'), readModelUrl: needs('READ_MODEL_URL') }
         : {};
-  const groupCommitMaxBatch = env.GROUP_COMMIT_MAX_BATCH ? Number(env.GROUP_COMMIT_MAX_BATCH) : DEFAULT_GROUP_COMMIT_MAX_BATCH;
-  if (!Number.isInteger(groupCommitMaxBatch) || groupCommitMaxBatch < 1) {
-    throw new Error(`GROUP_COMMIT_MAX_BATCH must be a whole number of at least 1, not ${env.GROUP_COMMIT_MAX_BATCH}`);
-  }
+  const groupCommitMaxBatch = wholeNumber(env, 'GROUP_COMMIT_MAX_BATCH', DEFAULT_GROUP_COMMIT_MAX_BATCH, 1);
   return { eventStore, sqlitePath: sqlitePathOf(env), ...urls, groupCommitMaxBatch };
 }
 
 export function loadKafkaConfig(env: NodeJS.ProcessEnv = process.env): KafkaConfig | undefined {
   if (!env.KAFKA_BROKERS) return undefined;
-  const count = (name: string, fallback: number) => {
-    const value = env[name] ? Number(env[name]) : fallback;
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, not ${env[name]}`);
-    return value;
-  };
   const topicPrefix = env.KAFKA_TOPIC_PREFIX || 'loanflow';
   if (!/^[A-Za-z0-9._-]+$/.test(topicPrefix))
     throw new Error(`KAFKA_TOPIC_PREFIX may hold letters, digits, '.', '_' and '-' only, not ${topicPrefix}`);
@@ -120,8 +122,8 @@ export function loadKafkaConfig(env: NodeJS.ProcessEnv = process.env): KafkaConf
     brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()),
     clientId: env.KAFKA_CLIENT_ID || 'loanflow',
     topicPrefix,
-    partitions: count('KAFKA_TOPIC_PARTITIONS', 3),
-    replicationFactor: count('KAFKA_REPLICATION_FACTOR', 1),
+    partitions: wholeNumber(env, 'KAFKA_TOPIC_PARTITIONS', 3, 1),
+    replicationFactor: wholeNumber(env, 'KAFKA_REPLICATION_FACTOR', 1, 1),
     source: env.CLOUDEVENTS_SOURCE || '/loanflow',
   };
 }
@@ -138,8 +140,7 @@ export function loadBusinessTimeZone(env: NodeJS.ProcessEnv = process.env): stri
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoanflowConfig {
-  const port = env.PORT ? Number(env.PORT) : 3000;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number, not ${env.PORT}`);
+  const port = wholeNumber(env, 'PORT', 3000, 0, 65_535);
   const storage = loadStorageConfig(env);
   // Replicas of a server-backed deployment must share one secret: only the embedded default may make its own.
   if (storage.eventStore !== 'sqlite' && !env.JWT_SECRET) throw new Error(`EVENT_STORE=${storage.eventStore} needs JWT_SECRET`);
@@ -151,17 +152,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoanflowConfig
     );
   const { secret, file } = fromEnv ? { secret: fromEnv, file: '' } : embeddedSecret(storage.sqlitePath);
   const kafka = loadKafkaConfig(env);
-  const number = (name: string, min: number, max: number) => {
-    const value = Number(env[name]);
-    if (!Number.isInteger(value) || value < min || value > max)
-      throw new Error(`${name} must be a whole number from ${min} to ${max}, not ${env[name]}`);
-    return value;
-  };
-  const jwtMaxLifetimeHours = env.JWT_MAX_LIFETIME_HOURS ? number('JWT_MAX_LIFETIME_HOURS', 1, 24 * 31) : DEFAULT_JWT_MAX_LIFETIME_HOURS;
+  const jwtMaxLifetimeHours = wholeNumber(env, 'JWT_MAX_LIFETIME_HOURS', DEFAULT_JWT_MAX_LIFETIME_HOURS, 1, 24 * 31);
   return {
     port,
     ...(env.HOST ? { host: env.HOST } : {}),
-    ...(env.METRICS_PORT ? { metrics: { port: number('METRICS_PORT', 1, 65_535), host: env.METRICS_HOST || '127.0.0.1' } } : {}),
+    ...(env.METRICS_PORT
+      ? { metrics: { port: wholeNumber(env, 'METRICS_PORT', 0, 1, 65_535), host: env.METRICS_HOST || '127.0.0.1' } }
+      : {}),
     jwtMaxLifetimeHours,
     ...storage,
     ...(kafka ? { kafka } : {}),

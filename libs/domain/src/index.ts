@@ -28,6 +28,7 @@ export * from './loan/commands/inspect';
 export * from './loan/commands/classify';
 export * from './loan/commands/signals';
 export * from './loan/commands/actions';
+export { requireNotInFuture } from './loan/commands/guards';
 export * from './branch/decider';
 export * from './calendar/decider';
 export * from './config/decider';

@@ -37,11 +37,7 @@ export function defineAbilityFor(actor: Actor, registry: StaffRegistry): AppAbil
     if (staff) cannot([...WRITES], ['Staff', 'Config']).because(RuleCode.ADMIN_SEPARATION);
     cannot([...LOAN_ACTIONS], 'Loan').because(RuleCode.ADMIN_SEPARATION);
     cannot('register', 'Borrower').because(RuleCode.ADMIN_SEPARATION);
-    if (actor.auditor) cannot([...WRITES], ['Loan', 'Borrower', 'Staff', 'Config']).because(RuleCode.AUDITOR_READ_ONLY);
-    return build({ detectSubjectType: (s) => s.kind });
-  }
-  if (actor.auditor) can('read', ['Loan', 'Borrower', 'Staff', 'Config', 'Report', 'Compliance']);
-  if (staff && staff.staffId !== null) {
+  } else if (staff && staff.staffId !== null) {
     can('read', ['Loan', 'Borrower', 'Config', 'Report']);
     can('read', 'Staff', { staffId: actor.id });
     for (const held of staff.posts) {
@@ -72,8 +68,11 @@ export function defineAbilityFor(actor: Actor, registry: StaffRegistry): AppAbil
     const related = [actor.id, ...staff.relations.map((r) => r.borrowerId)];
     cannot([...LOAN_ACTIONS], 'Loan', { borrowerId: { $in: related } }).because(RuleCode.CONFLICT_OF_INTEREST);
   }
-  // An auditor's token reads; whatever posts its holder also has, it acts on nothing.
-  if (actor.auditor) cannot([...WRITES], ['Loan', 'Borrower', 'Staff', 'Config']).because(RuleCode.AUDITOR_READ_ONLY);
+  // An auditor's token reads everything; whatever posts or powers its holder also has, it acts on nothing.
+  if (actor.auditor) {
+    can('read', ['Loan', 'Borrower', 'Staff', 'Config', 'Report', 'Compliance']);
+    cannot([...WRITES], ['Loan', 'Borrower', 'Staff', 'Config']).because(RuleCode.AUDITOR_READ_ONLY);
+  }
   return build({ detectSubjectType: (s) => s.kind });
 }
 

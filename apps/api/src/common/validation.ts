@@ -1,7 +1,17 @@
 import { applyDecorators, ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { ID_PATTERN, isIsoDate, textProblem, unstorableText } from '@loanflow/domain';
-import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, Matches, MaxLength, registerDecorator, ValidationOptions } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  isISO8601,
+  IsNotEmpty,
+  IsString,
+  Matches,
+  MaxLength,
+  registerDecorator,
+  ValidationOptions,
+} from 'class-validator';
 import { ApiProblem } from './problems';
 
 export interface FieldError {
@@ -52,6 +62,40 @@ export function IsIsoDate(options?: ValidationOptions): PropertyDecorator {
 /** The dates a request may name: a cooperative's records go back decades, its contracts decades ahead, no further. */
 const FIRST_DATE = '1900-01-01';
 const LAST_DATE = '2199-12-31';
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** A month written YYYY-MM, within the dates a request may name. */
+export function IsMonth(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isMonth',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: `$property must be a month as YYYY-MM, from ${FIRST_DATE.slice(0, 7)} to ${LAST_DATE.slice(0, 7)}`, ...options },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && MONTH.test(value) && value >= FIRST_DATE.slice(0, 7) && value <= LAST_DATE.slice(0, 7),
+      },
+    });
+}
+
+/** An ISO 8601 instant whose date lies within the dates a request may name. */
+export function IsInstant(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isInstant',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: `$property must be an ISO 8601 instant from ${FIRST_DATE} to ${LAST_DATE}`, ...options },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          isISO8601(value, { strict: true }) &&
+          value.slice(0, 10) >= FIRST_DATE &&
+          value.slice(0, 10) <= LAST_DATE,
+      },
+    });
+}
 
 /**
  * Text of one line (a name, a place, a code): besides what no text may hold (checked for every

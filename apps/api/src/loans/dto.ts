@@ -10,21 +10,8 @@ import {
   Security,
 } from '@loanflow/domain';
 import { Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsDefined,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  Matches,
-  Max,
-  Min,
-  ValidateBy,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
-import { ID_MESSAGE, ID_PATTERN, IdField, IsIsoDate, LabelsField, TextField } from '../common/validation';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateBy, ValidateIf, ValidateNested } from 'class-validator';
+import { ID_MESSAGE, ID_PATTERN, IdField, IsInstant, IsIsoDate, LabelsField, TextField } from '../common/validation';
 
 /** Amounts are integer cents up to 10,000,000.00; the schedule's arithmetic stays exact below that. */
 const MAX_CENTS = 1_000_000_000;
@@ -199,8 +186,7 @@ export class LoanIdParams {
 export class AsOfQuery {
   @ApiPropertyOptional({ description: 'ISO instant: the loan as the log knew it then', example: '2026-03-01T12:00:00Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @Matches(/^(19|20|21)\d{2}-/, { message: '$property must be an instant from the year 1900 to 2199' })
+  @IsInstant()
   asOf?: string;
 }
 

@@ -2,11 +2,7 @@ import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { CATEGORIES, Category, LOAN_STATUSES, RISK_LEVELS, RiskLevel } from '@loanflow/domain';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { ID_MESSAGE, ID_PATTERN, IsIsoDate } from '../common/validation';
-
-/** A month from 1900-01 to 2199-12, as the dates requests may name. */
-const MONTH = /^(19|20|21)\d{2}-(0[1-9]|1[0-2])$/;
-const MONTH_MESSAGE = '$property must be a month as YYYY-MM, from 1900-01 to 2199-12';
+import { ID_MESSAGE, ID_PATTERN, IsIsoDate, IsMonth } from '../common/validation';
 
 export class ListLoansQuery {
   @ApiPropertyOptional({ enum: LOAN_STATUSES })
@@ -31,7 +27,7 @@ export class ListLoansQuery {
 
   @ApiPropertyOptional({ description: 'loans maturing in this month', example: '2026-03' })
   @IsOptional()
-  @Matches(MONTH, { message: MONTH_MESSAGE })
+  @IsMonth()
   maturing?: string;
 
   @ApiPropertyOptional({ description: 'loans whose id or borrower id begins with this', example: 'L-0001' })
@@ -58,7 +54,7 @@ export class ListLoansQuery {
 
 export class MaturitiesQuery {
   @ApiProperty({ example: '2026-03' })
-  @Matches(MONTH, { message: MONTH_MESSAGE })
+  @IsMonth()
   month!: string;
 
   @ApiPropertyOptional({ example: 'BR-01' })

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { businessDate, LoanflowConfig } from '@loanflow/config';
+import { requireNotInFuture } from '@loanflow/domain';
 import { EventStore } from '@loanflow/event-store';
 import {
   complianceReport,
@@ -53,16 +54,10 @@ export class ReportsController {
     return businessDate(this.clock(), this.config.businessTimeZone);
   }
 
-  /** A report is as of today or a day before: what has not happened cannot be reported. */
+  /** A report is as of today or a day before: what has not happened cannot be reported (422 DATE_IN_FUTURE). */
   private asOf(asOf: string | undefined): string {
     const today = this.today();
-    if (asOf !== undefined && asOf > today)
-      throw new ApiProblem(
-        422,
-        'DATE_IN_FUTURE',
-        'Date in the future',
-        `asOf ${asOf} is after today (${today}) in ${this.config.businessTimeZone}`,
-      );
+    if (asOf !== undefined) requireNotInFuture(asOf, today, 'asOf');
     return asOf ?? today;
   }
 

@@ -346,16 +346,6 @@ export async function warnings(db: ReadModelDb, rules: WarningRules, filter: War
 
 // ---- one borrower ----
 
-/** The borrower registered under an identity number, if any. */
-export async function borrowerWithIdentityNumber(db: ReadModelDb, identityNumber: string): Promise<string | null> {
-  const row = await untyped(db)
-    .selectFrom('rm_borrowers')
-    .select('borrower_id')
-    .where('identity_number', '=', identityNumber)
-    .executeTakeFirst();
-  return (row?.borrower_id as string | undefined) ?? null;
-}
-
 /** A guarantee as the borrower's file shows it: on which loan, of which borrower. */
 export interface GuaranteeOnFile {
   loanId: string;
