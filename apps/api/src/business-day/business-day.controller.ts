@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { BUSINESS_DAYS } from '@loanflow/policy';
 import { EndOfDayService } from '@loanflow/projections';
 import { IsOptional } from 'class-validator';
@@ -12,13 +12,6 @@ export class CloseDaysDto {
   @IsOptional()
   @IsIsoDate()
   through?: string;
-}
-
-export class ClosedDay {
-  @ApiProperty({ example: '2026-03-01' }) date!: string;
-  @ApiProperty({ description: 'loans whose category changed' }) classified!: number;
-  @ApiProperty({ description: 'loans whose warning signals were raised, escalated or resolved' }) signals!: number;
-  @ApiProperty({ description: "branches sent the month's maturity reminders" }) reminders!: number;
 }
 
 /**
@@ -46,7 +39,7 @@ export class BusinessDayController {
   @HttpCode(200)
   @ApiOkResponse({
     description:
-      '`closed`: the days this request closed, oldest first, each as ClosedDay (none when the day was closed already); then the status as GET answers it',
+      '`closed`: the days this request closed, oldest first, each with its date and the loans classified, the loans whose signals changed and the branches reminded (none when the day was closed already); then the status as GET answers it',
   })
   async close(@Body() body: CloseDaysDto, @Ctx() ctx: RequestContext) {
     await this.authorizer.assert(ctx.actor, 'configure', { kind: 'Config', configId: BUSINESS_DAYS });
