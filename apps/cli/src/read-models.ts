@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { loadBusinessTimeZone, loadStorageConfig, businessDate } from '@loanflow/config';
-import { addDays, isIsoDate, requireNotInFuture, RISK_LEVELS, RiskLevel } from '@loanflow/domain';
+import { addDays, isIsoDate, Provisions, requireNotInFuture, RISK_LEVELS, RiskLevel } from '@loanflow/domain';
 import {
   complianceReport,
   EndOfDay,
   listLoans,
+  loadMoneyRules,
   loadPolicySettings,
   loadRiskPoints,
   loadStructureTargets,
@@ -15,6 +16,7 @@ import {
   Progress,
   ProjectionRunner,
   PROJECTIONS,
+  provisionsReport,
   riskBoard,
   warnings,
   wholeMonths,
@@ -38,6 +40,7 @@ export const READ_MODEL_USAGE = `  rebuild [projection...]                 drop 
       maturities --month YYYY-MM [--branch B] [--as-of DATE] [--overdue]
       performance --from DATE --to DATE [--group-by officer|branch] [--accountability]
       portfolio [--branch B]
+      provisions [--as-of DATE] [--branch B]
       compliance [--as-of DATE] [--staff S] [--severity critical|high|medium]
       risk-board [--branch B] [--as-of DATE] [--warnings]
       warnings [--branch B] [--officer O] [--level green|yellow|orange|red] [--as-of DATE]`;
@@ -234,6 +237,17 @@ async function report(storage: Storage, runner: ProjectionRunner, args: string[]
       rows = Object.entries(r.dimensions).flatMap(([dimension, buckets]) => buckets.map((b) => ({ dimension, ...b })));
       break;
     }
+    case 'provisions': {
+      const { provisionRates, version } = await loadMoneyRules(storage.eventStore);
+      const r = await provisionsReport(db, { asOf: asOfOption(), branchId: option(args, '--branch') }, provisionRates);
+      json = { ...r, moneyRulesVersion: version };
+      const lines = (branchId: string, p: Provisions) => [
+        ...p.byCategory.map((c) => ({ branchId, ...c })),
+        { branchId, category: 'all', loans: p.loans, balance: p.balance, general: p.general, specific: p.specific, provision: p.provision },
+      ];
+      rows = [...r.branches.flatMap((b) => lines(b.branchId, b)), ...lines('TOTAL', r.total)];
+      break;
+    }
     case 'compliance': {
       const settings = await loadPolicySettings(storage.eventStore);
       const severity = option(args, '--severity');
@@ -277,7 +291,7 @@ async function report(storage: Storage, runner: ProjectionRunner, args: string[]
       break;
     }
     default:
-      throw new UsageError(`report takes one of: loans, maturities, performance, portfolio, compliance, risk-board, warnings`);
+      throw new UsageError(`report takes one of: loans, maturities, performance, portfolio, provisions, compliance, risk-board, warnings`);
   }
   io.out(format === 'json' ? JSON.stringify(json, null, 2) : toCsv(rows));
   return 0;

@@ -83,6 +83,7 @@ import type {
   MaturityReport,
   PerformanceReport,
   PortfolioReport,
+  ProvisionsReport,
   RiskBoard as RiskBoardReport,
   RiskPointFigures,
   WarningsReport,
@@ -109,6 +110,8 @@ export type Warnings = WarningsReport;
 export type Maturities = MaturityReport;
 export type Performance = PerformanceReport;
 export type Portfolio = PortfolioReport;
+/** `GET /reports/provisions`: the report, and the version of the money rules its rates came from (-1: the defaults). */
+export type Provisions = ProvisionsReport & { moneyRulesVersion: number };
 export type Compliance = ComplianceReport;
 export type LoanHistory = { loanId: string; version: number; chain: ChainVerdict; events: ReturnType<typeof historyEntry>[] };
 export type LoanState = Loan & { version: number };

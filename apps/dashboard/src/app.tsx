@@ -6,6 +6,7 @@ import { AssessmentPage } from './pages/assessment';
 import { CompliancePage } from './pages/compliance';
 import { LoanPage } from './pages/loan';
 import { MaturitiesPage } from './pages/maturities';
+import { ProvisionsPage } from './pages/provisions';
 import { RiskBoardPage } from './pages/risk-board';
 import { StructurePage } from './pages/structure';
 import { Loaded, MeContext } from './ui';
@@ -17,6 +18,7 @@ const PAGES: { path: string; title: keyof Messages; needs: keyof Me['reads'] }[]
   { path: 'maturities', title: 'maturities', needs: 'reports' },
   { path: 'assessment', title: 'assessment', needs: 'reports' },
   { path: 'structure', title: 'structure', needs: 'reports' },
+  { path: 'provisions', title: 'provisions', needs: 'reports' },
   { path: 'compliance', title: 'compliance', needs: 'compliance' },
   { path: 'loan', title: 'loanTimeline', needs: 'loans' },
 ];
@@ -156,6 +158,8 @@ function SignedIn({ onSignOut, switcher }: { onSignOut: () => void; switcher: Re
               <AssessmentPage />
             ) : page === 'structure' ? (
               <StructurePage />
+            ) : page === 'provisions' ? (
+              <ProvisionsPage />
             ) : page === 'compliance' ? (
               <CompliancePage />
             ) : page === 'loan' ? (

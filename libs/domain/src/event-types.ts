@@ -25,6 +25,7 @@ const LOAN: Record<LoanEvent['type'], true> = {
   EarlyRecoveryDemanded: true,
   LoanExtended: true,
   LoanWrittenOff: true,
+  WrittenOffRecovered: true,
 };
 const BORROWER: Record<BorrowerEvent['type'], true> = { BorrowerRegistered: true, FinancialStatementRecorded: true, BorrowerRated: true };
 const STAFF: Record<StaffEvent['type'], true> = { StaffRegistered: true, PostAssigned: true, PostRevoked: true, RelationDeclared: true };
@@ -36,6 +37,7 @@ const CONFIG: Record<ConfigEvent['type'], true> = {
   ScorecardSet: true,
   RiskPointsSet: true,
   WarningRulesSet: true,
+  MoneyRulesSet: true,
 };
 
 /**

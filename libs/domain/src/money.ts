@@ -16,3 +16,8 @@ export function formatCents(cents: Cents): string {
     .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${sign}${units}.${String(abs % 100).padStart(2, '0')}`;
 }
+
+/** `bps` basis points of an amount, rounded half up; exact for any amount (worked out in bigint). */
+export function bpsOf(amount: Cents, bps: number): Cents {
+  return Number((BigInt(amount) * BigInt(bps) * 2n + 10_000n) / 20_000n);
+}

@@ -65,6 +65,8 @@ export function defineAbilityFor(actor: Actor, registry: StaffRegistry): AppAbil
     // someone who held none of the three powers on the loan.
     cannot('extend', 'Loan', actedIn('approval')).because(RuleCode.EXTENSION_SAME_APPROVER);
     for (const power of POWERS) cannot('writeOff', 'Loan', actedIn(power)).because(RuleCode.WRITE_OFF_NOT_INDEPENDENT);
+    // Money recovered on a written-off loan is recorded by someone other than who approved the loan, its extension or its write-off.
+    cannot('recover', 'Loan', actedIn('approval')).because(RuleCode.RECOVERY_NOT_INDEPENDENT);
     const related = [actor.id, ...staff.relations.map((r) => r.borrowerId)];
     cannot([...LOAN_ACTIONS], 'Loan', { borrowerId: { $in: related } }).because(RuleCode.CONFLICT_OF_INTEREST);
   }

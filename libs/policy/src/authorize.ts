@@ -75,6 +75,10 @@ function explain(code: RuleCode, actor: Actor, staff: Staff | null, action: Acti
         : 'its write-off is approved by someone who held none of the three powers on it';
       return `${person} may not ${action} ${target}: ${actor.id} acted on it in ${earlier?.post} (${earlier?.event} at ${earlier?.at}), and ${what}.`;
     }
+    case RuleCode.RECOVERY_NOT_INDEPENDENT: {
+      const earlier = loan!.acts.find((a) => a.by === actor.id && a.post === 'approval');
+      return `${person} may not record a recovery on ${target}: ${actor.id} acted on it in approval (${earlier?.event} at ${earlier?.at}), and what is recovered after a write-off is recorded by someone independent of its approval.`;
+    }
     case RuleCode.CONFLICT_OF_INTEREST: {
       const relation = staff?.relations.find((r) => r.borrowerId === loan!.borrowerId)?.relation ?? 'self';
       return `${person} may not ${action} ${target}: its borrower ${loan!.borrowerId} is ${relation === 'self' ? `${actor.id} themself` : `${actor.id}'s declared ${relation}`}.`;

@@ -22,6 +22,8 @@ export const RuleCode = {
   EXTENSION_SAME_APPROVER: 'EXTENSION_SAME_APPROVER',
   /** A write-off is approved by someone who acted in none of the three powers on the loan. */
   WRITE_OFF_NOT_INDEPENDENT: 'WRITE_OFF_NOT_INDEPENDENT',
+  /** Who acted in the approval power on a loan (approved it, extended it, approved its write-off) does not record its recoveries. */
+  RECOVERY_NOT_INDEPENDENT: 'RECOVERY_NOT_INDEPENDENT',
   /** An auditor's token reads everything and acts on nothing. */
   AUDITOR_READ_ONLY: 'AUDITOR_READ_ONLY',
   /** The token names nobody in the staff registry. */

@@ -12,7 +12,8 @@ export type LoanAction =
   | 'addGuarantee'
   | 'demandRecovery'
   | 'extend'
-  | 'writeOff';
+  | 'writeOff'
+  | 'recover';
 export const LOAN_ACTIONS: readonly LoanAction[] = [
   'apply',
   'investigate',
@@ -26,6 +27,7 @@ export const LOAN_ACTIONS: readonly LoanAction[] = [
   'demandRecovery',
   'extend',
   'writeOff',
+  'recover',
 ];
 export type StaffAction = 'register' | 'assignPost' | 'revokePost' | 'declareRelation';
 /** Changing configuration (structure targets, policy settings): administrators only. */
@@ -38,7 +40,7 @@ export const POST_ACTIONS: Record<Post, LoanAction[]> = {
   investigation: ['apply', 'investigate', 'addGuarantee'],
   examination: ['examine'],
   approval: ['approve', 'extend', 'writeOff'],
-  disbursement: ['disburse', 'repay'],
+  disbursement: ['disburse', 'repay', 'recover'],
   inspection: ['inspect', 'classify', 'demandRecovery'],
 };
 
@@ -70,6 +72,7 @@ const COMMAND_ACTION: Record<LoanCommand['type'], LoanAction> = {
   DemandEarlyRecovery: 'demandRecovery',
   ExtendLoan: 'extend',
   WriteOffLoan: 'writeOff',
+  RecordRecovery: 'recover',
   // The end-of-day runs are the system's, not a person's: no handler puts them through the policy.
   ClassifyAtEndOfDay: 'classify',
   ReviewRiskSignals: 'inspect',

@@ -2,6 +2,9 @@ import { loaded } from '@loanflow/commands';
 import {
   Event,
   Folding,
+  MONEY_RULES_STREAM,
+  moneyRulesDecider,
+  MoneyRulesState,
   POLICY_SETTINGS_STREAM,
   policySettingsDecider,
   PolicySettingsState,
@@ -53,4 +56,9 @@ export function loadRiskPoints(store: ConfigStore): Promise<Current<RiskPointsSt
 /** The early-warning rules in force; DEFAULT_WARNING_RULES until set. */
 export function loadWarningRules(store: ConfigStore): Promise<Current<WarningRulesState>> {
   return current(store, WARNING_RULES_STREAM, warningRulesDecider);
+}
+
+/** The money rules in force (day count, penalty surcharge, provision rates); DEFAULT_MONEY_RULES until set. */
+export function loadMoneyRules(store: ConfigStore): Promise<Current<MoneyRulesState>> {
+  return current(store, MONEY_RULES_STREAM, moneyRulesDecider);
 }

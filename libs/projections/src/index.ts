@@ -7,6 +7,8 @@ export * from './loans/queries';
 export * from './loans/borrower-queries';
 export * from './reports/performance';
 export * from './reports/portfolio';
+export * from './reports/provisions';
+export * from './loans/balances';
 export * from './compliance/projection';
 export * from './compliance/queries';
 export * from './risk/projection';

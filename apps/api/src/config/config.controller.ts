@@ -9,8 +9,8 @@ import { Authorizer } from '../common/authorizer';
 import { Ctx, RequestContext } from '../common/request-context';
 import { EVENT_STORE } from '../common/tokens';
 import { CONFIG_IDS, RunConfigCommand } from './config.handler';
-import { Current, loadPolicySettings, loadRiskPoints, loadScorecard, loadStructureTargets, loadWarningRules } from '@loanflow/projections';
-import { PolicySettingsDto, RiskPointsDto, ScorecardDto, StructureTargetsDto, WarningRulesDto } from './dto';
+import { Current, loadMoneyRules, loadPolicySettings, loadRiskPoints, loadScorecard, loadStructureTargets, loadWarningRules } from '@loanflow/projections';
+import { MoneyRulesDto, PolicySettingsDto, RiskPointsDto, ScorecardDto, StructureTargetsDto, WarningRulesDto } from './dto';
 
 /** Who changed it last and when, only once someone has: until then the defaults apply. */
 function answer<S extends { changedBy: string | null; changedAt: string | null }>({ changedBy, changedAt, ...rest }: Current<S>) {
@@ -100,6 +100,21 @@ export class ConfigController {
   async warningRules(@Ctx() ctx: RequestContext) {
     await this.authorizer.assert(ctx.actor, 'read', { kind: 'Config', configId: CONFIG_IDS.SetWarningRules });
     return answer(await loadWarningRules(this.store));
+  }
+
+  /** Sets the day count of new loans, the penalty surcharge and the provision rates; loans paid out later record the version. */
+  @Put('money-rules')
+  @HttpCode(200)
+  setMoneyRules(@Body() { dayCount, penaltySurchargeBps, provisionRates }: MoneyRulesDto, @Ctx() ctx: RequestContext): Promise<Accepted> {
+    return this.commands.execute(
+      new RunConfigCommand({ type: 'SetMoneyRules', data: { dayCount, penaltySurchargeBps, provisionRates: { ...provisionRates } } }, ctx),
+    );
+  }
+
+  @Get('money-rules')
+  async moneyRules(@Ctx() ctx: RequestContext) {
+    await this.authorizer.assert(ctx.actor, 'read', { kind: 'Config', configId: CONFIG_IDS.SetMoneyRules });
+    return answer(await loadMoneyRules(this.store));
   }
 
   /** Every change to every configuration, oldest first: what was set, by whom and when. */

@@ -2,9 +2,11 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   Decider,
   Event,
+  moneyRulesDecider,
   policySettingsDecider,
   riskPointsDecider,
   scorecardDecider,
+  SetMoneyRules,
   SetPolicySettings,
   SetRiskPoints,
   SetScorecard,
@@ -19,7 +21,7 @@ import { Authorizer } from '../common/authorizer';
 import { Intent } from '../common/intent';
 import { envelopeOf, RequestContext } from '../common/request-context';
 
-export type ConfigCommand = SetStructureTargets | SetPolicySettings | SetScorecard | SetRiskPoints | SetWarningRules;
+export type ConfigCommand = SetStructureTargets | SetPolicySettings | SetScorecard | SetRiskPoints | SetWarningRules | SetMoneyRules;
 export type ConfigIntent = Intent<ConfigCommand, 'by' | 'now'>;
 
 /** Each configuration is the stream `config-<configId>`, decided by its own decider. */
@@ -29,6 +31,7 @@ const CONFIGS: { [T in ConfigCommand['type']]: { configId: string; decider: Deci
   SetScorecard: { configId: 'scorecard', decider: scorecardDecider },
   SetRiskPoints: { configId: 'risk-points', decider: riskPointsDecider },
   SetWarningRules: { configId: 'warning-rules', decider: warningRulesDecider },
+  SetMoneyRules: { configId: 'money-rules', decider: moneyRulesDecider },
 };
 
 export const CONFIG_IDS = Object.fromEntries(Object.entries(CONFIGS).map(([type, c]) => [type, c.configId])) as Record<

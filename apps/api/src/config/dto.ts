@@ -1,5 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  DAY_COUNTS,
+  DayCount,
+  PENALTY_SURCHARGE_RANGE,
   RATING_DIMENSIONS,
   RatingDimension,
   RECOMMENDED_ACTIONS,
@@ -348,4 +351,60 @@ export class WarningRulesDto {
   @Min(0)
   @Max(100)
   watchScoreBelow!: number;
+}
+
+export class ProvisionRatesDto {
+  @ApiProperty({ description: 'general provision on every balance, basis points', example: 100 })
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  general!: number;
+
+  @ApiProperty({ description: 'specific provision on normal loans, basis points', example: 0 })
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  normal!: number;
+
+  @ApiProperty({ example: 200 })
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  special_mention!: number;
+
+  @ApiProperty({ example: 2_500 })
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  substandard!: number;
+
+  @ApiProperty({ example: 5_000 })
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  doubtful!: number;
+
+  @ApiProperty({ example: 10_000 })
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  loss!: number;
+}
+
+export class MoneyRulesDto {
+  @ApiProperty({ enum: DAY_COUNTS, description: 'the day count new loans accrue interest by: ACT/360 (People’s Bank convention) or ACT/365' })
+  @IsIn(DAY_COUNTS)
+  dayCount!: Exclude<DayCount, '30/360'>;
+
+  @ApiProperty({ description: 'penalty rate = contract rate x (1 + surcharge); 3000 to 5000 basis points (+30% to +50%)', example: 5_000 })
+  @IsInt()
+  @Min(PENALTY_SURCHARGE_RANGE.min)
+  @Max(PENALTY_SURCHARGE_RANGE.max)
+  penaltySurchargeBps!: number;
+
+  @ApiProperty({ type: ProvisionRatesDto })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => ProvisionRatesDto)
+  provisionRates!: ProvisionRatesDto;
 }

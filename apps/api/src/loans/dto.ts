@@ -2,6 +2,10 @@ import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import {
   CATEGORIES,
   Category,
+  DAY_COUNTS,
+  DayCount,
+  EARLY_REPAYMENTS,
+  EarlyRepayment,
   GUARANTEE_KINDS,
   GuaranteeKind,
   REPAYMENT_METHODS,
@@ -39,6 +43,22 @@ export class TermsDto {
   @Min(0)
   @Max(3_600)
   annualRateBps!: number;
+
+  @ApiPropertyOptional({
+    enum: EARLY_REPAYMENTS,
+    description: 'what a partial early repayment does to the instalments to come: fewer of them, or lower ones; default shorten_term',
+  })
+  @IsOptional()
+  @IsIn(EARLY_REPAYMENTS)
+  earlyRepayment?: EarlyRepayment;
+
+  @ApiPropertyOptional({
+    enum: DAY_COUNTS,
+    description: "the loan's day count when its product differs from the cooperative's money rules (ACT/360 by default)",
+  })
+  @IsOptional()
+  @IsIn(DAY_COUNTS)
+  dayCount?: Exclude<DayCount, '30/360'>;
 }
 
 export class ApplyDto extends PickType(TermsDto, ['amount', 'termMonths'] as const) {
@@ -181,6 +201,34 @@ export class ClassificationDto {
 export class LoanIdParams {
   @IdField()
   id!: string;
+}
+
+export class RecoveryDto {
+  @ApiProperty({ description: 'cents received on the written-off claim: principal first, then interest, then penalty interest', example: 150_000 })
+  @IsInt()
+  @Min(1)
+  @Max(2 * MAX_CENTS)
+  amount!: number;
+
+  @ApiPropertyOptional({ description: 'business date, never in the future, not before the write-off; default today', example: '2026-11-20' })
+  @IsOptional()
+  @IsIsoDate()
+  recoveredOn?: string;
+}
+
+export class LoanQuery {
+  @ApiPropertyOptional({ description: 'ISO instant: the loan as the log knew it then', example: '2026-03-01T12:00:00Z' })
+  @IsOptional()
+  @IsInstant()
+  asOf?: string;
+
+  @ApiPropertyOptional({
+    description: 'business date the payoff is worked out for (not before the last payment); default today, or the business date of asOf',
+    example: '2026-04-15',
+  })
+  @IsOptional()
+  @IsIsoDate()
+  on?: string;
 }
 
 export class AsOfQuery {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Decision } from '@loanflow/commands';
 import { Approver, borrowerDecider, Loan, LoanCommand, requireCatalogued, RuleViolated } from '@loanflow/domain';
-import { approversAt, loadPolicySettings, loadRiskPoints, loadScorecard, loadWarningRules, ProjectionService } from '@loanflow/projections';
+import { approversAt, loadMoneyRules, loadPolicySettings, loadRiskPoints, loadScorecard, loadWarningRules, ProjectionService } from '@loanflow/projections';
 import { ReadModelDb } from '@loanflow/storage';
 import { READ_MODELS } from '../common/tokens';
 import { LoanIntent } from './loans.handler';
@@ -46,6 +46,10 @@ export class LoanContext {
         return this.authority(state, decision);
       case 'RecordInspection':
         return { flagged: (await loadWarningRules(decision)).rules.inspectionFlagged };
+      case 'DisburseLoan': {
+        const { dayCount, penaltySurchargeBps, version } = await loadMoneyRules(decision);
+        return { moneyRules: { dayCount, penaltySurchargeBps, version } };
+      }
       default:
         return {};
     }

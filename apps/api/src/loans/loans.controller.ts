@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Guarantee, loanDecider, NotFound } from '@loanflow/domain';
+import { businessDate, LoanflowConfig } from '@loanflow/config';
+import { bookOf, Guarantee, loanDecider, NotFound, positionOn, requireNotBeforeStruck, requireNotInFuture } from '@loanflow/domain';
 import { EventStore } from '@loanflow/event-store';
 import { loanSubject } from '@loanflow/policy';
 import { randomUUID } from 'node:crypto';
@@ -9,11 +10,10 @@ import { Accepted, Aggregates } from '../common/aggregates';
 import { Authorizer } from '../common/authorizer';
 import { streamHistory } from '../common/history';
 import { Ctx, RequestContext } from '../common/request-context';
-import { EVENT_STORE } from '../common/tokens';
+import { Clock, CLOCK, CONFIG, EVENT_STORE } from '../common/tokens';
 import {
   ApplyDto,
   ApprovalDto,
-  AsOfQuery,
   ClassificationDto,
   DisbursementDto,
   EarlyRecoveryDto,
@@ -23,6 +23,8 @@ import {
   InspectionDto,
   InvestigationDto,
   LoanIdParams,
+  LoanQuery,
+  RecoveryDto,
   RepaymentDto,
   WriteOffDto,
 } from './dto';
@@ -37,6 +39,8 @@ export class LoansController {
     private readonly aggregates: Aggregates,
     private readonly authorizer: Authorizer,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) private readonly config: LoanflowConfig,
   ) {}
 
   /** The loan as it was at `asOf` (or now), once the actor may read it; 404 before it existed. */
@@ -119,11 +123,28 @@ export class LoansController {
     return this.run(id, { type: 'WriteOffLoan', data: { ...body } }, ctx);
   }
 
-  /** The loan now, or with `asOf` as the log knew it at that instant. */
+  /** Money received on a written-off loan's claim, recorded by someone independent of its approval. */
+  @Post(':id/recoveries')
+  recover(@Param() { id }: LoanIdParams, @Body() body: RecoveryDto, @Ctx() ctx: RequestContext) {
+    return this.run(id, { type: 'RecordRecovery', data: { ...body } }, ctx);
+  }
+
+  /**
+   * The loan now, or with `asOf` as the log knew it at that instant; an active loan with what
+   * paying it off on `on` (default: that day) would cost, item by item.
+   */
   @Get(':id')
-  async get(@Param() { id }: LoanIdParams, @Query() { asOf }: AsOfQuery, @Ctx() ctx: RequestContext) {
+  async get(@Param() { id }: LoanIdParams, @Query() { asOf, on }: LoanQuery, @Ctx() ctx: RequestContext) {
     const { state, version } = await this.readable(id, ctx, asOf);
-    return { ...state, version, ...(asOf ? { asOf } : {}) };
+    const day = businessDate(asOf ? new Date(asOf) : this.clock(), this.config.businessTimeZone);
+    let payoff = null;
+    if (state.status === 'active') {
+      const quoted = on ?? day;
+      requireNotInFuture(quoted, day, 'on');
+      requireNotBeforeStruck(state, quoted, 'on');
+      payoff = positionOn(bookOf(state), quoted);
+    }
+    return { ...state, version, payoff, ...(asOf ? { asOf } : {}) };
   }
 
   /** Every event of the loan with its actor, times and hashes, and the verdict on its chain. */

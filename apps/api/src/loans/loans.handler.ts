@@ -9,7 +9,7 @@ import { LoanContext } from './loan-context';
 import { envelopeOf, RequestContext } from '../common/request-context';
 
 /** A loan command as the controller knows it: the handler adds the actor, the time and the context in force. */
-export type LoanIntent = Intent<LoanCommand, 'by' | 'now' | 'today' | 'scorecard' | 'approvers' | 'committee' | 'flagged'>;
+export type LoanIntent = Intent<LoanCommand, 'by' | 'now' | 'today' | 'scorecard' | 'approvers' | 'committee' | 'flagged' | 'moneyRules'>;
 
 export class RunLoanCommand {
   constructor(

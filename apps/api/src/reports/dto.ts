@@ -90,6 +90,18 @@ export class PortfolioQuery {
   branchId?: string;
 }
 
+export class ProvisionsQuery {
+  @ApiPropertyOptional({ description: 'business date the balances and categories are taken at; today by default', example: '2026-03-31' })
+  @IsOptional()
+  @IsIsoDate()
+  asOf?: string;
+
+  @ApiPropertyOptional({ description: 'the one branch to report on; every branch by default', example: 'BR-01' })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  branchId?: string;
+}
+
 export class ComplianceQuery {
   @ApiPropertyOptional({ description: 'business date; today by default' })
   @IsOptional()

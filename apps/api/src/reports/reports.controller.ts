@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { businessDate, LoanflowConfig } from '@loanflow/config';
 import { requireNotInFuture } from '@loanflow/domain';
 import { EventStore } from '@loanflow/event-store';
 import {
   complianceReport,
   EndOfDayService,
+  loadMoneyRules,
   loadPolicySettings,
   loadRiskPoints,
   loadStructureTargets,
@@ -15,6 +16,7 @@ import {
   performanceReport,
   portfolioReport,
   ProjectionService,
+  provisionsReport,
   riskBoard,
   warnings,
   wholeMonths,
@@ -24,7 +26,16 @@ import { Authorizer } from '../common/authorizer';
 import { ApiProblem } from '../common/problems';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Clock, CLOCK, CONFIG, EVENT_STORE, READ_MODELS } from '../common/tokens';
-import { ComplianceQuery, ListLoansQuery, MaturitiesQuery, PerformanceQuery, PortfolioQuery, RiskBoardQuery, WarningsQuery } from './dto';
+import {
+  ComplianceQuery,
+  ListLoansQuery,
+  MaturitiesQuery,
+  PerformanceQuery,
+  PortfolioQuery,
+  ProvisionsQuery,
+  RiskBoardQuery,
+  WarningsQuery,
+} from './dto';
 
 /**
  * The read side: loan lists, reports and compliance findings, answered from the read models.
@@ -109,6 +120,25 @@ export class ReportsController {
     await this.readable(ctx, 'Report', 'portfolio');
     const { targets } = await loadStructureTargets(this.store);
     return portfolioReport(this.db, targets, q.branchId);
+  }
+
+  /**
+   * Loan-loss provisions as of a business date: per branch and five-tier category, the loans with a
+   * principal balance that day, the balance, the general provision (the general rate on every
+   * balance) and the specific one (the category's rate), each rounded half up to the cent on the
+   * category's balance; the branches' totals and the whole's. The rates are the money rules in force
+   * (`GET /config/money-rules`), named in the answer with that configuration's version.
+   */
+  @Get('reports/provisions')
+  @ApiOkResponse({
+    description:
+      "`asOf`; `rates` (basis points: `general` on every balance, and each category's specific rate) and `moneyRulesVersion` they came from (-1: the defaults); `branches`: per branch, `byCategory` (each of the five categories: `loans`, `balance`, `general`, `specific`, `provision`, in cents) and the branch's totals; `total`: the same over the branches, worked out on their summed balances per category, so it may differ from the sum of the branches' provisions by a rounding cent. Balances are principal outstanding at the end of `asOf`, each loan in the category it had that day; repaid and written-off loans carry none. A day after today is refused (422 DATE_IN_FUTURE).",
+  })
+  async provisions(@Query() q: ProvisionsQuery, @Ctx() ctx: RequestContext) {
+    await this.readable(ctx, 'Report', 'provisions');
+    const asOf = this.asOf(q.asOf);
+    const { provisionRates, version } = await loadMoneyRules(this.store);
+    return { ...(await provisionsReport(this.db, { asOf, branchId: q.branchId }, provisionRates)), moneyRulesVersion: version };
   }
 
   /**

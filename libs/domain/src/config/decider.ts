@@ -1,6 +1,7 @@
 import { Command, Decider, Event } from '../decider';
 import { RuleViolated } from '../errors';
 import { bucketsOf, StructureTarget } from '../rules/portfolio';
+import type { MoneyRulesSet } from './money';
 import type { RiskConfigEvent } from './risk';
 
 export const STRUCTURE_TARGETS_STREAM = 'config-structure-targets';
@@ -28,7 +29,7 @@ export const DEFAULT_STRUCTURE_TARGETS: readonly StructureTarget[] = [];
 /** The whole list of targets replaces the previous one. */
 export type StructureTargetsSet = Event<'StructureTargetsSet', { targets: StructureTarget[]; by: string; at: string }>;
 export type PolicySettingsSet = Event<'PolicySettingsSet', PolicySettings & { by: string; at: string }>;
-export type ConfigEvent = StructureTargetsSet | PolicySettingsSet | RiskConfigEvent;
+export type ConfigEvent = StructureTargetsSet | PolicySettingsSet | RiskConfigEvent | MoneyRulesSet;
 
 export type SetStructureTargets = Command<'SetStructureTargets', { targets: StructureTarget[]; by: string; now: string }>;
 export type SetPolicySettings = Command<'SetPolicySettings', PolicySettings & { by: string; now: string }>;

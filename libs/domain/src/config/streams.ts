@@ -1,4 +1,5 @@
 import { POLICY_SETTINGS_STREAM, STRUCTURE_TARGETS_STREAM } from './decider';
+import { MONEY_RULES_STREAM } from './money';
 
 export const SCORECARD_STREAM = 'config-scorecard';
 export const RISK_POINTS_STREAM = 'config-risk-points';
@@ -11,4 +12,5 @@ export const CONFIG_STREAMS: readonly string[] = [
   SCORECARD_STREAM,
   RISK_POINTS_STREAM,
   WARNING_RULES_STREAM,
+  MONEY_RULES_STREAM,
 ];

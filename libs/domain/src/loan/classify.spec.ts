@@ -1,3 +1,5 @@
+import { positionOn } from './ledger';
+import { bookOf } from './state';
 import { givenFor } from '../testing/given';
 import { active, applied, approved, examined, investigated } from '../testing/loan-fixtures';
 import { LoanCommand, loanDecider } from './decider';
@@ -87,7 +89,8 @@ describe('loan classification at end of day', () => {
     expect(fold(partly).schedule[0].settledOn).toBeNull();
     const late = afterEndOfDay(partly, '2026-04-20');
     expect(fold(late).category).toBe('special_mention');
-    const settled = repay(late, 6_000, '2026-04-25');
+    // What is due on 2026-04-25: the rest of instalment 1, with its penalty and compound interest.
+    const settled = repay(late, positionOn(bookOf(fold(late)), '2026-04-25').due, '2026-04-25');
     expect(
       fold(settled)
         .schedule.map((i) => i.settledOn)

@@ -2,13 +2,13 @@ import { DomainError } from '../errors';
 import { givenFor } from '../testing/given';
 import { LoanCommand, loanDecider } from './decider';
 import { LoanEvent } from './events';
-import { applied, approved, at, authority, examined, investigated, terms, today } from '../testing/loan-fixtures';
+import { applied, approved, at, authority, examined, investigated, moneyRules, terms, today } from '../testing/loan-fixtures';
 
 const given = (events: LoanEvent[]) => givenFor(loanDecider, events);
 
 const disburse = (now = at): LoanCommand => ({
   type: 'DisburseLoan',
-  data: { amount: 1_200_000, by: 'dan', now, today: now.slice(0, 10) },
+  data: { amount: 1_200_000, moneyRules, by: 'dan', now, today: now.slice(0, 10) },
 });
 
 describe('loan decider', () => {
@@ -70,33 +70,34 @@ describe('loan decider', () => {
       data: { disbursedOn: '2026-03-02', maturityDate: '2027-03-02', repayment: 'equal_principal' },
     });
     const schedule = (event.data as { schedule: { principal: number; interest: number }[] }).schedule;
-    expect(schedule[0]).toMatchObject({ principal: 100_000, interest: 6_000 });
+    // 31 days on 12,000.00 at 6%, ACT/360: 62.00.
+    expect(schedule[0]).toMatchObject({ principal: 100_000, interest: 6_200 });
   });
 
   it('refuses a disbursement date in the future', () =>
     given([applied, investigated, examined, approved])
-      .when({ type: 'DisburseLoan', data: { amount: 1_200_000, disbursedOn: '2026-03-03', by: 'dan', now: at, today } })
+      .when({ type: 'DisburseLoan', data: { amount: 1_200_000, disbursedOn: '2026-03-03', moneyRules, by: 'dan', now: at, today } })
       .thenRefused('DATE_IN_FUTURE'));
 
-  it('allocates a repayment to interest first, then principal, instalment by instalment, and closes when all is paid', () => {
+  it('settles what is due, then the interest accrued to the day, then principal early, and closes when all is paid', () => {
     const state = [applied, investigated, examined, approved].reduce(loanDecider.evolve, loanDecider.initialState);
     const disbursed = loanDecider.decide(disburse(), state)[0];
     const active = loanDecider.evolve(state, disbursed);
+    const due = '2026-04-02';
     const [partial] = loanDecider.decide(
-      { type: 'ReceiveRepayment', data: { amount: 110_000, paidOn: '2026-03-02', by: 'dan', now: at, today } },
+      { type: 'ReceiveRepayment', data: { amount: 110_000, paidOn: due, by: 'dan', now: at, today: due } },
       active,
     );
-    // Instalment 1 owes 6,000 interest and 100,000 principal; 4,000 spills into instalment 2's interest (5,500).
+    // On its due date instalment 1 owes 62.00 interest and 1,000.00 principal; no interest of April
+    // has accrued yet, so the 38.00 left is principal paid early.
     expect(partial.data).toMatchObject({
-      interest: 10_000,
-      principal: 100_000,
-      allocations: [
-        { n: 1, interest: 6_000, principal: 100_000 },
-        { n: 2, interest: 4_000, principal: 0 },
-      ],
+      interest: 6_200,
+      principal: 103_800,
+      principalEarly: 3_800,
+      allocations: [{ n: 1, interest: 6_200, principal: 100_000 }],
     });
-    const owed = active.outstanding.principal + active.outstanding.interest;
-    const all = loanDecider.decide({ type: 'ReceiveRepayment', data: { amount: owed, by: 'dan', now: at, today } }, active);
+    // Paid off the day it was paid out, the loan costs its principal and not a day of interest.
+    const all = loanDecider.decide({ type: 'ReceiveRepayment', data: { amount: 1_200_000, by: 'dan', now: at, today } }, active);
     expect(all.map((e) => e.type)).toEqual(['RepaymentReceived', 'LoanClosed']);
     const closed = all.reduce(loanDecider.evolve, active);
     expect(closed).toMatchObject({ status: 'closed', outstanding: { principal: 0, interest: 0 } });

@@ -14,6 +14,8 @@ import {
   demandEarlyRecovery,
   ExtendLoan,
   extendLoan,
+  RecordRecovery,
+  recordRecovery,
   WriteOffLoan,
   writeOffLoan,
 } from './commands/actions';
@@ -35,7 +37,8 @@ export type LoanCommand =
   | AddGuarantee
   | DemandEarlyRecovery
   | ExtendLoan
-  | WriteOffLoan;
+  | WriteOffLoan
+  | RecordRecovery;
 
 export function decideLoan(command: LoanCommand, state: Loan): LoanEvent[] {
   switch (command.type) {
@@ -67,6 +70,8 @@ export function decideLoan(command: LoanCommand, state: Loan): LoanEvent[] {
       return extendLoan(command, state);
     case 'WriteOffLoan':
       return writeOffLoan(command, state);
+    case 'RecordRecovery':
+      return recordRecovery(command, state);
   }
 }
 

@@ -3,6 +3,7 @@ import { Bps, Cents } from '../money';
 import { Category } from '../rules/classification';
 import { RecommendedAction, Severity, SignalRule } from '../rules/risk';
 import { Rating } from '../rules/scorecard';
+import { DayCount, EarlyRepayment } from '../rules/interest';
 import { Instalment, RepaymentMethod } from '../rules/schedule';
 
 export type Security = 'credit' | 'guaranteed' | 'mortgage' | 'pledge';
@@ -12,6 +13,10 @@ export interface Terms {
   amount: Cents;
   termMonths: number;
   annualRateBps: Bps;
+  /** What a partial early repayment does to the instalments to come; `shorten_term` when not said. */
+  earlyRepayment?: EarlyRepayment;
+  /** The loan's day count when its product differs from the cooperative's (money rules). */
+  dayCount?: Exclude<DayCount, '30/360'>;
 }
 
 /** What a borrower asks for, as the account officer takes it down. */
@@ -127,6 +132,16 @@ export type LoanDisbursed = Event<
     /** The contractual schedule as agreed at disbursement: auditors read it as it was. */
     schedule: Instalment[];
     riskPoints?: string[];
+    /**
+     * How interest accrues, fixed at disbursement. Absent on loans disbursed before interest
+     * accrued by the day: those read as `30/360` (their recorded instalments' interest stands),
+     * no penalty or compound interest, and `shorten_term`.
+     */
+    dayCount?: DayCount;
+    penaltySurchargeBps?: number;
+    earlyRepayment?: EarlyRepayment;
+    /** The version of the money rules (config-money-rules) the day count and surcharge came from; -1: the defaults. */
+    moneyRulesVersion?: number;
     at: string;
   }
 >;
@@ -144,8 +159,14 @@ export type RepaymentReceived = Event<
     paidOn: string;
     interest: Cents;
     principal: Cents;
-    /** How the payment settled each instalment, interest first. */
+    /** Interest and principal paid on each instalment: those due, then the current period's accrued interest. */
     allocations: Allocation[];
+    /** Penalty interest on overdue principal and compound interest on unpaid interest; absent (0) on older payments. */
+    penalty?: Cents;
+    compound?: Cents;
+    /** Principal paid before it fell due: the instalments to come are re-planned as `rescheduled`. */
+    principalEarly?: Cents;
+    rescheduled?: Instalment[];
     at: string;
   }
 >;
@@ -235,6 +256,8 @@ export type LoanExtended = Event<
     newMaturity: string;
     /** The instalments whose due date moved (those due at the old maturity). */
     moved: number[];
+    /** The interest the longer last period adds, on the last moved instalment; absent (0) on older extensions. */
+    addedInterest?: Cents;
     approverId: string;
     reason: string;
     extendedOn: string;
@@ -242,9 +265,29 @@ export type LoanExtended = Event<
   }
 >;
 /** What is still owed is taken off the books as a loss, approved by someone independent of the loan. */
+/**
+ * What is still owed is taken off the balance sheet as a loss, approved by someone independent of
+ * the loan. The claim stays, off balance: the principal, the interest due and accrued, and the
+ * penalty and compound interest, all on `writtenOffOn` (older write-offs recorded the schedule's
+ * unpaid interest and no penalty).
+ */
 export type LoanWrittenOff = Event<
   'LoanWrittenOff',
-  { loanId: string; principal: Cents; interest: Cents; approvedBy: string; reason: string; writtenOffOn: string; at: string }
+  { loanId: string; principal: Cents; interest: Cents; penalty?: Cents; approvedBy: string; reason: string; writtenOffOn: string; at: string }
+>;
+/** Money received on a written-off loan's claim: principal first, then interest, then penalty interest. */
+export type WrittenOffRecovered = Event<
+  'WrittenOffRecovered',
+  {
+    loanId: string;
+    amount: Cents;
+    principal: Cents;
+    interest: Cents;
+    penalty: Cents;
+    receivedBy: string;
+    recoveredOn: string;
+    at: string;
+  }
 >;
 
 export type LoanEvent =
@@ -265,4 +308,5 @@ export type LoanEvent =
   | GuaranteeAdded
   | EarlyRecoveryDemanded
   | LoanExtended
-  | LoanWrittenOff;
+  | LoanWrittenOff
+  | WrittenOffRecovered;

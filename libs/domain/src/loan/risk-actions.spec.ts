@@ -2,6 +2,8 @@ import { DEFAULT_WARNING_RULES, DesiredSignal } from '../rules/risk';
 import { givenFor } from '../testing/given';
 import { active, applied, investigated } from '../testing/loan-fixtures';
 import { LoanCommand, loanDecider } from './decider';
+import { positionOn } from './ledger';
+import { bookOf } from './state';
 import { Guarantee, LoanEvent } from './events';
 
 const given = (events: LoanEvent[]) => givenFor(loanDecider, events);
@@ -92,8 +94,12 @@ describe('risk signals', () => {
 
   it('a payment that brings the loan up to date resolves its late-repayment signal; paying it off resolves every signal', () => {
     const lateHistory = after(active, review('2026-04-03', [late(1)]));
+    // Three days late: 1,000.00 + 62.00 due, 0.75 of penalty interest (1,000 x 9% x 3 / 360) and
+    // 0.05 of compound interest (62 x 9% x 3 / 360 = 0.0465).
+    const due = positionOn(bookOf(fold(lateHistory)), '2026-04-05');
+    expect(due).toMatchObject({ principalDue: 100_000, interestDue: 6_200, penalty: 75, compound: 5, due: 106_280 });
     const paid = loanDecider.decide(
-      { type: 'ReceiveRepayment', data: { amount: 106_000, by: 'dan', ...on('2026-04-05') } },
+      { type: 'ReceiveRepayment', data: { amount: 106_280, by: 'dan', ...on('2026-04-05') } },
       fold(lateHistory),
     );
     expect(paid.map((e) => e.type)).toEqual(['RepaymentReceived', 'RiskSignalResolved']);
@@ -103,9 +109,8 @@ describe('risk signals', () => {
       fold(lateHistory),
     );
     expect(partly.map((e) => e.type)).toEqual(['RepaymentReceived']);
-    const owed = fold(lateHistory).outstanding;
     const all = loanDecider.decide(
-      { type: 'ReceiveRepayment', data: { amount: owed.principal + owed.interest, by: 'dan', ...on('2026-04-05') } },
+      { type: 'ReceiveRepayment', data: { amount: due.payoff, by: 'dan', ...on('2026-04-05') } },
       fold(after(lateHistory, inspect(['x'], '2026-04-04'))),
     );
     expect(all.map((e) => e.type)).toEqual(['RepaymentReceived', 'RiskSignalResolved', 'RiskSignalResolved', 'LoanClosed']);
@@ -156,8 +161,13 @@ describe('actions on a loan at risk', () => {
     const demanded = loanDecider.decide(demand('2026-06-30'), fold(atRisk));
     expect(demanded[0]).toMatchObject({
       type: 'EarlyRecoveryDemanded',
-      // Nothing repaid: 12,000.00 of principal and the interest of April, May and June (60.00 + 55.00 + 50.00).
-      data: { amount: 1_200_000 + 16_500, dueOn: '2026-06-30', demandedBy: 'eve' },
+      // Nothing repaid, so paying off on 2026-06-30 costs 12,000.00 of principal and:
+      // interest of the instalments due 04-02, 05-02, 06-02 (31 days on 12,000, 30 on 11,000, 31 on
+      // 10,000: 62.00 + 55.00 + 51.67) and 28 days accrued on 9,000 to 06-30 (42.00): 210.67;
+      // penalty interest at 9% on the principal overdue: 1,000 for 30 days (7.50), 2,000 for 31 (15.50),
+      // 3,000 for 28 (21.00): 44.00; compound interest at 9% on the interest unpaid: 62 for 30 days
+      // (0.465 -> 0.47), 117 for 31 (0.90675 -> 0.91), 168.67 for 28 (1.18 -> 1.18): 2.56.
+      data: { amount: 1_200_000 + 21_067 + 4_400 + 256, dueOn: '2026-06-30', demandedBy: 'eve' },
     });
     given([...atRisk, ...demanded])
       .when(demand('2026-06-30', []))
@@ -188,9 +198,7 @@ describe('actions on a loan at risk', () => {
       .thenRefused('EXTENSION_AFTER_MATURITY');
     given(extended).when(extend('hu', 1)).thenRefused('ALREADY_EXTENDED');
     // An extended loan up to date is special mention at least, at end of day and by hand.
-    const paidUp = fold(active)
-      .schedule.slice(0, 11)
-      .reduce((sum, i) => sum + i.principal + i.interest, 0);
+    const paidUp = positionOn(bookOf(fold(extended)), '2027-02-20').due;
     const current = after(extended, { type: 'ReceiveRepayment', data: { amount: paidUp, by: 'dan', ...on('2027-02-20') } });
     given(current)
       .when({ type: 'ClassifyAtEndOfDay', data: { asOf: '2027-03-10', now: '2027-03-10T16:00:00.000Z' } })
@@ -212,7 +220,17 @@ describe('actions on a loan at risk', () => {
     });
     const written = loanDecider.decide(writeOff('gu'), fold(bad));
     expect(written.map((e) => e.type)).toEqual(['LoanWrittenOff', 'RiskSignalResolved']);
-    expect(written[0].data).toMatchObject({ principal: 1_200_000, interest: 39_000, approvedBy: 'gu', writtenOffOn: '2027-08-01' });
+    // After maturity every instalment's interest is due, and penalties have run on all of it.
+    const owed = positionOn(bookOf(fold(bad)), '2027-08-01');
+    const interest = fold(bad).schedule.reduce((sum, i) => sum + i.interest, 0);
+    expect(written[0].data).toMatchObject({
+      principal: 1_200_000,
+      interest,
+      penalty: owed.penalty + owed.compound,
+      approvedBy: 'gu',
+      writtenOffOn: '2027-08-01',
+    });
+    expect(owed.penalty).toBeGreaterThan(0);
     const state = fold([...bad, ...written]);
     expect(state).toMatchObject({ status: 'written_off', outstanding: { principal: 0, interest: 0 } });
     given([...bad, ...written])

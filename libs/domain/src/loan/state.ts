@@ -1,10 +1,12 @@
 import { Post } from '../staff/posts';
 import { Cents } from '../money';
 import { Category } from '../rules/classification';
-import { Instalment, RepaymentMethod } from '../rules/schedule';
+import { InterestTerms } from '../rules/interest';
+import { RepaymentMethod } from '../rules/schedule';
 import { RecommendedAction, Severity, SignalRule } from '../rules/risk';
 import { Rating } from '../rules/scorecard';
-import { CommitteeRule, Guarantee, LoanEvent, Security, Terms } from './events';
+import { CommitteeRule, Guarantee, LoanDisbursed, LoanEvent, Security, Terms } from './events';
+import { Accrual, applyPayment, Book, openBook, ScheduledInstalment } from './ledger';
 
 /** The statuses a recorded loan can be in, in the order of its life. */
 export const LOAN_STATUSES = ['applied', 'investigated', 'examined', 'approved', 'rejected', 'active', 'closed', 'written_off'] as const;
@@ -31,13 +33,6 @@ export interface Act {
   event: LoanEvent['type'];
 }
 
-export interface ScheduledInstalment extends Instalment {
-  principalPaid: Cents;
-  interestPaid: Cents;
-  /** The business date of the payment that settled the instalment in full; null while anything is owed. */
-  settledOn: string | null;
-}
-
 /** The system's classification at end of day is not an act of any person. */
 export const SYSTEM_CLASSIFIER = 'system';
 
@@ -60,7 +55,10 @@ export interface Loan {
   approvedOn: string | null;
   disbursement: { amount: Cents; disbursedOn: string; maturityDate: string; repayment: RepaymentMethod; annualRateBps: number } | null;
   schedule: ScheduledInstalment[];
-  repaid: { principal: Cents; interest: Cents };
+  /** The running figures interest, penalty and compound interest accrue from (see ledger.ts); null before disbursement. */
+  accrual: Accrual | null;
+  repaid: { principal: Cents; interest: Cents; penalty: Cents; compound: Cents };
+  /** Principal not yet repaid, and the instalments' interest (as planned until due) not yet paid. */
   outstanding: { principal: Cents; interest: Cents };
   lastPaidOn: string | null;
   rejection: { stage: string; by: string; reason: string } | null;
@@ -79,7 +77,37 @@ export interface Loan {
   signals: Signal[];
   extension: { months: number; previousMaturity: string; newMaturity: string; approverId: string; extendedOn: string } | null;
   earlyRecovery: { amount: Cents; dueOn: string; demandedOn: string; demandedBy: string } | null;
-  writtenOff: { principal: Cents; interest: Cents; writtenOffOn: string; approvedBy: string; reason: string } | null;
+  /** The claim kept off balance after a write-off (penalty: penalty and compound interest), and what was recovered of it. */
+  writtenOff: {
+    principal: Cents;
+    interest: Cents;
+    penalty: Cents;
+    writtenOffOn: string;
+    approvedBy: string;
+    reason: string;
+    recovered: { principal: Cents; interest: Cents; penalty: Cents };
+    lastRecoveredOn: string | null;
+  } | null;
+}
+
+/** The interest terms a disbursement fixed; older disbursements read by the defaults their event type states. */
+export function interestTermsOf(d: LoanDisbursed['data']): InterestTerms {
+  return {
+    annualRateBps: d.annualRateBps,
+    dayCount: d.dayCount ?? '30/360',
+    penaltySurchargeBps: d.penaltySurchargeBps ?? null,
+    earlyRepayment: d.earlyRepayment ?? 'shorten_term',
+  };
+}
+
+export function bookOf(s: Pick<Loan, 'loanId' | 'schedule' | 'accrual'>): Book {
+  if (!s.accrual) throw new Error(`loan ${s.loanId} has not been paid out`);
+  return { schedule: s.schedule, accrual: s.accrual };
+}
+
+function withBook(state: Loan, book: Book): Loan {
+  const interest = book.schedule.reduce((sum, i) => sum + Math.max(0, i.interest - i.interestPaid), 0);
+  return { ...state, schedule: [...book.schedule], accrual: book.accrual, outstanding: { ...state.outstanding, interest } };
 }
 
 export const openSignals = (s: Pick<Loan, 'signals'>): Signal[] => s.signals.filter((x) => x.resolvedOn === null);
@@ -102,7 +130,8 @@ export const initialLoan: Loan = {
   approvedOn: null,
   disbursement: null,
   schedule: [],
-  repaid: { principal: 0, interest: 0 },
+  accrual: null,
+  repaid: { principal: 0, interest: 0, penalty: 0, compound: 0 },
   outstanding: { principal: 0, interest: 0 },
   lastPaidOn: null,
   rejection: null,
@@ -245,7 +274,7 @@ function evolveFacts(state: Loan, event: LoanEvent): Loan {
     }
     case 'LoanDisbursed': {
       const d = event.data;
-      return {
+      const disbursed: Loan = {
         ...state,
         status: 'active',
         disbursement: {
@@ -255,39 +284,31 @@ function evolveFacts(state: Loan, event: LoanEvent): Loan {
           repayment: d.repayment,
           annualRateBps: d.annualRateBps,
         },
-        // An instalment that owes nothing (a 0% bullet loan's interest months) is settled from the start.
-        schedule: d.schedule.map((i) => ({
-          ...i,
-          principalPaid: 0,
-          interestPaid: 0,
-          settledOn: i.principal + i.interest === 0 ? d.disbursedOn : null,
-        })),
-        outstanding: {
-          principal: d.amount,
-          interest: d.schedule.reduce((sum, i) => sum + i.interest, 0),
-        },
+        outstanding: { principal: d.amount, interest: 0 },
       };
+      return withBook(disbursed, openBook(d.schedule, interestTermsOf(d), d.repayment, d.disbursedOn));
     }
     case 'RepaymentReceived': {
       const d = event.data;
-      const paid = new Map(d.allocations.map((a) => [a.n, a]));
-      return {
+      const parts = {
+        penalty: d.penalty ?? 0,
+        compound: d.compound ?? 0,
+        allocations: d.allocations,
+        principalEarly: d.principalEarly ?? 0,
+        ...(d.rescheduled ? { rescheduled: d.rescheduled } : {}),
+      };
+      const paid: Loan = {
         ...state,
-        schedule: state.schedule.map((i) => {
-          const a = paid.get(i.n);
-          if (!a) return i;
-          const principalPaid = i.principalPaid + a.principal;
-          const interestPaid = i.interestPaid + a.interest;
-          const settled = i.settledOn === null && principalPaid + interestPaid >= i.principal + i.interest;
-          return { ...i, principalPaid, interestPaid, settledOn: settled ? d.paidOn : i.settledOn };
-        }),
-        repaid: { principal: state.repaid.principal + d.principal, interest: state.repaid.interest + d.interest },
-        outstanding: {
-          principal: state.outstanding.principal - d.principal,
-          interest: state.outstanding.interest - d.interest,
+        repaid: {
+          principal: state.repaid.principal + d.principal,
+          interest: state.repaid.interest + d.interest,
+          penalty: state.repaid.penalty + parts.penalty,
+          compound: state.repaid.compound + parts.compound,
         },
+        outstanding: { ...state.outstanding, principal: state.outstanding.principal - d.principal },
         lastPaidOn: d.paidOn,
       };
+      return withBook(paid, applyPayment(bookOf(state), parts, d.paidOn));
     }
     case 'LoanClassified': {
       const d = event.data;
@@ -323,9 +344,13 @@ function evolveFacts(state: Loan, event: LoanEvent): Loan {
     case 'LoanExtended': {
       const d = event.data;
       const moved = new Set(d.moved);
+      const last = Math.max(...d.moved);
       return {
         ...state,
-        schedule: state.schedule.map((i) => (moved.has(i.n) ? { ...i, dueDate: d.newMaturity } : i)),
+        schedule: state.schedule.map((i) =>
+          moved.has(i.n) ? { ...i, dueDate: d.newMaturity, interest: i.interest + (i.n === last ? (d.addedInterest ?? 0) : 0) } : i,
+        ),
+        outstanding: { ...state.outstanding, interest: state.outstanding.interest + (d.addedInterest ?? 0) },
         disbursement: state.disbursement && { ...state.disbursement, maturityDate: d.newMaturity },
         extension: {
           months: d.months,
@@ -345,11 +370,24 @@ function evolveFacts(state: Loan, event: LoanEvent): Loan {
         writtenOff: {
           principal: d.principal,
           interest: d.interest,
+          penalty: d.penalty ?? 0,
           writtenOffOn: d.writtenOffOn,
           approvedBy: d.approvedBy,
           reason: d.reason,
+          recovered: { principal: 0, interest: 0, penalty: 0 },
+          lastRecoveredOn: null,
         },
       };
+    }
+    case 'WrittenOffRecovered': {
+      const d = event.data;
+      const w = state.writtenOff!;
+      const recovered = {
+        principal: w.recovered.principal + d.principal,
+        interest: w.recovered.interest + d.interest,
+        penalty: w.recovered.penalty + d.penalty,
+      };
+      return { ...state, writtenOff: { ...w, recovered, lastRecoveredOn: d.recoveredOn } };
     }
   }
 }

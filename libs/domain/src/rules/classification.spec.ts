@@ -3,7 +3,7 @@ import { DomainError } from '../errors';
 import { LoanCommand, loanDecider } from '../loan/decider';
 import { LoanEvent } from '../loan/events';
 import { Loan } from '../loan/state';
-import { applied, approved as approvedEvent, examined, investigated } from '../testing/loan-fixtures';
+import { applied, approved as approvedEvent, examined, investigated, moneyRules } from '../testing/loan-fixtures';
 import { REPAYMENT_METHODS } from './schedule';
 import { CATEGORIES, Category, daysPastDue, floorCategory, isBetter, isNonPerforming, NON_PERFORMING, worseOf } from './classification';
 
@@ -105,7 +105,7 @@ describe('classification never goes better than the days-past-due floor (propert
       onThisLoan(approvedEvent, { terms, approvedOn: l.disbursedOn }),
     ];
     const approved = fold(loanDecider.initialState, history);
-    const disburse: LoanCommand = { type: 'DisburseLoan', data: { amount: l.amount, by: 'dan', now: at, today: l.disbursedOn } };
+    const disburse: LoanCommand = { type: 'DisburseLoan', data: { amount: l.amount, moneyRules, by: 'dan', now: at, today: l.disbursedOn } };
     return fold(approved, loanDecider.decide(disburse, approved));
   }
 

@@ -1,5 +1,6 @@
 import { addMonths } from '../dates';
-import { Bps, Cents, divRound } from '../money';
+import { Bps, Cents } from '../money';
+import { DayCount, EarlyRepayment, interestOn } from './interest';
 
 export type RepaymentMethod = 'bullet' | 'equal_principal' | 'annuity';
 export const REPAYMENT_METHODS: readonly RepaymentMethod[] = ['bullet', 'equal_principal', 'annuity'];
@@ -9,6 +10,11 @@ export interface Instalment {
   n: number;
   dueDate: string;
   principal: Cents;
+  /**
+   * The interest accrued over the instalment's period (from the previous due date, or the
+   * disbursement, to its own), as planned: exact once it falls due, re-planned when an early
+   * repayment lowers the balance.
+   */
   interest: Cents;
 }
 
@@ -19,62 +25,150 @@ export interface ScheduleTerms {
   method: RepaymentMethod;
   /** The business date the money was paid out; instalments fall due monthly from it. */
   disbursedOn: string;
+  dayCount: DayCount;
 }
 
-/** Monthly interest on a balance, in cents rounded half up: balance x bps / 10,000 / 12. */
-export function monthlyInterest(balance: Cents, annualRateBps: Bps): Cents {
-  return divRound(balance * annualRateBps, 120_000);
+/** What to plan: the balance not yet due from `from`, over instalments falling due on these dates. */
+interface Plan {
+  method: RepaymentMethod;
+  annualRateBps: Bps;
+  dayCount: DayCount;
+  from: string;
+  balance: Cents;
+  /** Interest of the first period already accrued before `from` (on an earlier, higher balance). */
+  accrued: Cents;
+  dueDates: { n: number; dueDate: string }[];
+}
+
+/** The instalments of a plan with these principal amounts: each one's interest on the balance over its period. */
+function withInterest(plan: Plan, principals: Cents[]): Instalment[] {
+  let balance = plan.balance;
+  let from = plan.from;
+  return plan.dueDates.map(({ n, dueDate }, k) => {
+    const interest = (k === 0 ? plan.accrued : 0) + interestOn(balance, plan.annualRateBps, plan.dayCount, from, dueDate);
+    balance -= principals[k];
+    from = dueDate;
+    return { n, dueDate, principal: principals[k], interest };
+  });
+}
+
+/** Equal instalments of principal + interest at `payment`, the last one taking what is left. */
+function levelPrincipals(plan: Plan, payment: Cents): Cents[] {
+  const principals: Cents[] = [];
+  let balance = plan.balance;
+  let from = plan.from;
+  plan.dueDates.forEach(({ dueDate }, k) => {
+    const interest = (k === 0 ? plan.accrued : 0) + interestOn(balance, plan.annualRateBps, plan.dayCount, from, dueDate);
+    const principal = k === plan.dueDates.length - 1 ? balance : Math.min(balance, Math.max(0, payment - interest));
+    principals.push(principal);
+    balance -= principal;
+    from = dueDate;
+  });
+  return principals;
+}
+
+/** What the last instalment of a level plan at `payment` comes to. */
+function lastPayment(plan: Plan, payment: Cents): Cents {
+  const principals = levelPrincipals(plan, payment);
+  const rows = withInterest(plan, principals);
+  const last = rows[rows.length - 1];
+  return last.principal + last.interest;
 }
 
 /**
- * The contractual repayment schedule, exact in integer cents. Every method repays exactly the
- * principal; what rounding leaves over lands on the last instalment.
+ * The level payment of an equal-instalment plan over the actual days of its periods: the smallest
+ * whole-cent payment whose last instalment is no larger than the others. Found by bisection, so
+ * the day count and every cent of rounding are the schedule's own.
  */
-export function repaymentSchedule(terms: ScheduleTerms): Instalment[] {
-  const { amount, termMonths: n, annualRateBps: bps, disbursedOn } = terms;
-  const due = (k: number) => addMonths(disbursedOn, k);
-  const rows: Instalment[] = [];
-  switch (terms.method) {
-    case 'bullet': {
-      // Interest is paid monthly on the whole principal. Months take the monthly interest rounded
-      // down and the last month the rest, so the total is principal x rate x term rounded once.
-      const total = divRound(amount * bps * n, 120_000);
-      const monthly = Math.floor((amount * bps) / 120_000);
-      for (let k = 1; k <= n; k++) {
-        const interest = k < n ? monthly : total - monthly * (n - 1);
-        rows.push({ n: k, dueDate: due(k), principal: k < n ? 0 : amount, interest });
-      }
-      return rows;
-    }
-    case 'equal_principal': {
-      const part = Math.floor(amount / n);
-      let balance = amount;
-      for (let k = 1; k <= n; k++) {
-        const principal = k < n ? part : balance;
-        rows.push({ n: k, dueDate: due(k), principal, interest: monthlyInterest(balance, bps) });
-        balance -= principal;
-      }
-      return rows;
-    }
-    case 'annuity': {
-      const payment = annuityPayment(amount, bps, n);
-      let balance = amount;
-      for (let k = 1; k <= n; k++) {
-        const interest = monthlyInterest(balance, bps);
-        const principal = k < n ? Math.min(balance, payment - interest) : balance;
-        rows.push({ n: k, dueDate: due(k), principal, interest });
-        balance -= principal;
-      }
-      return rows;
-    }
+export function levelPayment(plan: Plan): Cents {
+  let low = 0;
+  let high = plan.balance + plan.accrued + interestOn(plan.balance, plan.annualRateBps, plan.dayCount, plan.from, plan.dueDates.at(-1)!.dueDate) + 1;
+  while (low < high) {
+    const mid = Math.floor((low + high) / 2);
+    if (lastPayment(plan, mid) <= mid) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
+function equalParts(balance: Cents, count: number): Cents[] {
+  const part = Math.floor(balance / count);
+  return Array.from({ length: count }, (_, k) => (k < count - 1 ? part : balance - part * (count - 1)));
+}
+
+function planned(plan: Plan): Instalment[] {
+  const count = plan.dueDates.length;
+  switch (plan.method) {
+    case 'bullet':
+      return withInterest(plan, Array.from({ length: count }, (_, k) => (k < count - 1 ? 0 : plan.balance)));
+    case 'equal_principal':
+      return withInterest(plan, equalParts(plan.balance, count));
+    case 'annuity':
+      return withInterest(plan, levelPrincipals(plan, levelPayment(plan)));
   }
 }
 
-/** The level monthly payment P·r / (1 − (1 + r)^−n), rounded to the cent. */
-export function annuityPayment(amount: Cents, annualRateBps: Bps, n: number): Cents {
-  if (annualRateBps === 0) return Math.ceil(amount / n);
-  const r = annualRateBps / 120_000;
-  return Math.round((amount * r) / (1 - Math.pow(1 + r, -n)));
+/**
+ * The contractual repayment schedule, exact in integer cents: each instalment's interest is the
+ * interest on the balance over the actual days of its period, rounded half up once per instalment.
+ * Every method repays exactly the principal; what rounding leaves over lands on the last instalment.
+ */
+export function repaymentSchedule(terms: ScheduleTerms): Instalment[] {
+  const { amount, termMonths, annualRateBps, method, disbursedOn, dayCount } = terms;
+  const dueDates = Array.from({ length: termMonths }, (_, k) => ({ n: k + 1, dueDate: addMonths(disbursedOn, k + 1) }));
+  return planned({ method, annualRateBps, dayCount, from: disbursedOn, balance: amount, accrued: 0, dueDates });
+}
+
+/** The instalments not yet due on the day of a partial early repayment, and how the loan re-plans them. */
+export interface Replanning {
+  method: RepaymentMethod;
+  choice: EarlyRepayment;
+  annualRateBps: Bps;
+  dayCount: DayCount;
+  /** The repayment's date: the balance is lower from this day. */
+  on: string;
+  /** The principal not yet due once the repayment is counted. */
+  balance: Cents;
+  /** Interest of the current period accrued before `on`, on the earlier balance. */
+  accrued: Cents;
+  /** The instalments not yet due, as planned before the repayment. */
+  instalments: readonly Instalment[];
+}
+
+/**
+ * The instalments not yet due after a partial early repayment. `lower_instalments` spreads the
+ * lower balance over the same instalments (equal principal: equal parts; equal instalment: a new,
+ * lower level payment). `shorten_term` keeps the instalments as they were from the first on and
+ * lets the last ones fall away (equal instalment: the same level payment). A bullet loan owes the
+ * lower balance at maturity either way. An instalment that fell away owes nothing.
+ */
+export function replan(r: Replanning): Instalment[] {
+  const plan: Plan = {
+    method: r.method,
+    annualRateBps: r.annualRateBps,
+    dayCount: r.dayCount,
+    from: r.on,
+    balance: r.balance,
+    accrued: r.accrued,
+    dueDates: r.instalments.map(({ n, dueDate }) => ({ n, dueDate })),
+  };
+  if (r.balance === 0) return withInterest(plan, r.instalments.map(() => 0));
+  if (r.choice === 'lower_instalments' || r.method === 'bullet') return planned(plan);
+  if (r.method === 'equal_principal') {
+    let left = r.balance;
+    const principals = r.instalments.map((i, k) => {
+      const principal = k === r.instalments.length - 1 ? left : Math.min(left, i.principal);
+      left -= principal;
+      return principal;
+    });
+    return withInterest(plan, principals);
+  }
+  // The level payment as the plan had it: the instalment after the current one (the current may
+  // be a part period), or the current one when it is the last but one.
+  const level = r.instalments.length >= 3 ? r.instalments[1] : r.instalments[0];
+  const payment = level.principal + level.interest;
+  const principals = levelPrincipals(plan, payment);
+  return withInterest(plan, principals);
 }
 
 export function maturityDate(disbursedOn: string, termMonths: number): string {

@@ -8,6 +8,8 @@ import { repaymentSchedule } from '../rules/schedule';
 export const at = '2026-03-02T09:00:00.000Z';
 export const today = '2026-03-02';
 export const terms = { amount: 1_200_000, termMonths: 12, annualRateBps: 600 };
+/** The default money rules, as the handler passes them when none were set (version -1). */
+export const moneyRules = { dayCount: 'ACT/360' as const, penaltySurchargeBps: 5_000, version: -1 };
 /** One approver at the branch whose limit covers every fixture loan, and the default committee rule. */
 export const authority = { approvers: [{ staffId: 'cy', limit: 10_000_000 }], committee: { size: 3, majority: 2 } };
 
@@ -44,7 +46,8 @@ export const approved: LoanEvent = {
 
 /**
  * dan pays out the 12,000.00 on 2026-03-02: twelve instalments of 1,000.00 principal plus interest
- * on the balance (the first 60.00), due on the 2nd of each month from 2026-04-02 to 2027-03-02.
+ * on the balance by the day, ACT/360 (the first, 31 days: 12,000 x 6% x 31 / 360 = 62.00), due on
+ * the 2nd of each month from 2026-04-02 to 2027-03-02.
  */
 export const disbursed: LoanEvent = {
   type: 'LoanDisbursed',
@@ -57,7 +60,11 @@ export const disbursed: LoanEvent = {
     termMonths: 12,
     repayment: 'equal_principal',
     maturityDate: '2027-03-02',
-    schedule: repaymentSchedule({ ...terms, method: 'equal_principal', disbursedOn: today }),
+    schedule: repaymentSchedule({ ...terms, method: 'equal_principal', disbursedOn: today, dayCount: 'ACT/360' }),
+    dayCount: 'ACT/360',
+    penaltySurchargeBps: 5_000,
+    earlyRepayment: 'shorten_term',
+    moneyRulesVersion: -1,
     at,
   },
 };

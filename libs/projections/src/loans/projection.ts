@@ -2,6 +2,7 @@ import { actOf, riskPointsOf } from '@loanflow/domain';
 import type { Category, Instalment, LoanEvent, MaturityRemindersIssued, Post } from '@loanflow/domain';
 import { RecordedEvent } from '@loanflow/event-store';
 import { Lookup, Projection, TableProjection, TableSpec } from '../projection';
+import { loanBalances } from './balances';
 import { perfDue, perfNew, perfPaid } from './performance';
 
 /** A loan as the lists and reports read it: one row per loan, money in cents. */
@@ -538,5 +539,5 @@ export const loansProjection: Projection = {
   name: 'loans',
   version: 4,
   // The monthly sums read the loan and its instalments as they were before the event: they go first.
-  tables: [perfDue, perfPaid, perfNew, loans, people, instalments, repayments, reminders],
+  tables: [perfDue, perfPaid, perfNew, loanBalances, loans, people, instalments, repayments, reminders],
 };

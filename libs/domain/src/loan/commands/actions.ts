@@ -1,10 +1,12 @@
 import { addMonths } from '../../dates';
 import { Acting, Command } from '../../decider';
 import { IllegalState, RuleViolated } from '../../errors';
+import { Cents, formatCents } from '../../money';
 import { isNonPerforming } from '../../rules/classification';
-import { EarlyRecoveryDemanded, Guarantee, GuaranteeAdded, LoanExtended, LoanWrittenOff, RiskSignalResolved } from '../events';
-import { Loan, openSignals } from '../state';
-import { requireStatus } from './guards';
+import { EarlyRecoveryDemanded, Guarantee, GuaranteeAdded, LoanExtended, LoanWrittenOff, RiskSignalResolved, WrittenOffRecovered } from '../events';
+import { interestOfExtension, positionOn } from '../ledger';
+import { bookOf, Loan, openSignals } from '../state';
+import { requireNotInFuture, requireStatus } from './guards';
 import { requireOpen, resolve } from './signals';
 
 /** The open signals an action deals with, resolved by the same act. */
@@ -14,6 +16,7 @@ export type AddGuarantee = Command<'AddGuarantee', { guarantee: Guarantee } & Re
 export type DemandEarlyRecovery = Command<'DemandEarlyRecovery', { dueOn: string; reason: string } & Resolving & Acting>;
 export type ExtendLoan = Command<'ExtendLoan', { months: number; reason: string } & Resolving & Acting>;
 export type WriteOffLoan = Command<'WriteOffLoan', { reason: string } & Acting>;
+export type RecordRecovery = Command<'RecordRecovery', { amount: Cents; recoveredOn?: string } & Acting>;
 
 function requireReason(reason: string, doing: string): string {
   const trimmed = reason.trim();
@@ -51,7 +54,7 @@ export function addGuarantee(c: AddGuarantee, s: Loan): (GuaranteeAdded | RiskSi
   ];
 }
 
-/** The whole principal still owed, and the interest due by then, is demanded back by `dueOn`. */
+/** Everything paying the loan off on `dueOn` would cost is demanded back by then: principal, interest accrued to that day, penalties. */
 export function demandEarlyRecovery(c: DemandEarlyRecovery, s: Loan): (EarlyRecoveryDemanded | RiskSignalResolved)[] {
   requireStatus(s, 'active', 'recovered early');
   const { dueOn, by, now, today } = c.data;
@@ -62,9 +65,8 @@ export function demandEarlyRecovery(c: DemandEarlyRecovery, s: Loan): (EarlyReco
   if (dueOn < today) throw new RuleViolated('DATE_IN_PAST', `dueOn ${dueOn} is before today (${today})`);
   if (dueOn >= s.disbursement!.maturityDate)
     throw new RuleViolated('NOT_EARLY', `dueOn ${dueOn} is not before the maturity on ${s.disbursement!.maturityDate}`);
-  // The principal still owed, with the interest of the instalments due by then; later interest is not earned.
-  const accrued = s.schedule.filter((i) => i.dueDate <= dueOn).reduce((sum, i) => sum + i.interest - i.interestPaid, 0);
-  const amount = s.outstanding.principal + accrued;
+  // Interest runs to the day the money is due back, and no further.
+  const amount = positionOn(bookOf(s), dueOn).payoff;
   return [
     { type: 'EarlyRecoveryDemanded', data: { loanId: s.loanId!, amount, dueOn, reason, demandedBy: by, demandedOn: today, at: now } },
     ...resolve(s, resolves, `early recovery demanded by ${by}, due ${dueOn}`, by, today, now),
@@ -83,8 +85,11 @@ export function extendLoan(c: ExtendLoan, s: Loan): (LoanExtended | RiskSignalRe
   const resolves = requireOpen(s, c.data.resolves);
   if (s.extension) throw new IllegalState('ALREADY_EXTENDED', `loan ${s.loanId} was already extended on ${s.extension.extendedOn}`);
   const maturity = s.disbursement!.maturityDate;
-  if (today > maturity)
-    throw new IllegalState('EXTENSION_AFTER_MATURITY', `loan ${s.loanId} matured on ${maturity}: extensions are granted before maturity`);
+  if (today > maturity || s.accrual!.struckOn >= maturity)
+    throw new IllegalState(
+      'EXTENSION_AFTER_MATURITY',
+      `loan ${s.loanId} matured on ${maturity}${today > maturity ? '' : ' and a payment was counted on that day'}: extensions are granted before maturity`,
+    );
   const term = s.approvedTerms!.termMonths;
   if (!Number.isInteger(months) || months < 1 || months > term)
     throw new RuleViolated('EXTENSION_TOO_LONG', `an extension is 1 to ${term} months (the original term); ${months} is not`);
@@ -99,6 +104,7 @@ export function extendLoan(c: ExtendLoan, s: Loan): (LoanExtended | RiskSignalRe
         previousMaturity: maturity,
         newMaturity,
         moved,
+        addedInterest: interestOfExtension(bookOf(s), maturity, newMaturity),
         approverId: by,
         reason,
         extendedOn: today,
@@ -109,7 +115,11 @@ export function extendLoan(c: ExtendLoan, s: Loan): (LoanExtended | RiskSignalRe
   ];
 }
 
-/** What is still owed becomes a loss: only on a non-performing loan (that its approver is independent of it is the policy's rule). */
+/**
+ * What is still owed becomes a loss: only on a non-performing loan (that its approver is independent
+ * of it is the policy's rule). The claim stays off balance as it stood that day: the principal, the
+ * interest due and accrued, and the penalty and compound interest.
+ */
 export function writeOffLoan(c: WriteOffLoan, s: Loan): (LoanWrittenOff | RiskSignalResolved)[] {
   requireStatus(s, 'active', 'written off');
   const { by, now, today } = c.data;
@@ -117,13 +127,15 @@ export function writeOffLoan(c: WriteOffLoan, s: Loan): (LoanWrittenOff | RiskSi
   if (!isNonPerforming(s.category))
     throw new IllegalState('NOT_NON_PERFORMING', `loan ${s.loanId} is ${s.category}: only a non-performing loan is written off`);
   const open = openSignals(s).map((x) => x.signalId);
+  const owed = positionOn(bookOf(s), today);
   return [
     {
       type: 'LoanWrittenOff',
       data: {
         loanId: s.loanId!,
-        principal: s.outstanding.principal,
-        interest: s.outstanding.interest,
+        principal: owed.principalDue + owed.principalNotDue,
+        interest: owed.interestDue + owed.interestAccrued,
+        penalty: owed.penalty + owed.compound,
         approvedBy: by,
         reason,
         writtenOffOn: today,
@@ -131,5 +143,47 @@ export function writeOffLoan(c: WriteOffLoan, s: Loan): (LoanWrittenOff | RiskSi
       },
     },
     ...resolve(s, open, `loan written off by ${by}`, by, today, now),
+  ];
+}
+
+/** What a written-off loan's claim still holds: principal, interest and penalty interest not yet recovered. */
+export function claimLeft(s: Loan): { principal: Cents; interest: Cents; penalty: Cents } {
+  const w = s.writtenOff!;
+  return {
+    principal: w.principal - w.recovered.principal,
+    interest: w.interest - w.recovered.interest,
+    penalty: w.penalty - w.recovered.penalty,
+  };
+}
+
+/**
+ * Money received on a written-off loan: the books recover the loss first (principal), then the
+ * interest, then the penalty interest; never more than the claim. Who recorded the write-off's
+ * approval does not record its recoveries (the policy's rule).
+ */
+export function recordRecovery(c: RecordRecovery, s: Loan): [WrittenOffRecovered] {
+  requireStatus(s, 'written_off', 'recovered after write-off');
+  const { amount, by, now, today } = c.data;
+  const recoveredOn = c.data.recoveredOn ?? today;
+  requireNotInFuture(recoveredOn, today, 'recoveredOn');
+  const w = s.writtenOff!;
+  if (recoveredOn < (w.lastRecoveredOn ?? w.writtenOffOn))
+    throw new RuleViolated(
+      'DATE_BEFORE_LAST_PAYMENT',
+      `recoveredOn ${recoveredOn} is before ${w.lastRecoveredOn ?? w.writtenOffOn}, the write-off or the last recovery`,
+    );
+  if (!Number.isInteger(amount) || amount < 1) throw new RuleViolated('AMOUNT_INVALID', 'a recovery is a whole number of cents, at least 1');
+  const left = claimLeft(s);
+  const claim = left.principal + left.interest + left.penalty;
+  if (amount > claim)
+    throw new RuleViolated('ABOVE_CLAIM', `${formatCents(amount)} is more than the ${formatCents(claim)} still claimed on loan ${s.loanId}`);
+  const principal = Math.min(amount, left.principal);
+  const interest = Math.min(amount - principal, left.interest);
+  const penalty = amount - principal - interest;
+  return [
+    {
+      type: 'WrittenOffRecovered',
+      data: { loanId: s.loanId!, amount, principal, interest, penalty, receivedBy: by, recoveredOn, at: now },
+    },
   ];
 }

@@ -60,7 +60,12 @@ function requireWithinRating(s: Loan, terms: Terms): void {
     );
 }
 
-const sameTerms = (a: Terms, b: Terms) => a.amount === b.amount && a.termMonths === b.termMonths && a.annualRateBps === b.annualRateBps;
+const sameTerms = (a: Terms, b: Terms) =>
+  a.amount === b.amount &&
+  a.termMonths === b.termMonths &&
+  a.annualRateBps === b.annualRateBps &&
+  (a.earlyRepayment ?? 'shorten_term') === (b.earlyRepayment ?? 'shorten_term') &&
+  a.dayCount === b.dayCount;
 
 export function decideApproval(c: DecideApproval, s: Loan): (LoanApproved | LoanRejected | ApprovalVoteCast)[] {
   requireStatus(s, 'examined', 'approved');

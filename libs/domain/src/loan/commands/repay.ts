@@ -2,31 +2,29 @@ import { Acting, Command } from '../../decider';
 import { RuleViolated } from '../../errors';
 import { Cents, formatCents } from '../../money';
 import { daysPastDue } from '../../rules/classification';
-import { Allocation, LoanClosed, RepaymentReceived, RiskSignalResolved } from '../events';
-import { evolveLoan, Loan, openSignals, ScheduledInstalment } from '../state';
+import { LoanClosed, RepaymentReceived, RiskSignalResolved } from '../events';
+import { positionOn, settle } from '../ledger';
+import { bookOf, evolveLoan, Loan, openSignals } from '../state';
 import { requireNotInFuture, requireStatus } from './guards';
 import { resolve } from './signals';
 
 export type ReceiveRepayment = Command<'ReceiveRepayment', { amount: Cents; paidOn?: string } & Acting>;
 
-/** Settles instalments in schedule order, each one's interest before its principal. */
-export function allocate(schedule: readonly ScheduledInstalment[], amount: Cents): Allocation[] {
-  const allocations: Allocation[] = [];
-  let left = amount;
-  for (const i of schedule) {
-    if (left === 0) break;
-    const interest = Math.min(left, i.interest - i.interestPaid);
-    left -= interest;
-    const principal = Math.min(left, i.principal - i.principalPaid);
-    left -= principal;
-    if (interest > 0 || principal > 0) allocations.push({ n: i.n, interest, principal });
-  }
-  return allocations;
+/** A money event is dated no earlier than the loan's last one: interest to that day is already struck. */
+export function requireNotBeforeStruck(s: Loan, date: string, field: string): void {
+  const struck = s.accrual!.struckOn;
+  if (date < struck)
+    throw new RuleViolated(
+      'DATE_BEFORE_LAST_PAYMENT',
+      `${field} ${date} is before ${struck}, the date the loan's interest was last worked out to (its disbursement or last payment)`,
+    );
 }
 
 /**
- * A payment that brings the loan up to date resolves its late-repayment signals; one that repays it
- * in full closes it and resolves every open signal.
+ * A payment settles, in order: penalty and compound interest, interest due, principal due, the
+ * interest accrued to its date, then principal early (which re-plans the instalments to come). It
+ * never pays interest for a day after its date. One that brings the loan up to date resolves its
+ * late-repayment signals; one that pays it off closes it and resolves every open signal.
  */
 export function receiveRepayment(c: ReceiveRepayment, s: Loan): (RepaymentReceived | RiskSignalResolved | LoanClosed)[] {
   requireStatus(s, 'active', 'repaid');
@@ -35,17 +33,33 @@ export function receiveRepayment(c: ReceiveRepayment, s: Loan): (RepaymentReceiv
   requireNotInFuture(paidOn, today, 'paidOn');
   if (paidOn < s.disbursement!.disbursedOn)
     throw new RuleViolated('DATE_BEFORE_DISBURSEMENT', `paidOn ${paidOn} is before the disbursement on ${s.disbursement!.disbursedOn}`);
-  const owed = s.outstanding.principal + s.outstanding.interest;
-  if (amount > owed) throw new RuleViolated('OVERPAYMENT', `${formatCents(amount)} is more than the ${formatCents(owed)} still owed`);
-  const allocations = allocate(s.schedule, amount);
-  const interest = allocations.reduce((sum, a) => sum + a.interest, 0);
-  const principal = allocations.reduce((sum, a) => sum + a.principal, 0);
+  requireNotBeforeStruck(s, paidOn, 'paidOn');
+  const book = bookOf(s);
+  const { payoff } = positionOn(book, paidOn);
+  if (amount > payoff)
+    throw new RuleViolated('OVERPAYMENT', `${formatCents(amount)} is more than the ${formatCents(payoff)} paying the loan off on ${paidOn} costs`);
+  const parts = settle(book, amount, paidOn);
+  const interest = parts.allocations.reduce((sum, a) => sum + a.interest, 0);
+  const principal = parts.allocations.reduce((sum, a) => sum + a.principal, 0) + parts.principalEarly;
   const loanId = s.loanId!;
   const received: RepaymentReceived = {
     type: 'RepaymentReceived',
-    data: { loanId, receivedBy: by, amount, paidOn, interest, principal, allocations, at: now },
+    data: {
+      loanId,
+      receivedBy: by,
+      amount,
+      paidOn,
+      interest,
+      principal,
+      allocations: parts.allocations,
+      penalty: parts.penalty,
+      compound: parts.compound,
+      principalEarly: parts.principalEarly,
+      ...(parts.rescheduled ? { rescheduled: parts.rescheduled } : {}),
+      at: now,
+    },
   };
-  if (amount === owed) {
+  if (amount === payoff) {
     const open = openSignals(s).map((x) => x.signalId);
     return [
       received,
