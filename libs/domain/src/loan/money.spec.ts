@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { addDays, daysBetween } from '../dates';
 import { interestOn } from '../rules/interest';
-import { repaymentSchedule, RepaymentMethod } from '../rules/schedule';
+import { RepaymentMethod } from '../rules/schedule';
 import { LoanCommand, loanDecider } from './decider';
 import { LoanDisbursed, LoanEvent, RepaymentReceived, Terms } from './events';
 import { positionOn } from './ledger';

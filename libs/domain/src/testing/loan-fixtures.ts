@@ -71,3 +71,24 @@ export const disbursed: LoanEvent = {
 
 /** The history of the loan once paid out. */
 export const active: LoanEvent[] = [applied, investigated, examined, approved, disbursed];
+
+/**
+ * The same loan as recorded before interest accrued by the day: its schedule has a month's
+ * interest on the balance (60.00, 55.00, ... 5.00) and no day count, penalty surcharge or
+ * early-repayment choice, so it reads as 30/360 with no penalty interest.
+ */
+export const disbursedMonthly: LoanEvent = {
+  type: 'LoanDisbursed',
+  data: {
+    loanId: 'L',
+    disbursedBy: 'dan',
+    amount: 1_200_000,
+    disbursedOn: today,
+    annualRateBps: 600,
+    termMonths: 12,
+    repayment: 'equal_principal',
+    maturityDate: '2027-03-02',
+    schedule: repaymentSchedule({ ...terms, method: 'equal_principal', disbursedOn: today, dayCount: '30/360' }),
+    at,
+  },
+};

@@ -52,6 +52,8 @@ export interface PerfNewRow extends Record<string, unknown> {
   npl_loans: number;
   npl_balance: number;
   written_off: number;
+  /** Principal recovered on written-off loans: it lowers the loss the NPL rate counts. */
+  recovered: number;
 }
 
 const loanIdOf = (e: RecordedEvent) => e.streamId.slice('loan-'.length);
@@ -118,14 +120,42 @@ function moving<T extends Record<string, number>>(pairs: [from: string, to: stri
 }
 
 const movedDueSums = byMonth((e, lookup) => {
-  const to = monthOf((e as unknown as Extended).data.newMaturity);
-  return moving(
-    movedInstalments(e, lookup).map((i): [string, string, { instalments: number; principal: number; interest: number }] => [
-      monthOf(i.due_date),
-      to,
-      { instalments: 1, principal: i.principal, interest: i.interest },
-    ]),
-  );
+  const { newMaturity, addedInterest } = (e as unknown as Extended).data;
+  const to = monthOf(newMaturity);
+  const pairs = movedInstalments(e, lookup).map((i): [string, string, { instalments: number; principal: number; interest: number }] => [
+    monthOf(i.due_date),
+    to,
+    { instalments: 1, principal: i.principal, interest: i.interest },
+  ]);
+  const sums = moving(pairs);
+  // The longer last period's interest falls due with the moved instalments.
+  if (addedInterest) {
+    const at = sums.get(to) ?? { instalments: 0, principal: 0, interest: 0 };
+    sums.set(to, { ...at, interest: at.interest + addedInterest });
+  }
+  return sums;
+});
+
+type Repaid = Extract<LoanEvent, { type: 'RepaymentReceived' }>;
+
+/** A payment that re-plans the instalments to come moves what falls due in their months: the new plan less the old. */
+const replannedDueSums = byMonth((e, lookup) => {
+  const sums = new Map<string, { instalments: number; principal: number; interest: number }>();
+  for (const i of (e as unknown as Repaid).data.rescheduled ?? []) {
+    const before = lookup.get<InstalmentRow>('rm_instalments', `${loanIdOf(e)}|${i.n}`);
+    if (!before) continue;
+    const month = monthOf(before.due_date);
+    const sum = sums.get(month) ?? { instalments: 0, principal: 0, interest: 0 };
+    // An instalment the re-planning left owing nothing no longer falls due.
+    const gone = i.principal + i.interest === 0 && before.principal + before.interest > 0 ? 1 : 0;
+    sums.set(month, {
+      instalments: sum.instalments - gone,
+      principal: sum.principal + i.principal - before.principal,
+      interest: sum.interest + i.interest - before.interest,
+    });
+  }
+  for (const [month, sum] of sums) if (sum.instalments === 0 && sum.principal === 0 && sum.interest === 0) sums.delete(month);
+  return sums;
 });
 
 /** Keyed `due month|paid month`: what the moved instalments had been paid, month by month. */
@@ -159,11 +189,11 @@ export const perfDue: TableProjection<PerfDueRow> = {
     keyOf: (r) => `${r.scope}|${r.id}|${r.post}|${r.due_month}`,
   },
   keys: (e, lookup) => {
-    if (e.type !== 'LoanDisbursed' && e.type !== 'LoanExtended') return NONE;
+    if (e.type !== 'LoanDisbursed' && e.type !== 'LoanExtended' && e.type !== 'RepaymentReceived') return NONE;
     const loan = loanOf(e, lookup);
     if (!loan) return NONE;
-    if (e.type === 'LoanExtended') {
-      const months = [...movedDueSums(e, lookup).keys()];
+    if (e.type === 'LoanExtended' || e.type === 'RepaymentReceived') {
+      const months = [...(e.type === 'LoanExtended' ? movedDueSums : replannedDueSums)(e, lookup).keys()];
       return groupsOf(loan).flatMap((g) => months.map((m) => `${g}|${m}`));
     }
     const months = [...dueSums(e, lookup).keys()];
@@ -171,7 +201,7 @@ export const perfDue: TableProjection<PerfDueRow> = {
   },
   evolve: (row, e, key, lookup) => {
     const [scope, id, post, month] = split(key);
-    const due = (e.type === 'LoanExtended' ? movedDueSums : dueSums)(e, lookup).get(month)!;
+    const due = (e.type === 'LoanExtended' ? movedDueSums : e.type === 'RepaymentReceived' ? replannedDueSums : dueSums)(e, lookup).get(month)!;
     const base = row ?? { scope: scope as Scope, id, post, due_month: month, instalments: 0, principal: 0, interest: 0 };
     const next = {
       ...base,
@@ -180,7 +210,7 @@ export const perfDue: TableProjection<PerfDueRow> = {
       interest: base.interest + due.interest,
     };
     // A month whose only instalments moved away owes nothing any more.
-    return next.instalments === 0 ? null : next;
+    return next.instalments === 0 && next.principal === 0 && next.interest === 0 ? null : next;
   },
 };
 
@@ -215,11 +245,11 @@ export const perfPaid: TableProjection<PerfPaidRow> = {
 };
 
 /** How an event moves the new-loan figures of the loan's disbursement month: loans, amount, and the non-performing part now. */
-type NewLoanFigures = Pick<PerfNewRow, 'loans' | 'disbursed' | 'npl_loans' | 'npl_balance' | 'written_off'>;
+type NewLoanFigures = Pick<PerfNewRow, 'loans' | 'disbursed' | 'npl_loans' | 'npl_balance' | 'written_off' | 'recovered'>;
 
 function newLoanDelta(e: RecordedEvent, loan: LoanRow): NewLoanFigures | null {
   const event = e as unknown as LoanEvent;
-  const none = { loans: 0, disbursed: 0, npl_loans: 0, npl_balance: 0, written_off: 0 };
+  const none = { loans: 0, disbursed: 0, npl_loans: 0, npl_balance: 0, written_off: 0, recovered: 0 };
   switch (event.type) {
     case 'LoanDisbursed':
       return { ...none, loans: 1, disbursed: event.data.amount };
@@ -235,6 +265,8 @@ function newLoanDelta(e: RecordedEvent, loan: LoanRow): NewLoanFigures | null {
         ? { ...none, npl_loans: -1, npl_balance: -loan.principal_outstanding, written_off }
         : { ...none, written_off };
     }
+    case 'WrittenOffRecovered':
+      return event.data.principal > 0 ? { ...none, recovered: event.data.principal } : null;
     case 'LoanClassified': {
       const was = isNonPerforming(event.data.previous);
       const is = isNonPerforming(event.data.category);
@@ -260,14 +292,14 @@ export const perfNew: TableProjection<PerfNewRow> = {
       npl_loans: 'integer',
       npl_balance: 'bigint',
       written_off: 'bigint',
+      recovered: 'bigint',
     },
     primaryKey: ['scope', 'id', 'post', 'month'],
     indexes: [['month']],
     keyOf: (r) => `${r.scope}|${r.id}|${r.post}|${r.month}`,
   },
   keys: (e, lookup) => {
-    if (e.type !== 'LoanDisbursed' && e.type !== 'RepaymentReceived' && e.type !== 'LoanClassified' && e.type !== 'LoanWrittenOff')
-      return NONE;
+    if (!['LoanDisbursed', 'RepaymentReceived', 'LoanClassified', 'LoanWrittenOff', 'WrittenOffRecovered'].includes(e.type)) return NONE;
     const loan = loanOf(e, lookup);
     if (!loan || !newLoanDelta(e, loan)) return NONE;
     const disbursed = e.type === 'LoanDisbursed' ? (e.data as { disbursedOn: string; disbursedBy: string }) : null;
@@ -277,7 +309,18 @@ export const perfNew: TableProjection<PerfNewRow> = {
   evolve: (row, e, key, lookup) => {
     const [scope, id, post, month] = split(key);
     const delta = newLoanDelta(e, loanOf(e, lookup)!)!;
-    const base = row ?? { scope: scope as Scope, id, post, month, loans: 0, disbursed: 0, npl_loans: 0, npl_balance: 0, written_off: 0 };
+    const base = row ?? {
+      scope: scope as Scope,
+      id,
+      post,
+      month,
+      loans: 0,
+      disbursed: 0,
+      npl_loans: 0,
+      npl_balance: 0,
+      written_off: 0,
+      recovered: 0,
+    };
     return {
       ...base,
       loans: base.loans + delta.loans,
@@ -285,6 +328,7 @@ export const perfNew: TableProjection<PerfNewRow> = {
       npl_loans: base.npl_loans + delta.npl_loans,
       npl_balance: base.npl_balance + delta.npl_balance,
       written_off: base.written_off + delta.written_off,
+      recovered: base.recovered + delta.recovered,
     };
   },
 };

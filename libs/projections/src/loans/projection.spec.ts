@@ -2,7 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Category, LoanEvent, MaturityRemindersIssued, Post, StaffEvent } from '@loanflow/domain';
-import { applied, approved, at, disbursed, examined, investigated, terms, today } from '@loanflow/domain/testing/loan-fixtures';
+import { loanDecider, LoanCommand, initialLoan, Loan } from '@loanflow/domain';
+import {
+  applied,
+  approved,
+  at,
+  disbursed as disbursedByTheDay,
+  disbursedMonthly as disbursed,
+  examined,
+  investigated,
+  terms,
+  today,
+} from '@loanflow/domain/testing/loan-fixtures';
 import { EventMetadata, openSqlite, SqliteEventStore } from '@loanflow/event-store';
 import { openSqliteReadModels, ReadModelDb } from '@loanflow/storage';
 import { sql } from 'kysely';
@@ -81,11 +92,15 @@ const appliedRow: LoanRow = {
   interest_outstanding: 0,
   principal_repaid: 0,
   interest_repaid: 0,
+  penalty_repaid: 0,
   category: 'normal',
   days_past_due: 0,
   classified_on: null,
   written_off: 0,
   written_off_on: null,
+  written_off_claim: 0,
+  recovered: 0,
+  recovered_principal: 0,
   closed_on: null,
   last_paid_on: null,
   last_inspected_on: null,
@@ -851,6 +866,7 @@ describe('loans projection: the monthly assessment sums, given events', () => {
         npl_loans: 0,
         npl_balance: 0,
         written_off: 0,
+        recovered: 0,
       });
     }
     expect(g.rows('rm_perf_paid')).toEqual([]);
@@ -1213,5 +1229,76 @@ describe('loans projection: the risk-management events, given events', () => {
       const later = given(loansProjection, loan(...history, substandard, repaid, writtenOff, recovered));
       expect(later.row('rm_perf_new', 'total|||2026-03')).toMatchObject({ npl_loans: 0, npl_balance: 0, written_off: 1_100_000 });
     });
+  });
+});
+
+describe('loans projection: money by the day, given the events the decider records', () => {
+  /** The events of `commands` as the loan's decider records them after `history`, with the loan after them. */
+  function decided(history: LoanEvent[], commands: LoanCommand[]): { events: LoanEvent[]; state: Loan } {
+    let state = history.reduce(loanDecider.evolve, initialLoan);
+    const events: LoanEvent[] = [...history];
+    for (const c of commands) {
+      const out = loanDecider.decide(c, state);
+      events.push(...out);
+      state = out.reduce(loanDecider.evolve, state);
+    }
+    return { events, state };
+  }
+  const on = (day: string) => ({ now: `${day}T10:00:00.000Z`, today: day });
+  const start = [applied, investigated, examined, approved, disbursedByTheDay];
+
+  it('a payment with principal early re-plans the instalments, their months’ sums and the interest outstanding, as the loan has them', () => {
+    const { events, state } = decided(start, [
+      { type: 'ReceiveRepayment', data: { amount: 106_200 + 300_000, by: 'dan', ...on('2026-04-02') } },
+    ]);
+    const g = given(loansProjection, loan(...events));
+    for (const i of state.schedule)
+      expect(g.row<InstalmentRow>('rm_instalments', `L|${i.n}`)).toMatchObject({
+        principal: i.principal,
+        interest: i.interest,
+        principal_paid: i.principalPaid,
+        interest_paid: i.interestPaid,
+        settled_on: i.settledOn,
+      });
+    expect(loanRow(g)).toMatchObject({
+      principal_outstanding: state.outstanding.principal,
+      interest_outstanding: state.outstanding.interest,
+      principal_repaid: 400_000,
+    });
+    // Shortened: eight more instalments of 1,000.00 (May to December); January to March 2027 owe nothing.
+    const due = (month: string) => g.row<PerfDueRow>('rm_perf_due', `total|||${month}`);
+    expect(due('2026-05')).toMatchObject({ principal: 100_000, interest: state.schedule[1].interest });
+    expect(due('2027-01')).toBeNull();
+    expect(due('2027-03')).toBeNull();
+  });
+
+  it('a write-off keeps the claim, and recoveries count on the loan and against the loss of its month', () => {
+    const { events } = decided(start, [
+      { type: 'ClassifyLoan', data: { category: 'loss', reason: 'borrower fled', by: 'eve', ...on('2026-06-01') } },
+      { type: 'WriteOffLoan', data: { reason: 'borrower fled', by: 'gu', ...on('2026-06-02') } },
+      { type: 'RecordRecovery', data: { amount: 250_000, by: 'dan', ...on('2026-07-01') } },
+    ]);
+    const writtenOff = events.find((e) => e.type === 'LoanWrittenOff')!.data as { principal: number; interest: number; penalty: number };
+    const g = given(loansProjection, loan(...events));
+    expect(loanRow(g)).toMatchObject({
+      status: 'written_off',
+      written_off: 1_200_000,
+      written_off_claim: writtenOff.principal + writtenOff.interest + writtenOff.penalty,
+      recovered: 250_000,
+      recovered_principal: 250_000,
+    });
+    expect(g.row('rm_perf_new', 'total|||2026-03')).toMatchObject({ written_off: 1_200_000, recovered: 250_000, npl_loans: 0, npl_balance: 0 });
+  });
+
+  it('an extension adds the longer period’s interest to the moved instalment, the loan and the new month’s sums', () => {
+    const { events, state } = decided(start, [{ type: 'ExtendLoan', data: { months: 2, reason: 'late harvest', by: 'gu', ...on('2027-02-20') } }]);
+    const added = (events.at(-1)!.data as { addedInterest: number }).addedInterest;
+    // The last period on the last 1,000.00 at 6% now runs 2027-02-02 to 05-02, 89 days: 14.83; to
+    // 03-02 (28 days) it owed 4.67; so the extension adds 10.16 and the period is rounded once.
+    expect(added).toBe(1_016);
+    const g = given(loansProjection, loan(...events));
+    expect(g.row<InstalmentRow>('rm_instalments', 'L|12')).toMatchObject({ due_date: '2027-05-02', interest: state.schedule[11].interest });
+    expect(loanRow(g).interest_outstanding).toBe(state.outstanding.interest);
+    expect(g.row<PerfDueRow>('rm_perf_due', 'total|||2027-05')).toMatchObject({ instalments: 1, interest: state.schedule[11].interest });
   });
 });

@@ -34,6 +34,8 @@ export interface LoanRow extends Record<string, unknown> {
   interest_outstanding: number;
   principal_repaid: number;
   interest_repaid: number;
+  /** Penalty and compound interest paid. */
+  penalty_repaid: number;
   category: Category;
   /** Days past due at the last classification. */
   days_past_due: number;
@@ -41,6 +43,11 @@ export interface LoanRow extends Record<string, unknown> {
   written_off: number;
   /** The business date of the write-off: from then on the loan is no longer overdue, it is a loss. */
   written_off_on: string | null;
+  /** The whole claim kept off balance at the write-off: principal, interest, penalty interest. */
+  written_off_claim: number;
+  /** What has been recovered of it since, and of that the principal. */
+  recovered: number;
+  recovered_principal: number;
   closed_on: string | null;
   last_paid_on: string | null;
   last_inspected_on: string | null;
@@ -199,8 +206,22 @@ function dissentOf(event: LoanEvent): LoanRow['dissent'][number] | null {
   }
 }
 
+/**
+ * How much a payment's re-planning of the instalments to come changes their interest: the new
+ * plan's less the old one's, the old read from the instalments as they stood before the payment.
+ */
+export function replannedInterest(recorded: RecordedEvent, lookup: Pick<Lookup, 'get'>): number {
+  const d = (recorded as unknown as Extract<LoanEvent, { type: 'RepaymentReceived' }>).data;
+  let change = 0;
+  for (const i of d.rescheduled ?? []) {
+    const before = lookup.get<InstalmentRow>('rm_instalments', `${d.loanId}|${i.n}`);
+    change += i.interest - (before?.interest ?? 0);
+  }
+  return change;
+}
+
 /** The pure step of a loan's row. */
-export function evolveLoanRow(row: LoanRow | null, recorded: RecordedEvent, lookup: Pick<Lookup, 'businessDate'>): LoanRow | null {
+export function evolveLoanRow(row: LoanRow | null, recorded: RecordedEvent, lookup: Pick<Lookup, 'businessDate' | 'get'>): LoanRow | null {
   const event = loanEvent(recorded);
   if (event.type !== 'LoanApplied' && !row) return row;
   let next: LoanRow;
@@ -232,11 +253,15 @@ export function evolveLoanRow(row: LoanRow | null, recorded: RecordedEvent, look
         interest_outstanding: 0,
         principal_repaid: 0,
         interest_repaid: 0,
+        penalty_repaid: 0,
         category: 'normal',
         days_past_due: 0,
         classified_on: null,
         written_off: 0,
         written_off_on: null,
+        written_off_claim: 0,
+        recovered: 0,
+        recovered_principal: 0,
         closed_on: null,
         last_paid_on: null,
         last_inspected_on: null,
@@ -294,9 +319,10 @@ export function evolveLoanRow(row: LoanRow | null, recorded: RecordedEvent, look
       next = {
         ...row!,
         principal_outstanding: row!.principal_outstanding - d.principal,
-        interest_outstanding: row!.interest_outstanding - d.interest,
+        interest_outstanding: row!.interest_outstanding - d.interest + replannedInterest(recorded, lookup),
         principal_repaid: row!.principal_repaid + d.principal,
         interest_repaid: row!.interest_repaid + d.interest,
+        penalty_repaid: row!.penalty_repaid + (d.penalty ?? 0) + (d.compound ?? 0),
         last_paid_on: d.paidOn,
       };
       break;
@@ -312,7 +338,12 @@ export function evolveLoanRow(row: LoanRow | null, recorded: RecordedEvent, look
       next = { ...row!, status: 'closed', closed_on: event.data.closedOn };
       break;
     case 'LoanExtended':
-      next = { ...row!, maturity_date: event.data.newMaturity, maturity_month: event.data.newMaturity.slice(0, 7) };
+      next = {
+        ...row!,
+        maturity_date: event.data.newMaturity,
+        maturity_month: event.data.newMaturity.slice(0, 7),
+        interest_outstanding: row!.interest_outstanding + (event.data.addedInterest ?? 0),
+      };
       break;
     case 'LoanWrittenOff':
       next = {
@@ -320,8 +351,16 @@ export function evolveLoanRow(row: LoanRow | null, recorded: RecordedEvent, look
         status: 'written_off',
         written_off: event.data.principal,
         written_off_on: event.data.writtenOffOn,
+        written_off_claim: event.data.principal + event.data.interest + (event.data.penalty ?? 0),
         principal_outstanding: 0,
         interest_outstanding: 0,
+      };
+      break;
+    case 'WrittenOffRecovered':
+      next = {
+        ...row!,
+        recovered: row!.recovered + event.data.amount,
+        recovered_principal: row!.recovered_principal + event.data.principal,
       };
       break;
     case 'ApprovalVoteCast':
@@ -371,11 +410,15 @@ export const LOANS_TABLE: TableSpec<LoanRow> = {
     interest_outstanding: 'bigint',
     principal_repaid: 'bigint',
     interest_repaid: 'bigint',
+    penalty_repaid: 'bigint',
     category: 'text',
     days_past_due: 'integer',
     classified_on: 'text',
     written_off: 'bigint',
     written_off_on: 'text',
+    written_off_claim: 'bigint',
+    recovered: 'bigint',
+    recovered_principal: 'bigint',
     closed_on: 'text',
     last_paid_on: 'text',
     last_inspected_on: 'text',
@@ -435,11 +478,14 @@ export function evolveInstalment(row: InstalmentRow | null, recorded: RecordedEv
     };
   }
   if (event.type === 'RepaymentReceived' && row) {
-    const a = event.data.allocations.find((x) => x.n === n)!;
+    const replanned = event.data.rescheduled?.find((x) => x.n === n);
+    const a = event.data.allocations.find((x) => x.n === n) ?? { n, interest: 0, principal: 0 };
+    if (replanned) row = { ...row, principal: replanned.principal, interest: replanned.interest };
     const principal_paid = row.principal_paid + a.principal;
     const interest_paid = row.interest_paid + a.interest;
     const settled = principal_paid >= row.principal && interest_paid >= row.interest;
     if (settled) return { ...row, principal_paid, interest_paid, settled_on: row.settled_on ?? event.data.paidOn, paid_by_month: null };
+    if (a.principal + a.interest === 0) return { ...row, settled_on: null };
     const month = event.data.paidOn.slice(0, 7);
     const before = row.paid_by_month?.[month] ?? { principal: 0, interest: 0 };
     const paid_by_month = {
@@ -448,7 +494,10 @@ export function evolveInstalment(row: InstalmentRow | null, recorded: RecordedEv
     };
     return { ...row, principal_paid, interest_paid, settled_on: null, paid_by_month };
   }
-  if (event.type === 'LoanExtended' && row) return { ...row, due_date: event.data.newMaturity };
+  if (event.type === 'LoanExtended' && row) {
+    const added = n === Math.max(...event.data.moved) ? (event.data.addedInterest ?? 0) : 0;
+    return { ...row, due_date: event.data.newMaturity, interest: row.interest + added };
+  }
   return row;
 }
 
@@ -473,7 +522,11 @@ const instalments: TableProjection<InstalmentRow> = {
   },
   keys: (e) => {
     if (e.type === 'LoanDisbursed') return (e.data as { schedule: Instalment[] }).schedule.map((i) => `${loanIdOf(e)}|${i.n}`);
-    if (e.type === 'RepaymentReceived') return (e.data as { allocations: { n: number }[] }).allocations.map((a) => `${loanIdOf(e)}|${a.n}`);
+    if (e.type === 'RepaymentReceived') {
+      const d = e.data as { allocations: { n: number }[]; rescheduled?: { n: number }[] };
+      const ns = new Set([...d.allocations.map((a) => a.n), ...(d.rescheduled ?? []).map((i) => i.n)]);
+      return [...ns].map((n) => `${loanIdOf(e)}|${n}`);
+    }
     if (e.type === 'LoanExtended') return (e.data as { moved: number[] }).moved.map((n) => `${loanIdOf(e)}|${n}`);
     return NO_KEYS;
   },
@@ -537,7 +590,7 @@ const reminders: TableProjection<ReminderRow> = {
 /** Loans, the people on them, their schedules and repayments, and the monthly maturity reminders. */
 export const loansProjection: Projection = {
   name: 'loans',
-  version: 4,
+  version: 5,
   // The monthly sums read the loan and its instalments as they were before the event: they go first.
   tables: [perfDue, perfPaid, perfNew, loanBalances, loans, people, instalments, repayments, reminders],
 };

@@ -23,7 +23,9 @@ export interface PerformanceFigures {
   nonPerformingLoans: number;
   nonPerformingBalance: number;
   writtenOff: number;
-  /** (nonPerformingBalance + writtenOff) / disbursed. */
+  /** Principal recovered since on what was written off. */
+  recoveredAfterWriteOff: number;
+  /** (nonPerformingBalance + writtenOff - recoveredAfterWriteOff) / disbursed. */
   nplRate: number | null;
 }
 
@@ -42,6 +44,8 @@ export interface AccountableLoan {
   principalOutstanding: number;
   category: string;
   writtenOff: number;
+  /** Recovered on the written-off claim so far (principal, interest and penalty). */
+  recovered: number;
   investigatedBy: string[];
   examinedBy: string[];
   approvedBy: string[];
@@ -70,13 +74,14 @@ const EMPTY = (): Omit<PerformanceFigures, 'recoveryRate' | 'interestRecoveryRat
   nonPerformingLoans: 0,
   nonPerformingBalance: 0,
   writtenOff: 0,
+  recoveredAfterWriteOff: 0,
 });
 
 const withRates = (f: ReturnType<typeof EMPTY>): PerformanceFigures => ({
   ...f,
   recoveryRate: ratio(f.principalRecovered, f.principalDue),
   interestRecoveryRate: ratio(f.interestCollected, f.interestDue),
-  nplRate: ratio(f.nonPerformingBalance + f.writtenOff, f.disbursed),
+  nplRate: ratio(f.nonPerformingBalance + f.writtenOff - f.recoveredAfterWriteOff, f.disbursed),
 });
 
 /** `from` must open a month and `to` close one: the figures are kept per month. */
@@ -120,7 +125,7 @@ export async function performanceReport(
     .execute();
   const disbursed = await rm
     .selectFrom('rm_perf_new')
-    .select(['scope', 'id', 'post', sum('loans'), sum('disbursed'), sum('npl_loans'), sum('npl_balance'), sum('written_off')])
+    .select(['scope', 'id', 'post', sum('loans'), sum('disbursed'), sum('npl_loans'), sum('npl_balance'), sum('written_off'), sum('recovered')])
     .where('scope', 'in', scopes)
     .where('month', '>=', fromMonth)
     .where('month', '<=', toMonth)
@@ -147,6 +152,7 @@ export async function performanceReport(
       nonPerformingLoans: num(r.npl_loans),
       nonPerformingBalance: num(r.npl_balance),
       writtenOff: num(r.written_off),
+      recoveredAfterWriteOff: num(r.recovered),
     });
   const total = groups.get('total||')?.f ?? EMPTY();
   const rows = [...groups.values()]
@@ -179,6 +185,7 @@ export async function performanceReport(
       principalOutstanding: num(l.principal_outstanding),
       category: l.category,
       writtenOff: num(l.written_off),
+      recovered: num(l.recovered),
       investigatedBy: people.investigation,
       examinedBy: people.examination,
       approvedBy: people.approval,
