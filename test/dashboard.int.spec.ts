@@ -19,6 +19,7 @@ import type {
   Me,
   Performance,
   Portfolio,
+  Provisions,
   RiskBoard,
   Warnings,
 } from '../apps/dashboard/src/api';
@@ -145,7 +146,14 @@ const en = i18nFor('en');
     expect(await text('[data-who] strong')).toBe(`${me.name} (S-0103)`);
     expect(await texts('[data-who] .posts li')).toEqual(me.posts.map((p) => `${en.label(p.post)} · ${p.branchId}`));
     // Staff read reports but not compliance: its page is not offered.
-    expect(await texts('nav.pages a')).toEqual([en.t.riskBoard, en.t.maturities, en.t.assessment, en.t.structure, en.t.loanTimeline]);
+    expect(await texts('nav.pages a')).toEqual([
+      en.t.riskBoard,
+      en.t.maturities,
+      en.t.assessment,
+      en.t.structure,
+      en.t.provisions,
+      en.t.loanTimeline,
+    ]);
     expect(await page.evaluate(() => sessionStorage.getItem('loanflow.token'))).toBe(officer);
 
     await page.click(`text=${en.t.signOut}`);
@@ -360,6 +368,34 @@ const en = i18nFor('en');
     expect(await axeViolations()).toEqual([]);
   });
 
+  it('shows the loan-loss provisions per branch and category, and as of an earlier day when asked', async () => {
+    await open('provisions', '[data-table=provisions-total]');
+    const figures = (p: Provisions['total']) => [...p.byCategory.map((c) => money(c.provision, 'en')), money(p.provision, 'en')];
+    const today = await api<Provisions>('/reports/provisions');
+    expect(today.branches.length).toBeGreaterThan(1);
+    for (const figure of ['loans', 'balance', 'general', 'specific', 'provision'] as const)
+      expect(await text(`[data-stat=${figure}] .stat-value`)).toBe(
+        figure === 'loans' ? count(today.total.loans, 'en') : money(today.total[figure], 'en'),
+      );
+    for (const b of today.branches) {
+      const table = `[data-table="provisions-${b.branchId}"]`;
+      expect(await texts(`${table} [data-figure=balance]`)).toEqual([
+        ...b.byCategory.map((c) => money(c.balance, 'en')),
+        money(b.balance, 'en'),
+      ]);
+      expect(await texts(`${table} [data-figure=provision]`)).toEqual(figures(b));
+    }
+    expect(await texts('[data-table=provisions-total] [data-figure=provision]')).toEqual(figures(today.total));
+    expect(await axeViolations()).toEqual([]);
+
+    const earlier = `${monthOf(demo.to, -3)}-15`;
+    await page.fill('input[name=asOf]', earlier);
+    await page.click('form.filters button[type=submit]');
+    await page.waitForSelector(`text=${en.t.allBranches} · ${en.t.asOf} ${earlier}`);
+    const then = await api<Provisions>(`/reports/provisions?asOf=${earlier}`);
+    expect(await texts('[data-table=provisions-total] [data-figure=provision]')).toEqual(figures(then.total));
+  });
+
   it('lists violations and refused attempts, filtered by person and severity as the API filters them', async () => {
     await open('compliance', '[data-table=findings]');
     const all = await api<Compliance>('/compliance/violations');
@@ -386,7 +422,15 @@ const en = i18nFor('en');
     await page.click('[data-action=switch-language]');
     await page.waitForSelector('html[lang="zh-CN"]');
     const zh = MESSAGES['zh-CN'];
-    expect(await texts('nav.pages a')).toEqual([zh.riskBoard, zh.maturities, zh.assessment, zh.structure, zh.compliance, zh.loanTimeline]);
+    expect(await texts('nav.pages a')).toEqual([
+      zh.riskBoard,
+      zh.maturities,
+      zh.assessment,
+      zh.structure,
+      zh.provisions,
+      zh.compliance,
+      zh.loanTimeline,
+    ]);
     expect(await text('main h1')).toBe(zh.riskBoard);
     await page.waitForSelector('[data-chart="risk-points"][data-ready]');
     const board = await api<RiskBoard>('/reports/risk-board');

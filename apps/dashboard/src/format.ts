@@ -35,7 +35,7 @@ export function percentOfBps(bps: number, locale: Locale): string {
   return percent(bps / 10_000, locale);
 }
 
-/** An interest rate in basis points (745) as it was set, to the basis point: "7.45%". */
+/** A rate in basis points (745) as it was set, to the basis point: "7.45%" (interest rates, provision rates). */
 export function interestRate(bps: number, locale: Locale): string {
   return `${numberFormat(locale, 2).format(bps / 100)}%`;
 }

@@ -119,7 +119,8 @@ const en = {
   defaultRates: 'the default rates',
   ratesSetIn: 'set in money rules version',
   allBranches: 'All branches',
-  totalRounding: 'Each provision is rounded to the cent on the category’s whole balance, so a total may differ from the sum of the branches by a cent.',
+  totalRounding:
+    'Each provision is rounded to the cent on the category’s whole balance, so a total may differ from the sum of the branches by a cent.',
   // compliance
   staffFilter: 'Person (staff id)',
   kind: 'Kind',

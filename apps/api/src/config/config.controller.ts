@@ -9,7 +9,15 @@ import { Authorizer } from '../common/authorizer';
 import { Ctx, RequestContext } from '../common/request-context';
 import { EVENT_STORE } from '../common/tokens';
 import { CONFIG_IDS, RunConfigCommand } from './config.handler';
-import { Current, loadMoneyRules, loadPolicySettings, loadRiskPoints, loadScorecard, loadStructureTargets, loadWarningRules } from '@loanflow/projections';
+import {
+  Current,
+  loadMoneyRules,
+  loadPolicySettings,
+  loadRiskPoints,
+  loadScorecard,
+  loadStructureTargets,
+  loadWarningRules,
+} from '@loanflow/projections';
 import { MoneyRulesDto, PolicySettingsDto, RiskPointsDto, ScorecardDto, StructureTargetsDto, WarningRulesDto } from './dto';
 
 /** Who changed it last and when, only once someone has: until then the defaults apply. */

@@ -392,7 +392,10 @@ export class ProvisionRatesDto {
 }
 
 export class MoneyRulesDto {
-  @ApiProperty({ enum: DAY_COUNTS, description: 'the day count new loans accrue interest by: ACT/360 (People’s Bank convention) or ACT/365' })
+  @ApiProperty({
+    enum: DAY_COUNTS,
+    description: 'the day count new loans accrue interest by: ACT/360 (People’s Bank convention) or ACT/365',
+  })
   @IsIn(DAY_COUNTS)
   dayCount!: Exclude<DayCount, '30/360'>;
 

@@ -204,13 +204,19 @@ export class LoanIdParams {
 }
 
 export class RecoveryDto {
-  @ApiProperty({ description: 'cents received on the written-off claim: principal first, then interest, then penalty interest', example: 150_000 })
+  @ApiProperty({
+    description: 'cents received on the written-off claim: principal first, then interest, then penalty interest',
+    example: 150_000,
+  })
   @IsInt()
   @Min(1)
   @Max(2 * MAX_CENTS)
   amount!: number;
 
-  @ApiPropertyOptional({ description: 'business date, never in the future, not before the write-off; default today', example: '2026-11-20' })
+  @ApiPropertyOptional({
+    description: 'business date, never in the future, not before the write-off; default today',
+    example: '2026-11-20',
+  })
   @IsOptional()
   @IsIsoDate()
   recoveredOn?: string;

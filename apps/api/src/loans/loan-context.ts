@@ -1,7 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Decision } from '@loanflow/commands';
 import { Approver, borrowerDecider, Loan, LoanCommand, requireCatalogued, RuleViolated } from '@loanflow/domain';
-import { approversAt, loadMoneyRules, loadPolicySettings, loadRiskPoints, loadScorecard, loadWarningRules, ProjectionService } from '@loanflow/projections';
+import {
+  approversAt,
+  loadMoneyRules,
+  loadPolicySettings,
+  loadRiskPoints,
+  loadScorecard,
+  loadWarningRules,
+  ProjectionService,
+} from '@loanflow/projections';
 import { ReadModelDb } from '@loanflow/storage';
 import { READ_MODELS } from '../common/tokens';
 import { LoanIntent } from './loans.handler';

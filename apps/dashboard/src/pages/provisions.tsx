@@ -1,8 +1,8 @@
 import type { CategoryProvision, Provisions as ProvisionFigures } from '@loanflow/domain';
 import { useState } from 'react';
 import { Provisions, useApi } from '../api';
-import { count, money, percentOfBps } from '../format';
-import { I18n, useI18n } from '../i18n';
+import { count, interestRate, money } from '../format';
+import { useI18n } from '../i18n';
 import { Field, Filters, IdFilter, Loaded, Section, Stat, Table, Tag, useMe } from '../ui';
 
 type Line = { key: string; category: CategoryProvision['category'] | null; figures: Omit<CategoryProvision, 'category'> };
@@ -13,8 +13,9 @@ const linesOf = (p: ProvisionFigures): Line[] => [
   { key: 'total', category: null, figures: p },
 ];
 
-function ProvisionTable({ name, figures, rates, i18n }: { name: string; figures: ProvisionFigures; rates: Provisions['rates']; i18n: I18n }) {
-  const { t, locale } = i18n;
+/** One group's provisions (a branch, or the whole): a row per category with its specific rate, then the totals. */
+export function ProvisionTable({ name, figures, rates }: { name: string; figures: ProvisionFigures; rates: Provisions['rates'] }) {
+  const { t, locale } = useI18n();
   return (
     <Table
       name={name}
@@ -26,7 +27,7 @@ function ProvisionTable({ name, figures, rates, i18n }: { name: string; figures:
         { header: t.loans, numeric: true, figure: 'loans', cell: (l) => count(l.figures.loans, locale) },
         { header: `${t.balance} (${t.yuan})`, numeric: true, figure: 'balance', cell: (l) => money(l.figures.balance, locale) },
         { header: `${t.generalProvision} (${t.yuan})`, numeric: true, figure: 'general', cell: (l) => money(l.figures.general, locale) },
-        { header: t.specificRate, numeric: true, cell: (l) => (l.category ? percentOfBps(rates[l.category], locale) : '') },
+        { header: t.specificRate, numeric: true, cell: (l) => (l.category ? interestRate(rates[l.category], locale) : '') },
         { header: `${t.specificProvision} (${t.yuan})`, numeric: true, figure: 'specific', cell: (l) => money(l.figures.specific, locale) },
         { header: `${t.provision} (${t.yuan})`, numeric: true, figure: 'provision', cell: (l) => money(l.figures.provision, locale) },
       ]}
@@ -36,8 +37,7 @@ function ProvisionTable({ name, figures, rates, i18n }: { name: string; figures:
 
 /** Loan-loss provisions as of a business date, per branch and five-tier category, at the configured rates. */
 export function ProvisionsPage() {
-  const i18n = useI18n();
-  const { t, locale, label } = i18n;
+  const { t, locale, label } = useI18n();
   const me = useMe();
   const [asOf, setAsOf] = useState(me.today);
   const [branchId, setBranchId] = useState('');
@@ -61,20 +61,20 @@ export function ProvisionsPage() {
               <Stat label={`${t.specificProvision} (${t.yuan})`} value={money(r.total.specific, locale)} testId="specific" />
               <Stat label={`${t.provision} (${t.yuan})`} value={money(r.total.provision, locale)} testId="provision" />
             </div>
-            <p className="muted" data-rates={r.moneyRulesVersion}>
-              {t.provisionRates}: {t.generalRate} {percentOfBps(r.rates.general, locale)}
-              {r.total.byCategory.map(({ category: c }) => ` · ${label(c)} ${percentOfBps(r.rates[c], locale)}`).join('')} —{' '}
+            <p className="muted" data-money-rules-version={r.moneyRulesVersion}>
+              {t.provisionRates}: {t.generalRate} {interestRate(r.rates.general, locale)}
+              {r.total.byCategory.map(({ category: c }) => ` · ${label(c)} ${interestRate(r.rates[c], locale)}`).join('')} —{' '}
               {r.moneyRulesVersion < 0 ? t.defaultRates : `${t.ratesSetIn} ${r.moneyRulesVersion}`}
             </p>
             {r.branches.length === 0 && <p className="muted">{t.nothing}</p>}
             {r.branches.map((b) => (
               <Section key={b.branchId} title={`${t.branch} ${b.branchId} · ${t.asOf} ${r.asOf}`} id={`branch-${b.branchId}`}>
-                <ProvisionTable name={`provisions-${b.branchId}`} figures={b} rates={r.rates} i18n={i18n} />
+                <ProvisionTable name={`provisions-${b.branchId}`} figures={b} rates={r.rates} />
               </Section>
             ))}
             {r.branches.length > 1 && (
               <Section title={`${t.allBranches} · ${t.asOf} ${r.asOf}`} id="total">
-                <ProvisionTable name="provisions-total" figures={r.total} rates={r.rates} i18n={i18n} />
+                <ProvisionTable name="provisions-total" figures={r.total} rates={r.rates} />
                 <p className="muted small">{t.totalRounding}</p>
               </Section>
             )}

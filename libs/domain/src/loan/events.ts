@@ -273,7 +273,16 @@ export type LoanExtended = Event<
  */
 export type LoanWrittenOff = Event<
   'LoanWrittenOff',
-  { loanId: string; principal: Cents; interest: Cents; penalty?: Cents; approvedBy: string; reason: string; writtenOffOn: string; at: string }
+  {
+    loanId: string;
+    principal: Cents;
+    interest: Cents;
+    penalty?: Cents;
+    approvedBy: string;
+    reason: string;
+    writtenOffOn: string;
+    at: string;
+  }
 >;
 /** Money received on a written-off loan's claim: principal first, then interest, then penalty interest. */
 export type WrittenOffRecovered = Event<

@@ -63,7 +63,11 @@ const isDue = (i: Instalment, on: string) => i.dueDate <= on;
 const unpaidPrincipal = (i: ScheduledInstalment) => i.principal - i.principalPaid;
 const unpaidInterest = (i: ScheduledInstalment) => Math.max(0, i.interest - i.interestPaid);
 
-function sumOf(schedule: readonly ScheduledInstalment[], pick: (i: ScheduledInstalment) => number, which: (i: ScheduledInstalment) => boolean) {
+function sumOf(
+  schedule: readonly ScheduledInstalment[],
+  pick: (i: ScheduledInstalment) => number,
+  which: (i: ScheduledInstalment) => boolean,
+) {
   let sum = 0;
   for (const i of schedule) if (which(i)) sum += pick(i);
   return sum;
@@ -208,7 +212,10 @@ export function applyPayment(book: Book, parts: PaymentParts, on: string): Book 
   if (dueBefore.some((i) => (paid.get(i.n)?.principal ?? 0) > 0))
     a = { ...a, penalty: { ...a.penalty, from: on, before: a.penalty.before + penaltyOn(a, overduePrincipal(b, on), a.penalty.from, on) } };
   if (dueBefore.some((i) => (paid.get(i.n)?.interest ?? 0) > 0))
-    a = { ...a, compound: { ...a.compound, from: on, before: a.compound.before + penaltyOn(a, overdueInterest(b, on), a.compound.from, on) } };
+    a = {
+      ...a,
+      compound: { ...a.compound, from: on, before: a.compound.before + penaltyOn(a, overdueInterest(b, on), a.compound.from, on) },
+    };
   const lowersNotDue = parts.rescheduled !== undefined || b.schedule.some((i) => !isDue(i, on) && (paid.get(i.n)?.principal ?? 0) > 0);
   if (lowersNotDue) a = { ...a, interest: { from: on, before: accruedInPeriod(b, on) } };
   a = {
@@ -260,5 +267,7 @@ export function interestOfExtension(book: Book, previousMaturity: string, newMat
   const { annualRateBps, dayCount } = b.accrual.terms;
   const notDue = principalNotDue(b, dayBefore);
   const { from } = b.accrual.interest;
-  return interestOn(notDue, annualRateBps, dayCount, from, newMaturity) - interestOn(notDue, annualRateBps, dayCount, from, previousMaturity);
+  return (
+    interestOn(notDue, annualRateBps, dayCount, from, newMaturity) - interestOn(notDue, annualRateBps, dayCount, from, previousMaturity)
+  );
 }

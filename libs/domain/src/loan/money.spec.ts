@@ -88,7 +88,14 @@ describe('money by the day: worked examples computed by hand', () => {
     // 1,000,000 x 10.8% x 60 / 360 = 18,000. After maturity no regular interest runs.
     expect(daysBetween('2026-01-10', '2026-03-11')).toBe(60);
     const quote = positionOn(bookOf(loan), '2026-03-11');
-    expect(quote).toMatchObject({ penalty: 18_000, compound: 0, interestDue: 0, principalDue: 1_000_000, interestAccrued: 0, payoff: 1_018_000 });
+    expect(quote).toMatchObject({
+      penalty: 18_000,
+      compound: 0,
+      interestDue: 0,
+      principalDue: 1_000_000,
+      interestAccrued: 0,
+      payoff: 1_018_000,
+    });
     // On the due date itself nothing is late yet.
     expect(positionOn(bookOf(loan), '2026-01-10').penalty).toBe(0);
     const { events } = pay(loan, 1_018_000, '2026-03-11');
@@ -154,8 +161,12 @@ describe('money by the day: worked examples computed by hand', () => {
     expect(shorten.schedule.slice(0, 11).every((i) => i.principal + i.interest === level)).toBe(true);
     const first = shorten.schedule[0];
     const early = first.principal + first.interest + 300_000;
-    const a = pay(shorten, early, '2026-02-01').loan.schedule.slice(1).filter((i) => i.principal > 0);
-    const b = pay(lower, early, '2026-02-01').loan.schedule.slice(1).filter((i) => i.principal > 0);
+    const a = pay(shorten, early, '2026-02-01')
+      .loan.schedule.slice(1)
+      .filter((i) => i.principal > 0);
+    const b = pay(lower, early, '2026-02-01')
+      .loan.schedule.slice(1)
+      .filter((i) => i.principal > 0);
     // shorten_term: the same payment each month, fewer months; lower_instalments: all eleven months, a lower payment.
     expect(a.length).toBeLessThan(11);
     expect(a.slice(0, -1).every((i) => i.principal + i.interest === level)).toBe(true);
@@ -202,9 +213,20 @@ describe('money by the day: worked examples computed by hand', () => {
       },
     };
     const loan = [applied, investigated, examined, approved, legacy].reduce(evolveLoan, initialLoan);
-    expect(loan.accrual!.terms).toEqual({ annualRateBps: 720, dayCount: '30/360', penaltySurchargeBps: null, earlyRepayment: 'shorten_term' });
+    expect(loan.accrual!.terms).toEqual({
+      annualRateBps: 720,
+      dayCount: '30/360',
+      penaltySurchargeBps: null,
+      earlyRepayment: 'shorten_term',
+    });
     // Nothing paid by 2025-06-10: the recorded interest is due, and no penalty accrues on these loans.
-    expect(positionOn(bookOf(loan), '2025-06-10')).toMatchObject({ interestDue: 12_000, principalDue: 1_000_000, penalty: 0, compound: 0, payoff: 1_012_000 });
+    expect(positionOn(bookOf(loan), '2025-06-10')).toMatchObject({
+      interestDue: 12_000,
+      principalDue: 1_000_000,
+      penalty: 0,
+      compound: 0,
+      payoff: 1_012_000,
+    });
     // Half of the first month (15 days of 30): 3,000.
     expect(positionOn(bookOf(loan), '2025-01-25').interestAccrued).toBe(3_000);
   });
@@ -217,15 +239,25 @@ describe('write-off keeps the claim; recoveries settle it', () => {
     // Nothing paid. On 2026-04-10: interest of both instalments (31 + 28 days: 6,200 + 5,600) is due,
     // the principal has been overdue since 2026-03-10 (31 days at 10.8%: 9,300) and the first
     // interest since 2026-02-10 (28 days on 6,200: 52.08 -> 52; then 31 days on 11,800: 109.74 -> 110).
-    const [written] = loanDecider.decide({ type: 'WriteOffLoan', data: { reason: 'borrower fled', by: 'gu', now: at, today: '2026-04-10' } }, loan);
+    const [written] = loanDecider.decide(
+      { type: 'WriteOffLoan', data: { reason: 'borrower fled', by: 'gu', now: at, today: '2026-04-10' } },
+      loan,
+    );
     expect(written.data).toMatchObject({ principal: 1_000_000, interest: 11_800, penalty: 9_300 + 52 + 110 });
     loan = evolveLoan(loan, written);
-    const recover = (amount: number, on: string): LoanCommand => ({ type: 'RecordRecovery', data: { amount, recoveredOn: on, by: 'teller', now: at, today: '2026-06-01' } });
+    const recover = (amount: number, on: string): LoanCommand => ({
+      type: 'RecordRecovery',
+      data: { amount, recoveredOn: on, by: 'teller', now: at, today: '2026-06-01' },
+    });
     const [first] = loanDecider.decide(recover(1_005_000, '2026-05-01'), loan);
     expect(first.data).toMatchObject({ principal: 1_000_000, interest: 5_000, penalty: 0 });
     loan = evolveLoan(loan, first);
-    expect(() => loanDecider.decide(recover(6_800 + 9_462 + 1, '2026-05-02'), loan)).toThrow(expect.objectContaining({ code: 'ABOVE_CLAIM' }));
-    expect(() => loanDecider.decide(recover(100, '2026-04-30'), loan)).toThrow(expect.objectContaining({ code: 'DATE_BEFORE_LAST_PAYMENT' }));
+    expect(() => loanDecider.decide(recover(6_800 + 9_462 + 1, '2026-05-02'), loan)).toThrow(
+      expect.objectContaining({ code: 'ABOVE_CLAIM' }),
+    );
+    expect(() => loanDecider.decide(recover(100, '2026-04-30'), loan)).toThrow(
+      expect.objectContaining({ code: 'DATE_BEFORE_LAST_PAYMENT' }),
+    );
     const [last] = loanDecider.decide(recover(6_800 + 9_462, '2026-05-02'), loan);
     expect(last.data).toMatchObject({ principal: 0, interest: 6_800, penalty: 9_462 });
     loan = evolveLoan(loan, last);
@@ -234,7 +266,10 @@ describe('write-off keeps the claim; recoveries settle it', () => {
 
   it('an extension adds the interest of the longer last period', () => {
     const loan = disbursedLoan(1_000_000, 720, 2, 'bullet', '2026-01-10');
-    const [extended] = loanDecider.decide({ type: 'ExtendLoan', data: { months: 1, reason: 'late harvest', by: 'gu', now: at, today: '2026-03-01' } }, loan);
+    const [extended] = loanDecider.decide(
+      { type: 'ExtendLoan', data: { months: 1, reason: 'late harvest', by: 'gu', now: at, today: '2026-03-01' } },
+      loan,
+    );
     // The last period now runs to 2026-04-10: 31 more days on 1,000,000 at 7.2% / 360 = 6,200.
     expect(extended.data).toMatchObject({ moved: [2], newMaturity: '2026-04-10', addedInterest: 6_200 });
     const after = evolveLoan(loan, extended);

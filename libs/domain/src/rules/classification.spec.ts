@@ -105,7 +105,10 @@ describe('classification never goes better than the days-past-due floor (propert
       onThisLoan(approvedEvent, { terms, approvedOn: l.disbursedOn }),
     ];
     const approved = fold(loanDecider.initialState, history);
-    const disburse: LoanCommand = { type: 'DisburseLoan', data: { amount: l.amount, moneyRules, by: 'dan', now: at, today: l.disbursedOn } };
+    const disburse: LoanCommand = {
+      type: 'DisburseLoan',
+      data: { amount: l.amount, moneyRules, by: 'dan', now: at, today: l.disbursedOn },
+    };
     return fold(approved, loanDecider.decide(disburse, approved));
   }
 

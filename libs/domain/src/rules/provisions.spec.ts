@@ -52,9 +52,23 @@ describe('provisionsOf', () => {
       tighter,
     );
     // 40,000.00 x 1.5% = 600.00 general, x 5% = 2,000.00 specific.
-    expect(p.byCategory[1]).toEqual({ category: 'special_mention', loans: 2, balance: 4_000_000, general: 60_000, specific: 200_000, provision: 260_000 });
+    expect(p.byCategory[1]).toEqual({
+      category: 'special_mention',
+      loans: 2,
+      balance: 4_000_000,
+      general: 60_000,
+      specific: 200_000,
+      provision: 260_000,
+    });
     // 10,000.00 x 1.5% = 150.00 general, x 100% = 10,000.00 specific.
-    expect(p.byCategory[4]).toEqual({ category: 'loss', loans: 1, balance: 1_000_000, general: 15_000, specific: 1_000_000, provision: 1_015_000 });
+    expect(p.byCategory[4]).toEqual({
+      category: 'loss',
+      loans: 1,
+      balance: 1_000_000,
+      general: 15_000,
+      specific: 1_000_000,
+      provision: 1_015_000,
+    });
     expect(p).toMatchObject({ loans: 3, balance: 5_000_000, general: 75_000, specific: 1_200_000, provision: 1_275_000 });
   });
 

@@ -27,7 +27,10 @@ export interface Provisions {
  * the category's specific rate, each worked out on the category's whole balance and rounded half up
  * to the cent once; totals are the sums of the rows shown.
  */
-export function provisionsOf(balances: readonly { category: Category; loans: number; balance: Cents }[], rates: ProvisionRates): Provisions {
+export function provisionsOf(
+  balances: readonly { category: Category; loans: number; balance: Cents }[],
+  rates: ProvisionRates,
+): Provisions {
   const byCategory = CATEGORIES.map((category) => {
     const rows = balances.filter((b) => b.category === category);
     const balance = rows.reduce((sum, b) => sum + b.balance, 0);

@@ -82,7 +82,8 @@ function lastPayment(plan: Plan, payment: Cents): Cents {
  */
 export function levelPayment(plan: Plan): Cents {
   let low = 0;
-  let high = plan.balance + plan.accrued + interestOn(plan.balance, plan.annualRateBps, plan.dayCount, plan.from, plan.dueDates.at(-1)!.dueDate) + 1;
+  let high =
+    plan.balance + plan.accrued + interestOn(plan.balance, plan.annualRateBps, plan.dayCount, plan.from, plan.dueDates.at(-1)!.dueDate) + 1;
   while (low < high) {
     const mid = Math.floor((low + high) / 2);
     if (lastPayment(plan, mid) <= mid) high = mid;
@@ -100,7 +101,10 @@ function planned(plan: Plan): Instalment[] {
   const count = plan.dueDates.length;
   switch (plan.method) {
     case 'bullet':
-      return withInterest(plan, Array.from({ length: count }, (_, k) => (k < count - 1 ? 0 : plan.balance)));
+      return withInterest(
+        plan,
+        Array.from({ length: count }, (_, k) => (k < count - 1 ? 0 : plan.balance)),
+      );
     case 'equal_principal':
       return withInterest(plan, equalParts(plan.balance, count));
     case 'annuity':
@@ -152,7 +156,11 @@ export function replan(r: Replanning): Instalment[] {
     accrued: r.accrued,
     dueDates: r.instalments.map(({ n, dueDate }) => ({ n, dueDate })),
   };
-  if (r.balance === 0) return withInterest(plan, r.instalments.map(() => 0));
+  if (r.balance === 0)
+    return withInterest(
+      plan,
+      r.instalments.map(() => 0),
+    );
   if (r.choice === 'lower_instalments' || r.method === 'bullet') return planned(plan);
   if (r.method === 'equal_principal') {
     let left = r.balance;

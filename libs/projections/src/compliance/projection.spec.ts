@@ -1,5 +1,13 @@
 import type { LoanEvent, Post, StaffEvent } from '@loanflow/domain';
-import { applied, approved, at, disbursedMonthly as disbursed, examined, investigated, terms } from '@loanflow/domain/testing/loan-fixtures';
+import {
+  applied,
+  approved,
+  at,
+  disbursedMonthly as disbursed,
+  examined,
+  investigated,
+  terms,
+} from '@loanflow/domain/testing/loan-fixtures';
 import { AnyEvent, given, history } from '../testing/given';
 import { ComplianceLoanRow, complianceProjection, ComplianceStaffRow, ViolationRow } from './projection';
 

@@ -201,7 +201,9 @@ export const perfDue: TableProjection<PerfDueRow> = {
   },
   evolve: (row, e, key, lookup) => {
     const [scope, id, post, month] = split(key);
-    const due = (e.type === 'LoanExtended' ? movedDueSums : e.type === 'RepaymentReceived' ? replannedDueSums : dueSums)(e, lookup).get(month)!;
+    const due = (e.type === 'LoanExtended' ? movedDueSums : e.type === 'RepaymentReceived' ? replannedDueSums : dueSums)(e, lookup).get(
+      month,
+    )!;
     const base = row ?? { scope: scope as Scope, id, post, due_month: month, instalments: 0, principal: 0, interest: 0 };
     const next = {
       ...base,

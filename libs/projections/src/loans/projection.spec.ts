@@ -1287,11 +1287,18 @@ describe('loans projection: money by the day, given the events the decider recor
       recovered: 250_000,
       recovered_principal: 250_000,
     });
-    expect(g.row('rm_perf_new', 'total|||2026-03')).toMatchObject({ written_off: 1_200_000, recovered: 250_000, npl_loans: 0, npl_balance: 0 });
+    expect(g.row('rm_perf_new', 'total|||2026-03')).toMatchObject({
+      written_off: 1_200_000,
+      recovered: 250_000,
+      npl_loans: 0,
+      npl_balance: 0,
+    });
   });
 
   it('an extension adds the longer period’s interest to the moved instalment, the loan and the new month’s sums', () => {
-    const { events, state } = decided(start, [{ type: 'ExtendLoan', data: { months: 2, reason: 'late harvest', by: 'gu', ...on('2027-02-20') } }]);
+    const { events, state } = decided(start, [
+      { type: 'ExtendLoan', data: { months: 2, reason: 'late harvest', by: 'gu', ...on('2027-02-20') } },
+    ]);
     const added = (events.at(-1)!.data as { addedInterest: number }).addedInterest;
     // The last period on the last 1,000.00 at 6% now runs 2027-02-02 to 05-02, 89 days: 14.83; to
     // 03-02 (28 days) it owed 4.67; so the extension adds 10.16 and the period is rounded once.

@@ -125,7 +125,17 @@ export async function performanceReport(
     .execute();
   const disbursed = await rm
     .selectFrom('rm_perf_new')
-    .select(['scope', 'id', 'post', sum('loans'), sum('disbursed'), sum('npl_loans'), sum('npl_balance'), sum('written_off'), sum('recovered')])
+    .select([
+      'scope',
+      'id',
+      'post',
+      sum('loans'),
+      sum('disbursed'),
+      sum('npl_loans'),
+      sum('npl_balance'),
+      sum('written_off'),
+      sum('recovered'),
+    ])
     .where('scope', 'in', scopes)
     .where('month', '>=', fromMonth)
     .where('month', '<=', toMonth)

@@ -17,7 +17,16 @@ const lent = (loanId: string, branchId: string): AnyEvent[] =>
   active.map((e) => ({ type: e.type, data: { ...e.data, loanId, ...(e.type === 'LoanApplied' ? { branchId } : {}) } }));
 const repaid = (loanId: string, principal: number, paidOn: string): AnyEvent => ({
   type: 'RepaymentReceived',
-  data: { loanId, receivedBy: 'dan', amount: principal, paidOn, interest: 0, principal, allocations: [{ n: 1, interest: 0, principal }], at },
+  data: {
+    loanId,
+    receivedBy: 'dan',
+    amount: principal,
+    paidOn,
+    interest: 0,
+    principal,
+    allocations: [{ n: 1, interest: 0, principal }],
+    at,
+  },
 });
 const classified = (loanId: string, category: Category, asOf: string): AnyEvent => ({
   type: 'LoanClassified',
@@ -162,7 +171,9 @@ describe('provisionsReport on SQLite', () => {
 
   it('as of 2026-03-24: the category before the later classifications, the balance before the later payments', async () => {
     const r = await provisionsReport(db, { asOf: '2026-03-24' }, rates);
-    expect(r.branches.map((b) => [b.branchId, b.byCategory.filter((c) => c.loans > 0).map((c) => [c.category, c.loans, c.balance])])).toEqual([
+    expect(
+      r.branches.map((b) => [b.branchId, b.byCategory.filter((c) => c.loans > 0).map((c) => [c.category, c.loans, c.balance])]),
+    ).toEqual([
       ['BR-01', [['normal', 3, 3_600_000]]],
       ['BR-02', [['doubtful', 1, 1_200_000]]],
     ]);

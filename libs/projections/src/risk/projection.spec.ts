@@ -1,5 +1,14 @@
 import type { LoanEvent, Rating } from '@loanflow/domain';
-import { applied, approved, at, disbursedMonthly as disbursed, examined, investigated, terms, today } from '@loanflow/domain/testing/loan-fixtures';
+import {
+  applied,
+  approved,
+  at,
+  disbursedMonthly as disbursed,
+  examined,
+  investigated,
+  terms,
+  today,
+} from '@loanflow/domain/testing/loan-fixtures';
 import { AnyEvent, given, history } from '../testing/given';
 import { GuaranteeRow, RiskLoanRow, riskProjection, RiskPointLoanRow, SignalRow } from './projection';
 

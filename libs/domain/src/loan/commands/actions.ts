@@ -3,7 +3,15 @@ import { Acting, Command } from '../../decider';
 import { IllegalState, RuleViolated } from '../../errors';
 import { Cents, formatCents } from '../../money';
 import { isNonPerforming } from '../../rules/classification';
-import { EarlyRecoveryDemanded, Guarantee, GuaranteeAdded, LoanExtended, LoanWrittenOff, RiskSignalResolved, WrittenOffRecovered } from '../events';
+import {
+  EarlyRecoveryDemanded,
+  Guarantee,
+  GuaranteeAdded,
+  LoanExtended,
+  LoanWrittenOff,
+  RiskSignalResolved,
+  WrittenOffRecovered,
+} from '../events';
 import { interestOfExtension, positionOn } from '../ledger';
 import { bookOf, Loan, openSignals } from '../state';
 import { requireNotInFuture, requireStatus } from './guards';
@@ -172,11 +180,15 @@ export function recordRecovery(c: RecordRecovery, s: Loan): [WrittenOffRecovered
       'DATE_BEFORE_LAST_PAYMENT',
       `recoveredOn ${recoveredOn} is before ${w.lastRecoveredOn ?? w.writtenOffOn}, the write-off or the last recovery`,
     );
-  if (!Number.isInteger(amount) || amount < 1) throw new RuleViolated('AMOUNT_INVALID', 'a recovery is a whole number of cents, at least 1');
+  if (!Number.isInteger(amount) || amount < 1)
+    throw new RuleViolated('AMOUNT_INVALID', 'a recovery is a whole number of cents, at least 1');
   const left = claimLeft(s);
   const claim = left.principal + left.interest + left.penalty;
   if (amount > claim)
-    throw new RuleViolated('ABOVE_CLAIM', `${formatCents(amount)} is more than the ${formatCents(claim)} still claimed on loan ${s.loanId}`);
+    throw new RuleViolated(
+      'ABOVE_CLAIM',
+      `${formatCents(amount)} is more than the ${formatCents(claim)} still claimed on loan ${s.loanId}`,
+    );
   const principal = Math.min(amount, left.principal);
   const interest = Math.min(amount - principal, left.interest);
   const penalty = amount - principal - interest;

@@ -37,7 +37,10 @@ export function receiveRepayment(c: ReceiveRepayment, s: Loan): (RepaymentReceiv
   const book = bookOf(s);
   const { payoff } = positionOn(book, paidOn);
   if (amount > payoff)
-    throw new RuleViolated('OVERPAYMENT', `${formatCents(amount)} is more than the ${formatCents(payoff)} paying the loan off on ${paidOn} costs`);
+    throw new RuleViolated(
+      'OVERPAYMENT',
+      `${formatCents(amount)} is more than the ${formatCents(payoff)} paying the loan off on ${paidOn} costs`,
+    );
   const parts = settle(book, amount, paidOn);
   const interest = parts.allocations.reduce((sum, a) => sum + a.interest, 0);
   const principal = parts.allocations.reduce((sum, a) => sum + a.principal, 0) + parts.principalEarly;
