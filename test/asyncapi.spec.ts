@@ -1,4 +1,4 @@
-import { branchDecider, DEFAULT_WARNING_RULES } from '@loanflow/domain';
+import { branchDecider, DEFAULT_MONEY_RULES, DEFAULT_WARNING_RULES } from '@loanflow/domain';
 import { EVENT_TYPES } from '@loanflow/domain/event-types';
 import { canonicalJson, EventStore, GENESIS_HASH, RecordedEvent } from '@loanflow/event-store';
 import { isPublished, KafkaRecord, toKafkaRecord } from '@loanflow/messaging';
@@ -226,8 +226,7 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
         .expect(201);
       await t.http.post('/loans/L-1/repayments').set(t.as('dan')).send({ amount: 30_000, paidOn: '2026-04-03' }).expect(201);
       const partly = await t.http.get('/loans/L-1').set(t.as('ana')).expect(200);
-      const owed = partly.body.outstanding.principal + partly.body.outstanding.interest;
-      await t.http.post('/loans/L-1/repayments').set(t.as('dan')).send({ amount: owed }).expect(201);
+      await t.http.post('/loans/L-1/repayments').set(t.as('dan')).send({ amount: partly.body.payoff.payoff }).expect(201);
       expect((await t.http.get('/loans/L-1').set(t.as('ana')).expect(200)).body.status).toBe('closed');
 
       // L-2: declined by its investigator (InvestigationCompleted without terms, LoanRejected at investigation).
@@ -323,6 +322,7 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
         })
         .expect(200);
       await t.http.put('/config/warning-rules').set(admin()).send(DEFAULT_WARNING_RULES).expect(200);
+      await t.http.put('/config/money-rules').set(admin()).send(DEFAULT_MONEY_RULES).expect(200);
 
       // Three more approvers, each below 150,000.00, so that L-7 goes to a committee (of cy, fay, hal); ivy and jon act later.
       await hire(
@@ -391,6 +391,8 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
       await t.http.post('/loans/L-7/classification').set(t.as('eve')).send({ category: 'loss', reason: 'borrower absconded' }).expect(201);
       await t.http.post('/loans/L-7/write-off').set(t.as('jon')).send({ reason: 'borrower absconded; recovery exhausted' }).expect(201);
       expect((await t.http.get('/loans/L-7').set(t.as('eve')).expect(200)).body.status).toBe('written_off');
+      // The guarantor pays part of the claim (WrittenOffRecovered), recorded by the teller.
+      await t.http.post('/loans/L-7/recoveries').set(t.as('dan')).send({ amount: 1_500_000 }).expect(201);
 
       // L-8: rated AA at score 90, above every approver's limit too, rejected by two of its committee of three
       // (ApprovalVoteCast twice, then LoanRejected by the committee).
@@ -473,7 +475,7 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
       const seen = new Set(events.map((e) => `${e.streamId.slice(0, e.streamId.indexOf('-'))}.${e.type}`));
       const expected = Object.entries(EVENT_TYPES).flatMap(([aggregate, types]) => types.map((type) => `${aggregate}.${type}`));
       expect(expected.filter((type) => !seen.has(type))).toEqual([]);
-      expect(expected).toHaveLength(32);
+      expect(expected).toHaveLength(34);
     });
 
     it('publishes each on its channel, and its key, headers and value satisfy its message', () => {
@@ -511,7 +513,7 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
       }
       expect(failures).toEqual([]);
       expect(records.length).toBeGreaterThanOrEqual(40);
-      expect(new Set(validators.keys()).size).toBe(32);
+      expect(new Set(validators.keys()).size).toBe(34);
     });
 
     it('keeps every stream in order on one key, and lets a consumer follow the hash chain from the headers', () => {

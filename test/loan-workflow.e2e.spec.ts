@@ -40,8 +40,15 @@ describe('a loan from application to closure, over HTTP', () => {
       disbursement: { amount: 5_000_000, disbursedOn: '2026-03-03', maturityDate: '2027-03-03' },
       outstanding: { principal: 5_000_000 },
     });
-    // Equal principal: 50,000.00 / 12 = 4,166.66 a month, the last 4,166.74; first interest 250.00.
-    expect(active.body.schedule[0]).toMatchObject({ n: 1, dueDate: '2026-04-03', principal: 416_666, interest: 25_000 });
+    // Equal principal: 50,000.00 / 12 = 4,166.66 a month, the last 4,166.74; first interest by the day,
+    // ACT/360: 31 days on 50,000.00 at 6% = 258.333, 258.33.
+    expect(active.body.schedule[0]).toMatchObject({ n: 1, dueDate: '2026-04-03', principal: 416_666, interest: 25_833 });
+    expect(active.body.accrual.terms).toEqual({
+      annualRateBps: 600,
+      dayCount: 'ACT/360',
+      penaltySurchargeBps: 5_000,
+      earlyRepayment: 'shorten_term',
+    });
     expect(active.body.schedule[11]).toMatchObject({ n: 12, dueDate: '2027-03-03', principal: 416_674 });
 
     t.setNow('2026-04-03T08:00:00.000Z');
@@ -51,13 +58,34 @@ describe('a loan from application to closure, over HTTP', () => {
       .send({ findings: 'crop planted as stated', riskPoints: [], signals: [] })
       .expect(201);
 
-    // Interest first, then principal, instalment by instalment.
+    // What paying off would cost, item by item: on its due date the first instalment is all that is due.
+    const due = await t.http.get('/loans/L-1').query({ on: '2026-04-03' }).set(t.as('ana')).expect(200);
+    expect(due.body.payoff).toEqual({
+      on: '2026-04-03',
+      penalty: 0,
+      compound: 0,
+      interestDue: 25_833,
+      principalDue: 416_666,
+      interestAccrued: 0,
+      principalNotDue: 4_583_334,
+      due: 442_499,
+      payoff: 5_025_833,
+    });
+    // Paid off the day it was paid out, the loan would have cost its principal alone.
+    expect((await t.http.get('/loans/L-1').query({ on: '2026-03-03' }).set(t.as('ana')).expect(200)).body.payoff.payoff).toBe(5_000_000);
+    const future = await t.http.get('/loans/L-1').query({ on: '2026-04-04' }).set(t.as('ana')).expect(422);
+    expect(future.body.code).toBe('DATE_IN_FUTURE');
+
+    // Interest due first, then principal due.
     await t.http.post('/loans/L-1/repayments').set(t.as('dan')).send({ amount: 30_000, paidOn: '2026-04-03' }).expect(201);
     const partly = await t.http.get('/loans/L-1').set(t.as('ana')).expect(200);
-    expect(partly.body.repaid).toEqual({ interest: 25_000, principal: 5_000 });
-    expect(partly.body.schedule[0]).toMatchObject({ interestPaid: 25_000, principalPaid: 5_000 });
+    expect(partly.body.repaid).toEqual({ interest: 25_833, principal: 4_167, penalty: 0, compound: 0 });
+    expect(partly.body.schedule[0]).toMatchObject({ interestPaid: 25_833, principalPaid: 4_167 });
+    const before = await t.http.get('/loans/L-1').query({ on: '2026-04-02' }).set(t.as('ana')).expect(422);
+    expect(before.body.code).toBe('DATE_BEFORE_LAST_PAYMENT');
 
-    const owed = partly.body.outstanding.principal + partly.body.outstanding.interest;
+    const owed = partly.body.payoff.payoff;
+    expect(owed).toBe(5_000_000 - 4_167);
     await t.http
       .post('/loans/L-1/repayments')
       .set(t.as('dan'))

@@ -221,6 +221,7 @@ describe('input that cannot poison the log', () => {
       '/reports/maturities?month=2026-03',
       '/reports/performance?from=2026-03-01&to=2026-03-31',
       '/reports/portfolio',
+      '/reports/provisions',
       '/reports/risk-board',
       '/reports/warnings',
       '/business-day',

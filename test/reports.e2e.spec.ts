@@ -9,11 +9,15 @@ import { ADMIN, BORROWER, hire, registerBorrower, SECRET, startApp, TestApp } fr
 /**
  * The read models over HTTP on a small portfolio whose every figure is worked out by hand below.
  * All loans: 12 months, 6% a year, equal principal, paid out on 2026-01-05, so instalment k falls
- * due on the 5th, k months later, with principal amount/12 and interest balance/200.
+ * due on the 5th, k months later, with principal amount/12 and interest on the balance by the day,
+ * ACT/360 (balance x 6% x days / 360: January's 31 days on 12,000.00 are 62.00, February's 28 on
+ * 11,000.00 are 51.33, March's 31 on 10,000.00 are 51.67, April's 30 on 9,000.00 are 45.00).
  *
  *   L-1  BR-01  12,000.00  agricultural, guaranteed  pays instalments 1-4 on their due dates
  *   L-2  BR-01  24,000.00  not agricultural, credit   never pays
- *   L-3  BR-02  12,000.00  agricultural, mortgage     pays instalment 1 late, on 2026-03-20, then stops
+ *   L-3  BR-02  12,000.00  agricultural, mortgage     pays instalment 1 late, on 2026-03-20, with
+ *                                                     the penalty interest and instalment 2's
+ *                                                     interest due by then, then stops
  *   L-9  BR-01  imported history in which ana investigated and approved (approved, never paid out)
  */
 const at = (date: string) => `${date}T01:00:00.000Z`; // 09:00 in Asia/Shanghai
@@ -58,9 +62,13 @@ describe('read models and reports, over HTTP', () => {
     await t.http.post(`/loans/${loanId}/disbursement`).set(t.as(teller)).send({ amount }).expect(201);
   }
 
-  const pay = async (loanId: string, teller: string, date: string, amount: number) => {
+  /** Pays what is due on `date`, less any principal left to fall behind; returns the amount paid. */
+  const pay = async (loanId: string, teller: string, date: string, principalLeftDue = 0) => {
     t.setNow(at(date));
+    const { payoff } = (await t.http.get(`/loans/${loanId}`).set(t.as(teller)).expect(200)).body;
+    const amount = payoff.due - principalLeftDue;
     await t.http.post(`/loans/${loanId}/repayments`).set(t.as(teller)).send({ amount }).expect(201);
+    return amount;
   };
 
   beforeAll(async () => {
@@ -89,17 +97,23 @@ describe('read models and reports, over HTTP', () => {
       .send({ decision: 'approve', terms: { amount: 1_200_000, termMonths: 12, annualRateBps: 600 }, comments: 'x' })
       .expect(403);
 
-    await pay('L-1', 'dan', '2026-02-05', 106_000);
+    // 1,000.00 + 62.00 on the due date.
+    expect(await pay('L-1', 'dan', '2026-02-05')).toBe(106_200);
     t.setNow(at('2026-03-01'));
     await t.http
       .post('/loans/L-1/inspections')
       .set(t.as('eve'))
       .send({ findings: 'crops planted', riskPoints: [], signals: [] })
       .expect(201);
-    await pay('L-1', 'dan', '2026-03-05', 105_500);
-    await pay('L-3', 'ivy', '2026-03-20', 106_000);
-    await pay('L-1', 'dan', '2026-04-05', 105_000);
-    await pay('L-1', 'dan', '2026-05-05', 104_500);
+    expect(await pay('L-1', 'dan', '2026-03-05')).toBe(105_133);
+    // L-3 on 2026-03-20: instalment 1 (1,000.00 + 62.00), instalment 2's interest (51.33), and at
+    // 9% a year the penalty on 1,000.00 overdue since 02-05 (28 days: 7.00) and on 2,000.00 since
+    // 03-05 (15 days: 7.50), and the compound interest on 62.00 for 28 days (0.434 -> 0.43) and on
+    // 113.33 for 15 days (0.425 -> 0.42): 1,000.00 + 62.00 + 51.33 + 14.50 + 0.85 = 1,128.68.
+    // Instalment 2's 1,000.00 of principal stays unpaid.
+    expect(await pay('L-3', 'ivy', '2026-03-20', 100_000)).toBe(112_868);
+    expect(await pay('L-1', 'dan', '2026-04-05')).toBe(105_167);
+    expect(await pay('L-1', 'dan', '2026-05-05')).toBe(104_500);
 
     // Imported from an older system: ana applied, investigated and then approved L-9 herself.
     const store = t.app.get<EventStore>(EVENT_STORE);
@@ -260,7 +274,7 @@ describe('read models and reports, over HTTP', () => {
                 borrowerId: BORROWER,
                 maturityDate: '2027-01-05',
                 principalOutstanding: 800_000,
-                interestOutstanding: 27_000 - 21_000 + 12_000,
+                interestOutstanding: 39_383 - 21_000,
                 category: 'normal',
               },
               {
@@ -268,7 +282,7 @@ describe('read models and reports, over HTTP', () => {
                 borrowerId: BORROWER,
                 maturityDate: '2027-01-05',
                 principalOutstanding: 2_400_000,
-                interestOutstanding: 78_000,
+                interestOutstanding: 78_767,
                 category: 'substandard',
               },
             ],
@@ -290,7 +304,7 @@ describe('read models and reports, over HTTP', () => {
                 borrowerId: BORROWER,
                 maturityDate: '2027-01-05',
                 principalOutstanding: 1_100_000,
-                interestOutstanding: 39_000 - 6_000,
+                interestOutstanding: 39_383 - 6_200 - 5_133,
                 category: 'special_mention',
               },
             ],
@@ -298,8 +312,10 @@ describe('read models and reports, over HTTP', () => {
         ],
       },
     ]);
-    // Interest over the term: 12,000.00 pays 6,000+5,500+...+500 = 39,000; 24,000.00 twice that.
-    // L-1 has paid 6,000+5,500+5,000+4,500 = 21,000 of its 39,000: 18,000 left.
+    // Interest over the term, balance x days / 6,000 in cents: 12,000.00 pays 6,200 + 5,133 + 5,167 +
+    // 4,500 + 4,133 + 3,500 + 3,100 + 2,583 + 2,000 + 1,550 + 1,000 + 517 = 39,383; 24,000.00 pays
+    // 12,400 + 10,267 + 10,333 + 9,000 + 8,267 + 7,000 + 6,200 + 5,167 + 4,000 + 3,100 + 2,000 + 1,033 = 78,767
+    // (each instalment rounded once). L-1 has paid 6,200 + 5,133 + 5,167 + 4,500 = 21,000 of it.
     expect(now.body.overdue).toEqual([
       {
         loanId: 'L-2',
@@ -309,7 +325,7 @@ describe('read models and reports, over HTTP', () => {
         daysPastDue: 94,
         oldestDueDate: '2026-02-05',
         principalOverdue: 800_000,
-        interestOverdue: 12_000 + 11_000 + 10_000 + 9_000,
+        interestOverdue: 12_400 + 10_267 + 10_333 + 9_000,
         principalOutstanding: 2_400_000,
         category: 'substandard',
       },
@@ -321,7 +337,7 @@ describe('read models and reports, over HTTP', () => {
         daysPastDue: 66,
         oldestDueDate: '2026-03-05',
         principalOverdue: 300_000,
-        interestOverdue: 5_500 + 5_000 + 4_500,
+        interestOverdue: 5_167 + 4_500,
         principalOutstanding: 1_100_000,
         category: 'special_mention',
       },
@@ -330,7 +346,7 @@ describe('read models and reports, over HTTP', () => {
     const then = await t.http.get('/reports/maturities?month=2027-01&asOf=2026-03-10&branchId=BR-02').set(t.as('bo')).expect(200);
     expect(then.body.branches.map((b: { branchId: string }) => b.branchId)).toEqual(['BR-02']);
     expect(then.body.overdue).toEqual([
-      expect.objectContaining({ loanId: 'L-3', daysPastDue: 33, principalOverdue: 200_000, interestOverdue: 11_500 }),
+      expect.objectContaining({ loanId: 'L-3', daysPastDue: 33, principalOverdue: 200_000, interestOverdue: 6_200 + 5_133 }),
     ]);
     await t.http.get('/reports/maturities').set(t.as('bo')).expect(400);
   });
@@ -338,7 +354,8 @@ describe('read models and reports, over HTTP', () => {
   describe('performance', () => {
     // Due from 2026-01-01 to 03-31: instalments 1 and 2 of each loan.
     //   principal 200,000 (L-1) + 400,000 (L-2) + 200,000 (L-3) = 800,000; repaid by 03-31: 200,000 + 0 + 100,000
-    //   interest 11,500 + 23,000 + 11,500 = 46,000; collected by 03-31: 11,500 + 0 + 6,000
+    //   interest 11,333 + 22,667 + 11,333 = 45,333; collected by 03-31: 11,333 + 0 + 11,333 (L-3 paid
+    //   instalment 2's interest with instalment 1 on 03-20)
     //   disbursed 4,800,000, of which L-2's 2,400,000 is substandard now
     it('per branch, with the total and the accountability list', async () => {
       const r = await t.http.get('/reports/performance?from=2026-01-01&to=2026-03-31&groupBy=branch').set(t.as('bo')).expect(200);
@@ -347,14 +364,15 @@ describe('read models and reports, over HTTP', () => {
         principalDue: 800_000,
         principalRecovered: 300_000,
         recoveryRate: 0.375,
-        interestDue: 46_000,
-        interestCollected: 17_500,
-        interestRecoveryRate: 0.380435,
+        interestDue: 45_333,
+        interestCollected: 22_666,
+        interestRecoveryRate: 0.499989,
         newLoans: 3,
         disbursed: 4_800_000,
         nonPerformingLoans: 1,
         nonPerformingBalance: 2_400_000,
         writtenOff: 0,
+        recoveredAfterWriteOff: 0,
         nplRate: 0.5,
       });
       expect(r.body.rows).toEqual([
@@ -363,9 +381,9 @@ describe('read models and reports, over HTTP', () => {
           principalDue: 600_000,
           principalRecovered: 200_000,
           recoveryRate: 0.333333,
-          interestDue: 34_500,
-          interestCollected: 11_500,
-          interestRecoveryRate: 0.333333,
+          interestDue: 34_000,
+          interestCollected: 11_333,
+          interestRecoveryRate: 0.333324,
           newLoans: 2,
           disbursed: 3_600_000,
           nonPerformingBalance: 2_400_000,
@@ -376,9 +394,9 @@ describe('read models and reports, over HTTP', () => {
           principalDue: 200_000,
           principalRecovered: 100_000,
           recoveryRate: 0.5,
-          interestDue: 11_500,
-          interestCollected: 6_000,
-          interestRecoveryRate: 0.521739,
+          interestDue: 11_333,
+          interestCollected: 11_333,
+          interestRecoveryRate: 1,
           newLoans: 1,
           disbursed: 1_200_000,
           nonPerformingBalance: 0,
@@ -395,6 +413,7 @@ describe('read models and reports, over HTTP', () => {
           principalOutstanding: 2_400_000,
           category: 'substandard',
           writtenOff: 0,
+          recovered: 0,
           investigatedBy: ['ana'],
           examinedBy: ['bo'],
           approvedBy: ['cy'],
@@ -416,7 +435,7 @@ describe('read models and reports, over HTTP', () => {
         ['dan', 'disbursement'],
       ])
         expect(row(id, post)).toMatchObject({ principalDue: 600_000, principalRecovered: 200_000, newLoans: 2, nplRate: 0.666667 });
-      expect(row('hal', 'approval')).toMatchObject({ recoveryRate: 0.5, interestRecoveryRate: 0.521739, nplRate: 0 });
+      expect(row('hal', 'approval')).toMatchObject({ recoveryRate: 0.5, interestRecoveryRate: 1, nplRate: 0 });
       // A period with nothing due and nothing paid out has no rates, not zero rates.
       const empty = await t.http.get('/reports/performance?from=2025-01-01&to=2025-12-31').set(t.as('bo')).expect(200);
       expect(empty.body.total).toMatchObject({ principalDue: 0, recoveryRate: null, interestRecoveryRate: null, nplRate: null });

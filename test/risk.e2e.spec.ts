@@ -9,7 +9,8 @@ import { ADMIN, hire, registerBorrower, startApp, TestApp } from './support/app'
 /**
  * Risk management over HTTP on a small portfolio whose every figure is worked out by hand below.
  * All loans: 12 months, 6% a year, equal principal, paid out on 2026-01-05, so instalment k falls
- * due on the 5th, k months later, with principal amount/12 and interest balance/200.
+ * due on the 5th, k months later, with principal amount/12 and interest on the balance by the day
+ * (ACT/360: balance x days / 6,000 in cents). A payment pays what is due that day.
  *
  *   loan  branch  borrower  officer  amount      risk points tagged (act)                                 what happens
  *   L-1   BR-01   B-1       ana      12,000.00   P-PURPOSE (investigation), P-GUARANTOR (examination)     never pays; substandard; written off 05-11
@@ -137,8 +138,11 @@ describe('risk management: the risk board, the warnings and end of day, over HTT
     }
     t.setNow(at(date));
   };
+  /** Pays what is due on `date` (penalty and compound interest first when late); checks it came to `amount`. */
   const pay = async (loanId: string, teller: string, date: string, amount: number) => {
     await moveTo(date);
+    const { payoff } = (await t.http.get(`/loans/${loanId}`).set(t.as(teller)).expect(200)).body;
+    expect([loanId, date, payoff.due]).toEqual([loanId, date, amount]);
     await t.http.post(`/loans/${loanId}/repayments`).set(t.as(teller)).send({ amount }).expect(201);
   };
   const inspect = async (loanId: string, inspector: string, date: string, signals: string[]) => {
@@ -252,14 +256,15 @@ describe('risk management: the risk board, the warnings and end of day, over HTT
     ] as const)
       await t.http.post(`/loans/${loanId}/guarantees`).set(t.as('fay')).send({ kind: 'guarantor', guarantorId: 'B-2', value }).expect(201);
 
-    // L-3: 100,000 principal + 6,000, 5,500, 5,000, 4,500 interest; L-4: 50,000 + 3,000, 2,750, 2,500.
-    await pay('L-3', 'ivy', '2026-02-05', 106_000);
-    await pay('L-4', 'ivy', '2026-02-05', 53_000);
+    // L-3: 100,000 principal + interest of 31, 28, 31 and 30 days on 12,000, 11,000, 10,000 and 9,000:
+    // 6,200, 5,133, 5,167, 4,500; L-4: 50,000 + the same on half the balance: 3,100, 2,567, 2,583, 2,250.
+    await pay('L-3', 'ivy', '2026-02-05', 106_200);
+    await pay('L-4', 'ivy', '2026-02-05', 53_100);
     await inspect('L-3', 'ike', '2026-03-01', []);
-    await pay('L-3', 'ivy', '2026-03-05', 105_500);
-    await pay('L-4', 'ivy', '2026-03-05', 52_750);
-    await pay('L-3', 'ivy', '2026-04-05', 105_000);
-    await pay('L-4', 'ivy', '2026-04-05', 52_500);
+    await pay('L-3', 'ivy', '2026-03-05', 105_133);
+    await pay('L-4', 'ivy', '2026-03-05', 52_567);
+    await pay('L-3', 'ivy', '2026-04-05', 105_167);
+    await pay('L-4', 'ivy', '2026-04-05', 52_583);
     await inspect('L-1', 'eve', '2026-04-20', ['the borrower left to work in the city']);
     await inspect('L-4', 'ike', '2026-04-20', []);
     await pay('L-3', 'ivy', '2026-05-05', 104_500);
@@ -268,10 +273,13 @@ describe('risk management: the risk board, the warnings and end of day, over HTT
     firstEndOfDay.result = closedOn('2026-05-10');
     firstEndOfDay.again = await t.app.get(EndOfDayService).closeThrough('2026-05-10');
 
-    // zed, who held none of the three powers on L-1, writes it off: 12,000.00 principal, 390.00 interest.
+    // zed, who held none of the three powers on L-1, writes it off: 12,000.00 principal, the interest of
+    // instalments 1-4 (6,200 + 5,133 + 5,167 + 4,500) and of 6 days of May on 8,000.00 (800), with the
+    // penalty and compound interest on what fell behind.
     await t.http.post('/loans/L-1/write-off').set(t.as('zed')).send({ reason: 'the household left the village' }).expect(201);
-    // L-4's fourth instalment (50,000 + 2,250), a week late; L-3 inspected again.
-    await pay('L-4', 'ivy', '2026-05-12', 52_250);
+    // L-4's fourth instalment a week late: 50,000 + 2,250, with 7 days of penalty interest at 9% on
+    // 50,000 (87.50 -> 88) and compound interest on 2,250 (3.94 -> 4).
+    await pay('L-4', 'ivy', '2026-05-12', 52_250 + 88 + 4);
     await inspect('L-3', 'ike', '2026-05-12', []);
     await moveTo('2026-05-13');
     secondEndOfDay.result = closed.filter((r) => r.date > '2026-05-10');

@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { businessDate, DEFAULT_SQLITE_PATH, LoanflowConfig, loadConfig, zonedInstant } from '@loanflow/config';
 import {
   addMonths,
+  bookOf,
   Category,
   CATEGORIES,
   DEFAULT_WARNING_RULES,
@@ -15,6 +16,7 @@ import {
   loanDecider,
   LoanEvent,
   openSignals,
+  positionOn,
   Post,
   rateBorrower,
   Relation,
@@ -25,6 +27,7 @@ import {
   SIGNAL_RULES,
   lastDayOfMonth,
   daysBetween,
+  formatCents,
 } from '@loanflow/domain';
 import { identityNumberFor, residentIdFor } from '@loanflow/domain/testing/identity-numbers';
 import { EventStore } from '@loanflow/event-store';
@@ -100,6 +103,11 @@ export interface DemoSummary {
     earlyRecoveries: number;
     extensions: number;
     writeOffs: number;
+    /** Money recorded on written-off claims. */
+    recoveries: number;
+    /** Payments that paid penalty or compound interest, and how much of it. */
+    latePayments: number;
+    penaltyCollected: number;
   };
   /** What the read side (GET /loans, /reports/*, /compliance/violations) answered at the end. */
   readSide: {
@@ -428,7 +436,6 @@ interface DemoLoan {
   officer: string;
   actors: Record<Post, Set<string>>;
   proposed: number;
-  remaining: number;
   troubledInspectionOn: string | null;
   /** The investigator's measured value of each scorecard factor; a file sent back keeps them. */
   rating: Record<string, number> | null;
@@ -438,10 +445,21 @@ interface DemoLoan {
   extensionMonths: number;
 }
 
+/**
+ * A payment the borrower makes: what is due that day (penalties included when late), or the whole
+ * loan off; `paidOn` when the money came in earlier than the teller records it (a due date on a weekend).
+ */
+interface Payment {
+  kind: 'due' | 'payoff';
+  paidOn?: string;
+}
+
 interface DatedWork {
-  payments: Map<DemoLoan, number>;
+  payments: Map<DemoLoan, Payment>;
   inspections: Set<DemoLoan>;
   actions: Map<DemoLoan, Action[]>;
+  /** Written-off loans on which some money comes in. */
+  recoveries: Set<DemoLoan>;
 }
 
 class DemoFailure extends Error {}
@@ -687,7 +705,6 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
       officer: '',
       actors: { investigation: new Set(), examination: new Set(), approval: new Set(), disbursement: new Set(), inspection: new Set() },
       proposed: amount,
-      remaining: 0,
       troubledInspectionOn: null,
       rating: null,
       withinAuthority: false,
@@ -743,7 +760,8 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
   for (const l of loans) schedule(l, l.applyDay, 'apply');
   const dated = new Map<string, DatedWork>();
   const work = (date: string) =>
-    dated.get(date) ?? dated.set(date, { payments: new Map(), inspections: new Set(), actions: new Map() }).get(date)!;
+    dated.get(date) ??
+    dated.set(date, { payments: new Map(), inspections: new Set(), actions: new Map(), recoveries: new Set() }).get(date)!;
   /** An action on the loan on a later business day (or on `date`, when that is a business day). */
   const later = (loan: DemoLoan, date: string, action: Action) => {
     const w = work(onOrAfter(date)).actions;
@@ -1242,14 +1260,17 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
     planRepayments(loan, state, date);
   };
 
-  /** Payments and inspections from the schedule the api computed, as the borrower's habits make them. */
+  /**
+   * Payments and inspections from the schedule the api computed, as the borrower's habits make them:
+   * on time (on the due date, recorded the next business day when it falls on a weekend), late
+   * (what is due then, penalty and compound interest first), or paid off early.
+   */
   const planRepayments = (loan: DemoLoan, state: Loan, disbursedOn: string) => {
     const rows = state.schedule;
-    loan.remaining = rows.reduce((s, i) => s + i.principal + i.interest, 0);
     const rng = loan.rng;
-    const pay = (date: string, amount: number) => {
+    const pay = (date: string, payment: Payment) => {
       const w = work(date).payments;
-      w.set(loan, (w.get(loan) ?? 0) + amount);
+      if (w.get(loan)?.kind !== 'payoff') w.set(loan, payment);
     };
     const stopAfter = loan.behaviour === 'default' ? (loan.paysFirst ?? between(rng, 0, Math.min(3, rows.length - 1))) : rows.length;
     const payoffAt = loan.behaviour === 'early' && rows.length >= 4 ? between(rng, 2, rows.length - 2) : rows.length + 1;
@@ -1259,25 +1280,22 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
       loan.extensionMonths = Math.min(state.approvedTerms!.termMonths, pick(rng, [3, 6]));
       later(loan, onOrBefore(addDays(last.dueDate, -between(rng, 5, 20))), 'extend');
     }
-    let left = loan.remaining;
     for (const row of rows) {
-      const amount = row.principal + row.interest;
       if (row.n > stopAfter) {
         loan.troubledInspectionOn = onOrAfter(addDays(row.dueDate, between(rng, 50, 80)));
         break;
       }
       if (row.n === payoffAt) {
-        pay(onOrBefore(addDays(row.dueDate, -between(rng, 3, 15))), left);
+        pay(onOrBefore(addDays(row.dueDate, -between(rng, 3, 15))), { kind: 'payoff' });
         break;
       }
       if (loan.extend && row === last) {
-        pay(onOrBefore(addDays(addMonths(row.dueDate, loan.extensionMonths), -between(rng, 0, 10))), amount);
+        pay(onOrBefore(addDays(addMonths(row.dueDate, loan.extensionMonths), -between(rng, 0, 10))), { kind: 'payoff' });
         break;
       }
       const late = loan.behaviour === 'late' && rng() < 0.5 ? 7 + Math.floor(rng() * rng() * 110) : 0;
-      const on = late > 0 ? onOrAfter(addDays(row.dueDate, late)) : onOrBefore(row.dueDate);
-      pay(on < disbursedOn ? disbursedOn : on, amount);
-      left -= amount;
+      if (late > 0) pay(onOrAfter(addDays(row.dueDate, late)), { kind: 'due' });
+      else pay(onOrAfter(row.dueDate), { kind: 'due', paidOn: row.dueDate });
     }
     if (loan.inspection !== 'never') {
       let on = onOrAfter(addDays(disbursedOn, between(rng, 30, 50)));
@@ -1290,14 +1308,37 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
     if (loan.troubledInspectionOn) work(loan.troubledInspectionOn).inspections.add(loan);
   };
 
-  const repayTask = (loan: DemoLoan, amount: number, date: string) => async () => {
+  /** The teller records the payment: what it comes to is the loan's own position on the day it was paid. */
+  const repayTask = (loan: DemoLoan, payment: Payment, date: string) => async () => {
     const by = pick(
       loan.rng,
       holders('disbursement', loan.branchId).filter((p) => !related(p, loan)),
     );
-    await call('POST', `/loans/${loan.id}/repayments`, by.id, { amount }, `${date}.repay.${loan.id}`);
-    loan.remaining -= amount;
-    if (loan.remaining === 0) loan.status = 'closed';
+    const state = await loanNow(loan, by.id);
+    if (state.status !== 'active') return;
+    // Never before a payment already counted: the loan's interest is struck to that day.
+    const struck = state.accrual!.struckOn;
+    const paidOn = (payment.paidOn ?? date) < struck ? struck : (payment.paidOn ?? date);
+    const position = positionOn(bookOf(state), paidOn);
+    const amount = payment.kind === 'payoff' ? position.payoff : position.due;
+    if (amount === 0) return;
+    await call('POST', `/loans/${loan.id}/repayments`, by.id, { amount, paidOn }, `${date}.repay.${loan.id}`);
+    if (amount === position.payoff) loan.status = 'closed';
+  };
+
+  /** Money that comes in on a written-off claim, recorded by a teller who did not act in approval on the loan. */
+  const recoverTask = (loan: DemoLoan, date: string) => async () => {
+    const by = pick(
+      loan.rng,
+      holders('disbursement', loan.branchId).filter((p) => !related(p, loan) && !loan.actors.approval.has(p.id)),
+    );
+    if (!by) return;
+    const state = await loanNow(loan, by.id);
+    const w = state.writtenOff;
+    if (!w) return;
+    const left = w.principal + w.interest + w.penalty - w.recovered.principal - w.recovered.interest - w.recovered.penalty;
+    const amount = Math.min(left, Math.max(1, Math.round((w.principal * between(loan.rng, 10, 45)) / 100)));
+    if (amount > 0) await call('POST', `/loans/${loan.id}/recoveries`, by.id, { amount }, `${date}.recover.${loan.id}`);
   };
 
   const WORSE: Partial<Record<Category, Category>> = {
@@ -1505,6 +1546,11 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
       `${date}.write-off.${loan.id}`,
     );
     loan.status = 'written_off';
+    // Some of it comes back later: the guarantor pays part, or the collateral is sold.
+    if (loan.rng() < 0.6) {
+      work(onOrAfter(addDays(date, between(loan.rng, 20, 60)))).recoveries.add(loan);
+      if (loan.rng() < 0.5) work(onOrAfter(addDays(date, between(loan.rng, 90, 150)))).recoveries.add(loan);
+    }
   };
 
   const actTask = (loan: DemoLoan, actions: Action[], date: string) => async () => {
@@ -1740,7 +1786,7 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
         await phase(
           date,
           16 * 60,
-          payments.map(([l, amount]) => repayTask(l, amount, date)),
+          payments.map(([l, payment]) => repayTask(l, payment, date)),
         );
         const inspections = [...today.inspections].filter((l) => l.status === 'active').sort((x, y) => x.n - y.n);
         await phase(
@@ -1753,6 +1799,12 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
           date,
           16 * 60 + 45,
           actions.map(([l, list]) => actTask(l, list, date)),
+        );
+        const recoveries = [...today.recoveries].filter((l) => l.status === 'written_off').sort((x, y) => x.n - y.n);
+        await phase(
+          date,
+          17 * 60,
+          recoveries.map((l) => recoverTask(l, date)),
         );
       }
       if (d === days.length - 1 || days[d + 1].slice(0, 7) !== date.slice(0, 7)) {
@@ -1777,6 +1829,7 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
     const ratedByGrade: Record<string, number> = Object.fromEntries(SCORECARD.grades.map((g) => [g.grade, 0]));
     const signalsRaised: Record<string, number> = Object.fromEntries(SIGNAL_RULES.map((r) => [r, 0]));
     const committee = { approved: 0, rejected: 0, votes: 0 };
+    const penalised = { payments: 0, cents: 0 };
     let total = 0;
     for (let from = 0; ;) {
       const batch = await store.readAll(from, 5000);
@@ -1788,6 +1841,10 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
         if (e.type === 'BorrowerRated') ratedByGrade[data.rating.grade] = (ratedByGrade[data.rating.grade] ?? 0) + 1;
         if (e.type === 'RiskSignalRaised') signalsRaised[data.rule] = (signalsRaised[data.rule] ?? 0) + 1;
         if (e.type === 'ApprovalVoteCast') committee.votes++;
+        if (e.type === 'RepaymentReceived' && (data.penalty ?? 0) + (data.compound ?? 0) > 0) {
+          penalised.payments++;
+          penalised.cents += data.penalty + data.compound;
+        }
         if (e.type === 'LoanApproved' && data.committee) committee.approved++;
         if (e.type === 'LoanRejected' && data.byCommittee) committee.rejected++;
         if (e.streamId.startsWith('loan-'))
@@ -1843,6 +1900,9 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
         earlyRecoveries: eventsByType.EarlyRecoveryDemanded ?? 0,
         extensions: eventsByType.LoanExtended ?? 0,
         writeOffs: eventsByType.LoanWrittenOff ?? 0,
+        recoveries: eventsByType.WrittenOffRecovered ?? 0,
+        latePayments: penalised.payments,
+        penaltyCollected: penalised.cents,
       },
       readSide: null,
       wallMs: Date.now() - began,
@@ -1930,7 +1990,8 @@ export function formatSummary(s: DemoSummary): string[] {
     `  refused    ${s.refusedAttempts} attempts on purpose (403, in the access audit): ${list(s.refusedByRule)}; ${s.expectedConflicts} static conflicts (409)`,
     `  risk       borrowers rated ${list(s.risk.ratedByGrade) || 'none'}; credit committee: ${s.risk.committee.approved} approved, ` +
       `${s.risk.committee.rejected} rejected in ${s.risk.committee.votes} votes; ${s.risk.guarantees} guarantees added, ` +
-      `${s.risk.earlyRecoveries} early recoveries demanded, ${s.risk.extensions} extensions, ${s.risk.writeOffs} write-offs`,
+      `${s.risk.earlyRecoveries} early recoveries demanded, ${s.risk.extensions} extensions, ${s.risk.writeOffs} write-offs, ${s.risk.recoveries} recoveries after write-off`,
+    `${s.risk.latePayments} late payments paid ${formatCents(s.risk.penaltyCollected)} of penalty and compound interest`,
     `  signals    ${Object.values(s.risk.signalsRaised).reduce((a, b) => a + b, 0)} raised (${list(s.risk.signalsRaised) || 'none'}), ` +
       `${s.risk.signalsResolved} resolved, ${s.risk.signalsOpen} open`,
     ...(s.readSide

@@ -73,7 +73,7 @@ export function useApi<T>(path: string, query: Record<string, string | undefined
 
 // ---- what the routes answer: the server's own types (erased from the bundle) -------------------
 
-import type { HeldPost, Loan } from '@loanflow/domain';
+import type { HeldPost, Loan, Position } from '@loanflow/domain';
 import type { ChainVerdict } from '@loanflow/event-store';
 import type {
   BucketShare,
@@ -114,5 +114,6 @@ export type Portfolio = PortfolioReport;
 export type Provisions = ProvisionsReport & { moneyRulesVersion: number };
 export type Compliance = ComplianceReport;
 export type LoanHistory = { loanId: string; version: number; chain: ChainVerdict; events: ReturnType<typeof historyEntry>[] };
-export type LoanState = Loan & { version: number };
+/** The loan as GET /loans/:id answers: its state, version, and for an active loan what paying off costs on the day. */
+export type LoanState = Loan & { version: number; payoff: Position | null };
 export type LoanMatches = Page<LoanListItem>;

@@ -120,7 +120,7 @@ const en = {
   ratesSetIn: 'set in money rules version',
   allBranches: 'All branches',
   totalRounding:
-    'Each provision is rounded to the cent on the category’s whole balance, so a total may differ from the sum of the branches by a cent.',
+    'Each branch’s provision is rounded to the cent once per category; totals are the sums of the branches.',
   // compliance
   staffFilter: 'Person (staff id)',
   kind: 'Kind',
@@ -164,6 +164,20 @@ const en = {
   rawState: 'Whole state',
   loanNotFound: 'No such loan.',
   notYet: 'The loan did not exist yet at that time.',
+  penalty: 'Penalty interest',
+  compound: 'Compound interest',
+  payoffOn: 'Paying off on',
+  owedInterestDue: 'Interest due and unpaid',
+  owedPrincipalDue: 'Principal overdue',
+  interestAccrued: 'Interest accrued to the day',
+  principalNotDue: 'Principal not yet due',
+  dueNow: 'Due now (brings the loan up to date)',
+  payoffTotal: 'Pays the loan off',
+  dayCount: 'Day count',
+  penaltyRate: 'Penalty rate',
+  writtenOffClaim: 'Claim kept off balance after write-off',
+  recoveredSoFar: 'Recovered since',
+  claimLeft: 'Still claimed',
 };
 
 export type Messages = typeof en;
@@ -279,7 +293,7 @@ const zhCN: Messages = {
   defaultRates: '默认比例',
   ratesSetIn: '资金规则配置版本',
   allBranches: '全部网点',
-  totalRounding: '各项准备按类别余额合计计提并四舍五入到分，因此合计数与各网点之和可能相差一分。',
+  totalRounding: '各网点每一类别的准备金四舍五入到分；合计为各网点之和。',
   staffFilter: '人员（员工编号）',
   kind: '类型',
   people: '人员',
@@ -321,6 +335,20 @@ const zhCN: Messages = {
   rawState: '完整状态',
   loanNotFound: '没有这笔贷款。',
   notYet: '该时间点贷款尚不存在。',
+  penalty: '罚息',
+  compound: '复利',
+  payoffOn: '提前结清日',
+  owedInterestDue: '应收未收利息',
+  owedPrincipalDue: '逾期本金',
+  interestAccrued: '当期应计利息（至当日）',
+  principalNotDue: '未到期本金',
+  dueNow: '当前应还（还清即恢复正常）',
+  payoffTotal: '结清金额',
+  dayCount: '计息基准',
+  penaltyRate: '罚息利率',
+  writtenOffClaim: '核销后表外保留债权',
+  recoveredSoFar: '核销后已收回',
+  claimLeft: '尚未收回',
 };
 
 /** Names of the domain's codes (posts, levels, categories, …); a code without one shows as it is. */
@@ -376,6 +404,9 @@ const codes: Record<Locale, Record<string, string>> = {
     active: 'active',
     closed: 'closed',
     written_off: 'written off',
+    'ACT/360': 'actual days / 360',
+    'ACT/365': 'actual days / 365',
+    '30/360': '30 days a month / 360',
   },
   'zh-CN': {
     investigation: '调查',
@@ -428,6 +459,9 @@ const codes: Record<Locale, Record<string, string>> = {
     active: '在贷',
     closed: '已结清',
     written_off: '已核销',
+    'ACT/360': '实际天数/360（日利率=年利率/360）',
+    'ACT/365': '实际天数/365',
+    '30/360': '每月按30天/360',
   },
 };
 

@@ -132,7 +132,7 @@ export class ReportsController {
   @Get('reports/provisions')
   @ApiOkResponse({
     description:
-      "`asOf`; `rates` (basis points: `general` on every balance, and each category's specific rate) and `moneyRulesVersion` they came from (-1: the defaults); `branches`: per branch, `byCategory` (each of the five categories: `loans`, `balance`, `general`, `specific`, `provision`, in cents) and the branch's totals; `total`: the same over the branches, worked out on their summed balances per category, so it may differ from the sum of the branches' provisions by a rounding cent. Balances are principal outstanding at the end of `asOf`, each loan in the category it had that day; repaid and written-off loans carry none. A day after today is refused (422 DATE_IN_FUTURE).",
+      "`asOf`; `rates` (basis points: `general` on every balance, and each category's specific rate) and `moneyRulesVersion` they came from (-1: the defaults); `branches`: per branch, `byCategory` (each of the five categories: `loans`, `balance`, `general`, `specific`, `provision`, in cents) and the branch's totals; `total`: the same over the branches, each figure the sum of the branches' (each branch's provision is rounded to the cent once per category). Balances are principal outstanding at the end of `asOf`, each loan in the category it had that day; repaid and written-off loans carry none. A day after today is refused (422 DATE_IN_FUTURE).",
   })
   async provisions(@Query() q: ProvisionsQuery, @Ctx() ctx: RequestContext) {
     await this.readable(ctx, 'Report', 'provisions');

@@ -1,8 +1,10 @@
 import { ID_PATTERN } from '@loanflow/domain/ids';
-import { FormEvent, useEffect, useState } from 'react';
+import { penaltyRateBps } from '@loanflow/domain/rules/interest';
+import type { Position } from '@loanflow/domain';
+import { FormEvent, Fragment, useEffect, useState } from 'react';
 import { LoanHistory, LoanMatches, LoanState, useApi } from '../api';
 import { count, dateTime, fromLocalInput, interestRate, money, toLocalInput } from '../format';
-import { useI18n } from '../i18n';
+import { Messages, useI18n } from '../i18n';
 import { Field, Loaded, loanHref, Section, Tag, useMe } from '../ui';
 
 const MATCHES = 10;
@@ -189,7 +191,7 @@ function Timeline({ loanId }: { loanId: string }) {
 }
 
 /** The few fields that say what an event did, in one line. */
-const MONEY_FIELDS = ['amount', 'principal', 'interest'] as const;
+const MONEY_FIELDS = ['amount', 'principal', 'interest', 'penalty', 'compound'] as const;
 const TEXT_FIELDS = ['category', 'severity', 'rule', 'decision', 'grade', 'reason', 'note', 'evidence'] as const;
 
 function Summary({ data }: { data: Record<string, unknown> }) {
@@ -198,6 +200,36 @@ function Summary({ data }: { data: Record<string, unknown> }) {
   for (const key of MONEY_FIELDS) if (typeof data[key] === 'number') parts.push(`${t[key]} ${money(data[key] as number, locale)}`);
   for (const key of TEXT_FIELDS) if (typeof data[key] === 'string') parts.push(`${t[key]} ${label(data[key] as string)}`);
   return parts.length > 0 ? <div className="small">{parts.join(' · ')}</div> : null;
+}
+
+/** What the loan owes on the day, item by item, as the service works it out (libs/domain positionOn). */
+function Payoff({ position }: { position: Position }) {
+  const { t, locale } = useI18n();
+  const rows: [keyof Messages, number][] = [
+    ['penalty', position.penalty],
+    ['compound', position.compound],
+    ['owedInterestDue', position.interestDue],
+    ['owedPrincipalDue', position.principalDue],
+    ['interestAccrued', position.interestAccrued],
+    ['principalNotDue', position.principalNotDue],
+    ['dueNow', position.due],
+    ['payoffTotal', position.payoff],
+  ];
+  return (
+    <>
+      <p className="muted">
+        {t.payoffOn} {position.on} ({t.yuan})
+      </p>
+      <dl className="facts" data-payoff={position.on}>
+        {rows.map(([key, value]) => (
+          <Fragment key={key}>
+            <dt>{t[key] as string}</dt>
+            <dd data-figure={key}>{money(value, locale)}</dd>
+          </Fragment>
+        ))}
+      </dl>
+    </>
+  );
 }
 
 function StateAt({ loanId, asOf }: { loanId: string; asOf?: string }) {
@@ -233,6 +265,30 @@ function StateAt({ loanId, asOf }: { loanId: string; asOf?: string }) {
               {t.outstanding} ({t.yuan})
             </dt>
             <dd data-figure="outstanding">{s.outstanding ? money(s.outstanding.principal, locale) : '—'}</dd>
+            {s.accrual && (
+              <>
+                <dt>{t.dayCount}</dt>
+                <dd>{label(s.accrual.terms.dayCount)}</dd>
+                <dt>{t.penaltyRate}</dt>
+                <dd>{penaltyRateBps(s.accrual.terms) === null ? '—' : interestRate(penaltyRateBps(s.accrual.terms)!, locale)}</dd>
+              </>
+            )}
+            {s.writtenOff && (
+              <>
+                <dt>
+                  {t.writtenOffClaim} ({t.yuan})
+                </dt>
+                <dd data-figure="writtenOffClaim">
+                  {money(s.writtenOff.principal + s.writtenOff.interest + s.writtenOff.penalty, locale)}
+                </dd>
+                <dt>
+                  {t.recoveredSoFar} ({t.yuan})
+                </dt>
+                <dd data-figure="recovered">
+                  {money(s.writtenOff.recovered.principal + s.writtenOff.recovered.interest + s.writtenOff.recovered.penalty, locale)}
+                </dd>
+              </>
+            )}
             <dt>{t.openSignals}</dt>
             <dd data-figure="openSignals">
               {s.signals
@@ -243,6 +299,7 @@ function StateAt({ loanId, asOf }: { loanId: string; asOf?: string }) {
             <dt>{t.version}</dt>
             <dd data-figure="version">{s.version}</dd>
           </dl>
+          {s.payoff && <Payoff position={s.payoff} />}
           <details>
             <summary>{t.acts}</summary>
             <ul>

@@ -49,3 +49,28 @@ export function provisionsOf(
     provision: total((c) => c.provision),
   };
 }
+
+/** Provisions of several parts (the branches) added up row by row: a total is always the sum of the figures shown above it. */
+export function sumOfProvisions(parts: readonly Provisions[]): Provisions {
+  const byCategory = CATEGORIES.map((category) => {
+    const rows = parts.map((p) => p.byCategory.find((c) => c.category === category)!);
+    const add = (pick: (c: CategoryProvision) => number) => rows.reduce((sum, c) => sum + pick(c), 0);
+    return {
+      category,
+      loans: add((c) => c.loans),
+      balance: add((c) => c.balance),
+      general: add((c) => c.general),
+      specific: add((c) => c.specific),
+      provision: add((c) => c.provision),
+    };
+  });
+  const total = (pick: (c: CategoryProvision) => number) => byCategory.reduce((sum, c) => sum + pick(c), 0);
+  return {
+    byCategory,
+    loans: total((c) => c.loans),
+    balance: total((c) => c.balance),
+    general: total((c) => c.general),
+    specific: total((c) => c.specific),
+    provision: total((c) => c.provision),
+  };
+}

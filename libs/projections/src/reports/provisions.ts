@@ -1,4 +1,4 @@
-import { Category, ProvisionRates, Provisions, provisionsOf } from '@loanflow/domain';
+import { Category, ProvisionRates, Provisions, provisionsOf, sumOfProvisions } from '@loanflow/domain';
 import { ReadModelDb } from '@loanflow/storage';
 import { num, untyped } from '../queries';
 
@@ -13,7 +13,7 @@ export interface ProvisionsReport {
   rates: ProvisionRates;
   /** Per branch that had a balance on `asOf`, in order of branch id: every category, then the branch's totals. */
   branches: BranchProvisions[];
-  /** The whole (or the one branch asked for): each category over the branches, and the totals. */
+  /** The whole (or the one branch asked for): each figure the sum of the branches' (each branch rounds its own). */
   total: Provisions;
 }
 
@@ -61,16 +61,12 @@ export async function provisionsReport(
     balance: num(r.balance),
   }));
   const branchIds = [...new Set(balances.map((b) => b.branchId))].sort();
-  return {
-    asOf,
-    rates: { ...rates },
-    branches: branchIds.map((id) => ({
-      branchId: id,
-      ...provisionsOf(
-        balances.filter((b) => b.branchId === id),
-        rates,
-      ),
-    })),
-    total: provisionsOf(balances, rates),
-  };
+  const branches = branchIds.map((id) => ({
+    branchId: id,
+    ...provisionsOf(
+      balances.filter((b) => b.branchId === id),
+      rates,
+    ),
+  }));
+  return { asOf, rates: { ...rates }, branches, total: sumOfProvisions(branches) };
 }
