@@ -119,8 +119,7 @@ const en = {
   defaultRates: 'the default rates',
   ratesSetIn: 'set in money rules version',
   allBranches: 'All branches',
-  totalRounding:
-    'Each branch’s provision is rounded to the cent once per category; totals are the sums of the branches.',
+  totalRounding: 'Each branch’s provision is rounded to the cent once per category; totals are the sums of the branches.',
   // compliance
   staffFilter: 'Person (staff id)',
   kind: 'Kind',

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { businessDate, LoanflowConfig } from '@loanflow/config';
 import { bookOf, Guarantee, loanDecider, NotFound, positionOn, requireNotBeforeStruck, requireNotInFuture } from '@loanflow/domain';
 import { EventStore } from '@loanflow/event-store';
@@ -134,6 +134,10 @@ export class LoansController {
    * paying it off on `on` (default: that day) would cost, item by item.
    */
   @Get(':id')
+  @ApiOkResponse({
+    description:
+      'The loan: status, people and acts, terms, `schedule` (each instalment with `interest` accrued over its period, exact once due, as planned before), `accrual` (the interest terms fixed at disbursement: `dayCount`, `penaltySurchargeBps`, `earlyRepayment`, and the running figures), `repaid` (principal, interest, penalty, compound), `outstanding` (principal not repaid, instalment interest not paid), `writtenOff` (the claim kept off balance and what was recovered), `version`; and `payoff` for an active loan (null otherwise): on `on` (default today, or the business date of `asOf`), in cents, `penalty` and `compound` interest accrued and unpaid, `interestDue` and `principalDue` (fallen due, unpaid), `interestAccrued` (the current period, to that day), `principalNotDue`, `due` (what brings the loan up to date) and `payoff` (all of it: what paying off that day costs). `on` after today is 422 DATE_IN_FUTURE; before the last payment 422 DATE_BEFORE_LAST_PAYMENT.',
+  })
   async get(@Param() { id }: LoanIdParams, @Query() { asOf, on }: LoanQuery, @Ctx() ctx: RequestContext) {
     const { state, version } = await this.readable(id, ctx, asOf);
     const day = businessDate(asOf ? new Date(asOf) : this.clock(), this.config.businessTimeZone);
