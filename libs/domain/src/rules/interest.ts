@@ -34,19 +34,39 @@ export function countedDays(dayCount: DayCount, from: string, to: string): numbe
   return 360 * (y2 - y1) + 30 * (m2 - m1) + (Math.min(d2, 30) - Math.min(d1, 30));
 }
 
-const yearOf = (dayCount: DayCount): bigint => (dayCount === 'ACT/365' ? 365n : 360n);
-
 /**
  * Interest on `balance` for the days from `from` (counted) to `to` (not counted), at the annual
  * rate raised by `surchargeBps` of itself: balance x rate x (1 + surcharge) x days / year, in
- * cents rounded half up. Worked out in whole numbers (bigint), so no balance or stretch of days
- * loses a cent to floating point.
+ * cents rounded half up.
  */
 export function interestOn(balance: Cents, annualRateBps: Bps, dayCount: DayCount, from: string, to: string, surchargeBps = 0): Cents {
-  const days = countedDays(dayCount, from, to);
+  return interestForDays(balance, annualRateBps, dayCount, countedDays(dayCount, from, to), surchargeBps);
+}
+
+/** Integer division rounded half up, exact: the quotient is corrected by its remainder. */
+function divHalfUp(numerator: number, denominator: number): number {
+  const twice = 2 * numerator + denominator;
+  let q = Math.floor(twice / (2 * denominator));
+  const r = twice - q * 2 * denominator;
+  if (r < 0) q -= 1;
+  else if (r >= 2 * denominator) q += 1;
+  return q;
+}
+
+/**
+ * The same for a number of counted days. Worked out in whole numbers: in floating point while every
+ * intermediate stays below 2^53 (the regular rate on any balance up to about 6 billion yuan), in
+ * bigint beyond, so no balance or stretch of days loses a cent.
+ */
+export function interestForDays(balance: Cents, annualRateBps: Bps, dayCount: DayCount, days: number, surchargeBps = 0): Cents {
   if (balance <= 0 || days <= 0 || annualRateBps <= 0) return 0;
+  const year = dayCount === 'ACT/365' ? 365 : 360;
+  if (surchargeBps === 0) {
+    const product = balance * annualRateBps * days;
+    if (2 * product + 20_000 * year < Number.MAX_SAFE_INTEGER) return divHalfUp(product, 10_000 * year);
+  }
   const numerator = BigInt(balance) * BigInt(annualRateBps) * BigInt(10_000 + surchargeBps) * BigInt(days);
-  const denominator = 10_000n * 10_000n * yearOf(dayCount);
+  const denominator = 10_000n * 10_000n * BigInt(year);
   return Number((2n * numerator + denominator) / (2n * denominator));
 }
 

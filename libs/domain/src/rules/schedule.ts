@@ -1,6 +1,6 @@
 import { addMonths } from '../dates';
 import { Bps, Cents } from '../money';
-import { DayCount, EarlyRepayment, interestOn } from './interest';
+import { countedDays, DayCount, EarlyRepayment, interestForDays } from './interest';
 
 export type RepaymentMethod = 'bullet' | 'equal_principal' | 'annuity';
 export const REPAYMENT_METHODS: readonly RepaymentMethod[] = ['bullet', 'equal_principal', 'annuity'];
@@ -40,39 +40,46 @@ interface Plan {
   dueDates: { n: number; dueDate: string }[];
 }
 
-/** The instalments of a plan with these principal amounts: each one's interest on the balance over its period. */
-function withInterest(plan: Plan, principals: Cents[]): Instalment[] {
-  let balance = plan.balance;
+/** The counted days of each period of a plan, worked out once: the bisection goes over them many times. */
+function periodDays(plan: Plan): number[] {
   let from = plan.from;
-  return plan.dueDates.map(({ n, dueDate }, k) => {
-    const interest = (k === 0 ? plan.accrued : 0) + interestOn(balance, plan.annualRateBps, plan.dayCount, from, dueDate);
-    balance -= principals[k];
+  return plan.dueDates.map(({ dueDate }) => {
+    const days = countedDays(plan.dayCount, from, dueDate);
     from = dueDate;
+    return days;
+  });
+}
+
+/** The instalments of a plan with these principal amounts: each one's interest on the balance over its period. */
+function withInterest(plan: Plan, principals: Cents[], days = periodDays(plan)): Instalment[] {
+  let balance = plan.balance;
+  return plan.dueDates.map(({ n, dueDate }, k) => {
+    const interest = (k === 0 ? plan.accrued : 0) + interestForDays(balance, plan.annualRateBps, plan.dayCount, days[k]);
+    balance -= principals[k];
     return { n, dueDate, principal: principals[k], interest };
   });
 }
 
 /** Equal instalments of principal + interest at `payment`, the last one taking what is left. */
-function levelPrincipals(plan: Plan, payment: Cents): Cents[] {
+function levelPrincipals(plan: Plan, payment: Cents, days = periodDays(plan)): Cents[] {
   const principals: Cents[] = [];
   let balance = plan.balance;
-  let from = plan.from;
-  plan.dueDates.forEach(({ dueDate }, k) => {
-    const interest = (k === 0 ? plan.accrued : 0) + interestOn(balance, plan.annualRateBps, plan.dayCount, from, dueDate);
-    const principal = k === plan.dueDates.length - 1 ? balance : Math.min(balance, Math.max(0, payment - interest));
+  for (let k = 0; k < days.length; k++) {
+    const interest = (k === 0 ? plan.accrued : 0) + interestForDays(balance, plan.annualRateBps, plan.dayCount, days[k]);
+    const principal = k === days.length - 1 ? balance : Math.min(balance, Math.max(0, payment - interest));
     principals.push(principal);
     balance -= principal;
-    from = dueDate;
-  });
+  }
   return principals;
 }
 
 /** What the last instalment of a level plan at `payment` comes to. */
-function lastPayment(plan: Plan, payment: Cents): Cents {
-  const principals = levelPrincipals(plan, payment);
-  const rows = withInterest(plan, principals);
-  const last = rows[rows.length - 1];
-  return last.principal + last.interest;
+function lastPayment(plan: Plan, payment: Cents, days: number[]): Cents {
+  const principals = levelPrincipals(plan, payment, days);
+  let balance = plan.balance;
+  for (let k = 0; k < days.length - 1; k++) balance -= principals[k];
+  const last = days.length - 1;
+  return balance + (last === 0 ? plan.accrued : 0) + interestForDays(balance, plan.annualRateBps, plan.dayCount, days[last]);
 }
 
 /**
@@ -81,12 +88,13 @@ function lastPayment(plan: Plan, payment: Cents): Cents {
  * the day count and every cent of rounding are the schedule's own.
  */
 export function levelPayment(plan: Plan): Cents {
+  const days = periodDays(plan);
+  const allDays = days.reduce((sum, d) => sum + d, 0);
   let low = 0;
-  let high =
-    plan.balance + plan.accrued + interestOn(plan.balance, plan.annualRateBps, plan.dayCount, plan.from, plan.dueDates.at(-1)!.dueDate) + 1;
+  let high = plan.balance + plan.accrued + interestForDays(plan.balance, plan.annualRateBps, plan.dayCount, allDays) + 1;
   while (low < high) {
     const mid = Math.floor((low + high) / 2);
-    if (lastPayment(plan, mid) <= mid) high = mid;
+    if (lastPayment(plan, mid, days) <= mid) high = mid;
     else low = mid + 1;
   }
   return low;
