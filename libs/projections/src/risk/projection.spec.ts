@@ -347,6 +347,40 @@ describe('risk projection: given events, the rows', () => {
     });
   });
 
+  it('WrittenOffRecovered: the principal recovered lowers the loss on every point', () => {
+    const writtenOff: LoanEvent = {
+      type: 'LoanWrittenOff',
+      data: {
+        loanId: 'L',
+        principal: 1_200_000,
+        interest: 33_000,
+        penalty: 900,
+        approvedBy: 'zed',
+        reason: 'r',
+        writtenOffOn: '2026-12-20',
+        at,
+      },
+    };
+    const recovered = (principal: number, interest: number): LoanEvent => ({
+      type: 'WrittenOffRecovered',
+      data: {
+        loanId: 'L',
+        amount: principal + interest,
+        principal,
+        interest,
+        penalty: 0,
+        receivedBy: 'dan',
+        recoveredOn: '2027-01-10',
+        at,
+      },
+    });
+    const g = risk(...tagged, classified('loss', 'normal'), writtenOff, recovered(400_000, 0), recovered(800_000, 1_000));
+    expect(loanRow(g).written_off).toBe(0);
+    expect(g.row('rm_risk_point_loans', 'guarantor_overcommitted|L')).toMatchObject({ status: 'written_off', loss: 0 });
+    const partly = risk(...tagged, classified('loss', 'normal'), writtenOff, recovered(400_000, 0));
+    expect(partly.row('rm_risk_point_loans', 'guarantor_overcommitted|L')).toMatchObject({ loss: 800_000 });
+  });
+
   describe('signals', () => {
     const raised = (signalId: string, rule: string, raisedBy = 'system'): LoanEvent =>
       ({

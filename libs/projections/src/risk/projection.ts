@@ -26,7 +26,7 @@ export interface RiskLoanRow extends Record<string, unknown> {
   maturity_date: string | null;
   principal_outstanding: number;
   category: Category;
-  /** Principal written off. */
+  /** Principal written off, less the principal recovered since: the loss the board's loss rate counts. */
   written_off: number;
   /** Every risk point any act tagged, each once, in the order first tagged. */
   risk_points: string[];
@@ -170,6 +170,8 @@ export function evolveRiskLoan(row: RiskLoanRow | null, recorded: RecordedEvent,
       return { ...row, maturity_date: event.data.newMaturity };
     case 'LoanWrittenOff':
       return { ...row, status: 'written_off', written_off: event.data.principal, principal_outstanding: 0 };
+    case 'WrittenOffRecovered':
+      return event.data.principal === 0 ? row : { ...row, written_off: row.written_off - event.data.principal };
     case 'GuaranteeAdded':
       return { ...row, guarantees: row.guarantees + 1 };
     default:
@@ -224,6 +226,7 @@ const BOARD_EVENTS = new Set<string>([
   'LoanClassified',
   'LoanClosed',
   'LoanWrittenOff',
+  'WrittenOffRecovered',
 ]);
 
 export function pointLoanRow(point: string, loan: RiskLoanRow): RiskPointLoanRow {
@@ -426,7 +429,7 @@ const borrowers: TableProjection<BorrowerRow> = {
 
 export const riskProjection: Projection = {
   name: 'risk',
-  version: 2,
+  version: 3,
   // The loan's row goes first: the others read it as it stands after the event.
   tables: [loans, pointLoans, signals, guarantees, borrowers],
 };
