@@ -141,10 +141,10 @@ export class LoansController {
   async get(@Param() { id }: LoanIdParams, @Query() { asOf, on }: LoanQuery, @Ctx() ctx: RequestContext) {
     const { state, version } = await this.readable(id, ctx, asOf);
     const day = businessDate(asOf ? new Date(asOf) : this.clock(), this.config.businessTimeZone);
+    const quoted = on ?? day;
+    requireNotInFuture(quoted, day, 'on');
     let payoff = null;
     if (state.status === 'active') {
-      const quoted = on ?? day;
-      requireNotInFuture(quoted, day, 'on');
       requireNotBeforeStruck(state, quoted, 'on');
       payoff = positionOn(bookOf(state), quoted);
     }

@@ -187,7 +187,10 @@ export function settle(book: Book, amount: Cents, on: string): PaymentParts {
   const parts: PaymentParts = { penalty, compound, allocations: [...byInstalment.values()].sort((x, y) => x.n - y.n), principalEarly };
   if (principalEarly === 0) return parts;
   const { annualRateBps, dayCount, earlyRepayment } = b.accrual.terms;
-  const rescheduled = replan({
+  const notDue = b.schedule.filter((i) => !isDue(i, on));
+  // What is re-planned is what the instalments still owe: loans paid under the earlier allocation may
+  // have paid some instalments ahead, and what was paid on an instalment stays paid on it.
+  const plan = replan({
     method: b.accrual.method,
     choice: earlyRepayment,
     annualRateBps,
@@ -195,8 +198,13 @@ export function settle(book: Book, amount: Cents, on: string): PaymentParts {
     on,
     balance: position.principalNotDue - principalEarly,
     accrued: accruedInPeriod(b, on),
-    instalments: b.schedule.filter((i) => !isDue(i, on)),
+    instalments: notDue.map((i) => ({ n: i.n, dueDate: i.dueDate, principal: unpaidPrincipal(i), interest: unpaidInterest(i) })),
   });
+  const rescheduled = plan.map((r, k) => ({
+    ...r,
+    principal: r.principal + notDue[k].principalPaid,
+    interest: Math.max(r.interest, notDue[k].interestPaid),
+  }));
   return { ...parts, rescheduled };
 }
 
@@ -234,7 +242,9 @@ export function applyPayment(book: Book, parts: PaymentParts, on: string): Book 
       principalPaid: i.principalPaid + (p?.principal ?? 0),
       interestPaid: i.interestPaid + (p?.interest ?? 0),
     };
-    return { ...next, settledOn: i.settledOn ?? (settled(next) ? on : null) };
+    // A re-planned instalment may owe again what it did not (or no longer owe anything).
+    const settledOn = settled(next) ? (i.settledOn ?? on) : null;
+    return { ...next, settledOn };
   });
   return { schedule, accrual: a };
 }

@@ -6,7 +6,7 @@ import { LoanCommand, loanDecider } from './decider';
 import { LoanDisbursed, LoanEvent, RepaymentReceived, Terms } from './events';
 import { positionOn } from './ledger';
 import { bookOf, evolveLoan, initialLoan, Loan } from './state';
-import { applied, approved, at, examined, investigated } from '../testing/loan-fixtures';
+import { applied, approved, at, disbursedMonthly, examined, investigated } from '../testing/loan-fixtures';
 
 /** A loan of `amount` at `bps`, paid out on `on`, under the default money rules (ACT/360, +50%). */
 function disbursedLoan(
@@ -232,6 +232,51 @@ describe('money by the day: worked examples computed by hand', () => {
   });
 });
 
+describe('re-planning, again and again', () => {
+  it('a second early repayment under shorten_term keeps the level payment and never lengthens the loan', () => {
+    let loan = disbursedLoan(1_200_000, 600, 12, 'annuity', '2026-01-01', 'shorten_term');
+    const level = loan.schedule[1].principal + loan.schedule[1].interest;
+    // Paid ahead on 01-10 until 2,500.00 is left: a few instalments of the same payment, the last smaller.
+    loan = pay(loan, positionOn(bookOf(loan), '2026-01-10').payoff - 250_000, '2026-01-10').loan;
+    const owing = (l: Loan) => l.schedule.filter((i) => i.principal + i.interest > 0);
+    expect(owing(loan).map((i) => i.dueDate)).toEqual(['2026-02-01', '2026-03-01', '2026-04-01']);
+    expect(owing(loan)[1].principal + owing(loan)[1].interest).toBe(level);
+    // On 02-01 what is due and 10.00 more: the same payment stays, the last date does not move later.
+    loan = pay(loan, positionOn(bookOf(loan), '2026-02-01').due + 1_000, '2026-02-01').loan;
+    expect(owing(loan).at(-1)!.dueDate <= '2026-04-01').toBe(true);
+    expect(owing(loan)[0].principal + owing(loan)[0].interest).toBe(level);
+  });
+
+  it('a loan paid ahead under the earlier allocation re-plans what its instalments still owe', () => {
+    const history = [applied, investigated, examined, approved, disbursedMonthly];
+    let loan = history.reduce(evolveLoan, initialLoan);
+    // Recorded before payments settled by date: instalments 1 and 2 in full and 500.00 of 3's principal on 03-20.
+    const legacy: RepaymentReceived = {
+      type: 'RepaymentReceived',
+      data: {
+        loanId: 'L',
+        receivedBy: 'dan',
+        amount: 100_000 + 6_000 + 100_000 + 5_500 + 5_000 + 50_000,
+        paidOn: '2026-03-20',
+        interest: 16_500,
+        principal: 250_000,
+        allocations: [
+          { n: 1, interest: 6_000, principal: 100_000 },
+          { n: 2, interest: 5_500, principal: 100_000 },
+          { n: 3, interest: 5_000, principal: 50_000 },
+        ],
+        at,
+      },
+    };
+    loan = evolveLoan(loan, legacy);
+    const before = positionOn(bookOf(loan), '2026-03-25').payoff;
+    loan = pay(loan, 10_000, '2026-03-25').loan;
+    expect(positionOn(bookOf(loan), '2026-03-25').payoff).toBe(before - 10_000);
+    expect(loan.schedule.reduce((sum, i) => sum + i.principal - i.principalPaid, 0)).toBe(loan.outstanding.principal);
+    expect(loan.schedule.every((i) => i.interest >= 0 && i.principal >= i.principalPaid)).toBe(true);
+  });
+});
+
 describe('write-off keeps the claim; recoveries settle it', () => {
   it('records the claim on the day of the write-off, then recoveries principal first, interest, penalty; never above the claim', () => {
     let loan = disbursedLoan(1_000_000, 720, 2, 'bullet', '2026-01-10');
@@ -262,6 +307,22 @@ describe('write-off keeps the claim; recoveries settle it', () => {
     expect(last.data).toMatchObject({ principal: 0, interest: 6_800, penalty: 9_462 });
     loan = evolveLoan(loan, last);
     expect(loan.writtenOff!.recovered).toEqual({ principal: 1_000_000, interest: 11_800, penalty: 9_462 });
+  });
+
+  it('an extension counts months from the disbursement, and moves only what still falls due at maturity', () => {
+    // Paid out on 31 January for 3 months: maturity 30 April (clipped); 3 more months is 31 July, not 30.
+    const loan = disbursedLoan(300_000, 600, 3, 'bullet', '2026-01-31');
+    const [extended] = loanDecider.decide(
+      { type: 'ExtendLoan', data: { months: 3, reason: 'late harvest', by: 'gu', now: at, today: '2026-04-01' } },
+      loan,
+    );
+    expect(extended.data).toMatchObject({ previousMaturity: '2026-04-30', newMaturity: '2026-07-31' });
+    // Equal principal paid down to its first three instalments: nothing falls due at maturity any more.
+    let short = disbursedLoan(1_200_000, 600, 12, 'equal_principal', '2026-01-01');
+    short = pay(short, 900_000, '2026-01-05').loan;
+    expect(() =>
+      loanDecider.decide({ type: 'ExtendLoan', data: { months: 3, reason: 'r', by: 'gu', now: at, today: '2026-02-01' } }, short),
+    ).toThrow(expect.objectContaining({ code: 'NOTHING_DUE_AT_MATURITY' }));
   });
 
   it('an extension adds the interest of the longer last period', () => {
@@ -299,10 +360,18 @@ describe('money by the day: properties', () => {
             on = addDays(on, gap);
             const { payoff } = positionOn(bookOf(loan), on);
             const amountPaid = Math.max(1, Math.min(payoff, Math.round((payoff * share) / 1_000)));
+            const lastOwing = (l: Loan) => l.schedule.filter((i) => i.principal + i.interest > 0).at(-1)?.dueDate ?? '';
+            const before = lastOwing(loan);
             const paid = pay(loan, amountPaid, on);
             const parts = received(paid.events);
             expect(parts.penalty! + parts.compound! + parts.interest + parts.principal).toBe(amountPaid);
             loan = paid.loan;
+            // Paying never makes the loan run longer, and what is left to pay off falls by exactly what was paid.
+            expect(lastOwing(loan) <= before).toBe(true);
+            if (loan.status === 'active') expect(positionOn(bookOf(loan), on).payoff).toBe(payoff - amountPaid);
+            // An instalment is settled exactly when it owes nothing.
+            for (const i of loan.schedule)
+              expect([i.n, i.settledOn !== null]).toEqual([i.n, i.principalPaid >= i.principal && i.interestPaid >= i.interest]);
             expect(loan.repaid.principal + loan.outstanding.principal).toBe(amount);
             expect(loan.schedule.reduce((sum, i) => sum + i.principal - i.principalPaid, 0)).toBe(loan.outstanding.principal);
             // Interest paid so far is no more than the whole amount would have earned up to this

@@ -155,6 +155,10 @@ export interface Replanning {
  * lower balance at maturity either way. An instalment that fell away owes nothing.
  */
 export function replan(r: Replanning): Instalment[] {
+  // Instalments that fell away earlier stay away: the plan runs to the last one that still owes principal.
+  const lastOwing = r.instalments.reduce((last, i, k) => (i.principal > 0 ? k : last), 0);
+  const kept = r.instalments.slice(0, lastOwing + 1);
+  const fallen = r.instalments.slice(lastOwing + 1).map(({ n, dueDate }) => ({ n, dueDate, principal: 0, interest: 0 }));
   const plan: Plan = {
     method: r.method,
     annualRateBps: r.annualRateBps,
@@ -162,29 +166,39 @@ export function replan(r: Replanning): Instalment[] {
     from: r.on,
     balance: r.balance,
     accrued: r.accrued,
-    dueDates: r.instalments.map(({ n, dueDate }) => ({ n, dueDate })),
+    dueDates: kept.map(({ n, dueDate }) => ({ n, dueDate })),
   };
+  return [...replanned(r, plan, kept), ...fallen];
+}
+
+function replanned(r: Replanning, plan: Plan, kept: readonly Instalment[]): Instalment[] {
   if (r.balance === 0)
     return withInterest(
       plan,
-      r.instalments.map(() => 0),
+      kept.map(() => 0),
     );
   if (r.choice === 'lower_instalments' || r.method === 'bullet') return planned(plan);
   if (r.method === 'equal_principal') {
     let left = r.balance;
-    const principals = r.instalments.map((i, k) => {
-      const principal = k === r.instalments.length - 1 ? left : Math.min(left, i.principal);
+    const principals = kept.map((i, k) => {
+      const principal = k === kept.length - 1 ? left : Math.min(left, i.principal);
       left -= principal;
       return principal;
     });
     return withInterest(plan, principals);
   }
-  // The level payment as the plan had it: the instalment after the current one (the current may
-  // be a part period), or the current one when it is the last but one.
-  const level = r.instalments.length >= 3 ? r.instalments[1] : r.instalments[0];
-  const payment = level.principal + level.interest;
-  const principals = levelPrincipals(plan, payment);
-  return withInterest(plan, principals);
+  return withInterest(plan, levelPrincipals(plan, levelOf(kept)));
+}
+
+/**
+ * The level payment a plan of equal instalments has: the largest instalment that still owes
+ * something, leaving out the last one that does (it takes what rounding and earlier re-planning left
+ * over, and may be smaller); the only one, when just one owes.
+ */
+function levelOf(instalments: readonly Instalment[]): Cents {
+  const owing = instalments.filter((i) => i.principal + i.interest > 0);
+  const level = owing.length > 1 ? owing.slice(0, -1) : owing;
+  return Math.max(0, ...level.map((i) => i.principal + i.interest));
 }
 
 export function maturityDate(disbursedOn: string, termMonths: number): string {

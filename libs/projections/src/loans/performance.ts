@@ -146,10 +146,10 @@ const replannedDueSums = byMonth((e, lookup) => {
     if (!before) continue;
     const month = monthOf(before.due_date);
     const sum = sums.get(month) ?? { instalments: 0, principal: 0, interest: 0 };
-    // An instalment the re-planning left owing nothing no longer falls due.
-    const gone = i.principal + i.interest === 0 && before.principal + before.interest > 0 ? 1 : 0;
+    // An instalment the re-planning left owing nothing no longer falls due (nor counts as one).
+    const owes = (x: { principal: number; interest: number }) => (x.principal + x.interest > 0 ? 1 : 0);
     sums.set(month, {
-      instalments: sum.instalments - gone,
+      instalments: sum.instalments + owes(i) - owes(before),
       principal: sum.principal + i.principal - before.principal,
       interest: sum.interest + i.interest - before.interest,
     });

@@ -374,10 +374,10 @@ describe('risk projection: given events, the rows', () => {
         at,
       },
     });
-    const g = risk(...tagged, classified('loss', 'normal'), writtenOff, recovered(400_000, 0), recovered(800_000, 1_000));
+    const g = risk(...tagged, classified('substandard', 'normal'), writtenOff, recovered(400_000, 0), recovered(800_000, 1_000));
     expect(loanRow(g).written_off).toBe(0);
     expect(g.row('rm_risk_point_loans', 'guarantor_overcommitted|L')).toMatchObject({ status: 'written_off', loss: 0 });
-    const partly = risk(...tagged, classified('loss', 'normal'), writtenOff, recovered(400_000, 0));
+    const partly = risk(...tagged, classified('substandard', 'normal'), writtenOff, recovered(400_000, 0));
     expect(partly.row('rm_risk_point_loans', 'guarantor_overcommitted|L')).toMatchObject({ loss: 800_000 });
   });
 

@@ -102,7 +102,13 @@ export function extendLoan(c: ExtendLoan, s: Loan): (LoanExtended | RiskSignalRe
   if (!Number.isInteger(months) || months < 1 || months > term)
     throw new RuleViolated('EXTENSION_TOO_LONG', `an extension is 1 to ${term} months (the original term); ${months} is not`);
   const moved = s.schedule.filter((i) => i.dueDate === maturity && i.settledOn === null).map((i) => i.n);
-  const newMaturity = addMonths(maturity, months);
+  if (moved.length === 0)
+    throw new IllegalState(
+      'NOTHING_DUE_AT_MATURITY',
+      `nothing falls due on loan ${s.loanId}'s maturity ${maturity} any more (early repayments shortened it): an extension moves what falls due at maturity`,
+    );
+  // Counted from the disbursement, so a maturity clipped to a month's end (31 January + 1 month) does not drift.
+  const newMaturity = addMonths(s.disbursement!.disbursedOn, term + months);
   return [
     {
       type: 'LoanExtended',

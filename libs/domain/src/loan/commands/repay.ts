@@ -29,6 +29,8 @@ export function requireNotBeforeStruck(s: Loan, date: string, field: string): vo
 export function receiveRepayment(c: ReceiveRepayment, s: Loan): (RepaymentReceived | RiskSignalResolved | LoanClosed)[] {
   requireStatus(s, 'active', 'repaid');
   const { amount, by, now, today } = c.data;
+  if (!Number.isInteger(amount) || amount < 1)
+    throw new RuleViolated('AMOUNT_INVALID', 'a repayment is a whole number of cents, at least 1');
   const paidOn = c.data.paidOn ?? today;
   requireNotInFuture(paidOn, today, 'paidOn');
   if (paidOn < s.disbursement!.disbursedOn)
