@@ -28,6 +28,7 @@ module.exports = {
     ],
   },
   moduleNameMapper: {
+    '^@loanflow/api$': '<rootDir>/apps/api/src',
     '^@loanflow/([a-z-]+)$': '<rootDir>/libs/$1/src',
     '^@loanflow/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },

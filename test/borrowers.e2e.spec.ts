@@ -1,4 +1,4 @@
-import { residentIdFor, socialCreditCodeFor } from '@loanflow/domain/testing/identity-numbers';
+import { residentIdFor, socialCreditCodeFor } from '@loanflow/domain/borrower/sample-identities';
 import { EventStore } from '@loanflow/event-store';
 import { AccessAuditLog } from '@loanflow/storage';
 import { ACCESS_AUDIT, EVENT_STORE } from '../apps/api/src/common/tokens';

@@ -1,5 +1,5 @@
 import { advance, application, ADMIN, BORROWER, BRANCH, startApp, staffBranch, terms, TestApp } from './support/app';
-import { residentIdFor } from '@loanflow/domain/testing/identity-numbers';
+import { residentIdFor } from '@loanflow/domain/borrower/sample-identities';
 
 /**
  * No byte can poison the log: text with a control character or a lone surrogate, in any field of

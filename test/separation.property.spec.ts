@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { DomainError, Loan, loanDecider, Post, POSTS, staffDecider } from '@loanflow/domain';
-import { residentIdFor } from '@loanflow/domain/testing/identity-numbers';
+import { residentIdFor } from '@loanflow/domain/borrower/sample-identities';
 import { actionOf, POST_ACTIONS } from '@loanflow/policy';
 import { EventStore, verifyLog, WrongExpectedVersion } from '@loanflow/event-store';
 import { AccessAuditLog } from '@loanflow/storage';

@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 /**
- * libs/domain stays pure: it imports nothing outside itself (no Nest, no database, no node
- * modules) and reads no clock, randomness or environment; `now` and ids arrive in commands.
+ * libs/domain reads no clock, randomness or environment: `now` and ids arrive in commands. (What it
+ * imports is the boundary check's to say: .dependency-cruiser.cjs, rule domain-is-pure.)
  */
 const ROOT = join(__dirname, 'src');
 
@@ -15,14 +15,12 @@ function sources(dir: string): string[] {
   });
 }
 
-const IMPORT =
-  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
 const IMPURE: [RegExp, string][] = [
   [/Date\.now\s*\(/, 'reads the clock (Date.now)'],
-  [/new Date\(\s*\)/, 'reads the clock (new Date())'],
+  [/\bDate\s*\(\s*\)/, 'reads the clock (Date() or new Date())'],
   [/Math\.random\s*\(/, 'draws randomness'],
   [/\bprocess\./, 'reads the process environment'],
-  [/\b(setTimeout|setInterval|fetch)\s*\(/, 'does I/O or schedules work'],
+  [/\b(setTimeout|setInterval|setImmediate|fetch)\s*\(/, 'does I/O or schedules work'],
   [/\bperformance\.now\s*\(/, 'reads the clock (performance.now)'],
   [/\bcrypto\./, 'draws ids or randomness'],
 ];
@@ -31,40 +29,30 @@ export function violations(files: string[]): string[] {
   const found: string[] = [];
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
-    const name = relative(ROOT, file);
-    for (const match of text.matchAll(IMPORT)) {
-      const specifier = match[1] ?? match[2] ?? match[3];
-      const target = resolve(dirname(file), specifier);
-      if (!specifier.startsWith('.') || !target.startsWith(ROOT)) found.push(`${name} imports ${specifier}`);
-    }
-    for (const [pattern, what] of IMPURE) if (pattern.test(text)) found.push(`${name} ${what}`);
+    for (const [pattern, what] of IMPURE) if (pattern.test(text)) found.push(`${relative(ROOT, file)} ${what}`);
   }
   return found;
 }
 
 describe('libs/domain purity', () => {
-  it('imports nothing outside itself and reads no clock, randomness or environment', () => {
+  it('reads no clock, randomness or environment', () => {
     const files = sources(ROOT);
     expect(files.length).toBeGreaterThan(10);
     expect(violations(files)).toEqual([]);
   });
 
-  it('notices a framework import, a clock read and an escape from the folder', () => {
-    const { mkdtempSync, writeFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
+  it('notices a clock read with or without new, randomness and the environment', () => {
     const dir = mkdtempSync(join(ROOT, '..', '.purity-'));
     const file = join(dir, 'bad.ts');
     try {
-      writeFileSync(
-        file,
-        "import { Injectable } from '@nestjs/common';\nimport x from '../../policy/src';\nexport const t = Date.now();\n",
-      );
+      writeFileSync(file, 'export const a = Date();\nexport const b = Math.random();\nexport const c = process.env.X;\n');
       expect(violations([file])).toEqual([
-        expect.stringMatching(/imports @nestjs\/common$/),
-        expect.stringMatching(/imports \.\.\/\.\.\/policy\/src$/),
-        expect.stringMatching(/reads the clock \(Date\.now\)$/),
+        expect.stringMatching(/reads the clock \(Date\(\) or new Date\(\)\)$/),
+        expect.stringMatching(/draws randomness$/),
+        expect.stringMatching(/reads the process environment$/),
       ]);
     } finally {
-      jest.requireActual<typeof import('node:fs')>('node:fs').rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

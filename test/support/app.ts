@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { DEFAULT_GROUP_COMMIT_MAX_BATCH, LoanflowConfig } from '@loanflow/config';
-import { residentIdFor } from '@loanflow/domain/testing/identity-numbers';
+import { residentIdFor } from '@loanflow/domain/borrower/sample-identities';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

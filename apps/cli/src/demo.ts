@@ -29,12 +29,11 @@ import {
   daysBetween,
   formatCents,
 } from '@loanflow/domain';
-import { identityNumberFor, residentIdFor } from '@loanflow/domain/testing/identity-numbers';
+import { identityNumberFor, residentIdFor } from '@loanflow/domain/borrower/sample-identities';
 import { EventStore } from '@loanflow/event-store';
 import { EndOfDayService, ProjectionService } from '@loanflow/projections';
 import { AccessAuditLog, openStorage } from '@loanflow/storage';
-import { createApp } from '../../api/src/app';
-import { ACCESS_AUDIT, EVENT_STORE } from '../../api/src/common/tokens';
+import { ACCESS_AUDIT, createApp, EVENT_STORE } from '@loanflow/api';
 
 /**
  * `loanflow demo`: a cooperative built through the real HTTP routes of the real app, on a SQLite

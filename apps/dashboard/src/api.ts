@@ -74,7 +74,7 @@ export function useApi<T>(path: string, query: Record<string, string | undefined
 // ---- what the routes answer: the server's own types (erased from the bundle) -------------------
 
 import type { HeldPost, Loan, Position } from '@loanflow/domain';
-import type { ChainVerdict } from '@loanflow/event-store';
+import type { ChainVerdict, historyEntry } from '@loanflow/event-store';
 import type {
   BucketShare,
   LoanListItem,
@@ -88,7 +88,6 @@ import type {
   RiskPointFigures,
   WarningsReport,
 } from '@loanflow/projections';
-import type { historyEntry } from '../../api/src/common/history';
 
 /** `GET /me` (apps/api/src/auth/me.controller.ts). */
 export interface Me {

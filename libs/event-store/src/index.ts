@@ -1,6 +1,7 @@
 export * from './event-store.port';
 export * from './hash-chain';
 export * from './verify';
+export * from './history';
 export * from './sqlite/sqlite-database';
 export * from './sqlite/sqlite-event-store';
 export * from './append-batch';

@@ -2,13 +2,13 @@ import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { borrowerDecider, NotFound } from '@loanflow/domain';
-import { EventStore } from '@loanflow/event-store';
+import { EventStore, streamHistory } from '@loanflow/event-store';
 import { borrowerRisk, loadWarningRules, loansOfBorrower, ProjectionService } from '@loanflow/projections';
 import { businessDate, LoanflowConfig } from '@loanflow/config';
 import { ReadModelDb } from '@loanflow/storage';
 import { Accepted, Aggregates } from '../common/aggregates';
 import { Authorizer } from '../common/authorizer';
-import { streamHistory } from '../common/history';
+
 import { Ctx, RequestContext } from '../common/request-context';
 import { Clock, CLOCK, CONFIG, EVENT_STORE, READ_MODELS } from '../common/tokens';
 import { RunBorrowerCommand } from './borrowers.handler';

@@ -3,12 +3,12 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { businessDate, LoanflowConfig } from '@loanflow/config';
 import { bookOf, Guarantee, loanDecider, NotFound, positionOn, requireNotBeforeStruck, requireNotInFuture } from '@loanflow/domain';
-import { EventStore } from '@loanflow/event-store';
+import { EventStore, streamHistory } from '@loanflow/event-store';
 import { loanSubject } from '@loanflow/policy';
 import { randomUUID } from 'node:crypto';
 import { Accepted, Aggregates } from '../common/aggregates';
 import { Authorizer } from '../common/authorizer';
-import { streamHistory } from '../common/history';
+
 import { Ctx, RequestContext } from '../common/request-context';
 import { Clock, CLOCK, CONFIG, EVENT_STORE } from '../common/tokens';
 import {

@@ -1,4 +1,4 @@
-import { identityNumberFor, residentIdFor, socialCreditCodeFor } from '../testing/identity-numbers';
+import { identityNumberFor, residentIdFor, socialCreditCodeFor } from './sample-identities';
 import { identityNumberProblem } from './identity';
 
 // The check characters worked out again from the standards' formulas, not from the module's tables.

@@ -1,10 +1,11 @@
 import { addDays } from '../dates';
-import { BorrowerKind } from '../borrower/events';
-import { residentIdCheckCharacter, socialCreditCheckCharacter } from '../borrower/identity';
+import { BorrowerKind } from './events';
+import { residentIdCheckCharacter, socialCreditCheckCharacter } from './identity';
 
 /**
- * Valid identity numbers made up from a seed, for tests and the demo: the same seed gives the same
- * number, different seeds below 1,000 give different numbers. They belong to nobody.
+ * Sample identity numbers for demonstrations (`npm run demo`) and tests: valid (the check character
+ * is right), made up from a seed, belonging to nobody. The same seed gives the same number;
+ * different seeds below 1,000 give different numbers.
  */
 const REGIONS = ['110105', '330106', '350102', '420111', '510104', '610113'];
 

@@ -1,4 +1,5 @@
-import { ChainVerdict, EventStore, RecordedEvent, verifyStream } from '@loanflow/event-store';
+import { ChainVerdict, verifyStream } from './hash-chain';
+import { EventStore, RecordedEvent } from './event-store.port';
 
 /** One event as auditors read it: who, when (said and recorded), under which command, and its place in the chain. */
 export function historyEntry(e: RecordedEvent) {
