@@ -40,7 +40,9 @@ describe('the loanflow CLI', () => {
     for (const args of [['--date'], ['--bogus'], ['--date', '2026-02-30'], ['--date', '--force']]) {
       const { code, err } = await cli(['eod', ...args], env);
       expect([args.join(' '), code]).toEqual([args.join(' '), 2]);
-      expect(err.join('\n')).toMatch(/eod takes only --date|--date takes a date/);
+      expect(err.join('\n')).toMatch(
+        /^eod: --date needs a value|^eod: unknown flag --bogus|^--date takes a date as YYYY-MM-DD, not 2026-02-30/,
+      );
     }
   });
 
@@ -158,6 +160,49 @@ describe('the loanflow CLI', () => {
   it('prints its usage for an unknown command', async () => {
     const { code, err } = await cli(['frobnicate'], env);
     expect(code).toBe(2);
-    expect(err[0]).toMatch(/^usage: loanflow/);
+    expect(err.join('\n')).toMatch(/^no command frobnicate\nusage: loanflow/);
+  });
+
+  it('answers --help on every command with its usage, and names every bad flag or value', async () => {
+    const help = await cli(['--help'], env);
+    expect([help.code, help.out.join('\n')]).toEqual([0, expect.stringMatching(/^usage: loanflow/)]);
+    for (const command of [
+      ['token'],
+      ['audit'],
+      ['verify'],
+      ['denials'],
+      ['migrate-log'],
+      ['demo'],
+      ['rebuild'],
+      ['eod'],
+      ['report', 'loans'],
+      ['report', 'warnings'],
+    ]) {
+      const { code, out } = await cli([...command, '--help'], env);
+      expect([command.join(' '), code, out.join('\n')]).toEqual([command.join(' '), 0, expect.stringContaining(command.at(-1)!)]);
+    }
+    const refused: [string[], RegExp][] = [
+      [['denials', '--limit', 'abc'], /^--limit takes a whole number from 1 to 1000000, not abc$/],
+      [['denials', '--lmit', '5'], /^denials: unknown flag --lmit/],
+      [['token', 'ana', '--hours'], /^token: --hours needs a value/],
+      [['token'], /^token: needs a staff id/],
+      [['audit', 'L-1', 'L-2'], /^audit: takes a loan id, not L-2/],
+      [['verify', '--force'], /^verify: unknown flag --force/],
+      [['migrate-log', '--from', 'sqlite:x.db'], /^--to is required$/],
+      [['rebuild', 'nothing'], /^no projection named nothing$/],
+      [['report', 'everything'], /^report takes one of: loans, maturities/],
+      [['report', 'loans', '--warnings'], /^report loans: unknown flag --warnings/],
+      [['report', 'loans', '--category', 'bad'], /^--category is one of normal, special_mention/],
+      [['report', 'maturities'], /^--month is required$/],
+      [['report', 'performance', '--from', '2026-01-01'], /^--to is required$/],
+      [['report', 'warnings', '--level', 'purple'], /^--level is one of green, yellow, orange, red, not purple$/],
+      [['report', 'provisions', '--as-of', '2026-13-01'], /^--as-of takes a date as YYYY-MM-DD, not 2026-13-01$/],
+      [['report', 'loans', '--format', 'xml'], /^--format is one of json, csv, not xml$/],
+      [['demo', '--loans', 'many'], /^--loans takes a whole number from 1 to 100000, not many$/],
+    ];
+    for (const [args, message] of refused) {
+      const { code, err } = await cli(args, env);
+      expect([args.join(' '), code, err.join('\n')]).toEqual([args.join(' '), 2, expect.stringMatching(message)]);
+    }
   });
 });

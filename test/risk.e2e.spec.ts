@@ -734,7 +734,7 @@ describe('risk management: the risk board, the warnings and end of day, over HTT
     expect(JSON.parse(lines.join('\n')).warnings).toHaveLength(4);
     lines.length = 0;
     expect(await runReadModelCommand('report', ['warnings', '--level', 'purple'], io, env)).toBe(2);
-    expect(lines).toEqual(['--level is one of green, yellow, orange, red']);
+    expect(lines).toEqual(['--level is one of green, yellow, orange, red, not purple']);
   });
 
   it('rebuilds from position 0 to exactly the tables it kept live', async () => {

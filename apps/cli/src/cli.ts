@@ -5,25 +5,45 @@ import { formatCents, ID_PATTERN } from '@loanflow/domain';
 import { EventStore, RecordedEvent, verifyLog, verifyStream } from '@loanflow/event-store';
 import { AccessAuditLog, migrateLog, openEndpoint, openStorage } from '@loanflow/storage';
 import { READ_MODEL_USAGE, runReadModelCommand } from './read-models';
-import { buildDemo, DEMO_USAGE, demoOptions, formatSummary } from './demo';
+import { buildDemo, DEMO_COMMAND, demoOptions, formatSummary } from './demo';
+import { CommandSpec, parseCommand, Parsed, required, stringFlag, UsageError, wholeNumberFlag } from './flags';
 
 export interface Io {
   out(line: string): void;
   err(line: string): void;
 }
 
-const USAGE = `usage: loanflow <command>
-  token <staffId> [--admin] [--auditor] [--hours N]
+/** The commands of this file, with their flags; the read-model commands and the demo bring their own. */
+const COMMANDS: Record<string, CommandSpec> = {
+  token: {
+    usage: `  token <staffId> [--admin] [--auditor] [--hours N]
                                           print a JWT signed with the configured secret (--auditor
-                                          reads compliance findings)
-  audit <loanId>                          print the loan's timeline and its chain verdict
-  verify                                  check every stream's hash chain; exit 1 when any is broken
-  denials [--loan <loanId>] [--limit N]   print refused attempts from the access-audit log
-  migrate-log --from <store> --to <store>  copy the whole log (ids, versions, positions, times, hashes,
+                                          reads compliance findings)`,
+    options: { admin: { type: 'boolean' }, auditor: { type: 'boolean' }, hours: { type: 'string' } },
+    positionals: { min: 1, max: 1, names: 'a staff id' },
+  },
+  audit: {
+    usage: `  audit <loanId>                          print the loan's timeline and its chain verdict`,
+    positionals: { min: 1, max: 1, names: 'a loan id' },
+  },
+  verify: { usage: `  verify                                  check every stream's hash chain; exit 1 when any is broken` },
+  denials: {
+    usage: `  denials [--loan <loanId>] [--limit N]   print refused attempts from the access-audit log`,
+    options: { loan: { type: 'string' }, limit: { type: 'string' } },
+  },
+  'migrate-log': {
+    usage: `  migrate-log --from <store> --to <store>  copy the whole log (ids, versions, positions, times, hashes,
                                           command records, access audit) and verify it; a store is
-                                          sqlite:<path> or postgres://user@host/database
+                                          sqlite:<path> or postgres://user@host/database`,
+    options: { from: { type: 'string' }, to: { type: 'string' } },
+  },
+  demo: DEMO_COMMAND,
+};
+
+const USAGE = `usage: loanflow <command> [--help]
+${['token', 'audit', 'verify', 'denials', 'migrate-log'].map((c) => COMMANDS[c].usage).join('\n')}
 ${READ_MODEL_USAGE}
-${DEMO_USAGE}
+${DEMO_COMMAND.usage}
 environment: EVENT_STORE (sqlite, postgres, eventstoredb), SQLITE_PATH (default ./data/loanflow.db),
   DATABASE_URL, EVENTSTORE_URL, READ_MODEL_URL, JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE`;
 
@@ -39,11 +59,6 @@ async function withStore<T>(env: NodeJS.ProcessEnv, fn: (store: EventStore, audi
     await storage.close();
   }
 }
-
-const option = (args: string[], name: string) => {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : undefined;
-};
 
 /** The fields a reader of the timeline looks for first, per event type. */
 function keyFields(e: RecordedEvent): string {
@@ -81,29 +96,49 @@ function keyFields(e: RecordedEvent): string {
 
 export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command, ...args] = argv;
-  const readModels = await runReadModelCommand(command ?? '', args, io, env);
-  if (readModels !== null) return readModels;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    (command === undefined ? io.err : io.out)(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  try {
+    const readModels = await runReadModelCommand(command, args, io, env);
+    if (readModels !== null) return readModels;
+    const spec = COMMANDS[command];
+    if (!spec) throw new UsageError(`no command ${command}\n${USAGE}`);
+    const { values, positionals, help } = parseCommand(command, spec, args);
+    if (help) {
+      io.out(spec.usage);
+      return 0;
+    }
+    return await runCommand(command, args, values, positionals, io, env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(error.message);
+    return 2;
+  }
+}
+
+async function runCommand(
+  command: string,
+  args: string[],
+  values: Parsed['values'],
+  positionals: string[],
+  io: Io,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   switch (command) {
     case 'token': {
-      const staffId = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a));
-      if (!staffId) break;
-      if (!ID_PATTERN.test(staffId)) {
-        io.err(`${JSON.stringify(staffId)} is no id: 1-64 letters, digits, dots, dashes or underscores`);
-        return 2;
-      }
-      if (args.includes('--admin') && args.includes('--auditor')) {
-        io.err("a token is an administrator's or an auditor's, never both");
-        return 2;
-      }
+      const [staffId] = positionals;
+      if (!ID_PATTERN.test(staffId))
+        throw new UsageError(`${JSON.stringify(staffId)} is no id: 1-64 letters, digits, dots, dashes or underscores`);
+      if (values.admin && values.auditor) throw new UsageError("a token is an administrator's or an auditor's, never both");
       const config = loadConfig(env);
       const maxHours = config.jwtMaxLifetimeHours ?? DEFAULT_JWT_MAX_LIFETIME_HOURS;
-      const hours = Number(option(args, '--hours') ?? maxHours);
-      if (!(hours > 0) || hours > maxHours) {
-        io.err(`--hours takes a number of hours above 0 and at most ${maxHours} (JWT_MAX_LIFETIME_HOURS)`);
-        return 2;
-      }
+      const hours = Number(stringFlag(values, 'hours') ?? maxHours);
+      if (!(hours > 0) || hours > maxHours)
+        throw new UsageError(`--hours takes a number of hours above 0 and at most ${maxHours} (JWT_MAX_LIFETIME_HOURS)`);
       const token = await new JwtService().signAsync(
-        { sub: staffId, ...(args.includes('--admin') ? { admin: true } : {}), ...(args.includes('--auditor') ? { auditor: true } : {}) },
+        { sub: staffId, ...(values.admin ? { admin: true } : {}), ...(values.auditor ? { auditor: true } : {}) },
         {
           secret: config.jwtSecret,
           algorithm: 'HS256',
@@ -116,8 +151,7 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
       return 0;
     }
     case 'audit': {
-      const [loanId] = args;
-      if (!loanId) break;
+      const [loanId] = positionals;
       return withStore(env, async (store) => {
         const events = await store.readStream(`loan-${loanId}`);
         if (events.length === 0) {
@@ -133,10 +167,11 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
         return verdict.valid ? 0 : 1;
       });
     }
-    case 'denials':
+    case 'denials': {
+      const loan = stringFlag(values, 'loan');
+      const limit = wholeNumberFlag(values, 'limit', 1, 1_000_000, 1000);
       return withStore(env, async (_, audit) => {
-        const loan = option(args, '--loan');
-        const denials = await audit.list({ limit: Number(option(args, '--limit') ?? 1000), ...(loan ? { resourceId: loan } : {}) });
+        const denials = await audit.list({ limit, ...(loan ? { resourceId: loan } : {}) });
         for (const d of denials)
           io.out(
             `${d.at}  ${d.actorId.padEnd(12)} ${d.action.padEnd(12)} ${`${d.resourceType} ${d.resourceId}`.padEnd(20)} ${d.ruleCode.padEnd(22)} ${d.detail}`,
@@ -144,9 +179,10 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
         io.out(`${denials.length} refused attempts`);
         return 0;
       });
+    }
     case 'migrate-log': {
-      const [fromSpec, toSpec] = [option(args, '--from'), option(args, '--to')];
-      if (!fromSpec || !toSpec) break;
+      const fromSpec = required(stringFlag(values, 'from'), 'from');
+      const toSpec = required(stringFlag(values, 'to'), 'to');
       const source = await openEndpoint(fromSpec, { mustExist: true });
       try {
         const target = await openEndpoint(toSpec, { mustExist: false });
@@ -176,7 +212,7 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
       for (const line of formatSummary(summary)) io.out(line);
       return 0;
     }
-    case 'verify':
+    default:
       return withStore(env, async (store) => {
         const verdict = await verifyLog(store);
         if (verdict.valid) {
@@ -189,6 +225,4 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
         return 1;
       });
   }
-  io.err(USAGE);
-  return 2;
 }

@@ -10,7 +10,6 @@ import {
   Category,
   CATEGORIES,
   DEFAULT_WARNING_RULES,
-  isIsoDate,
   isNonPerforming,
   Loan,
   loanDecider,
@@ -30,6 +29,7 @@ import {
   formatCents,
 } from '@loanflow/domain';
 import { identityNumberFor, residentIdFor } from '@loanflow/domain/borrower/sample-identities';
+import { CommandSpec, dateFlag, parseCommand, stringFlag, UsageError, wholeNumberFlag } from './flags';
 import { EventStore } from '@loanflow/event-store';
 import { EndOfDayService, ProjectionService } from '@loanflow/projections';
 import { AccessAuditLog, openStorage } from '@loanflow/storage';
@@ -121,47 +121,44 @@ export interface DemoSummary {
   wallMs: number;
 }
 
-/** The first day a fresh 24-month demo covers: fixed, so the default output never changes, and in the past. */
-export const DEMO_USAGE = `  demo [--seed N] [--loans N] [--months N] [--branches N] [--staff N] [--start YYYY-MM-DD] [--db PATH] [--force]
+/** The demo's command line: its flags, and what it does. */
+export const DEMO_COMMAND: CommandSpec = {
+  usage: `  demo [--seed N] [--loans N] [--months N] [--branches N] [--staff N] [--start YYYY-MM-DD] [--db PATH] [--force]
                                           build a realistic cooperative through the real routes (defaults: seed 1,
                                           2000 loans, the 24 months up to yesterday, every day closed, 3 branches,
-                                          30 staff, SQLITE_PATH); --start fixes the calendar (and, with --seed, the data)`;
+                                          30 staff, SQLITE_PATH); --start fixes the calendar (and, with --seed, the data)`,
+  options: {
+    seed: { type: 'string' },
+    loans: { type: 'string' },
+    months: { type: 'string' },
+    branches: { type: 'string' },
+    staff: { type: 'string' },
+    start: { type: 'string' },
+    db: { type: 'string' },
+    force: { type: 'boolean' },
+    concurrency: { type: 'string' },
+  },
+};
 
-/** Reads the demo's flags; throws with the flag's name when a value is wrong. */
+/** Reads the demo's flags; throws a UsageError naming the flag when one is unknown or its value wrong. */
 export function demoOptions(args: string[], env: NodeJS.ProcessEnv): DemoOptions {
-  const known = new Set(['--seed', '--loans', '--months', '--branches', '--staff', '--start', '--db', '--force', '--concurrency']);
-  for (const a of args) if (a.startsWith('--') && !known.has(a)) throw new Error(`demo: unknown flag ${a}`);
-  const value = (name: string) => {
-    const at = args.indexOf(name);
-    if (at < 0) return undefined;
-    const v = args[at + 1];
-    if (v === undefined || v.startsWith('--')) throw new Error(`demo: ${name} needs a value`);
-    return v;
-  };
-  const int = (name: string, fallback: number, min: number, max: number) => {
-    const v = value(name);
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`demo: ${name} takes a whole number from ${min} to ${max}, not ${v}`);
-    return n;
-  };
-  const start = value('--start');
-  if (start !== undefined && !isIsoDate(start)) throw new Error(`demo: --start takes a date YYYY-MM-DD, not ${start}`);
-  const branches = int('--branches', 3, 1, 20);
+  const { values } = parseCommand('demo', DEMO_COMMAND, args);
+  const branches = wholeNumberFlag(values, 'branches', 1, 20, 3);
+  const start = dateFlag(values, 'start');
   const options: DemoOptions = {
-    seed: int('--seed', 1, 0, 2 ** 32 - 1),
-    loans: int('--loans', 2000, 1, 100_000),
-    months: int('--months', 24, 1, 120),
+    seed: wholeNumberFlag(values, 'seed', 0, 2 ** 32 - 1, 1),
+    loans: wholeNumberFlag(values, 'loans', 1, 100_000, 2000),
+    months: wholeNumberFlag(values, 'months', 1, 120, 24),
     branches,
-    staff: int('--staff', Math.max(30, branches * MIN_STAFF_PER_BRANCH), 1, 10_000),
+    staff: wholeNumberFlag(values, 'staff', 1, 10_000, Math.max(30, branches * MIN_STAFF_PER_BRANCH)),
     ...(start !== undefined ? { start } : {}),
-    db: value('--db') ?? env.SQLITE_PATH ?? DEFAULT_SQLITE_PATH,
-    force: args.includes('--force'),
-    concurrency: int('--concurrency', 16, 1, 256),
+    db: stringFlag(values, 'db') ?? env.SQLITE_PATH ?? DEFAULT_SQLITE_PATH,
+    force: values.force === true,
+    concurrency: wholeNumberFlag(values, 'concurrency', 1, 256, 16),
     env,
   };
   if (options.staff < branches * MIN_STAFF_PER_BRANCH)
-    throw new Error(`demo: ${branches} branches need at least ${branches * MIN_STAFF_PER_BRANCH} staff (--staff)`);
+    throw new UsageError(`demo: ${branches} branches need at least ${branches * MIN_STAFF_PER_BRANCH} staff (--staff)`);
   return options;
 }
 

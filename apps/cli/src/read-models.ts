@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { loadBusinessTimeZone, loadStorageConfig, businessDate } from '@loanflow/config';
-import { addDays, isIsoDate, Provisions, requireNotInFuture, RISK_LEVELS, RiskLevel } from '@loanflow/domain';
+import { addDays, CATEGORIES, Provisions, requireNotInFuture, RISK_LEVELS, RiskLevel } from '@loanflow/domain';
 import {
   complianceReport,
   EndOfDay,
@@ -23,6 +23,7 @@ import {
 } from '@loanflow/projections';
 import { openStorage, Storage } from '@loanflow/storage';
 import { CommandLoop } from '@loanflow/commands';
+import { choiceFlag, CommandSpec, dateFlag, parseCommand, Parsed, required, stringFlag, UsageError } from './flags';
 
 export interface Io {
   out(line: string): void;
@@ -45,10 +46,63 @@ export const READ_MODEL_USAGE = `  rebuild [projection...]                 drop 
       risk-board [--branch B] [--as-of DATE] [--warnings]
       warnings [--branch B] [--officer O] [--level green|yellow|orange|red] [--as-of DATE]`;
 
-const option = (args: string[], name: string) => {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : undefined;
+const FORMAT = { format: { type: 'string' } } as const;
+const AS_OF = { 'as-of': { type: 'string' } } as const;
+const BRANCH = { branch: { type: 'string' } } as const;
+
+/** The read-model commands' flags; `report` takes the report's name first, then that report's flags. */
+const COMMANDS: Record<'rebuild' | 'eod', CommandSpec> = {
+  rebuild: {
+    usage: READ_MODEL_USAGE.split('\n').slice(0, 2).join('\n'),
+    positionals: { min: 0, max: PROJECTIONS.length, names: 'projection names' },
+  },
+  eod: { usage: READ_MODEL_USAGE.split('\n').slice(2, 6).join('\n'), options: { date: { type: 'string' } } },
 };
+const REPORT_NAMES = ['loans', 'maturities', 'performance', 'portfolio', 'provisions', 'compliance', 'risk-board', 'warnings'] as const;
+type ReportName = (typeof REPORT_NAMES)[number];
+const reportUsage = (name: ReportName) =>
+  `  report ${READ_MODEL_USAGE.split('\n')
+    .find((l) => l.trimStart().startsWith(`${name} `) || l.trim() === name)!
+    .trim()} [--format json|csv]`;
+const REPORTS: Record<ReportName, CommandSpec> = {
+  loans: {
+    usage: reportUsage('loans'),
+    options: {
+      ...FORMAT,
+      ...BRANCH,
+      status: { type: 'string' },
+      officer: { type: 'string' },
+      category: { type: 'string' },
+      maturing: { type: 'string' },
+    },
+  },
+  maturities: {
+    usage: reportUsage('maturities'),
+    options: { ...FORMAT, ...BRANCH, ...AS_OF, month: { type: 'string' }, overdue: { type: 'boolean' } },
+  },
+  performance: {
+    usage: reportUsage('performance'),
+    options: {
+      ...FORMAT,
+      from: { type: 'string' },
+      to: { type: 'string' },
+      'group-by': { type: 'string' },
+      accountability: { type: 'boolean' },
+    },
+  },
+  portfolio: { usage: reportUsage('portfolio'), options: { ...FORMAT, ...BRANCH } },
+  provisions: { usage: reportUsage('provisions'), options: { ...FORMAT, ...AS_OF, ...BRANCH } },
+  compliance: {
+    usage: reportUsage('compliance'),
+    options: { ...FORMAT, ...AS_OF, staff: { type: 'string' }, severity: { type: 'string' } },
+  },
+  'risk-board': { usage: reportUsage('risk-board'), options: { ...FORMAT, ...AS_OF, ...BRANCH, warnings: { type: 'boolean' } } },
+  warnings: {
+    usage: reportUsage('warnings'),
+    options: { ...FORMAT, ...AS_OF, ...BRANCH, officer: { type: 'string' }, level: { type: 'string' } },
+  },
+};
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** One CSV field: quoted when it holds a comma, a quote or a line break; lists joined with semicolons. */
 function field(value: unknown): string {
@@ -92,23 +146,43 @@ async function withStorage<T>(env: NodeJS.ProcessEnv, writes: boolean, fn: (stor
   }
 }
 
-function needDate(value: string | undefined, name: string): string {
-  if (!value || !isIsoDate(value)) throw new UsageError(`${name} takes a date as YYYY-MM-DD`);
-  return value;
-}
-
-class UsageError extends Error {}
-
 /** The CLI's read-model commands; null when `command` is none of them. */
 export async function runReadModelCommand(command: string, args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number | null> {
-  if (!['rebuild', 'eod', 'report'].includes(command)) return null;
+  if (command !== 'rebuild' && command !== 'eod' && command !== 'report') return null;
   try {
-    // End of day closes days for good: a flag mistyped or without its value must not close up to yesterday instead.
-    if (command === 'eod') {
-      const unknown = args.filter((a, i) => a !== '--date' && args[i - 1] !== '--date');
-      if (unknown.length) throw new UsageError(`eod takes only --date YYYY-MM-DD, not ${unknown.join(' ')}`);
-      if (args.includes('--date')) needDate(option(args, '--date'), '--date');
+    return await readModelCommand(command, args, io, env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(error.message);
+    return 2;
+  }
+}
+
+async function readModelCommand(command: 'rebuild' | 'eod' | 'report', args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  // Every flag is read before anything is opened: end of day closes days for good, and a flag
+  // mistyped or without its value must not close up to yesterday instead.
+  let parsed: Parsed;
+  let name: ReportName | null = null;
+  if (command === 'report') {
+    const [first, ...rest] = args;
+    if (first === '--help' || first === '-h') {
+      io.out(REPORT_NAMES.map(reportUsage).join('\n'));
+      return 0;
     }
+    if (!REPORT_NAMES.includes(first as ReportName)) throw new UsageError(`report takes one of: ${REPORT_NAMES.join(', ')}`);
+    name = first as ReportName;
+    parsed = parseCommand(`report ${name}`, REPORTS[name], rest);
+  } else parsed = parseCommand(command, COMMANDS[command], args);
+  if (parsed.help) {
+    io.out(name ? REPORTS[name].usage : COMMANDS[command as 'rebuild' | 'eod'].usage);
+    return 0;
+  }
+  const { values, positionals } = parsed;
+  const date = command === 'eod' ? dateFlag(values, 'date') : undefined;
+  const reading = name ? reportReading(name, values) : null;
+  const unknown = command === 'rebuild' ? positionals.filter((n) => !PROJECTIONS.some((p) => p.name === n)) : [];
+  if (unknown.length) throw new UsageError(`no projection named ${unknown.join(', ')}`);
+  {
     // Only end of day appends to the log; rebuilds and reports read it.
     return await withStorage(env, command === 'eod', async (storage) => {
       const interactive = process.stderr.isTTY;
@@ -119,9 +193,7 @@ export async function runReadModelCommand(command: string, args: string[], io: I
       });
       switch (command) {
         case 'rebuild': {
-          const names = args.filter((a) => !a.startsWith('--'));
-          const unknown = names.filter((n) => !PROJECTIONS.some((p) => p.name === n));
-          if (unknown.length) throw new UsageError(`no projection named ${unknown.join(', ')}`);
+          const names = positionals;
           const started = Date.now();
           const events = await runner.rebuild(names.length ? names : undefined);
           if (interactive) process.stderr.write('\n');
@@ -133,7 +205,6 @@ export async function runReadModelCommand(command: string, args: string[], io: I
         }
         case 'eod': {
           const zone = loadBusinessTimeZone(env);
-          const date = option(args, '--date');
           const endOfDay = new EndOfDay(
             storage.eventStore,
             storage.readModels,
@@ -159,41 +230,69 @@ export async function runReadModelCommand(command: string, args: string[], io: I
           return 0;
         }
         default:
-          return report(storage, runner, args, io, env);
+          return report(storage, runner, name!, reading!, io, env);
       }
     });
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.err(error.message);
-    return 2;
   }
 }
 
-async function report(storage: Storage, runner: ProjectionRunner, args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
-  const [name] = args;
-  const format = option(args, '--format') ?? 'json';
-  if (format !== 'json' && format !== 'csv') throw new UsageError('--format is json or csv');
+/** A report's flags read and checked, all but the dates that depend on today. */
+interface ReportReading {
+  values: Parsed['values'];
+  format: 'json' | 'csv';
+  asOf: string | undefined;
+}
+
+function reportReading(name: ReportName, values: Parsed['values']): ReportReading {
+  const format = choiceFlag(values, 'format', ['json', 'csv'] as const) ?? 'json';
+  const asOf = dateFlag(values, 'as-of');
+  if (name === 'loans') {
+    choiceFlag(values, 'category', CATEGORIES);
+    const maturing = stringFlag(values, 'maturing');
+    if (maturing !== undefined && !MONTH.test(maturing)) throw new UsageError(`--maturing takes YYYY-MM, not ${maturing}`);
+  }
+  if (name === 'maturities') {
+    const month = required(stringFlag(values, 'month'), 'month');
+    if (!MONTH.test(month)) throw new UsageError(`--month takes YYYY-MM, not ${month}`);
+  }
+  if (name === 'performance') {
+    required(dateFlag(values, 'from'), 'from');
+    required(dateFlag(values, 'to'), 'to');
+    choiceFlag(values, 'group-by', ['officer', 'branch'] as const);
+  }
+  if (name === 'compliance') choiceFlag(values, 'severity', ['critical', 'high', 'medium'] as const);
+  if (name === 'warnings') choiceFlag(values, 'level', RISK_LEVELS);
+  return { values, format, asOf };
+}
+
+async function report(
+  storage: Storage,
+  runner: ProjectionRunner,
+  name: ReportName,
+  { values, format, asOf: asked }: ReportReading,
+  io: Io,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  const option = (flag: string) => stringFlag(values, flag);
   await runner.catchUp();
   const db = storage.readModels;
   const today = businessDate(new Date(), loadBusinessTimeZone(env));
   /** A report is as of today or an earlier day. */
   const asOfOption = () => {
-    const date = option(args, '--as-of');
-    if (date === undefined) return today;
-    needDate(date, '--as-of');
-    requireNotInFuture(date, today, '--as-of');
-    return date;
+    if (asked === undefined) return today;
+    requireNotInFuture(asked, today, '--as-of');
+    return asked;
   };
   let json: unknown;
   let rows: Record<string, unknown>[];
   switch (name) {
     case 'loans': {
       const filter = {
-        status: option(args, '--status'),
-        branchId: option(args, '--branch'),
-        officerId: option(args, '--officer'),
-        category: option(args, '--category') as never,
-        maturing: option(args, '--maturing'),
+        status: option('status'),
+        branchId: option('branch'),
+        officerId: option('officer'),
+        category: option('category') as never,
+        maturing: option('maturing'),
       };
       const page = await listLoans(db, filter, 1, 1_000_000);
       json = page;
@@ -204,11 +303,9 @@ async function report(storage: Storage, runner: ProjectionRunner, args: string[]
       break;
     }
     case 'maturities': {
-      const month = option(args, '--month');
-      if (!month || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError('--month takes YYYY-MM');
-      const r = await maturityReport(db, month, asOfOption(), option(args, '--branch'));
+      const r = await maturityReport(db, option('month')!, asOfOption(), option('branch'));
       json = r;
-      rows = args.includes('--overdue')
+      rows = values.overdue
         ? (r.overdue as unknown as Record<string, unknown>[])
         : r.branches.flatMap((b) =>
             b.officers.flatMap((o) => o.loans.map((l) => ({ branchId: b.branchId, officerId: o.officerId, ...l }))),
@@ -216,30 +313,28 @@ async function report(storage: Storage, runner: ProjectionRunner, args: string[]
       break;
     }
     case 'performance': {
-      const from = needDate(option(args, '--from'), '--from');
-      const to = needDate(option(args, '--to'), '--to');
+      const [from, to] = [option('from')!, option('to')!];
       if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
       if (from > today) throw new UsageError(`the period begins on ${from}, after today (${today}): nothing in it has happened yet`);
       if (!wholeMonths(from, to))
         throw new UsageError('an assessment period is whole months: --from the 1st of a month, --to the last day of one');
-      const groupBy = option(args, '--group-by') ?? 'officer';
-      if (groupBy !== 'officer' && groupBy !== 'branch') throw new UsageError('--group-by is officer or branch');
+      const groupBy = (option('group-by') ?? 'officer') as 'officer' | 'branch';
       const r = await performanceReport(db, from, to, groupBy);
       json = r;
-      rows = args.includes('--accountability')
+      rows = values.accountability
         ? r.accountability.map(({ dissent, ...loan }) => ({ ...loan, dissent: dissent.map((d) => `${d.by} (${d.post}): ${d.note}`) }))
         : [...(r.rows as unknown as Record<string, unknown>[]), { branchId: 'TOTAL', ...r.total }];
       break;
     }
     case 'portfolio': {
-      const r = await portfolioReport(db, (await loadStructureTargets(storage.eventStore)).targets, option(args, '--branch'));
+      const r = await portfolioReport(db, (await loadStructureTargets(storage.eventStore)).targets, option('branch'));
       json = r;
       rows = Object.entries(r.dimensions).flatMap(([dimension, buckets]) => buckets.map((b) => ({ dimension, ...b })));
       break;
     }
     case 'provisions': {
       const { provisionRates, version } = await loadMoneyRules(storage.eventStore);
-      const r = await provisionsReport(db, { asOf: asOfOption(), branchId: option(args, '--branch') }, provisionRates);
+      const r = await provisionsReport(db, { asOf: asOfOption(), branchId: option('branch') }, provisionRates);
       json = { ...r, moneyRulesVersion: version };
       const lines = (branchId: string, p: Provisions) => [
         ...p.byCategory.map((c) => ({ branchId, ...c })),
@@ -250,14 +345,13 @@ async function report(storage: Storage, runner: ProjectionRunner, args: string[]
     }
     case 'compliance': {
       const settings = await loadPolicySettings(storage.eventStore);
-      const severity = option(args, '--severity');
-      if (severity && !['critical', 'high', 'medium'].includes(severity)) throw new UsageError('--severity is critical, high or medium');
+      const severity = option('severity');
       const r = await complianceReport(
         db,
         { rotationTenureMonths: settings.rotationTenureMonths, inspectionIntervalDays: settings.inspectionIntervalDays },
         {
           asOf: asOfOption(),
-          staffId: option(args, '--staff'),
+          staffId: option('staff'),
           severity: severity as never,
           timeZone: loadBusinessTimeZone(env),
         },
@@ -269,29 +363,26 @@ async function report(storage: Storage, runner: ProjectionRunner, args: string[]
     case 'risk-board': {
       const [{ points }, { rules }] = await Promise.all([loadRiskPoints(storage.eventStore), loadWarningRules(storage.eventStore)]);
       const asOf = asOfOption();
-      const r = await riskBoard(db, points, rules, { asOf, branchId: option(args, '--branch') });
+      const r = await riskBoard(db, points, rules, { asOf, branchId: option('branch') });
       json = r;
-      rows = args.includes('--warnings')
+      rows = values.warnings
         ? (r.warnings.top as unknown as Record<string, unknown>[])
         : (r.points as unknown as Record<string, unknown>[]);
       break;
     }
     case 'warnings': {
-      const level = option(args, '--level');
-      if (level && !RISK_LEVELS.includes(level as RiskLevel)) throw new UsageError(`--level is one of ${RISK_LEVELS.join(', ')}`);
+      const level = option('level');
       const { rules } = await loadWarningRules(storage.eventStore);
       const r = await warnings(db, rules, {
         asOf: asOfOption(),
-        branchId: option(args, '--branch'),
-        officerId: option(args, '--officer'),
+        branchId: option('branch'),
+        officerId: option('officer'),
         level: level as RiskLevel | undefined,
       });
       json = r;
       rows = r.warnings as unknown as Record<string, unknown>[];
       break;
     }
-    default:
-      throw new UsageError(`report takes one of: loans, maturities, performance, portfolio, provisions, compliance, risk-board, warnings`);
   }
   io.out(format === 'json' ? JSON.stringify(json, null, 2) : toCsv(rows));
   return 0;
