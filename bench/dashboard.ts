@@ -1,6 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import { loadConfig } from '@loanflow/config';
-import { openSqlite, SqliteEventStore } from '@loanflow/event-store';
+import { openSqlite, SqliteEventStore, systemClock } from '@loanflow/event-store';
 import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -45,7 +45,7 @@ export async function dashboardBench(dir: string, log: (line: string) => void): 
   // The app projects into the file it serves: it gets a copy, the demo stays as it was.
   const served = join(dir, 'dashboard.db');
   copyFileSync(demoPath, served);
-  const events = new SqliteEventStore(openSqlite(served));
+  const events = new SqliteEventStore(openSqlite(served), { clock: systemClock });
   const demoEvents = (await events.headPosition()) + 1;
   const [last] = await events.readAll(demoEvents - 1, 1);
   await events.close();

@@ -3,7 +3,7 @@
  * rebuild events/s of every projection against a raw scan of the same log (readAll, which parses
  * every event's JSON: the physical limit of any follower), and the p95 latency of each report.
  */
-import { EventStore, openSqlite, RecordedEvent, SqliteEventStore } from '@loanflow/event-store';
+import { EventStore, openSqlite, RecordedEvent, SqliteEventStore, systemClock } from '@loanflow/event-store';
 import {
   listLoans,
   maturityReport,
@@ -168,11 +168,11 @@ export async function projectionBench(dir: string, log: (line: string) => void):
       () => undefined,
     );
   }
-  const demo = new SqliteEventStore(openSqlite(demoPath));
+  const demo = new SqliteEventStore(openSqlite(demoPath), { clock: systemClock });
   const demoEvents = (await demo.headPosition()) + 1;
   const copies = Math.max(1, Math.ceil(TARGET_EVENTS / demoEvents));
   const scaledPath = join(dir, 'scaled.db');
-  const store = new SqliteEventStore(openSqlite(scaledPath));
+  const store = new SqliteEventStore(openSqlite(scaledPath), { clock: systemClock });
   log(`scaling ${demoEvents} demo events ×${copies} into ${scaledPath}`);
   await scale(demo, store, copies);
   await demo.close();

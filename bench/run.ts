@@ -19,7 +19,7 @@ import { NestFactory } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DEFAULT_GROUP_COMMIT_MAX_BATCH } from '@loanflow/config';
-import { EventStore, openPostgres, openSqlite, PostgresEventStore, SqliteEventStore } from '@loanflow/event-store';
+import { EventStore, openPostgres, openSqlite, PostgresEventStore, SqliteEventStore, systemClock } from '@loanflow/event-store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Kafka, logLevel, Message, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
@@ -95,15 +95,15 @@ interface GroupCommitFigures {
 
 async function sqliteGroupCommit(dir: string): Promise<GroupCommitFigures> {
   // A first run warms the JIT for both paths.
-  await concurrentAppends(new SqliteEventStore(openSqlite(join(dir, 'warm-up.db'))), APPENDS);
+  await concurrentAppends(new SqliteEventStore(openSqlite(join(dir, 'warm-up.db')), { clock: systemClock }), APPENDS);
   return {
-    single: await concurrentAppends(new SqliteEventStore(openSqlite(join(dir, 'single.db')), { maxBatch: 1 }), APPENDS),
+    single: await concurrentAppends(new SqliteEventStore(openSqlite(join(dir, 'single.db')), { clock: systemClock, maxBatch: 1 }), APPENDS),
     grouped: await concurrentAppends(
-      new SqliteEventStore(openSqlite(join(dir, 'grouped.db')), { maxBatch: DEFAULT_GROUP_COMMIT_MAX_BATCH }),
+      new SqliteEventStore(openSqlite(join(dir, 'grouped.db')), { clock: systemClock, maxBatch: DEFAULT_GROUP_COMMIT_MAX_BATCH }),
       GROUPED_APPENDS,
     ),
     readSet: await concurrentAppends(
-      new SqliteEventStore(openSqlite(join(dir, 'read-set.db')), { maxBatch: DEFAULT_GROUP_COMMIT_MAX_BATCH }),
+      new SqliteEventStore(openSqlite(join(dir, 'read-set.db')), { clock: systemClock, maxBatch: DEFAULT_GROUP_COMMIT_MAX_BATCH }),
       GROUPED_APPENDS,
       true,
     ),
@@ -127,13 +127,16 @@ async function postgresGroupCommit(): Promise<GroupCommitFigures | string> {
   try {
     await admin.query(`CREATE SCHEMA ${schema}_single; CREATE SCHEMA ${schema}_grouped; CREATE SCHEMA ${schema}_readset`);
     return {
-      single: await concurrentAppends(new PostgresEventStore(await openPostgres(inSchema('single')), { maxBatch: 1 }), APPENDS),
+      single: await concurrentAppends(
+        new PostgresEventStore(await openPostgres(inSchema('single')), { clock: systemClock, maxBatch: 1 }),
+        APPENDS,
+      ),
       grouped: await concurrentAppends(
-        new PostgresEventStore(await openPostgres(inSchema('grouped')), { maxBatch: DEFAULT_GROUP_COMMIT_MAX_BATCH }),
+        new PostgresEventStore(await openPostgres(inSchema('grouped')), { clock: systemClock, maxBatch: DEFAULT_GROUP_COMMIT_MAX_BATCH }),
         GROUPED_APPENDS,
       ),
       readSet: await concurrentAppends(
-        new PostgresEventStore(await openPostgres(inSchema('readset')), { maxBatch: DEFAULT_GROUP_COMMIT_MAX_BATCH }),
+        new PostgresEventStore(await openPostgres(inSchema('readset')), { clock: systemClock, maxBatch: DEFAULT_GROUP_COMMIT_MAX_BATCH }),
         GROUPED_APPENDS,
         true,
       ),
@@ -267,7 +270,7 @@ async function relayVersusProducer(dir: string): Promise<RelayFigures | string> 
     return `Kafka not reachable at ${KAFKA_BROKERS.join(',')}: ${(error as Error).message}`;
   }
   const path = join(dir, 'relay.db');
-  const store = new SqliteEventStore(openSqlite(path));
+  const store = new SqliteEventStore(openSqlite(path), { clock: systemClock });
   const heads = new Array<number>(200).fill(-1);
   await Promise.all(
     Array.from({ length: 200 }, async (_, loan) => {

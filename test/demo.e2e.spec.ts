@@ -1,6 +1,6 @@
 import { loadConfig } from '@loanflow/config';
 import { isNonPerforming, loanDecider, LoanEvent, SYSTEM_CLASSIFIER } from '@loanflow/domain';
-import { RecordedEvent, verifyLog } from '@loanflow/event-store';
+import { RecordedEvent, systemClock, verifyLog } from '@loanflow/event-store';
 import { PROJECTIONS, ProjectionRunner } from '@loanflow/projections';
 import { AccessDenial, openStorage } from '@loanflow/storage';
 import { mkdtempSync } from 'node:fs';
@@ -14,7 +14,7 @@ const env = { JWT_SECRET: 'demo-e2e-secret-0123456789abcdef', BUSINESS_TIME_ZONE
 
 /** The whole log and access audit of a demo file, read back through the storage adapters. */
 async function readBack(db: string): Promise<{ events: RecordedEvent[]; denials: AccessDenial[]; valid: boolean }> {
-  const storage = await openStorage(loadConfig({ ...env, SQLITE_PATH: db }));
+  const storage = await openStorage(loadConfig({ ...env, SQLITE_PATH: db }), { clock: systemClock });
   try {
     const events: RecordedEvent[] = [];
     for (let from = 0; ;) {
@@ -208,7 +208,7 @@ describe('npm run demo', () => {
   });
 
   it('kept read models live that equal a rebuild from position 0', async () => {
-    const storage = await openStorage(loadConfig({ ...env, SQLITE_PATH: join(dir, 'b.db') }));
+    const storage = await openStorage(loadConfig({ ...env, SQLITE_PATH: join(dir, 'b.db') }), { clock: systemClock });
     try {
       const runner = new ProjectionRunner(storage.eventStore, storage.readModels, PROJECTIONS, {
         businessTimeZone: env.BUSINESS_TIME_ZONE,

@@ -1,4 +1,4 @@
-import { openPostgres, openSqlite, PostgresEventStore, RecordedEvent, SqliteEventStore } from '@loanflow/event-store';
+import { openPostgres, openSqlite, PostgresEventStore, RecordedEvent, SqliteEventStore, systemClock } from '@loanflow/event-store';
 import { advance, startApp, staffBranch, terms, testConfig } from './support/app';
 import { cli } from './support/cli';
 import { freshSchema } from './support/postgres';
@@ -38,8 +38,8 @@ describe('migrate-log: an embedded SQLite log moved into PostgreSQL', () => {
     ]);
     expect(first.code).toBe(0);
 
-    const source = await everything(new SqliteEventStore(openSqlite(embedded.config.sqlitePath)));
-    const copy = await everything(new PostgresEventStore(await openPostgres(url)));
+    const source = await everything(new SqliteEventStore(openSqlite(embedded.config.sqlitePath), { clock: systemClock }));
+    const copy = await everything(new PostgresEventStore(await openPostgres(url), { clock: systemClock }));
     expect(copy).toEqual(source);
     expect(first.out[0]).toBe(`copied ${source.length} events and 1 refused attempts`);
 

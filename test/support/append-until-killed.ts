@@ -1,10 +1,10 @@
-import { EventStore, openPostgres, openSqlite, PostgresEventStore, SqliteEventStore } from '@loanflow/event-store';
+import { EventStore, openPostgres, openSqlite, PostgresEventStore, SqliteEventStore, systemClock } from '@loanflow/event-store';
 
 /** `sqlite:<path>` or a PostgreSQL URL. */
 export async function openStore(spec: string): Promise<EventStore> {
   return spec.startsWith('sqlite:')
-    ? new SqliteEventStore(openSqlite(spec.slice('sqlite:'.length)))
-    : new PostgresEventStore(await openPostgres(spec));
+    ? new SqliteEventStore(openSqlite(spec.slice('sqlite:'.length)), { clock: systemClock })
+    : new PostgresEventStore(await openPostgres(spec), { clock: systemClock });
 }
 
 /**

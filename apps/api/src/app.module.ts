@@ -6,6 +6,7 @@ import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { JwtModule } from '@nestjs/jwt';
 import { LoanflowConfig } from '@loanflow/config';
+import { systemClock } from '@loanflow/event-store';
 import { RelayService } from '@loanflow/messaging';
 import { EndOfDayService, ProjectionService } from '@loanflow/projections';
 import { openStorage, Storage } from '@loanflow/storage';
@@ -64,7 +65,7 @@ export class AppModule implements OnApplicationShutdown {
       ],
       providers: [
         { provide: CONFIG, useValue: config },
-        { provide: CLOCK, useValue: options.clock ?? (() => new Date()) },
+        { provide: CLOCK, useValue: options.clock ?? systemClock },
         { provide: STORAGE, useFactory: (clock: Clock) => openStorage(config, { clock }), inject: [CLOCK] },
         { provide: EVENT_STORE, useFactory: (s: Storage) => s.eventStore, inject: [STORAGE] },
         { provide: READ_MODELS, useFactory: (s: Storage) => s.readModels, inject: [STORAGE] },

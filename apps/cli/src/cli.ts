@@ -2,7 +2,7 @@ import { JwtService } from '@nestjs/jwt';
 import { existsSync } from 'node:fs';
 import { DEFAULT_JWT_MAX_LIFETIME_HOURS, loadConfig, loadStorageConfig } from '@loanflow/config';
 import { formatCents, ID_PATTERN } from '@loanflow/domain';
-import { EventStore, RecordedEvent, verifyLog, verifyStream } from '@loanflow/event-store';
+import { EventStore, RecordedEvent, systemClock, verifyLog, verifyStream } from '@loanflow/event-store';
 import { AccessAuditLog, migrateLog, openEndpoint, openStorage } from '@loanflow/storage';
 import { READ_MODEL_USAGE, runReadModelCommand } from './read-models';
 import { buildDemo, DEMO_COMMAND, demoOptions, formatSummary } from './demo';
@@ -52,7 +52,7 @@ async function withStore<T>(env: NodeJS.ProcessEnv, fn: (store: EventStore, audi
   const config = loadStorageConfig(env);
   if (config.eventStore === 'sqlite' && !existsSync(config.sqlitePath))
     throw new Error(`no event log at ${config.sqlitePath} (set SQLITE_PATH)`);
-  const storage = await openStorage(config, { writes: false });
+  const storage = await openStorage(config, { clock: systemClock, writes: false });
   try {
     return await fn(storage.eventStore, storage.accessAudit);
   } finally {

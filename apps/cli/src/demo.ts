@@ -30,7 +30,7 @@ import {
 } from '@loanflow/domain';
 import { identityNumberFor, residentIdFor } from '@loanflow/domain/borrower/sample-identities';
 import { CommandSpec, dateFlag, parseCommand, stringFlag, UsageError, wholeNumberFlag } from './flags';
-import { EventStore } from '@loanflow/event-store';
+import { EventStore, systemClock } from '@loanflow/event-store';
 import { EndOfDayService, ProjectionService } from '@loanflow/projections';
 import { AccessAuditLog, openStorage } from '@loanflow/storage';
 import { ACCESS_AUDIT, createApp, EVENT_STORE } from '@loanflow/api';
@@ -479,7 +479,7 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
 
   // ---- the plan: calendar, branches, staff, borrowers and loans --------------------------------
   // The calendar runs up to yesterday at the latest: the app's days are closed after they end, and today is not over.
-  const today = businessDate(new Date(), config.businessTimeZone);
+  const today = businessDate(systemClock(), config.businessTimeZone);
   const start = options.start ?? addMonths(today, -options.months);
   const end = [addMonths(start, options.months), today].sort()[0];
   const days: string[] = [];
@@ -1959,7 +1959,7 @@ async function prepareFile(config: LoanflowConfig, force: boolean): Promise<void
   if (existsSync(file)) {
     if (force) for (const p of parts) rmSync(p, { force: true });
     else {
-      const storage = await openStorage(config);
+      const storage = await openStorage(config, { clock: systemClock });
       const head = await storage.eventStore.headPosition().finally(() => storage.close());
       if (head >= 0) throw new Error(`${file} already holds a log of ${head + 1} events; pass --force to delete it first`);
     }

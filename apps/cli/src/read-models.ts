@@ -1,3 +1,4 @@
+import { systemClock } from '@loanflow/event-store';
 import { existsSync } from 'node:fs';
 import { loadBusinessTimeZone, loadStorageConfig, businessDate } from '@loanflow/config';
 import { addDays, CATEGORIES, Provisions, requireNotInFuture, RISK_LEVELS, RiskLevel } from '@loanflow/domain';
@@ -138,7 +139,7 @@ async function withStorage<T>(env: NodeJS.ProcessEnv, writes: boolean, fn: (stor
   const config = loadStorageConfig(env);
   if (config.eventStore === 'sqlite' && !existsSync(config.sqlitePath))
     throw new Error(`no event log at ${config.sqlitePath} (set SQLITE_PATH)`);
-  const storage = await openStorage(config, { writes });
+  const storage = await openStorage(config, { clock: systemClock, writes });
   try {
     return await fn(storage);
   } finally {
@@ -209,11 +210,11 @@ async function readModelCommand(command: 'rebuild' | 'eod' | 'report', args: str
             storage.eventStore,
             storage.readModels,
             runner,
-            new CommandLoop(storage.eventStore, () => new Date(), zone),
-            () => new Date(),
+            new CommandLoop(storage.eventStore, systemClock, zone),
+            systemClock,
             zone,
           );
-          const through = date ?? addDays(businessDate(new Date(), zone), -1);
+          const through = date ?? addDays(businessDate(systemClock(), zone), -1);
           const { lastClosed } = await endOfDay.status();
           const started = Date.now();
           const closed = await endOfDay.closeThrough(through, (r) =>
@@ -276,7 +277,7 @@ async function report(
   const option = (flag: string) => stringFlag(values, flag);
   await runner.catchUp();
   const db = storage.readModels;
-  const today = businessDate(new Date(), loadBusinessTimeZone(env));
+  const today = businessDate(systemClock(), loadBusinessTimeZone(env));
   /** A report is as of today or an earlier day. */
   const asOfOption = () => {
     if (asked === undefined) return today;

@@ -1,3 +1,4 @@
+import { systemClock } from '@loanflow/event-store';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { CommandLoop } from '@loanflow/commands';
@@ -18,10 +19,10 @@ export class WorkerModule implements OnApplicationShutdown {
       module: WorkerModule,
       imports: [ScheduleModule.forRoot()],
       providers: [
-        { provide: STORAGE, useFactory: () => openStorage(storage) },
+        { provide: STORAGE, useFactory: () => openStorage(storage, { clock: systemClock }) },
         {
           provide: CommandLoop,
-          useFactory: (s: Storage) => new CommandLoop(s.eventStore, () => new Date(), storage.businessTimeZone),
+          useFactory: (s: Storage) => new CommandLoop(s.eventStore, systemClock, storage.businessTimeZone),
           inject: [STORAGE],
         },
         {
@@ -32,7 +33,7 @@ export class WorkerModule implements OnApplicationShutdown {
         {
           provide: EndOfDayService,
           useFactory: (s: Storage, loop: CommandLoop, p: ProjectionService, r: SchedulerRegistry) =>
-            new EndOfDayService(s, loop, p, r, { timeZone: storage.businessTimeZone }),
+            new EndOfDayService(s, loop, p, r, { clock: systemClock, timeZone: storage.businessTimeZone }),
           inject: [STORAGE, CommandLoop, ProjectionService, SchedulerRegistry],
         },
         ...(kafka ? [{ provide: RelayService, useFactory: (s: Storage) => new RelayService(s, kafka), inject: [STORAGE] }] : []),

@@ -1,5 +1,5 @@
 import { Event, Folding, InvalidInput } from '@loanflow/domain';
-import { CommandIdReused, NO_STREAM, openSqlite, SqliteEventStore } from '@loanflow/event-store';
+import { CommandIdReused, NO_STREAM, openSqlite, SqliteEventStore, systemClock } from '@loanflow/event-store';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +21,7 @@ describe('the command loop', () => {
     });
 
   beforeEach(() => {
-    store = new SqliteEventStore(openSqlite(join(mkdtempSync(join(tmpdir(), 'loanflow-loop-')), 'log.db')));
+    store = new SqliteEventStore(openSqlite(join(mkdtempSync(join(tmpdir(), 'loanflow-loop-')), 'log.db')), { clock: systemClock });
     loop = new CommandLoop(store, clock, 'Asia/Shanghai');
   });
   afterEach(() => store.close());

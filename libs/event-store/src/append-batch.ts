@@ -1,3 +1,4 @@
+import { Clock } from './clock';
 import { randomBytes } from 'node:crypto';
 import {
   AppendOptions,
@@ -27,7 +28,7 @@ export function uuidV7(now = Date.now()): string {
 }
 
 export interface StoreOptions {
-  clock?: () => Date;
+  clock: Clock;
   /** Most appends one transaction takes (group commit); 1 commits each append on its own. Default: GROUP_COMMIT_MAX_BATCH's. */
   maxBatch?: number;
 }

@@ -1,4 +1,5 @@
 export * from './event-store.port';
+export * from './clock';
 export * from './hash-chain';
 export * from './verify';
 export * from './history';

@@ -1,4 +1,12 @@
-import { EventStore, openPostgres, openSqlite, PostgresEventStore, RecordedEvent, SqliteEventStore } from '@loanflow/event-store';
+import {
+  EventStore,
+  openPostgres,
+  openSqlite,
+  PostgresEventStore,
+  RecordedEvent,
+  SqliteEventStore,
+  systemClock,
+} from '@loanflow/event-store';
 import { Checkpoints, openPostgresReadModels, openSqliteReadModels, PostgresLease, ReadModelDb } from '@loanflow/storage';
 import { Kafka as CloudEventsKafka, KafkaMessage } from 'cloudevents';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -135,14 +143,20 @@ describe('the Kafka relay against a real broker', () => {
       'SQLite',
       async () => {
         const path = sqlitePath();
-        return { store: new SqliteEventStore(openSqlite(path)), readModels: await openSqliteReadModels(openSqlite(path)) };
+        return {
+          store: new SqliteEventStore(openSqlite(path), { clock: systemClock }),
+          readModels: await openSqliteReadModels(openSqlite(path)),
+        };
       },
     ],
     [
       'PostgreSQL',
       async () => {
         const { url } = await freshSchema('e2e');
-        return { store: new PostgresEventStore(await openPostgres(url)), readModels: await openPostgresReadModels(url) };
+        return {
+          store: new PostgresEventStore(await openPostgres(url), { clock: systemClock }),
+          readModels: await openPostgresReadModels(url),
+        };
       },
     ],
   ];
@@ -174,7 +188,7 @@ describe('the Kafka relay against a real broker', () => {
 
   it('survives five SIGKILLs of the worker while events keep coming: duplicates at most, never a gap', async () => {
     const path = sqlitePath();
-    const store = new SqliteEventStore(openSqlite(path));
+    const store = new SqliteEventStore(openSqlite(path), { clock: systemClock });
     const checkpoints = new Checkpoints(await openSqliteReadModels(openSqlite(path)));
     const prefix = freshTopicPrefix();
     const env = {
@@ -232,7 +246,7 @@ describe('the Kafka relay against a real broker', () => {
 
   it('keeps internal streams in the log: never published, yet the checkpoint passes them', async () => {
     const path = sqlitePath();
-    const store = new SqliteEventStore(openSqlite(path));
+    const store = new SqliteEventStore(openSqlite(path), { clock: systemClock });
     const checkpoints = new Checkpoints(await openSqliteReadModels(openSqlite(path)));
     await appendRandom(store, 40, 5, 'before');
     // More internal records in a row than a batch holds: whole batches with nothing to send.
@@ -275,7 +289,7 @@ describe('the Kafka relay against a real broker', () => {
 
   it('lets one relay of a PostgreSQL log work while a second stands by, and hands over when the first stops', async () => {
     const { url } = await freshSchema('e2e');
-    const store = new PostgresEventStore(await openPostgres(url));
+    const store = new PostgresEventStore(await openPostgres(url), { clock: systemClock });
     const readModels = await openPostgresReadModels(url);
     const prefix = freshTopicPrefix();
     const relay = () =>
@@ -313,7 +327,7 @@ describe('the Kafka relay against a real broker', () => {
 
   it('retries with backoff while the broker is away and catches up when it is back', async () => {
     const path = sqlitePath();
-    const store = new SqliteEventStore(openSqlite(path));
+    const store = new SqliteEventStore(openSqlite(path), { clock: systemClock });
     const checkpoints = new Checkpoints(await openSqliteReadModels(openSqlite(path)));
     await appendRandom(store, 300, 20, 'away');
     let brokerBack = false;

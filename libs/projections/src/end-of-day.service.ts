@@ -34,9 +34,9 @@ export class EndOfDayService implements OnApplicationBootstrap {
     private readonly projections: ProjectionService,
     private readonly scheduler: SchedulerRegistry,
     /** `schedule: false` leaves the nightly run and the catch-up at start out: an app on a moved clock (tests, the demo) closes its days itself. */
-    private readonly options: { timeZone: string; clock?: () => Date; schedule?: boolean },
+    private readonly options: { timeZone: string; clock: () => Date; schedule?: boolean },
   ) {
-    this.clock = options.clock ?? (() => new Date());
+    this.clock = options.clock;
     this.endOfDay = new EndOfDay(storage.eventStore, storage.readModels, projections.runner, loop, this.clock, options.timeZone);
   }
 

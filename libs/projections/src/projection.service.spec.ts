@@ -1,6 +1,6 @@
 import { CommandLoop } from '@loanflow/commands';
 import { loadStorageConfig } from '@loanflow/config';
-import { NO_STREAM } from '@loanflow/event-store';
+import { NO_STREAM, systemClock } from '@loanflow/event-store';
 import { Lease, openStorage, Storage } from '@loanflow/storage';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +25,9 @@ describe('the read models a decision relies on', () => {
   });
 
   beforeEach(async () => {
-    storage = await openStorage(loadStorageConfig({ SQLITE_PATH: join(mkdtempSync(join(tmpdir(), 'loanflow-ready-')), 'log.db') }));
+    storage = await openStorage(loadStorageConfig({ SQLITE_PATH: join(mkdtempSync(join(tmpdir(), 'loanflow-ready-')), 'log.db') }), {
+      clock: systemClock,
+    });
   });
   afterEach(() => storage.close());
 

@@ -1,4 +1,4 @@
-import { openSqlite, SqliteEventStore } from '@loanflow/event-store';
+import { openSqlite, SqliteEventStore, systemClock } from '@loanflow/event-store';
 import { openSqliteReadModels } from '@loanflow/storage';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,7 @@ describe('the projection runner, on an event it cannot apply', () => {
 
   it('throws FollowerFailed naming the projection, the position and the event; stores what came before; stays there', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'loanflow-runner-'));
-    const store = new SqliteEventStore(openSqlite(join(dir, 'log.db')));
+    const store = new SqliteEventStore(openSqlite(join(dir, 'log.db')), { clock: systemClock });
     const db = await openSqliteReadModels(openSqlite(join(dir, 'log.db')));
     const meta = (i: number) => ({
       actorId: 'x',

@@ -1,5 +1,5 @@
 import { loadStorageConfig } from '@loanflow/config';
-import { ChainVerdict, EventStore, LogCopy, verifyLog } from '@loanflow/event-store';
+import { ChainVerdict, EventStore, LogCopy, systemClock, verifyLog } from '@loanflow/event-store';
 import { existsSync } from 'node:fs';
 import { openStorage, Storage } from './storage';
 
@@ -21,7 +21,7 @@ export async function openEndpoint(spec: string, { mustExist }: { mustExist: boo
   } else {
     throw new Error(`cannot read "${spec}": use sqlite:<path> or postgres://user@host/database`);
   }
-  const storage = await openStorage(loadStorageConfig(env));
+  const storage = await openStorage(loadStorageConfig(env), { clock: systemClock });
   if (canCopy(storage)) return storage;
   await storage.close();
   throw new Error(`the log at ${spec} cannot be copied`);

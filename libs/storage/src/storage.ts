@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { StorageConfig } from '@loanflow/config';
-import { EventStore, openEventStoreDb, openPostgres, openSqlite, PostgresEventStore, SqliteEventStore } from '@loanflow/event-store';
+import { Clock, EventStore, openEventStoreDb, openPostgres, openSqlite, PostgresEventStore, SqliteEventStore } from '@loanflow/event-store';
 import { AccessAuditLog } from './access-audit';
 import { Checkpoints, FollowerFailures } from './checkpoints';
 import { Lease, PostgresLease, ProcessLease } from './lease';
@@ -36,7 +36,7 @@ const withoutPassword = (url: string) => {
  * (`READ_MODEL_URL`) when the log is EventStoreDB. `writes: false` opens a KurrentDB log to read
  * only (any server version, no writer lease); the other logs ignore it.
  */
-export async function openStorage(config: StorageConfig, options: { clock?: () => Date; writes?: boolean } = {}): Promise<Storage> {
+export async function openStorage(config: StorageConfig, options: { clock: Clock; writes?: boolean }): Promise<Storage> {
   const storeOptions = { clock: options.clock, maxBatch: config.groupCommitMaxBatch };
   const readModelUrl =
     config.eventStore === 'postgres' ? config.databaseUrl : config.eventStore === 'eventstoredb' ? config.readModelUrl : undefined;

@@ -1,3 +1,4 @@
+import { systemClock } from '../clock';
 import { randomUUID } from 'node:crypto';
 import { eventStoreContract } from '../contract.spec-suite';
 import { AppendOptions, NO_STREAM } from '../event-store.port';
@@ -18,7 +19,7 @@ let n = 0;
 const freshPrefix = () => `t${Date.now()}-${n++}-`;
 
 (url ? describe : describe.skip)(title, () => {
-  eventStoreContract('eventstoredb', () => openEventStoreDb(url, { prefix: freshPrefix() }));
+  eventStoreContract('eventstoredb', () => openEventStoreDb(url, { clock: systemClock, prefix: freshPrefix() }));
 
   describe('the writer fence', () => {
     const stores: EventStoreDbEventStore[] = [];
@@ -36,13 +37,13 @@ const freshPrefix = () => `t${Date.now()}-${n++}-`;
     it('stops a writer that lost its lease: the one that took over wrote a newer epoch, so its next append fails and writes nothing', async () => {
       const prefix = freshPrefix();
       const lock = new MemoryLock();
-      const first = await openEventStoreDb(url, { prefix, lease: lock.lease() });
+      const first = await openEventStoreDb(url, { clock: systemClock, prefix, lease: lock.lease() });
       stores.push(first);
       await first.append('loan-1', [{ type: 'A', data: {} }], { expectedVersion: NO_STREAM, metadata: meta() });
 
       // The first process's lease passes on without it noticing (its PostgreSQL connection dropped); the second takes over.
       lock.drop();
-      const second = await openEventStoreDb(url, { prefix, lease: lock.lease() });
+      const second = await openEventStoreDb(url, { clock: systemClock, prefix, lease: lock.lease() });
       stores.push(second);
       expect(second.writing).toBe(true);
       const taken = await second.append('loan-2', [{ type: 'B', data: {} }], { expectedVersion: NO_STREAM, metadata: meta() });

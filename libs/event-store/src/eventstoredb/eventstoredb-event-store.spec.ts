@@ -1,3 +1,4 @@
+import { systemClock } from '../clock';
 import { AppendConsistencyViolationError, DeadlineExceededError } from '@kurrent/kurrentdb-client';
 import { randomUUID } from 'node:crypto';
 import { eventStoreContract, testEvent, testMetadata } from '../contract.spec-suite';
@@ -24,14 +25,14 @@ const meta = testMetadata;
 const ev = testEvent;
 
 eventStoreContract('eventstoredb adapter on a fake KurrentDB client', () =>
-  openEventStoreDbClient(new FakeKurrent().client, { prefix: 'p-' }),
+  openEventStoreDbClient(new FakeKurrent().client, { clock: systemClock, prefix: 'p-' }),
 );
 
 describe('KurrentDB adapter on a fake client', () => {
   let fake: FakeKurrent;
   let stores: EventStoreDbEventStore[];
-  const open = async (options: Parameters<typeof openEventStoreDbClient>[1] = {}) => {
-    const store = await openEventStoreDbClient(fake.client, { prefix: 'p-', ...options });
+  const open = async (options: Partial<Parameters<typeof openEventStoreDbClient>[1]> = {}) => {
+    const store = await openEventStoreDbClient(fake.client, { clock: systemClock, prefix: 'p-', ...options });
     stores.push(store);
     return store;
   };
@@ -257,9 +258,9 @@ describe('KurrentDB adapter on a fake client', () => {
       });
     }
 
-    await expect(openEventStoreDbClient(fake.client, { prefix: 'p-', server: 'kurrentdb://kurrent:2113?tls=false' })).rejects.toThrow(
-      new AppendRecordsUnsupported('kurrentdb://kurrent:2113?tls=false').message,
-    );
+    await expect(
+      openEventStoreDbClient(fake.client, { clock: systemClock, prefix: 'p-', server: 'kurrentdb://kurrent:2113?tls=false' }),
+    ).rejects.toThrow(new AppendRecordsUnsupported('kurrentdb://kurrent:2113?tls=false').message);
     expect(fake.disposed).toBe(true);
     expect(new AppendRecordsUnsupported('kurrentdb://kurrent:2113').message).toMatch(
       /^KurrentDB at kurrentdb:\/\/kurrent:2113 does not offer appendRecords with consistency checks \(26\.1 or later\)/,

@@ -1,3 +1,4 @@
+import { Clock } from '../clock';
 import {
   AccessDeniedError,
   AppendConsistencyViolationError,
@@ -62,7 +63,7 @@ export interface WriterLease {
 }
 
 export interface EventStoreDbOptions {
-  clock?: () => Date;
+  clock: Clock;
   /** Namespaces every stream name: port stream `loan-1` is stored as `${prefix}loan-1`. */
   prefix?: string;
   /**
@@ -257,10 +258,10 @@ export class EventStoreDbEventStore implements EventStore {
 
   constructor(
     private readonly client: KurrentClient,
-    options: EventStoreDbOptions = {},
+    options: EventStoreDbOptions,
   ) {
     this.prefix = options.prefix ?? '';
-    this.clock = options.clock ?? (() => new Date());
+    this.clock = options.clock;
     this.lease = options.lease ?? new OwnLease();
     this.writes = options.writes ?? true;
     this.server = options.server ?? 'the configured server';
@@ -712,7 +713,7 @@ export class EventStoreDbEventStore implements EventStore {
 const withoutPassword = (url: string) => url.replace(/(\/\/[^:/@]+):[^@/]*@/, '$1:***@');
 
 /** Opens the log through a client already made (a unit spec's fake, say): see `open()`. */
-export async function openEventStoreDbClient(client: KurrentClient, options: EventStoreDbOptions = {}): Promise<EventStoreDbEventStore> {
+export async function openEventStoreDbClient(client: KurrentClient, options: EventStoreDbOptions): Promise<EventStoreDbEventStore> {
   const store = new EventStoreDbEventStore(client, options);
   try {
     await store.open();
@@ -728,6 +729,6 @@ export async function openEventStoreDbClient(client: KurrentClient, options: Eve
  * warning from the client) and opens the log: for writes (the default) only on 26.1 or later,
  * taking the writer role if the lease is free; with `writes: false` on any version, to read.
  */
-export async function openEventStoreDb(url: string, options: EventStoreDbOptions = {}): Promise<EventStoreDbEventStore> {
+export async function openEventStoreDb(url: string, options: EventStoreDbOptions): Promise<EventStoreDbEventStore> {
   return openEventStoreDbClient(KurrentDBClient.connectionString(url), { server: withoutPassword(url), ...options });
 }

@@ -1,3 +1,4 @@
+import { systemClock } from '../clock';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { freshSchema } from '../../../../test/support/postgres';
@@ -7,7 +8,10 @@ import { verifyLog } from '../verify';
 import { openPostgres } from './postgres-database';
 import { PostgresEventStore } from './postgres-event-store';
 
-eventStoreContract('postgres', async () => new PostgresEventStore(await openPostgres((await freshSchema('contract')).url)));
+eventStoreContract(
+  'postgres',
+  async () => new PostgresEventStore(await openPostgres((await freshSchema('contract')).url), { clock: systemClock }),
+);
 
 const meta = () => ({
   actorId: 'ana',
@@ -20,12 +24,12 @@ const meta = () => ({
 describe('postgres store specifics', () => {
   it('migrates once: a second start on the same schema keeps the log', async () => {
     const { url } = await freshSchema('reopen');
-    const first = new PostgresEventStore(await openPostgres(url));
+    const first = new PostgresEventStore(await openPostgres(url), { clock: systemClock });
     await first.append('s-1', [{ type: 'A', data: { text: 'nul \u0000 and 中文' } }], { expectedVersion: -1, metadata: meta() });
     await first.close();
     const [a, b] = await Promise.all([openPostgres(url), openPostgres(url)]);
     await b.end();
-    const again = new PostgresEventStore(a);
+    const again = new PostgresEventStore(a, { clock: systemClock });
     const [event] = await again.readStream('s-1');
     expect(event.data).toEqual({ text: 'nul \u0000 and 中文' });
     expect(await verifyLog(again)).toMatchObject({ valid: true, events: 1 });
@@ -38,7 +42,7 @@ describe('postgres store specifics', () => {
     const PER_WRITER = 2_000;
     const IN_FLIGHT = 20;
     const writers: EventStore[] = [];
-    for (let w = 0; w < WRITERS; w++) writers.push(new PostgresEventStore(await openPostgres(url, { max: 2 })));
+    for (let w = 0; w < WRITERS; w++) writers.push(new PostgresEventStore(await openPostgres(url, { max: 2 }), { clock: systemClock }));
     // The delay runs inside every writing transaction, after it has taken its positions and before it commits.
     const admin = new Client({ connectionString: url });
     await admin.connect();
@@ -48,7 +52,7 @@ describe('postgres store specifics', () => {
       CREATE TRIGGER random_delay BEFORE INSERT ON ${schema}.events FOR EACH STATEMENT EXECUTE FUNCTION ${schema}.random_delay();`);
     await admin.end();
 
-    const follower = new PostgresEventStore(await openPostgres(url, { max: 1 }));
+    const follower = new PostgresEventStore(await openPostgres(url, { max: 1 }), { clock: systemClock });
     const seen: RecordedEvent[] = [];
     const total = WRITERS * PER_WRITER;
     const following = (async () => {

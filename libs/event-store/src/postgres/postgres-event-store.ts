@@ -42,9 +42,9 @@ export class PostgresEventStore implements EventStore, LogCopy {
 
   constructor(
     private readonly pool: Pool,
-    options: StoreOptions = {},
+    options: StoreOptions,
   ) {
-    this.clock = options.clock ?? (() => new Date());
+    this.clock = options.clock;
     this.waiters = new AppendWaiters(() => this.headPosition(), POLL_MS);
     this.committer = new GroupCommitter(
       (batch) => this.inTransaction((c) => this.commitBatch(c, batch)),

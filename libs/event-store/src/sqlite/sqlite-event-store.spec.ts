@@ -1,3 +1,4 @@
+import { systemClock } from '../clock';
 import { chmodSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,12 +9,15 @@ import { SqliteEventStore } from './sqlite-event-store';
 const dir = mkdtempSync(join(tmpdir(), 'loanflow-contract-'));
 let n = 0;
 
-eventStoreContract('sqlite (file, WAL, synchronous=FULL)', async () => new SqliteEventStore(openSqlite(join(dir, `store-${n++}.db`))));
+eventStoreContract(
+  'sqlite (file, WAL, synchronous=FULL)',
+  async () => new SqliteEventStore(openSqlite(join(dir, `store-${n++}.db`)), { clock: systemClock }),
+);
 
 describe('sqlite store specifics', () => {
   it('opens an existing file without re-running migrations and keeps its events', async () => {
     const path = join(dir, 'reopen.db');
-    const first = new SqliteEventStore(openSqlite(path));
+    const first = new SqliteEventStore(openSqlite(path), { clock: systemClock });
     await first.append('s-1', [{ type: 'A', data: {} }], {
       expectedVersion: -1,
       metadata: { actorId: 'a', commandId: 'c1', correlationId: 'c1', causationId: null, occurredAt: '2026-01-01T00:00:00.000Z' },
@@ -22,7 +26,7 @@ describe('sqlite store specifics', () => {
     const db = openSqlite(path);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
-    const again = new SqliteEventStore(db);
+    const again = new SqliteEventStore(db, { clock: systemClock });
     expect((await again.readStream('s-1')).map((e) => e.type)).toEqual(['A']);
     await again.close();
   });
@@ -31,7 +35,7 @@ describe('sqlite store specifics', () => {
     const path = join(dir, 'private', 'nested', 'log.db');
     const umask = process.umask(0o000);
     try {
-      const store = new SqliteEventStore(openSqlite(path));
+      const store = new SqliteEventStore(openSqlite(path), { clock: systemClock });
       await store.append('s-1', [{ type: 'A', data: {} }], {
         expectedVersion: -1,
         metadata: { actorId: 'a', commandId: 'c1', correlationId: 'c1', causationId: null, occurredAt: '2026-01-01T00:00:00.000Z' },

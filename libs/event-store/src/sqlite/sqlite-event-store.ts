@@ -32,9 +32,9 @@ export class SqliteEventStore implements EventStore, LogCopy {
 
   constructor(
     private readonly db: Database.Database,
-    options: StoreOptions = {},
+    options: StoreOptions,
   ) {
-    this.clock = options.clock ?? (() => new Date());
+    this.clock = options.clock;
     this.waiters = new AppendWaiters(() => this.headPosition(), POLL_MS);
     this.sql = {
       stream: db.prepare<[string, number]>('SELECT * FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version'),

@@ -14,7 +14,7 @@ import {
   terms,
   today,
 } from '@loanflow/domain/testing/loan-fixtures';
-import { EventMetadata, openSqlite, SqliteEventStore } from '@loanflow/event-store';
+import { EventMetadata, openSqlite, SqliteEventStore, systemClock } from '@loanflow/event-store';
 import { openSqliteReadModels, ReadModelDb } from '@loanflow/storage';
 import { sql } from 'kysely';
 import { complianceProjection } from '../compliance/projection';
@@ -690,7 +690,7 @@ describe('ProjectionRunner on SQLite', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'loanflow-projections-'));
     path = join(dir, 'loanflow.db');
-    store = new SqliteEventStore(openSqlite(path));
+    store = new SqliteEventStore(openSqlite(path), { clock: systemClock });
     for (const [id, post, limit] of [
       ['ana', 'investigation'],
       ['bo', 'examination'],

@@ -2,7 +2,7 @@ import { CommandLoop } from '@loanflow/commands';
 import { loadStorageConfig } from '@loanflow/config';
 import { LoanEvent, Rating } from '@loanflow/domain';
 import { applied, at, investigated } from '@loanflow/domain/testing/loan-fixtures';
-import { EventToAppend, NO_STREAM } from '@loanflow/event-store';
+import { EventToAppend, NO_STREAM, systemClock } from '@loanflow/event-store';
 import { openStorage, Storage } from '@loanflow/storage';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +30,7 @@ describe('reactions: a rated investigation puts the rating on the borrower file'
 
   beforeEach(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'loanflow-reactions-'));
-    storage = await openStorage(loadStorageConfig({ SQLITE_PATH: join(dir, 'loanflow.db') }));
+    storage = await openStorage(loadStorageConfig({ SQLITE_PATH: join(dir, 'loanflow.db') }), { clock: systemClock });
   });
   afterEach(() => storage.close());
 

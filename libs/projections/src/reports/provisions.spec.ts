@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Category, DEFAULT_MONEY_RULES } from '@loanflow/domain';
 import { active, at } from '@loanflow/domain/testing/loan-fixtures';
-import { openSqlite, SqliteEventStore } from '@loanflow/event-store';
+import { openSqlite, SqliteEventStore, systemClock } from '@loanflow/event-store';
 import { openSqliteReadModels, ReadModelDb } from '@loanflow/storage';
 import { loansProjection } from '../loans/projection';
 import { ProjectionRunner } from '../runner';
@@ -76,7 +76,7 @@ describe('provisionsReport on SQLite', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'loanflow-provisions-'));
     const path = join(dir, 'loanflow.db');
-    store = new SqliteEventStore(openSqlite(path));
+    store = new SqliteEventStore(openSqlite(path), { clock: systemClock });
     for (const [id, branch] of [
       ['A', 'BR-01'],
       ['B', 'BR-01'],
