@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { loadBusinessTimeZone, loadKafkaConfig, loadStorageConfig } from '@loanflow/config';
-import { WorkerModule } from './worker.module';
+import { loadBusinessTimeZone, loadKafkaConfig, loadStorageConfig, loadWorkerPort } from '@loanflow/config';
+import { serveOperations } from '@loanflow/operations';
+import { Storage } from '@loanflow/storage';
+import { STORAGE, WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('worker');
@@ -13,9 +15,18 @@ async function bootstrap(): Promise<void> {
       "EVENT_STORE=eventstoredb: the api writes the log and does the worker's jobs itself; run no worker (deploy/PRODUCTION.md)",
     );
   const kafka = loadKafkaConfig() ?? null;
+  const operations = loadWorkerPort();
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(storage, kafka), { abortOnError: false });
   app.enableShutdownHooks();
   await app.init();
+  const server = await serveOperations(app.get<Storage>(STORAGE), {
+    ...operations,
+    relayed: kafka !== null,
+    eventStore: storage.eventStore,
+  });
+  // The worker's shutdown (SIGTERM) ends the process; this listener does not hold it open.
+  server.unref();
+  logger.log(`health and metrics at http://${operations.host}:${operations.port}/health and /metrics`);
   logger.log(`projecting the ${storage.eventStore} log into read models; end of day nightly at 00:30 ${storage.businessTimeZone}`);
   logger.log(
     kafka

@@ -7,7 +7,7 @@ import { RelayService } from '@loanflow/messaging';
 import { EndOfDayService, ProjectionService } from '@loanflow/projections';
 import { openStorage, Storage } from '@loanflow/storage';
 
-const STORAGE = Symbol('STORAGE');
+export const STORAGE = Symbol('STORAGE');
 
 /** The worker: follows the log and does what needs no request: projections, end of day and, when configured, the Kafka relay. */
 @Module({})

@@ -129,6 +129,11 @@ export function loadKafkaConfig(env: NodeJS.ProcessEnv = process.env): KafkaConf
 }
 
 /** The cooperative's time zone: business dates (what "today" is, end of day at midnight) are taken in it. */
+/** The worker's operations port (WORKER_PORT, default 3001) for /health and /metrics, on WORKER_HOST (loopback by default). */
+export function loadWorkerPort(env: NodeJS.ProcessEnv = process.env): { port: number; host: string } {
+  return { port: wholeNumber(env, 'WORKER_PORT', 3001, 1, 65_535), host: env.WORKER_HOST || '127.0.0.1' };
+}
+
 export function loadBusinessTimeZone(env: NodeJS.ProcessEnv = process.env): string {
   const businessTimeZone = env.BUSINESS_TIME_ZONE || DEFAULT_BUSINESS_TIME_ZONE;
   try {

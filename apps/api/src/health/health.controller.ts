@@ -2,95 +2,26 @@ import { Controller, Get, Header, Inject, Injectable, Optional, ServiceUnavailab
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { LoanflowConfig } from '@loanflow/config';
-import { RELAY_CHECKPOINT, RelayService } from '@loanflow/messaging';
-import { checkpointName, PROJECTIONS, ProjectionService, REACTIONS_CHECKPOINT } from '@loanflow/projections';
-import { FollowerFailure, Storage } from '@loanflow/storage';
-import { Gauge, Registry } from 'prom-client';
+import { RelayService } from '@loanflow/messaging';
+import { followerProgress, metricsRegistry, stoppedFollower } from '@loanflow/operations';
+import { ProjectionService } from '@loanflow/projections';
+import { Storage } from '@loanflow/storage';
+import { Registry } from 'prom-client';
 import { Public } from '../auth/auth.guard';
 import { Authorizer } from '../common/authorizer';
 import { ApiProblem } from '../common/problems';
 import { Ctx, RequestContext } from '../common/request-context';
 import { CONFIG, STORAGE } from '../common/tokens';
 
-/** Where the log and its followers are: the figures /health shows and Prometheus scrapes. */
-async function progress(storage: Storage, config: LoanflowConfig) {
-  const headPosition = await storage.eventStore.headPosition();
-  const projections: Record<string, { checkpoint: number; lag: number }> = {};
-  for (const p of PROJECTIONS) {
-    const checkpoint = await storage.checkpoints.get(checkpointName(p));
-    projections[p.name] = { checkpoint, lag: headPosition - checkpoint };
-  }
-  // The system's reactions to events (a rating put on the borrower's file) follow the log with the projections.
-  const reacted = await storage.checkpoints.get(REACTIONS_CHECKPOINT);
-  const reactions = { checkpoint: reacted, lag: headPosition - reacted };
-  const failures = await storage.failures.list();
-  if (!config.kafka) return { headPosition, projections, reactions, failures };
-  const checkpoint = await storage.checkpoints.get(RELAY_CHECKPOINT);
-  return { headPosition, projections, reactions, failures, relay: { checkpoint, lag: headPosition - checkpoint } };
-}
-
 /** The service's Prometheus registry: on /metrics (with a token), and on METRICS_PORT when set. */
 @Injectable()
 export class Metrics {
-  readonly registry = new Registry();
+  readonly registry: Registry;
 
   constructor(@Inject(STORAGE) storage: Storage, @Inject(CONFIG) config: LoanflowConfig) {
-    // A scrape collects every gauge at once: they share one reading of the figures.
-    let reading: ReturnType<typeof progress> | null = null;
-    const figures = () => (reading ??= progress(storage, config).finally(() => (reading = null)));
-    new Gauge({
-      name: 'loanflow_event_log_head_position',
-      help: 'Global position of the last event in the log (-1 when empty)',
-      registers: [this.registry],
-      async collect() {
-        this.set((await figures()).headPosition);
-      },
-    });
-    new Gauge({
-      name: 'loanflow_projection_lag_events',
-      help: 'Events in the log not yet in a read model (log head - projection checkpoint)',
-      labelNames: ['projection'],
-      registers: [this.registry],
-      async collect() {
-        for (const [projection, { lag }] of Object.entries((await figures()).projections)) this.set({ projection }, lag);
-      },
-    });
-    new Gauge({
-      name: 'loanflow_reactions_lag_events',
-      help: "Events in the log the system has not yet reacted to (log head - reactions' checkpoint)",
-      registers: [this.registry],
-      async collect() {
-        this.set((await figures()).reactions.lag);
-      },
-    });
-    new Gauge({
-      name: 'loanflow_follower_stopped',
-      help: 'A projection or the reactions stopped on an event it could not handle (1), or following the log (0); the service is not ready while any is 1',
-      labelNames: ['follower', 'position'],
-      registers: [this.registry],
-      async collect() {
-        this.reset();
-        const { failures } = await figures();
-        for (const name of [...PROJECTIONS.map((p) => p.name), REACTIONS_CHECKPOINT]) {
-          const failed = failures.find((f) => f.name === name);
-          this.set({ follower: name, position: failed ? String(failed.position) : '' }, failed ? 1 : 0);
-        }
-      },
-    });
-    if (config.kafka) {
-      new Gauge({
-        name: 'loanflow_relay_lag_events',
-        help: 'Events in the log not yet acknowledged by Kafka (log head - relay checkpoint)',
-        registers: [this.registry],
-        async collect() {
-          this.set((await figures()).relay!.lag);
-        },
-      });
-    }
+    this.registry = metricsRegistry(storage, config.kafka !== undefined);
   }
 }
-
-const stopped = (f: FollowerFailure) => `${f.name} stopped at position ${f.position} (${f.eventType}) since ${f.failedAt}: ${f.error}`;
 
 /**
  * Liveness (`/health/live`: the process answers) and readiness (`/health`, `/health/ready`: the log
@@ -124,11 +55,11 @@ export class HealthController {
   @ApiOkResponse({ description: 'Ready: the log is readable and every projection and reaction follows it; how far each lags' })
   @ApiServiceUnavailableResponse({ description: 'Not ready: problem+json NOT_READY naming what is stopped, where and why' })
   async ready() {
-    const figures = await progress(this.storage, this.config);
+    const figures = await followerProgress(this.storage, this.config.kafka !== undefined);
     const { headPosition, projections, reactions, failures, relay } = figures;
     const followers = () => {
       const check = this.indicators.check('followers');
-      return failures.length === 0 ? check.up({ stopped: [] }) : check.down({ stopped: failures.map(stopped) });
+      return failures.length === 0 ? check.up({ stopped: [] }) : check.down({ stopped: failures.map(stoppedFollower) });
     };
     const log = () => this.indicators.check('eventStore').up({ kind: this.config.eventStore, headPosition });
     try {
@@ -139,7 +70,7 @@ export class HealthController {
         503,
         'NOT_READY',
         'Service not ready',
-        failures.map(stopped).join('; '),
+        failures.map(stoppedFollower).join('; '),
         { failures, projections, reactions },
         {
           'Retry-After': '30',
