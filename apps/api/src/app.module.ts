@@ -5,6 +5,9 @@ import { CommandLoop } from '@loanflow/commands';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { JwtModule } from '@nestjs/jwt';
+import { LoggerModule } from 'nestjs-pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { destination, stdTimeFunctions } from 'pino';
 import { LoanflowConfig } from '@loanflow/config';
 import { systemClock } from '@loanflow/event-store';
 import { RelayService } from '@loanflow/messaging';
@@ -22,6 +25,7 @@ import { ConfigController } from './config/config.controller';
 import { ConfigHandler } from './config/config.handler';
 import { EtagInterceptor } from './common/etag.interceptor';
 import { ProblemFilter } from './common/problem.filter';
+import { correlationIdOf } from './common/correlation';
 import { ACCESS_AUDIT, Clock, CLOCK, CONFIG, EVENT_STORE, READ_MODELS, STORAGE } from './common/tokens';
 import { RequestPipe } from './common/validation';
 import { AsyncApiController } from './health/asyncapi.controller';
@@ -41,6 +45,41 @@ export interface AppOptions {
    * on the system clock; an app on a moved clock (tests, the demo) closes its days when told.
    */
   endOfDay?: 'scheduled' | 'on-request';
+  /** Where the JSON log lines go (standard output by default) and from which level; tests capture or silence them. */
+  log?: { level?: string; destination?: NodeJS.WritableStream };
+}
+
+/**
+ * Structured logs (pino): one JSON line per request once answered, with its correlation id (the one
+ * the request's events carry), the actor, the method, the path, the status and the time taken; and
+ * the service's own messages. Never a header: tokens stay out of the log.
+ */
+function logging(config: LoanflowConfig, options: AppOptions) {
+  return LoggerModule.forRoot({
+    pinoHttp: [
+      {
+        level: options.log?.level ?? config.logLevel ?? 'info',
+        base: { service: 'loanflow-api' },
+        timestamp: stdTimeFunctions.isoTime,
+        genReqId: (req: IncomingMessage, res: ServerResponse) => {
+          const id = correlationIdOf(req);
+          res.setHeader('X-Correlation-Id', id);
+          return id;
+        },
+        serializers: {
+          req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+          res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        },
+        customProps: (req: IncomingMessage & { actor?: { id: string } }) => ({
+          correlationId: correlationIdOf(req),
+          ...(req.actor ? { actorId: req.actor.id } : {}),
+        }),
+        customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
+          error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      },
+      options.log?.destination ?? destination(1),
+    ],
+  });
 }
 
 @Module({})
@@ -50,7 +89,13 @@ export class AppModule implements OnApplicationShutdown {
   static forRoot(config: LoanflowConfig, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), JwtModule.register({}), ScheduleModule.forRoot(), TerminusModule.forRoot({ logger: false })],
+      imports: [
+        logging(config, options),
+        CqrsModule.forRoot(),
+        JwtModule.register({}),
+        ScheduleModule.forRoot(),
+        TerminusModule.forRoot({ logger: false }),
+      ],
       controllers: [
         HealthController,
         AsyncApiController,

@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -13,10 +14,13 @@ import { requireSoundBody } from './common/request-body';
 /** Builds the whole HTTP app; `main.ts` and the end-to-end tests start exactly this. */
 export async function createApp(config: LoanflowConfig, options: AppOptions & { logger?: false } = {}): Promise<INestApplication> {
   // A store that cannot be opened is thrown to the caller (main prints it), not turned into process.exit.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
-    abortOnError: false,
-    ...(options.logger === false ? { logger: false } : {}),
-  });
+  const silent = options.logger === false;
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, silent ? { ...options, log: { ...options.log, level: options.log?.level ?? 'silent' } } : options),
+    { abortOnError: false, ...(silent ? { logger: false } : { bufferLogs: true }) },
+  );
+  // The service's own messages go out as the same JSON lines as the request log.
+  if (!silent) app.useLogger(app.get(Logger));
   configureApp(app);
   serveDashboard(app, config.dashboardDir ?? DEFAULT_DASHBOARD_DIR);
   return app;

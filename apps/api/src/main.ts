@@ -21,7 +21,9 @@ async function bootstrap(): Promise<void> {
       `  metrics:   http://${config.metrics.host}:${config.metrics.port}/metrics (no token; ${url}/metrics needs an administrator's or auditor's)`,
     );
   }
-  new Logger('loanflow').log(lines.join('\n'));
+  // Where to go, for the person who started it (standard error); the log on standard output stays one JSON object a line.
+  process.stderr.write(`${lines.join('\n')}\n`);
+  new Logger('loanflow').log(`api listening on ${url}`);
 }
 
 bootstrap().catch((error: Error) => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { loadConfig } from './config';
+import { loadConfig, loadWorkerPort } from './config';
 import { businessDate } from './zone';
 
 describe('configuration by environment', () => {
@@ -83,6 +83,9 @@ describe('configuration by environment', () => {
     expect(loadConfig({ ...base, JWT_SECRET: 'x'.repeat(32) }).jwtSecret).toHaveLength(32);
     expect(() => loadConfig({ ...base, JWT_MAX_LIFETIME_HOURS: '0' })).toThrow(/JWT_MAX_LIFETIME_HOURS/);
     expect(() => loadConfig({ ...base, METRICS_PORT: 'x' })).toThrow(/METRICS_PORT/);
+    expect(() => loadConfig({ ...base, LOG_LEVEL: 'loud' })).toThrow(
+      /LOG_LEVEL is one of fatal, error, warn, info, debug, trace, silent, not loud/,
+    );
   });
 
   it('takes the bind address, a metrics port and the longest token lifetime', () => {
@@ -92,6 +95,10 @@ describe('configuration by environment', () => {
       jwtMaxLifetimeHours: 8,
     });
     expect(loadConfig({ ...base, METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' }).metrics).toEqual({ port: 9464, host: '10.0.0.5' });
+    expect(loadConfig({ ...base, LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
+    expect(loadWorkerPort({})).toEqual({ port: 3001, host: '127.0.0.1' });
+    expect(loadWorkerPort({ WORKER_PORT: '9100', WORKER_HOST: '0.0.0.0' })).toEqual({ port: 9100, host: '0.0.0.0' });
+    expect(() => loadWorkerPort({ WORKER_PORT: 'x' })).toThrow(/WORKER_PORT/);
   });
 
   it('makes the embedded secret readable by its owner only, in a directory of its own', () => {

@@ -39,6 +39,8 @@ export interface LoanflowConfig extends StorageConfig {
   port: number;
   /** The address the api listens on (HOST; all interfaces by default). */
   host?: string;
+  /** The lowest level of the JSON log lines (LOG_LEVEL: fatal, error, warn, info, debug, trace or silent; default info). */
+  logLevel?: string;
   /** A port of its own for Prometheus (METRICS_PORT), without a token, on METRICS_HOST (loopback by default). */
   metrics?: { port: number; host: string };
   /** The longest a token may be valid for, from its issue to its expiry (JWT_MAX_LIFETIME_HOURS, 12 by default). */
@@ -129,6 +131,13 @@ export function loadKafkaConfig(env: NodeJS.ProcessEnv = process.env): KafkaConf
 }
 
 /** The cooperative's time zone: business dates (what "today" is, end of day at midnight) are taken in it. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevelOf(value: string): string {
+  if (!LOG_LEVELS.includes(value)) throw new Error(`LOG_LEVEL is one of ${LOG_LEVELS.join(', ')}, not ${value}`);
+  return value;
+}
+
 /** The worker's operations port (WORKER_PORT, default 3001) for /health and /metrics, on WORKER_HOST (loopback by default). */
 export function loadWorkerPort(env: NodeJS.ProcessEnv = process.env): { port: number; host: string } {
   return { port: wholeNumber(env, 'WORKER_PORT', 3001, 1, 65_535), host: env.WORKER_HOST || '127.0.0.1' };
@@ -165,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoanflowConfig
       ? { metrics: { port: wholeNumber(env, 'METRICS_PORT', 0, 1, 65_535), host: env.METRICS_HOST || '127.0.0.1' } }
       : {}),
     jwtMaxLifetimeHours,
+    ...(env.LOG_LEVEL ? { logLevel: logLevelOf(env.LOG_LEVEL) } : {}),
     ...storage,
     ...(kafka ? { kafka } : {}),
     jwtSecret: secret,

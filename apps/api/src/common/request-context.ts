@@ -2,8 +2,9 @@ import type { Envelope } from '@loanflow/commands';
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { canonicalJson } from '@loanflow/event-store';
 import type { Actor } from '@loanflow/policy';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { AuthenticatedRequest } from '../auth/auth.guard';
+import { correlationIdOf, KEY_PATTERN } from './correlation';
 import { ApiProblem } from './problems';
 
 /** What every command carries from HTTP: who, which idempotency key, which expected version. */
@@ -15,8 +16,6 @@ export interface RequestContext {
   expectedVersion?: number;
   correlationId: string;
 }
-
-const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
 function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
@@ -39,13 +38,12 @@ export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext):
   const fingerprint = createHash('sha256')
     .update(`${request.method} ${request.path}\n${canonicalJson(request.body ?? null)}`)
     .digest('hex');
-  const correlationId = request.header('x-correlation-id');
   return {
     actor: request.actor,
     ...(key !== undefined ? { idempotencyKey: key } : {}),
     fingerprint,
     ...(request.header('if-match') !== undefined ? { expectedVersion: parseIfMatch(request.header('if-match')) } : {}),
-    correlationId: correlationId && KEY_PATTERN.test(correlationId) ? correlationId : randomUUID(),
+    correlationId: correlationIdOf(request),
   };
 });
 
