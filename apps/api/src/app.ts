@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { LoanflowConfig } from '@loanflow/config';
 import { existsSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { AppModule, AppOptions } from './app.module';
 import { Metrics } from './health/health.controller';
 import { requireSoundBody } from './common/request-body';
+import { openApiDocument } from './openapi';
 
 /** Builds the whole HTTP app; `main.ts` and the end-to-end tests start exactly this. */
 export async function createApp(config: LoanflowConfig, options: AppOptions & { logger?: false } = {}): Promise<INestApplication> {
@@ -83,15 +84,6 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     verify: (_req: unknown, _res: unknown, body: Buffer, encoding: string) => requireSoundBody(body, encoding),
   });
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('loanflow')
-      .setDescription('Event-sourced loan workflow with the three powers separated. Errors are RFC 9457 problem+json with a stable code.')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document);
+  SwaggerModule.setup('docs', app, openApiDocument(app));
   return app;
 }

@@ -1,9 +1,10 @@
 import { applyDecorators, ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ID_PATTERN, isIsoDate, textProblem, unstorableText } from '@loanflow/domain';
 import {
   ArrayMaxSize,
   IsArray,
+  IsOptional,
   isISO8601,
   IsNotEmpty,
   IsString,
@@ -144,10 +145,12 @@ export const IdField = (example?: string) =>
 export const TextField = (maxLength: number, example: string, lines: 'single' | 'multiline' = 'single') =>
   applyDecorators(ApiProperty({ example }), IsString(), IsNotEmpty(), MaxLength(maxLength), ...(lines === 'single' ? [SingleLine()] : []));
 
-/** A list of short codes: risk points, signals. */
-export const LabelsField = (example: string[]) =>
+/** A list of short codes: risk points, signals; `optional` when a request may leave it out. */
+export const LabelsField = (example: string[], presence: 'required' | 'optional' = 'required') =>
   applyDecorators(
-    ApiProperty({ type: [String], example }),
+    ...(presence === 'optional'
+      ? [ApiPropertyOptional({ type: [String], example }), IsOptional()]
+      : [ApiProperty({ type: [String], example })]),
     IsArray(),
     ArrayMaxSize(50),
     IsString({ each: true }),

@@ -152,8 +152,7 @@ export class ApprovalDto {
   @TextField(4000, 'within the branch credit plan', 'multiline')
   comments!: string;
 
-  @IsOptional()
-  @LabelsField(['collateral-overvalued'])
+  @LabelsField(['collateral-overvalued'], 'optional')
   riskPoints?: string[];
 }
 
@@ -163,8 +162,7 @@ export class DisbursementDto extends PickType(TermsDto, ['amount'] as const) {
   @IsIsoDate()
   disbursedOn?: string;
 
-  @IsOptional()
-  @LabelsField(['funds-diverted'])
+  @LabelsField(['funds-diverted'], 'optional')
   riskPoints?: string[];
 }
 
@@ -246,8 +244,7 @@ export class AsOfQuery {
 
 /** The open signals an action deals with: each is resolved by the same act. */
 class Resolving {
-  @IsOptional()
-  @LabelsField(['S1'])
+  @LabelsField(['S1'], 'optional')
   resolves?: string[];
 }
 

@@ -34,6 +34,7 @@ export class StaffPostParams {
   @IdField()
   id!: string;
 
+  @ApiProperty({ enum: POSTS, description: 'the post revoked' })
   @IsIn(POSTS)
   post!: Post;
 }
