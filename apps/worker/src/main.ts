@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { NestFactory } from '@nestjs/core';
 import { loadBusinessTimeZone, loadKafkaConfig, loadStorageConfig, loadWorkerPort } from '@loanflow/config';
 import { serveOperations } from '@loanflow/operations';
@@ -16,7 +17,11 @@ async function bootstrap(): Promise<void> {
     );
   const kafka = loadKafkaConfig() ?? null;
   const operations = loadWorkerPort();
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(storage, kafka), { abortOnError: false });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(storage, kafka, process.env.LOG_LEVEL ?? 'info'), {
+    abortOnError: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(PinoLogger));
   app.enableShutdownHooks();
   await app.init();
   const server = await serveOperations(app.get<Storage>(STORAGE), {

@@ -6,6 +6,8 @@ import { KafkaConfig, StorageConfig } from '@loanflow/config';
 import { RelayService } from '@loanflow/messaging';
 import { EndOfDayService, ProjectionService } from '@loanflow/projections';
 import { openStorage, Storage } from '@loanflow/storage';
+import { LoggerModule } from 'nestjs-pino';
+import { stdTimeFunctions } from 'pino';
 
 export const STORAGE = Symbol('STORAGE');
 
@@ -14,10 +16,14 @@ export const STORAGE = Symbol('STORAGE');
 export class WorkerModule implements OnApplicationShutdown {
   constructor(@Inject(STORAGE) private readonly storage: Storage) {}
 
-  static forRoot(storage: StorageConfig & { businessTimeZone: string }, kafka: KafkaConfig | null): DynamicModule {
+  static forRoot(storage: StorageConfig & { businessTimeZone: string }, kafka: KafkaConfig | null, logLevel = 'info'): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ScheduleModule.forRoot()],
+      imports: [
+        ScheduleModule.forRoot(),
+        // The worker's messages as JSON lines, like the api's log.
+        LoggerModule.forRoot({ pinoHttp: { level: logLevel, base: { service: 'loanflow-worker' }, timestamp: stdTimeFunctions.isoTime } }),
+      ],
       providers: [
         { provide: STORAGE, useFactory: () => openStorage(storage, { clock: systemClock }) },
         {
