@@ -32,14 +32,16 @@ export async function walk(baseUrl: string, token: (who: string, admin?: boolean
   ok(await client.POST('/loans/{id}/investigation', { ...loan, body: { recommendation: 'approve', findings: 'income verified', riskPoints: [], proposedTerms: terms }, ...as('ana') }));
   ok(await client.POST('/loans/{id}/examination', { ...loan, body: { opinion: 'pass', comments: 'complete', riskPoints: [] }, ...as('bo') }));
   ok(await client.POST('/loans/{id}/approval', { ...loan, body: { decision: 'approve', terms, comments: 'within plan' }, ...as('cy') }));
-  ok(await client.POST('/loans/{id}/disbursement', { ...loan, body: { amount: 1_000_000 }, ...as('dan') }));
+  const paidOut = ok(await client.POST('/loans/{id}/disbursement', { ...loan, body: { amount: 1_000_000 }, ...as('dan') }));
+  // A command's answer is typed: the loan's stream version after it.
+  const version: number = paidOut.data!.version;
   const refused = await client.POST('/loans/{id}/approval', { ...loan, body: { decision: 'approve', terms, comments: 'again' }, ...as('ana') });
   const active = ok(await client.GET('/loans/{id}', { ...loan, ...as('ana') }));
   // Response bodies are not in the document yet: read loosely.
   const payoff = (active.data as unknown as { payoff: { payoff: number } }).payoff.payoff;
   ok(await client.POST('/loans/{id}/repayments', { ...loan, body: { amount: payoff }, ...as('dan') }));
   const closed = ok(await client.GET('/loans/{id}', { ...loan, ...as('ana') }));
-  return { refused: refused.response.status, payoff, status: (closed.data as unknown as { status: string }).status };
+  return { refused: refused.response.status, version, payoff, status: (closed.data as unknown as { status: string }).status };
 }
 `;
 
@@ -105,7 +107,12 @@ describe('the OpenAPI document', () => {
     const token = (who: string, admin = false) => t.as(who, admin).Authorization.slice('Bearer '.length);
     const { walk } = require(join(client, 'walk.js'));
     // Paid off the day it was paid out: the principal alone; the investigator's approval refused.
-    expect(await walk(`http://127.0.0.1:${port}`, token, residentIdFor(7))).toEqual({ refused: 403, payoff: 1_000_000, status: 'closed' });
+    expect(await walk(`http://127.0.0.1:${port}`, token, residentIdFor(7))).toEqual({
+      refused: 403,
+      version: 4,
+      payoff: 1_000_000,
+      status: 'closed',
+    });
   });
 
   it('has a summary for every operation, and no summary for an operation that is not there', () => {

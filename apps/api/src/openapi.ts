@@ -137,6 +137,17 @@ const CORRELATION_ID = {
   schema: { type: 'string' as const, pattern: '^[\\x21-\\x7e]{1,200}$' },
 };
 
+/** A command's success answer: `{ id, version }`, with the version also as the ETag. */
+function acceptedBody(op: Operation): void {
+  for (const status of ['200', '201'])
+    if (op.responses[status])
+      op.responses[status] = {
+        description: 'Recorded',
+        headers: { ETag: { description: 'The stream version the command left, quoted ("4")', schema: { type: 'string' } } },
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' } } },
+      };
+}
+
 /**
  * The OpenAPI document a client can be generated from: a summary on every operation, the
  * problem+json failures each can answer, the headers for retries and optimistic concurrency,
@@ -160,6 +171,12 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     ...document.components,
     schemas: {
       ...document.components?.schemas,
+      Accepted: {
+        type: 'object',
+        description: 'A command recorded: the id of what it acted on and the stream version it left (send it back as If-Match)',
+        required: ['id', 'version'],
+        properties: { id: { type: 'string', example: 'L-2026-0001' }, version: { type: 'integer', minimum: 0, example: 4 } },
+      },
       Problem: {
         type: 'object',
         description: 'RFC 9457 problem details, with the stable code clients key on',
@@ -183,6 +200,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       const secured = !PUBLIC.has(key);
       op.security = secured ? [{ bearer: [] }] : [];
       op.responses = { ...problemsOf(method, path, op, secured), ...op.responses };
+      if (method !== 'get' && path !== CLOSE_DAYS) acceptedBody(op);
       op.parameters = [
         ...(op.parameters ?? []),
         CORRELATION_ID,

@@ -40,25 +40,29 @@ export class FinancialStatementDto {
   @IsIsoDate()
   asOf!: string;
 
-  @ApiProperty({ description: 'yearly income, cents', example: 12_000_000 })
+  @ApiProperty({ type: 'integer', description: 'yearly income, cents', example: 12_000_000 })
   @IsInt()
   @Min(0)
   @Max(MAX_CENTS)
   income!: number;
 
-  @ApiProperty({ description: 'cents', example: 30_000_000 })
+  @ApiProperty({ type: 'integer', description: 'cents', example: 30_000_000 })
   @IsInt()
   @Min(0)
   @Max(MAX_CENTS)
   assets!: number;
 
-  @ApiProperty({ description: 'cents', example: 5_000_000 })
+  @ApiProperty({ type: 'integer', description: 'cents', example: 5_000_000 })
   @IsInt()
   @Min(0)
   @Max(MAX_CENTS)
   liabilities!: number;
 
-  @ApiProperty({ description: 'net yearly cash flow, cents; negative when more goes out than comes in', example: -150_000 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'net yearly cash flow, cents; negative when more goes out than comes in',
+    example: -150_000,
+  })
   @IsInt()
   @Min(-MAX_CENTS)
   @Max(MAX_CENTS)

@@ -50,14 +50,14 @@ export class StructureTargetDto {
   @SingleLine()
   bucket!: string;
 
-  @ApiPropertyOptional({ description: 'basis points of the outstanding balance: 6000 is 60%', example: 6000 })
+  @ApiPropertyOptional({ type: 'integer', description: 'basis points of the outstanding balance: 6000 is 60%', example: 6000 })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(10_000)
   minShareBps?: number;
 
-  @ApiPropertyOptional({ description: 'basis points of the outstanding balance', example: 10_000 })
+  @ApiPropertyOptional({ type: 'integer', description: 'basis points of the outstanding balance', example: 10_000 })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -75,26 +75,30 @@ export class StructureTargetsDto {
 }
 
 export class PolicySettingsDto {
-  @ApiProperty({ description: 'a post held longer is flagged for rotation', example: 36 })
+  @ApiProperty({ type: 'integer', description: 'a post held longer is flagged for rotation', example: 36 })
   @IsInt()
   @Min(1)
   @Max(240)
   rotationTenureMonths!: number;
 
-  @ApiProperty({ description: 'an active loan not inspected for longer is flagged', example: 90 })
+  @ApiProperty({ type: 'integer', description: 'an active loan not inspected for longer is flagged', example: 90 })
   @IsInt()
   @Min(1)
   @Max(3_650)
   inspectionIntervalDays!: number;
 
-  @ApiPropertyOptional({ description: 'approvers on a committee for a loan above every eligible approver’s limit', example: 3 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'approvers on a committee for a loan above every eligible approver’s limit',
+    example: 3,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(15)
   committeeSize?: number;
 
-  @ApiPropertyOptional({ description: 'approvals that carry a committee: more than half of committeeSize', example: 2 })
+  @ApiPropertyOptional({ type: 'integer', description: 'approvals that carry a committee: more than half of committeeSize', example: 2 })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -107,7 +111,7 @@ export class ScoreBandDto {
   @IsNumber({ allowNaN: false, allowInfinity: false })
   from!: number;
 
-  @ApiProperty({ example: 60 })
+  @ApiProperty({ type: 'integer', example: 60 })
   @IsInt()
   @Min(0)
   @Max(100)
@@ -129,7 +133,7 @@ export class ScorecardFactorDto {
   @MaxLength(500)
   description!: string;
 
-  @ApiProperty({ description: 'whole percent; all weights add up to 100', example: 20 })
+  @ApiProperty({ type: 'integer', description: 'whole percent; all weights add up to 100', example: 20 })
   @IsInt()
   @Min(1)
   @Max(100)
@@ -154,24 +158,24 @@ export class GradeDto {
   @Max(100)
   minScore!: number;
 
-  @ApiProperty({ description: 'cents', example: 50_000_000 })
+  @ApiProperty({ type: 'integer', description: 'cents', example: 50_000_000 })
   @IsInt()
   @Min(1)
   maxAmount!: number;
 
-  @ApiProperty({ example: 36 })
+  @ApiProperty({ type: 'integer', example: 36 })
   @IsInt()
   @Min(1)
   @Max(360)
   maxTermMonths!: number;
 
-  @ApiProperty({ example: 435 })
+  @ApiProperty({ type: 'integer', example: 435 })
   @IsInt()
   @Min(0)
   @Max(3_600)
   minRateBps!: number;
 
-  @ApiProperty({ example: 900 })
+  @ApiProperty({ type: 'integer', example: 900 })
   @IsInt()
   @Min(0)
   @Max(3_600)
@@ -233,7 +237,7 @@ class RaisingDto {
 }
 
 class ThresholdDto {
-  @ApiProperty({ example: 31 })
+  @ApiProperty({ type: 'integer', example: 31 })
   @IsInt()
   @Min(1)
   days!: number;
@@ -257,7 +261,7 @@ class LatePaymentDto {
 }
 
 class MaturityWithOpenSignalsDto extends RaisingDto {
-  @ApiProperty({ example: 30 })
+  @ApiProperty({ type: 'integer', example: 30 })
   @IsInt()
   @Min(0)
   @Max(366)
@@ -265,32 +269,32 @@ class MaturityWithOpenSignalsDto extends RaisingDto {
 }
 
 class ConcentrationDto extends RaisingDto {
-  @ApiProperty({ description: 'cents of outstanding principal', example: 100_000_000 })
+  @ApiProperty({ type: 'integer', description: 'cents of outstanding principal', example: 100_000_000 })
   @IsInt()
   @Min(0)
   limit!: number;
 }
 
 class IntervalsDto {
-  @ApiProperty({ example: 90 })
+  @ApiProperty({ type: 'integer', example: 90 })
   @IsInt()
   @Min(1)
   @Max(3_650)
   green!: number;
 
-  @ApiProperty({ example: 60 })
+  @ApiProperty({ type: 'integer', example: 60 })
   @IsInt()
   @Min(1)
   @Max(3_650)
   yellow!: number;
 
-  @ApiProperty({ example: 30 })
+  @ApiProperty({ type: 'integer', example: 30 })
   @IsInt()
   @Min(1)
   @Max(3_650)
   orange!: number;
 
-  @ApiProperty({ example: 30 })
+  @ApiProperty({ type: 'integer', example: 30 })
   @IsInt()
   @Min(1)
   @Max(3_650)
@@ -346,7 +350,7 @@ export class WarningRulesDto {
   @Type(() => IntervalsDto)
   inspectionIntervalDays!: IntervalsDto;
 
-  @ApiProperty({ description: 'a rating score below this keeps the borrower at least yellow', example: 60 })
+  @ApiProperty({ type: 'integer', description: 'a rating score below this keeps the borrower at least yellow', example: 60 })
   @IsInt()
   @Min(0)
   @Max(100)
@@ -354,37 +358,37 @@ export class WarningRulesDto {
 }
 
 export class ProvisionRatesDto {
-  @ApiProperty({ description: 'general provision on every balance, basis points', example: 100 })
+  @ApiProperty({ type: 'integer', description: 'general provision on every balance, basis points', example: 100 })
   @IsInt()
   @Min(0)
   @Max(10_000)
   general!: number;
 
-  @ApiProperty({ description: 'specific provision on normal loans, basis points', example: 0 })
+  @ApiProperty({ type: 'integer', description: 'specific provision on normal loans, basis points', example: 0 })
   @IsInt()
   @Min(0)
   @Max(10_000)
   normal!: number;
 
-  @ApiProperty({ example: 200 })
+  @ApiProperty({ type: 'integer', example: 200 })
   @IsInt()
   @Min(0)
   @Max(10_000)
   special_mention!: number;
 
-  @ApiProperty({ example: 2_500 })
+  @ApiProperty({ type: 'integer', example: 2_500 })
   @IsInt()
   @Min(0)
   @Max(10_000)
   substandard!: number;
 
-  @ApiProperty({ example: 5_000 })
+  @ApiProperty({ type: 'integer', example: 5_000 })
   @IsInt()
   @Min(0)
   @Max(10_000)
   doubtful!: number;
 
-  @ApiProperty({ example: 10_000 })
+  @ApiProperty({ type: 'integer', example: 10_000 })
   @IsInt()
   @Min(0)
   @Max(10_000)
@@ -399,7 +403,11 @@ export class MoneyRulesDto {
   @IsIn(DAY_COUNTS)
   dayCount!: Exclude<DayCount, '30/360'>;
 
-  @ApiProperty({ description: 'penalty rate = contract rate x (1 + surcharge); 3000 to 5000 basis points (+30% to +50%)', example: 5_000 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'penalty rate = contract rate x (1 + surcharge); 3000 to 5000 basis points (+30% to +50%)',
+    example: 5_000,
+  })
   @IsInt()
   @Min(PENALTY_SURCHARGE_RANGE.min)
   @Max(PENALTY_SURCHARGE_RANGE.max)

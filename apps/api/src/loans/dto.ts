@@ -26,19 +26,19 @@ class TextFields {
 }
 
 export class TermsDto {
-  @ApiProperty({ description: 'cents', example: 5_000_000 })
+  @ApiProperty({ type: 'integer', description: 'cents', example: 5_000_000 })
   @IsInt()
   @Min(1)
   @Max(MAX_CENTS)
   amount!: number;
 
-  @ApiProperty({ example: 12 })
+  @ApiProperty({ type: 'integer', example: 12 })
   @IsInt()
   @Min(1)
   @Max(360)
   termMonths!: number;
 
-  @ApiProperty({ description: 'basis points a year: 435 is 4.35%', example: 435 })
+  @ApiProperty({ type: 'integer', description: 'basis points a year: 435 is 4.35%', example: 435 })
   @IsInt()
   @Min(0)
   @Max(3_600)
@@ -167,7 +167,7 @@ export class DisbursementDto extends PickType(TermsDto, ['amount'] as const) {
 }
 
 export class RepaymentDto {
-  @ApiProperty({ description: 'cents', example: 420_000 })
+  @ApiProperty({ type: 'integer', description: 'cents', example: 420_000 })
   @IsInt()
   @Min(1)
   @Max(2 * MAX_CENTS)
@@ -262,7 +262,11 @@ export class GuaranteeDto extends Resolving {
   @TextField(500, 'for collateral, what it is: land-use right, 2 mu, Dongshan')
   collateral?: string;
 
-  @ApiProperty({ description: "cents: the guarantor's vouched amount or the collateral's appraised value", example: 3_000_000 })
+  @ApiProperty({
+    type: 'integer',
+    description: "cents: the guarantor's vouched amount or the collateral's appraised value",
+    example: 3_000_000,
+  })
   @IsInt()
   @Min(1)
   @Max(MAX_CENTS)
@@ -287,7 +291,7 @@ export class EarlyRecoveryDto extends Resolving {
 }
 
 export class ExtensionDto extends Resolving {
-  @ApiProperty({ description: 'months the maturity moves, at most the original term', example: 6 })
+  @ApiProperty({ type: 'integer', description: 'months the maturity moves, at most the original term', example: 6 })
   @IsInt()
   @Min(1)
   @Max(360)

@@ -35,7 +35,7 @@ export class ListLoansQuery {
   @Matches(ID_PATTERN, { message: ID_MESSAGE })
   search?: string;
 
-  @ApiPropertyOptional({ default: 1, maximum: 1_000_000 })
+  @ApiPropertyOptional({ type: 'integer', default: 1, maximum: 1_000_000 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -43,7 +43,7 @@ export class ListLoansQuery {
   @Max(1_000_000)
   page?: number;
 
-  @ApiPropertyOptional({ default: 50, maximum: 500 })
+  @ApiPropertyOptional({ type: 'integer', default: 50, maximum: 500 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

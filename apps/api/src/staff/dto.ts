@@ -22,7 +22,7 @@ export class AssignPostDto {
   @IdField('BR-01')
   branchId!: string;
 
-  @ApiPropertyOptional({ description: 'Approval authority in cents; required for the approval post', example: 10_000_000 })
+  @ApiPropertyOptional({ type: 'integer', description: 'Approval authority in cents; required for the approval post', example: 10_000_000 })
   @IsOptional()
   @IsInt()
   @Min(0)
