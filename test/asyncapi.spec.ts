@@ -1,4 +1,4 @@
-import { branchDecider, DEFAULT_MONEY_RULES, DEFAULT_WARNING_RULES } from '@loanflow/domain';
+import { branchDecider, currentSchemaVersion, DEFAULT_MONEY_RULES, DEFAULT_WARNING_RULES } from '@loanflow/domain';
 import { EVENT_TYPES } from '@loanflow/domain/event-types';
 import { canonicalJson, EventStore, GENESIS_HASH, RecordedEvent } from '@loanflow/event-store';
 import { isPublished, KafkaRecord, toKafkaRecord } from '@loanflow/messaging';
@@ -131,7 +131,7 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
     it.each(Object.entries(EVENT_TYPES).flatMap(([aggregate, types]) => types.map((type) => [aggregate, type])))(
       'describes %s event %s on its channel: ce_type const, payload schema and key binding',
       (aggregate, type) => {
-        const found = messagesOn(aggregate as keyof typeof ADDRESSES).get(`loanflow.${aggregate}.${type}.v1`);
+        const found = messagesOn(aggregate as keyof typeof ADDRESSES).get(`loanflow.${aggregate}.${type}.v${currentSchemaVersion(type)}`);
         expect(found).toBeDefined();
         const { message } = found!;
         expect(message).toMatchObject({
@@ -150,7 +150,12 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
     );
 
     it('describes no message for an event type the domain does not have', () => {
-      const known = new Set(Object.entries(EVENT_TYPES).flatMap(([aggregate, types]) => types.map((t) => `loanflow.${aggregate}.${t}.v1`)));
+      // A type's records keep the schema version they were recorded with: every version is described.
+      const known = new Set(
+        Object.entries(EVENT_TYPES).flatMap(([aggregate, types]) =>
+          types.flatMap((t) => Array.from({ length: currentSchemaVersion(t) }, (_, v) => `loanflow.${aggregate}.${t}.v${v + 1}`)),
+        ),
+      );
       const described = (['loan', 'borrower', 'staff', 'branch', 'day', 'config'] as const).flatMap((a) => [...messagesOn(a).keys()]);
       expect(described.filter((t) => !known.has(t))).toEqual([]);
       expect(described).toHaveLength(known.size);

@@ -27,6 +27,7 @@ import {
   lastDayOfMonth,
   daysBetween,
   formatCents,
+  upcast,
 } from '@loanflow/domain';
 import { identityNumberFor, residentIdFor } from '@loanflow/domain/borrower/sample-identities';
 import { CommandSpec, dateFlag, parseCommand, stringFlag, UsageError, wholeNumberFlag } from './flags';
@@ -1844,10 +1845,7 @@ export async function buildDemo(options: DemoOptions, log: (line: string) => voi
         if (e.type === 'LoanApproved' && data.committee) committee.approved++;
         if (e.type === 'LoanRejected' && data.byCommittee) committee.rejected++;
         if (e.streamId.startsWith('loan-'))
-          states.set(
-            e.streamId,
-            loanDecider.evolve(states.get(e.streamId) ?? loanDecider.initialState, { type: e.type, data: e.data } as LoanEvent),
-          );
+          states.set(e.streamId, loanDecider.evolve(states.get(e.streamId) ?? loanDecider.initialState, upcast(e) as unknown as LoanEvent));
       }
       from = batch[batch.length - 1].globalPosition + 1;
     }

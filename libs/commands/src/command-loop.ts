@@ -1,5 +1,5 @@
 import { businessDate } from '@loanflow/config';
-import { Event, fold, Folding, requireStorableText } from '@loanflow/domain';
+import { currentSchemaVersion, Event, fold, Folding, requireStorableText, upcast } from '@loanflow/domain';
 import { CommandIdReused, EventStore, EventToAppend, RecordedEvent, StreamAppend, WrongExpectedVersion } from '@loanflow/event-store';
 import { randomUUID } from 'node:crypto';
 
@@ -83,11 +83,19 @@ export function storeReader(store: Pick<EventStore, 'readStream'>): StreamReader
   };
 }
 
-/** A stream's events folded to its state, with the version of the last (-1 for none). */
+/** Domain events as the store records them: each with its type's current schema version. */
+function recordable(events: readonly Event[]): EventToAppend[] {
+  return events.map((e) => ({ type: e.type, data: e.data as Record<string, unknown>, schemaVersion: currentSchemaVersion(e.type) }));
+}
+
+/** A stream's events folded to its state, in their current shapes, with the version of the last (-1 for none). */
 export function loaded<S, E extends Event>(events: RecordedEvent[], folding: Folding<S, E>): Loaded<S> {
   const state = fold(
     folding,
-    events.map((e) => ({ type: e.type, data: e.data }) as E),
+    events.map((e) => {
+      const { type, data } = upcast(e);
+      return { type, data } as E;
+    }),
   );
   return { state, version: events.length === 0 ? -1 : events[events.length - 1].streamVersion, events };
 }
@@ -156,10 +164,10 @@ export class CommandLoop {
         requireStorableText([...events, ...[...writes.values()].flat()]);
         const alongside: StreamAppend[] = [...writes].map(([id, more]) => ({
           streamId: id,
-          events: more as unknown as EventToAppend[],
+          events: recordable(more),
           expectedVersion: reads.get(id)!,
         }));
-        const result = await this.store.append(streamId, events as unknown as EventToAppend[], {
+        const result = await this.store.append(streamId, recordable(events), {
           expectedVersion: own.version,
           fingerprint: envelope.fingerprint,
           readSet: [...reads].filter(([id]) => !writes.has(id)).map(([id, version]) => ({ streamId: id, version })),

@@ -41,4 +41,5 @@ export * from './config/streams';
 export * from './rules/scorecard';
 export * from './rules/risk';
 export * from './event-types';
+export * from './upcasters';
 export * from './registry/registry';

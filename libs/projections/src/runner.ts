@@ -1,4 +1,5 @@
 import { businessDate } from '@loanflow/config';
+import { upcast } from '@loanflow/domain';
 import { EventStore, RecordedEvent } from '@loanflow/event-store';
 import { Lease, ReadModelDb, sqliteHandleOf } from '@loanflow/storage';
 import { FollowerFailed } from './failure';
@@ -227,7 +228,10 @@ export class ProjectionRunner {
     const events = await this.store.readAll(from, batchSize);
     if (events.length === 0) return 0;
     try {
-      for (const event of events) for (const t of this.tracked) t.apply(event);
+      for (const recorded of events) {
+        const event = upcast(recorded);
+        for (const t of this.tracked) t.apply(event);
+      }
       await this.write();
     } catch (error) {
       // The rows in memory ran ahead of what is stored: take the stored truth again.

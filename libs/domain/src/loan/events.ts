@@ -133,15 +133,16 @@ export type LoanDisbursed = Event<
     schedule: Instalment[];
     riskPoints?: string[];
     /**
-     * How interest accrues, fixed at disbursement. Absent on loans disbursed before interest
-     * accrued by the day: those read as `30/360` (their recorded instalments' interest stands),
-     * no penalty or compound interest, and `shorten_term`.
+     * How interest accrues, fixed at disbursement (schema version 2). Loans disbursed before
+     * interest accrued by the day (version 1) read through the upcaster as `30/360` (their
+     * recorded instalments' interest stands), no penalty surcharge (null: no penalty or compound
+     * interest), `shorten_term`, and no money rules' version.
      */
-    dayCount?: DayCount;
-    penaltySurchargeBps?: number;
-    earlyRepayment?: EarlyRepayment;
-    /** The version of the money rules (config-money-rules) the day count and surcharge came from; -1: the defaults. */
-    moneyRulesVersion?: number;
+    dayCount: DayCount;
+    penaltySurchargeBps: number | null;
+    earlyRepayment: EarlyRepayment;
+    /** The version of the money rules (config-money-rules) the day count and surcharge came from; -1: the defaults; null: before they existed. */
+    moneyRulesVersion: number | null;
     at: string;
   }
 >;

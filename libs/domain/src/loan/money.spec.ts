@@ -4,6 +4,7 @@ import { interestOn } from '../rules/interest';
 import { RepaymentMethod } from '../rules/schedule';
 import { LoanCommand, loanDecider } from './decider';
 import { LoanDisbursed, LoanEvent, RepaymentReceived, Terms } from './events';
+import { upcast } from '../upcasters';
 import { positionOn } from './ledger';
 import { bookOf, evolveLoan, initialLoan, Loan } from './state';
 import { applied, approved, at, disbursedMonthly, examined, investigated } from '../testing/loan-fixtures';
@@ -192,13 +193,15 @@ describe('money by the day: worked examples computed by hand', () => {
     expect(() => pay(loan, 100, '2026-02-09')).toThrow(expect.objectContaining({ code: 'DATE_BEFORE_LAST_PAYMENT' }));
   });
 
-  it('reads a loan disbursed before interest accrued by the day as it was recorded (30/360, no penalty)', () => {
+  it('reads a loan disbursed before interest accrued by the day through the upcaster (schema 1 -> 2: 30/360, no penalty)', () => {
     const schedule = [
       { n: 1, dueDate: '2025-02-10', principal: 0, interest: 6_000 },
       { n: 2, dueDate: '2025-03-10', principal: 1_000_000, interest: 6_000 },
     ];
-    const legacy: LoanDisbursed = {
+    // As recorded by the version before this one: schema version 1, none of the interest terms.
+    const recorded = {
       type: 'LoanDisbursed',
+      schemaVersion: 1,
       data: {
         loanId: 'L',
         disbursedBy: 'dan',
@@ -212,7 +215,14 @@ describe('money by the day: worked examples computed by hand', () => {
         at,
       },
     };
-    const loan = [applied, investigated, examined, approved, legacy].reduce(evolveLoan, initialLoan);
+    const legacy = upcast(recorded);
+    expect(legacy).toMatchObject({
+      schemaVersion: 2,
+      data: { dayCount: '30/360', penaltySurchargeBps: null, earlyRepayment: 'shorten_term', moneyRulesVersion: null },
+    });
+    // An event already in the current shape is passed through as it is.
+    expect(upcast(legacy)).toBe(legacy);
+    const loan = [applied, investigated, examined, approved, legacy as unknown as LoanDisbursed].reduce(evolveLoan, initialLoan);
     expect(loan.accrual!.terms).toEqual({
       annualRateBps: 720,
       dayCount: '30/360',

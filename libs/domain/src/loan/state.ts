@@ -90,14 +90,10 @@ export interface Loan {
   } | null;
 }
 
-/** The interest terms a disbursement fixed; older disbursements read by the defaults their event type states. */
+/** The interest terms a disbursement fixed. */
 export function interestTermsOf(d: LoanDisbursed['data']): InterestTerms {
-  return {
-    annualRateBps: d.annualRateBps,
-    dayCount: d.dayCount ?? '30/360',
-    penaltySurchargeBps: d.penaltySurchargeBps ?? null,
-    earlyRepayment: d.earlyRepayment ?? 'shorten_term',
-  };
+  const { annualRateBps, dayCount, penaltySurchargeBps, earlyRepayment } = d;
+  return { annualRateBps, dayCount, penaltySurchargeBps, earlyRepayment };
 }
 
 export function bookOf(s: Pick<Loan, 'loanId' | 'schedule' | 'accrual'>): Book {

@@ -1,5 +1,6 @@
 import { LoanEvent } from '../loan/events';
 import { repaymentSchedule } from '../rules/schedule';
+import { upcast } from '../upcasters';
 
 /**
  * One loan's history in its usual order, for given/when/then specs: ana applies and
@@ -73,12 +74,13 @@ export const disbursed: LoanEvent = {
 export const active: LoanEvent[] = [applied, investigated, examined, approved, disbursed];
 
 /**
- * The same loan as recorded before interest accrued by the day: its schedule has a month's
- * interest on the balance (60.00, 55.00, ... 5.00) and no day count, penalty surcharge or
- * early-repayment choice, so it reads as 30/360 with no penalty interest.
+ * The same loan as recorded before interest accrued by the day (schema version 1), read through
+ * the upcaster: its schedule has a month's interest on the balance (60.00, 55.00, ... 5.00) and it
+ * reads as 30/360 with no penalty interest.
  */
-export const disbursedMonthly: LoanEvent = {
+export const disbursedMonthly = upcast({
   type: 'LoanDisbursed',
+  schemaVersion: 1,
   data: {
     loanId: 'L',
     disbursedBy: 'dan',
@@ -91,4 +93,4 @@ export const disbursedMonthly: LoanEvent = {
     schedule: repaymentSchedule({ ...terms, method: 'equal_principal', disbursedOn: today, dayCount: '30/360' }),
     at,
   },
-};
+}) as unknown as LoanEvent;

@@ -1,4 +1,5 @@
 import { CommandLoop } from '@loanflow/commands';
+import { upcast } from '@loanflow/domain';
 import { EventStore, RecordedEvent } from '@loanflow/event-store';
 import { Checkpoints } from '@loanflow/storage';
 import { FollowerFailed } from '../failure';
@@ -46,7 +47,8 @@ export class ReactionRunner {
       while (this.position < head) {
         const batch = await this.context.store.readAll(this.position + 1, BATCH);
         if (batch.length === 0) break;
-        for (const event of batch) {
+        for (const recorded of batch) {
+          const event = upcast(recorded);
           for (const react of Object.values(REACTIONS))
             await react(this.context, event).catch((error: unknown) => {
               throw FollowerFailed.of(this.name, event, error);
