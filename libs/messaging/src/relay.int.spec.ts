@@ -389,7 +389,8 @@ describe('the Kafka relay against a real broker', () => {
       'loanflow.loan.InvestigationCompleted.v1',
       'loanflow.loan.ExaminationCompleted.v1',
       'loanflow.loan.LoanApproved.v1',
-      'loanflow.loan.LoanDisbursed.v1',
+      // Recorded at LoanDisbursed's current schema version (the interest terms of money by the day).
+      'loanflow.loan.LoanDisbursed.v2',
     ]);
     expect(records.find((r) => r.key === 'loan-L-1')!.headers).toMatchObject({
       ce_source: '/coop-7',
