@@ -366,37 +366,41 @@ describe('the Kafka relay against a real broker', () => {
         },
       }),
     );
-    await staffBranch(t);
-    await advance(t, 'L-1', 'active');
-    const head = (await t.http.get('/health').expect(200)).body.eventStore.headPosition;
-    await until('the relay reports no lag', async () => (await t.http.get('/health')).body.relay.lag === 0);
-    expect((await t.http.get('/health')).body.relay).toEqual({ checkpoint: head, lag: 0, failures: 0, lastError: null });
-    const metrics = await t.http.get('/metrics').set(t.as(ADMIN, true)).expect(200);
-    expect(metrics.text).toContain('loanflow_relay_lag_events 0');
-    expect(metrics.text).toContain(`loanflow_event_log_head_position ${head}`);
-    // The administrator's record and the borrower's identity-number reservation stay in the log.
-    const log = await t.app.get<EventStore>(EVENT_STORE).readAll(0, 10_000);
-    const published = log.filter((e) => isPublished(e.streamId));
-    expect(log.filter((e) => !isPublished(e.streamId)).map((e) => e.streamId.split('-')[0])).toEqual(
-      expect.arrayContaining(['admin', 'identity']),
-    );
-    const records = await consumeAll(topics(prefix), distinctIds(published.length));
-    expect(records.filter((r) => isInternalKey(r.key))).toEqual([]);
-    expect([...new Set(records.map((r) => r.headers.ce_id))].sort()).toEqual(published.map((e) => e.eventId).sort());
-    const loan = records.filter((r) => r.key === 'loan-L-1').map((r) => r.headers.ce_type);
-    expect(loan).toEqual([
-      'loanflow.loan.LoanApplied.v1',
-      'loanflow.loan.InvestigationCompleted.v1',
-      'loanflow.loan.ExaminationCompleted.v1',
-      'loanflow.loan.LoanApproved.v1',
-      // Recorded at LoanDisbursed's current schema version (the interest terms of money by the day).
-      'loanflow.loan.LoanDisbursed.v2',
-    ]);
-    expect(records.find((r) => r.key === 'loan-L-1')!.headers).toMatchObject({
-      ce_source: '/coop-7',
-      ce_actorid: 'ana',
-      'content-type': 'application/json',
-    });
-    await t.close();
+    // The app relays to Kafka: it is closed whatever the assertions say, or its connections keep Jest running.
+    try {
+      await staffBranch(t);
+      await advance(t, 'L-1', 'active');
+      const head = (await t.http.get('/health').expect(200)).body.eventStore.headPosition;
+      await until('the relay reports no lag', async () => (await t.http.get('/health')).body.relay.lag === 0);
+      expect((await t.http.get('/health')).body.relay).toEqual({ checkpoint: head, lag: 0, failures: 0, lastError: null });
+      const metrics = await t.http.get('/metrics').set(t.as(ADMIN, true)).expect(200);
+      expect(metrics.text).toContain('loanflow_relay_lag_events 0');
+      expect(metrics.text).toContain(`loanflow_event_log_head_position ${head}`);
+      // The administrator's record and the borrower's identity-number reservation stay in the log.
+      const log = await t.app.get<EventStore>(EVENT_STORE).readAll(0, 10_000);
+      const published = log.filter((e) => isPublished(e.streamId));
+      expect(log.filter((e) => !isPublished(e.streamId)).map((e) => e.streamId.split('-')[0])).toEqual(
+        expect.arrayContaining(['admin', 'identity']),
+      );
+      const records = await consumeAll(topics(prefix), distinctIds(published.length));
+      expect(records.filter((r) => isInternalKey(r.key))).toEqual([]);
+      expect([...new Set(records.map((r) => r.headers.ce_id))].sort()).toEqual(published.map((e) => e.eventId).sort());
+      const loan = records.filter((r) => r.key === 'loan-L-1').map((r) => r.headers.ce_type);
+      expect(loan).toEqual([
+        'loanflow.loan.LoanApplied.v1',
+        'loanflow.loan.InvestigationCompleted.v1',
+        'loanflow.loan.ExaminationCompleted.v1',
+        'loanflow.loan.LoanApproved.v1',
+        // Recorded at LoanDisbursed's current schema version (the interest terms of money by the day).
+        'loanflow.loan.LoanDisbursed.v2',
+      ]);
+      expect(records.find((r) => r.key === 'loan-L-1')!.headers).toMatchObject({
+        ce_source: '/coop-7',
+        ce_actorid: 'ana',
+        'content-type': 'application/json',
+      });
+    } finally {
+      await t.close();
+    }
   });
 });
