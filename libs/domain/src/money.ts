@@ -2,9 +2,20 @@
 export type Cents = number;
 export type Bps = number;
 
-/** Integer division of non-negative integers rounded half up, exact while 2a + b < 2^53. */
+/**
+ * Integer division of non-negative integers rounded half up, exact while 2a + b < 2^53: the
+ * floating-point quotient is corrected by its remainder.
+ */
 export function divRound(a: number, b: number): number {
-  return Math.floor((2 * a + b) / (2 * b));
+  const twice = 2 * a + b;
+  const q = Math.floor(twice / (2 * b));
+  const r = twice - q * 2 * b;
+  return r < 0 ? q - 1 : r >= 2 * b ? q + 1 : q;
+}
+
+/** The same for integers of any size, in bigint. */
+export function divRoundBig(a: bigint, b: bigint): number {
+  return Number((2n * a + b) / (2n * b));
 }
 
 /** 5000000 -> "50,000.00", for sentences people read. */
@@ -19,5 +30,5 @@ export function formatCents(cents: Cents): string {
 
 /** `bps` basis points of an amount, rounded half up; exact for any amount (worked out in bigint). */
 export function bpsOf(amount: Cents, bps: number): Cents {
-  return Number((BigInt(amount) * BigInt(bps) * 2n + 10_000n) / 20_000n);
+  return divRoundBig(BigInt(amount) * BigInt(bps), 10_000n);
 }

@@ -1,5 +1,5 @@
 import { daysBetween } from '../dates';
-import { Bps, Cents } from '../money';
+import { Bps, Cents, divRound, divRoundBig } from '../money';
 
 /**
  * How days are counted and how long a year is. `ACT/360` is the People's Bank convention for RMB
@@ -43,16 +43,6 @@ export function interestOn(balance: Cents, annualRateBps: Bps, dayCount: DayCoun
   return interestForDays(balance, annualRateBps, dayCount, countedDays(dayCount, from, to), surchargeBps);
 }
 
-/** Integer division rounded half up, exact: the quotient is corrected by its remainder. */
-function divHalfUp(numerator: number, denominator: number): number {
-  const twice = 2 * numerator + denominator;
-  let q = Math.floor(twice / (2 * denominator));
-  const r = twice - q * 2 * denominator;
-  if (r < 0) q -= 1;
-  else if (r >= 2 * denominator) q += 1;
-  return q;
-}
-
 /**
  * The same for a number of counted days. Worked out in whole numbers: in floating point while every
  * intermediate stays below 2^53 (the regular rate on any balance up to about 6 billion yuan), in
@@ -63,11 +53,12 @@ export function interestForDays(balance: Cents, annualRateBps: Bps, dayCount: Da
   const year = dayCount === 'ACT/365' ? 365 : 360;
   if (surchargeBps === 0) {
     const product = balance * annualRateBps * days;
-    if (2 * product + 20_000 * year < Number.MAX_SAFE_INTEGER) return divHalfUp(product, 10_000 * year);
+    if (2 * product + 20_000 * year < Number.MAX_SAFE_INTEGER) return divRound(product, 10_000 * year);
   }
-  const numerator = BigInt(balance) * BigInt(annualRateBps) * BigInt(10_000 + surchargeBps) * BigInt(days);
-  const denominator = 10_000n * 10_000n * BigInt(year);
-  return Number((2n * numerator + denominator) / (2n * denominator));
+  return divRoundBig(
+    BigInt(balance) * BigInt(annualRateBps) * BigInt(10_000 + surchargeBps) * BigInt(days),
+    10_000n * 10_000n * BigInt(year),
+  );
 }
 
 /** The penalty rate in basis points a year, for people to read: the contract rate plus its surcharge. */
