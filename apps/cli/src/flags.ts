@@ -28,8 +28,6 @@ function reason(error: unknown): string {
       return `unknown flag ${flag}`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       return /argument missing|ambiguous/.test(message) ? `${flag} needs a value` : `${flag} takes no value`;
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return message;
     default:
       return message;
   }
@@ -63,21 +61,17 @@ export function parseCommand(name: string, spec: CommandSpec, args: string[]): P
   return { values, positionals: parsed.positionals, help: false };
 }
 
-const text = (values: Parsed['values'], flag: string): string | undefined => {
-  const value = values[flag];
-  return typeof value === 'string' ? value : undefined;
-};
-
 /** A string flag's value, when given. */
 export function stringFlag(values: Parsed['values'], flag: string): string | undefined {
-  return text(values, flag);
+  const value = values[flag];
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** A whole number from `min` to `max`; `fallback` when the flag is absent. */
 export function wholeNumberFlag(values: Parsed['values'], flag: string, min: number, max: number, fallback: number): number;
 export function wholeNumberFlag(values: Parsed['values'], flag: string, min: number, max: number): number | undefined;
 export function wholeNumberFlag(values: Parsed['values'], flag: string, min: number, max: number, fallback?: number): number | undefined {
-  const value = text(values, flag);
+  const value = stringFlag(values, flag);
   if (value === undefined) return fallback;
   const n = /^-?\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max)
@@ -87,14 +81,14 @@ export function wholeNumberFlag(values: Parsed['values'], flag: string, min: num
 
 /** A business date, YYYY-MM-DD, when given. */
 export function dateFlag(values: Parsed['values'], flag: string): string | undefined {
-  const value = text(values, flag);
+  const value = stringFlag(values, flag);
   if (value !== undefined && !isIsoDate(value)) throw new UsageError(`--${flag} takes a date as YYYY-MM-DD, not ${value}`);
   return value;
 }
 
 /** One of a few words, when given. */
 export function choiceFlag<T extends string>(values: Parsed['values'], flag: string, choices: readonly T[]): T | undefined {
-  const value = text(values, flag);
+  const value = stringFlag(values, flag);
   if (value !== undefined && !choices.includes(value as T)) throw new UsageError(`--${flag} is one of ${choices.join(', ')}, not ${value}`);
   return value as T | undefined;
 }

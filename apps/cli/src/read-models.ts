@@ -31,21 +31,35 @@ export interface Io {
   err(line: string): void;
 }
 
-export const READ_MODEL_USAGE = `  rebuild [projection...]                 drop the read models (all, or: ${PROJECTIONS.map((p) => p.name).join(', ')}) and replay
-                                          the log from position 0, with progress
-  eod [--date YYYY-MM-DD]                 close the business days up to a date (default: yesterday), each
+const REPORT_NAMES = ['loans', 'maturities', 'performance', 'portfolio', 'provisions', 'compliance', 'risk-board', 'warnings'] as const;
+type ReportName = (typeof REPORT_NAMES)[number];
+
+/** Each report's flags, as its usage shows them. */
+const REPORT_ARGS: Record<ReportName, string> = {
+  loans: '[--status S] [--branch B] [--officer O] [--category C] [--maturing YYYY-MM]',
+  maturities: '--month YYYY-MM [--branch B] [--as-of DATE] [--overdue]',
+  performance: '--from DATE --to DATE [--group-by officer|branch] [--accountability]',
+  portfolio: '[--branch B]',
+  provisions: '[--as-of DATE] [--branch B]',
+  compliance: '[--as-of DATE] [--staff S] [--severity critical|high|medium]',
+  'risk-board': '[--branch B] [--as-of DATE] [--warnings]',
+  warnings: '[--branch B] [--officer O] [--level green|yellow|orange|red] [--as-of DATE]',
+};
+const reportUsage = (name: ReportName) => `  report ${name} ${REPORT_ARGS[name]} [--format json|csv]`;
+
+const REBUILD_USAGE = `  rebuild [projection...]                 drop the read models (all, or: ${PROJECTIONS.map((p) => p.name).join(', ')}) and replay
+                                          the log from position 0, with progress`;
+const EOD_USAGE = `  eod [--date YYYY-MM-DD]                 close the business days up to a date (default: yesterday), each
                                           open day in order: classify loans, raise and resolve warning
                                           signals, issue the month's maturity reminders; a day not over
-                                          or before the last closed one is refused
-  report <name> [--format json|csv] ...   print a report, brought up to date with the log first:
-      loans [--status S] [--branch B] [--officer O] [--category C] [--maturing YYYY-MM]
-      maturities --month YYYY-MM [--branch B] [--as-of DATE] [--overdue]
-      performance --from DATE --to DATE [--group-by officer|branch] [--accountability]
-      portfolio [--branch B]
-      provisions [--as-of DATE] [--branch B]
-      compliance [--as-of DATE] [--staff S] [--severity critical|high|medium]
-      risk-board [--branch B] [--as-of DATE] [--warnings]
-      warnings [--branch B] [--officer O] [--level green|yellow|orange|red] [--as-of DATE]`;
+                                          or before the last closed one is refused`;
+
+export const READ_MODEL_USAGE = [
+  REBUILD_USAGE,
+  EOD_USAGE,
+  '  report <name> [--format json|csv] ...   print a report, brought up to date with the log first:',
+  ...REPORT_NAMES.map((name) => `      ${name} ${REPORT_ARGS[name]}`),
+].join('\n');
 
 const FORMAT = { format: { type: 'string' } } as const;
 const AS_OF = { 'as-of': { type: 'string' } } as const;
@@ -53,18 +67,9 @@ const BRANCH = { branch: { type: 'string' } } as const;
 
 /** The read-model commands' flags; `report` takes the report's name first, then that report's flags. */
 const COMMANDS: Record<'rebuild' | 'eod', CommandSpec> = {
-  rebuild: {
-    usage: READ_MODEL_USAGE.split('\n').slice(0, 2).join('\n'),
-    positionals: { min: 0, max: PROJECTIONS.length, names: 'projection names' },
-  },
-  eod: { usage: READ_MODEL_USAGE.split('\n').slice(2, 6).join('\n'), options: { date: { type: 'string' } } },
+  rebuild: { usage: REBUILD_USAGE, positionals: { min: 0, max: PROJECTIONS.length, names: 'projection names' } },
+  eod: { usage: EOD_USAGE, options: { date: { type: 'string' } } },
 };
-const REPORT_NAMES = ['loans', 'maturities', 'performance', 'portfolio', 'provisions', 'compliance', 'risk-board', 'warnings'] as const;
-type ReportName = (typeof REPORT_NAMES)[number];
-const reportUsage = (name: ReportName) =>
-  `  report ${READ_MODEL_USAGE.split('\n')
-    .find((l) => l.trimStart().startsWith(`${name} `) || l.trim() === name)!
-    .trim()} [--format json|csv]`;
 const REPORTS: Record<ReportName, CommandSpec> = {
   loans: {
     usage: reportUsage('loans'),
