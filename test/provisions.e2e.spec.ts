@@ -1,4 +1,4 @@
-import { ADMIN, BORROWER, hire, registerBorrower, startApp, TestApp } from './support/app';
+import { ADMIN, BORROWER, hire, lend, registerBorrower, startApp, TestApp } from './support/app';
 import { cli } from './support/cli';
 
 /**
@@ -45,38 +45,6 @@ describe('loan-loss provisions, over HTTP', () => {
   let t: TestApp;
   let closed = false;
 
-  async function lend(loanId: string, branchId: string, people: string[], amount: number) {
-    const [investigator, examiner, approver, teller] = people;
-    const terms = { amount, termMonths: 12, annualRateBps: 600 };
-    await t.http
-      .post('/loans')
-      .set(t.as(investigator))
-      .send({
-        loanId,
-        borrowerId: BORROWER,
-        branchId,
-        purpose: 'p',
-        sector: 'grain',
-        agricultural: true,
-        security: 'guaranteed',
-        amount,
-        termMonths: 12,
-        repayment: 'equal_principal',
-      })
-      .expect(201);
-    await t.http
-      .post(`/loans/${loanId}/investigation`)
-      .set(t.as(investigator))
-      .send({ recommendation: 'approve', findings: 'f', riskPoints: [], proposedTerms: terms })
-      .expect(201);
-    await t.http
-      .post(`/loans/${loanId}/examination`)
-      .set(t.as(examiner))
-      .send({ opinion: 'pass', comments: 'c', riskPoints: [] })
-      .expect(201);
-    await t.http.post(`/loans/${loanId}/approval`).set(t.as(approver)).send({ decision: 'approve', terms, comments: 'ok' }).expect(201);
-    await t.http.post(`/loans/${loanId}/disbursement`).set(t.as(teller)).send({ amount }).expect(201);
-  }
   const BR1 = ['ana', 'bo', 'cy', 'dan'];
   const BR2 = ['fay', 'gus', 'hal', 'ivy'];
 
@@ -101,15 +69,15 @@ describe('loan-loss provisions, over HTTP', () => {
     ]);
     await registerBorrower(t, 'ana', { borrowerId: BORROWER, n: 100 });
 
-    await lend('L-2', 'BR-01', BR1, 4_000_000);
+    await lend(t, 'L-2', 'BR-01', BR1, 4_000_000);
     await t.http.post('/loans/L-2/repayments').set(t.as('dan')).send({ amount: 1_000_000 }).expect(201);
-    await lend('L-5', 'BR-01', BR1, 500_000);
+    await lend(t, 'L-5', 'BR-01', BR1, 500_000);
     await t.http.post('/loans/L-5/repayments').set(t.as('dan')).send({ amount: 500_000 }).expect(201);
-    await lend('L-3', 'BR-02', BR2, 2_000_000);
-    await lend('L-4', 'BR-02', BR2, 800_001);
+    await lend(t, 'L-3', 'BR-02', BR2, 2_000_000);
+    await lend(t, 'L-4', 'BR-02', BR2, 800_001);
 
     t.setNow(at('2026-01-20'));
-    await lend('L-1', 'BR-01', BR1, 6_000_000);
+    await lend(t, 'L-1', 'BR-01', BR1, 6_000_000);
     await t.http
       .post('/loans/L-2/classification')
       .set(t.as('eve'))

@@ -4,7 +4,7 @@ import { EndOfDayService, ProjectionService } from '@loanflow/projections';
 import { Storage } from '@loanflow/storage';
 import { EVENT_STORE, STORAGE } from '../apps/api/src/common/tokens';
 import { dumpReadModels } from './support/read-models';
-import { ADMIN, BORROWER, hire, registerBorrower, SECRET, startApp, TestApp } from './support/app';
+import { ADMIN, BORROWER, hire, lend, registerBorrower, SECRET, startApp, TestApp } from './support/app';
 
 /**
  * The read models over HTTP on a small portfolio whose every figure is worked out by hand below.
@@ -28,39 +28,6 @@ describe('read models and reports, over HTTP', () => {
   const auditor = () => ({
     Authorization: `Bearer ${new JwtService().sign({ sub: 'aud', auditor: true }, { secret: SECRET, expiresIn: 3600 })}`,
   });
-
-  async function lend(loanId: string, branchId: string, people: string[], amount: number, agricultural: boolean, security: string) {
-    const [investigator, examiner, approver, teller] = people;
-    const terms = { amount, termMonths: 12, annualRateBps: 600 };
-    await t.http
-      .post('/loans')
-      .set(t.as(investigator))
-      .send({
-        loanId,
-        borrowerId: BORROWER,
-        branchId,
-        purpose: 'p',
-        sector: agricultural ? 'grain' : 'retail',
-        agricultural,
-        security,
-        amount,
-        termMonths: 12,
-        repayment: 'equal_principal',
-      })
-      .expect(201);
-    await t.http
-      .post(`/loans/${loanId}/investigation`)
-      .set(t.as(investigator))
-      .send({ recommendation: 'approve', findings: 'f', riskPoints: [], proposedTerms: terms })
-      .expect(201);
-    await t.http
-      .post(`/loans/${loanId}/examination`)
-      .set(t.as(examiner))
-      .send({ opinion: 'pass', comments: 'c', riskPoints: [] })
-      .expect(201);
-    await t.http.post(`/loans/${loanId}/approval`).set(t.as(approver)).send({ decision: 'approve', terms, comments: 'ok' }).expect(201);
-    await t.http.post(`/loans/${loanId}/disbursement`).set(t.as(teller)).send({ amount }).expect(201);
-  }
 
   /** Pays what is due on `date`, less any principal left to fall behind; returns the amount paid. */
   const pay = async (loanId: string, teller: string, date: string, principalLeftDue = 0) => {
@@ -87,9 +54,9 @@ describe('read models and reports, over HTTP', () => {
       ['ivy', 'disbursement'],
     ]);
     await registerBorrower(t, 'ana', { borrowerId: BORROWER, n: 100 });
-    await lend('L-1', 'BR-01', ['ana', 'bo', 'cy', 'dan'], 1_200_000, true, 'guaranteed');
-    await lend('L-2', 'BR-01', ['ana', 'bo', 'cy', 'dan'], 2_400_000, false, 'credit');
-    await lend('L-3', 'BR-02', ['fay', 'gus', 'hal', 'ivy'], 1_200_000, true, 'mortgage');
+    await lend(t, 'L-1', 'BR-01', ['ana', 'bo', 'cy', 'dan'], 1_200_000, { security: 'guaranteed' });
+    await lend(t, 'L-2', 'BR-01', ['ana', 'bo', 'cy', 'dan'], 2_400_000, { agricultural: false, security: 'credit' });
+    await lend(t, 'L-3', 'BR-02', ['fay', 'gus', 'hal', 'ivy'], 1_200_000, { security: 'mortgage' });
     // A refused attempt: the investigator of L-1 tries to approve it.
     await t.http
       .post('/loans/L-1/approval')

@@ -132,6 +132,49 @@ export async function staffBranch(t: TestApp, extraApprovers: string[] = []): Pr
   await registerBorrower(t, 'ana', { borrowerId: BORROWER, n: 100 });
 }
 
+/**
+ * A loan of `amount` for 12 months at 6%, equal principal, taken from application to disbursement
+ * by the four people named (investigator, examiner, approver, teller) for BORROWER.
+ */
+export async function lend(
+  t: TestApp,
+  loanId: string,
+  branchId: string,
+  [investigator, examiner, approver, teller]: readonly string[],
+  amount: number,
+  { agricultural = true, security = 'guaranteed' }: { agricultural?: boolean; security?: string } = {},
+): Promise<void> {
+  const terms = { amount, termMonths: 12, annualRateBps: 600 };
+  await t.http
+    .post('/loans')
+    .set(t.as(investigator))
+    .send({
+      loanId,
+      borrowerId: BORROWER,
+      branchId,
+      purpose: 'p',
+      sector: agricultural ? 'grain' : 'retail',
+      agricultural,
+      security,
+      amount,
+      termMonths: 12,
+      repayment: 'equal_principal',
+    })
+    .expect(201);
+  await t.http
+    .post(`/loans/${loanId}/investigation`)
+    .set(t.as(investigator))
+    .send({ recommendation: 'approve', findings: 'f', riskPoints: [], proposedTerms: terms })
+    .expect(201);
+  await t.http
+    .post(`/loans/${loanId}/examination`)
+    .set(t.as(examiner))
+    .send({ opinion: 'pass', comments: 'c', riskPoints: [] })
+    .expect(201);
+  await t.http.post(`/loans/${loanId}/approval`).set(t.as(approver)).send({ decision: 'approve', terms, comments: 'ok' }).expect(201);
+  await t.http.post(`/loans/${loanId}/disbursement`).set(t.as(teller)).send({ amount }).expect(201);
+}
+
 export const application = (loanId: string, amount = 5_000_000) => ({
   loanId,
   borrowerId: BORROWER,
