@@ -158,6 +158,16 @@ const replannedDueSums = byMonth((e, lookup) => {
   return sums;
 });
 
+/**
+ * How much a payment's re-planning changes the interest of the instalments to come: the loan's
+ * interest outstanding moves by it. The same sums as the due months', worked out once per event.
+ */
+export function replannedInterest(e: RecordedEvent, lookup: Lookup): number {
+  let change = 0;
+  for (const sum of replannedDueSums(e, lookup).values()) change += sum.interest;
+  return change;
+}
+
 /** Keyed `due month|paid month`: what the moved instalments had been paid, month by month. */
 const movedPaidSums = byMonth((e, lookup) => {
   const to = monthOf((e as unknown as Extended).data.newMaturity);

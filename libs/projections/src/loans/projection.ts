@@ -3,7 +3,7 @@ import type { Category, Instalment, LoanEvent, MaturityRemindersIssued, Post } f
 import { RecordedEvent } from '@loanflow/event-store';
 import { Lookup, Projection, TableProjection, TableSpec } from '../projection';
 import { loanBalances } from './balances';
-import { perfDue, perfNew, perfPaid } from './performance';
+import { perfDue, perfNew, perfPaid, replannedInterest } from './performance';
 
 /** A loan as the lists and reports read it: one row per loan, money in cents. */
 export interface LoanRow extends Record<string, unknown> {
@@ -204,20 +204,6 @@ function dissentOf(event: LoanEvent): LoanRow['dissent'][number] | null {
     default:
       return null;
   }
-}
-
-/**
- * How much a payment's re-planning of the instalments to come changes their interest: the new
- * plan's less the old one's, the old read from the instalments as they stood before the payment.
- */
-export function replannedInterest(recorded: RecordedEvent, lookup: Pick<Lookup, 'get'>): number {
-  const d = (recorded as unknown as Extract<LoanEvent, { type: 'RepaymentReceived' }>).data;
-  let change = 0;
-  for (const i of d.rescheduled ?? []) {
-    const before = lookup.get<InstalmentRow>('rm_instalments', `${d.loanId}|${i.n}`);
-    change += i.interest - (before?.interest ?? 0);
-  }
-  return change;
 }
 
 /** The pure step of a loan's row. */
