@@ -11,6 +11,7 @@ import { AppModule, AppOptions } from './app.module';
 import { Metrics } from './health/health.controller';
 import { requireSoundBody } from './common/request-body';
 import { openApiDocument } from './openapi';
+import { answerScrape } from '@loanflow/operations';
 
 /** Builds the whole HTTP app; `main.ts` and the end-to-end tests start exactly this. */
 export async function createApp(config: LoanflowConfig, options: AppOptions & { logger?: false } = {}): Promise<INestApplication> {
@@ -36,10 +37,7 @@ export async function serveMetrics(app: INestApplication, at: { port: number; ho
   const registry = app.get(Metrics).registry;
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || req.url !== '/metrics') return void res.writeHead(404).end();
-    registry.metrics().then(
-      (text) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(text),
-      () => res.writeHead(500).end(),
-    );
+    answerScrape(registry, res);
   });
   await new Promise<void>((resolve) => server.listen(at.port, at.host, resolve));
   server.unref();

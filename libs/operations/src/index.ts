@@ -1,4 +1,4 @@
-import { createServer, Server } from 'node:http';
+import { createServer, Server, ServerResponse } from 'node:http';
 import { RELAY_CHECKPOINT } from '@loanflow/messaging';
 import { checkpointName, PROJECTIONS, REACTIONS_CHECKPOINT } from '@loanflow/projections';
 import { FollowerFailure, Storage } from '@loanflow/storage';
@@ -90,6 +90,14 @@ export function metricsRegistry(storage: Storage, relayed: boolean): Registry {
   return registry;
 }
 
+/** Answers a scrape: the registry's text, or 500 when a figure cannot be read. */
+export function answerScrape(registry: Registry, res: ServerResponse): void {
+  registry.metrics().then(
+    (text) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(text),
+    () => res.writeHead(500).end(),
+  );
+}
+
 /**
  * The operations port of a process with no HTTP api of its own (the worker): `/health/live` (the
  * process answers), `/health` and `/health/ready` (200 with where each follower is, 503 naming any
@@ -100,17 +108,13 @@ export async function serveOperations(
   at: { port: number; host: string; relayed: boolean; eventStore: string },
 ): Promise<Server> {
   const registry = metricsRegistry(storage, at.relayed);
-  const json = (res: import('node:http').ServerResponse, status: number, body: unknown, type = 'application/json') =>
+  const json = (res: ServerResponse, status: number, body: unknown, type = 'application/json') =>
     res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' }).end(JSON.stringify(body));
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (req.method !== 'GET') return void res.writeHead(405, { Allow: 'GET' }).end();
     if (path === '/health/live') return void json(res, 200, { status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
-    if (path === '/metrics')
-      return void registry.metrics().then(
-        (text) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(text),
-        () => res.writeHead(500).end(),
-      );
+    if (path === '/metrics') return answerScrape(registry, res);
     if (path === '/health' || path === '/health/ready')
       return void followerProgress(storage, at.relayed).then(
         (figures) =>
