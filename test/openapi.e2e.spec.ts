@@ -36,12 +36,25 @@ export async function walk(baseUrl: string, token: (who: string, admin?: boolean
   // A command's answer is typed: the loan's stream version after it.
   const version: number = paidOut.data!.version;
   const refused = await client.POST('/loans/{id}/approval', { ...loan, body: { decision: 'approve', terms, comments: 'again' }, ...as('ana') });
+  // A read's answer is typed too: the payoff quote of an active loan (null on any other), its status, a report's rows.
   const active = ok(await client.GET('/loans/{id}', { ...loan, ...as('ana') }));
-  // Response bodies are not in the document yet: read loosely.
-  const payoff = (active.data as unknown as { payoff: { payoff: number } }).payoff.payoff;
+  const payoff: number = active.data!.payoff!.payoff;
   ok(await client.POST('/loans/{id}/repayments', { ...loan, body: { amount: payoff }, ...as('dan') }));
   const closed = ok(await client.GET('/loans/{id}', { ...loan, ...as('ana') }));
-  return { refused: refused.response.status, version, payoff, status: (closed.data as unknown as { status: string }).status };
+  const status: 'closed' | 'active' | 'applied' | 'investigated' | 'examined' | 'approved' | 'rejected' | 'written_off' = closed.data!.status;
+  const listed = ok(await client.GET('/loans', { params: { query: { status: 'closed' } }, ...as('ana') }));
+  const assessed = ok(await client.GET('/reports/performance', { params: { query: { from: '2026-03-01', to: '2026-03-31' } }, ...as('ana') }));
+  const history = ok(await client.GET('/loans/{id}/history', { ...loan, ...as('ana') }));
+  return {
+    refused: refused.response.status,
+    version,
+    payoff,
+    status,
+    repaid: closed.data!.repaid.principal,
+    listed: listed.data!.items.map((l) => l.loanId + ' ' + l.status + ' ' + l.principalOutstanding),
+    assessed: assessed.data!.rows.map((r) => r.staffId + ' ' + r.post + ' ' + r.newLoans + ' ' + r.disbursed),
+    chain: history.data!.chain.valid + ' ' + history.data!.events.map((e) => e.type).join(','),
+  };
 }
 `;
 
@@ -106,12 +119,17 @@ describe('the OpenAPI document', () => {
     const { port } = t.app.getHttpServer().address() as AddressInfo;
     const token = (who: string, admin = false) => t.as(who, admin).Authorization.slice('Bearer '.length);
     const { walk } = require(join(client, 'walk.js'));
-    // Paid off the day it was paid out: the principal alone; the investigator's approval refused.
+    // Paid off the day it was paid out: the principal alone; the investigator's approval refused;
+    // the month's assessment counts the loan for each of its four people; the chain holds.
     expect(await walk(`http://127.0.0.1:${port}`, token, residentIdFor(7))).toEqual({
       refused: 403,
       version: 4,
       payoff: 1_000_000,
       status: 'closed',
+      repaid: 1_000_000,
+      listed: ['L-1 closed 0'],
+      assessed: ['ana investigation 1 1000000', 'bo examination 1 1000000', 'cy approval 1 1000000', 'dan disbursement 1 1000000'],
+      chain: 'true LoanApplied,InvestigationCompleted,ExaminationCompleted,LoanApproved,LoanDisbursed,RepaymentReceived,LoanClosed',
     });
   });
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { borrowerDecider, NotFound } from '@loanflow/domain';
 import { EventStore, streamHistory } from '@loanflow/event-store';
 import { borrowerRisk, loadWarningRules, loansOfBorrower, ProjectionService } from '@loanflow/projections';
@@ -12,6 +12,7 @@ import { Authorizer } from '../common/authorizer';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Clock, CLOCK, CONFIG, EVENT_STORE, READ_MODELS } from '../common/tokens';
 import { RunBorrowerCommand } from './borrowers.handler';
+import { Borrower as BorrowerFile, BorrowerHistory } from './responses';
 import { BorrowerIdParams, FinancialStatementDto, RegisterBorrowerDto } from './dto';
 
 @ApiTags('borrowers')
@@ -53,6 +54,7 @@ export class BorrowersController {
    * the guarantees securing their loans and those they gave, and their risk level today.
    */
   @Get(':id')
+  @ApiOkResponse({ type: BorrowerFile, description: 'the risk file, with the stream version' })
   async get(@Param() { id }: BorrowerIdParams, @Ctx() ctx: RequestContext) {
     // First the system's reactions (a rating put on the file) and the read models, then the file.
     await this.projections.ready();
@@ -81,6 +83,10 @@ export class BorrowersController {
 
   /** Every event of the borrower with its actor, times and hashes, and the verdict on its chain. */
   @Get(':id/history')
+  @ApiOkResponse({
+    type: BorrowerHistory,
+    description: 'every event with its actor, times and hashes; `chain` says whether the hashes still hold',
+  })
   async history(@Param() { id }: BorrowerIdParams, @Ctx() ctx: RequestContext) {
     const { version, events } = await this.readable(id, ctx);
     return { borrowerId: id, version, ...(await streamHistory(this.store, `borrower-${id}`, events)) };

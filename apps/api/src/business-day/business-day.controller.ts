@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { BUSINESS_DAYS } from '@loanflow/policy';
-import { EndOfDayService } from '@loanflow/projections';
+import { BusinessDayStatus, EndOfDayService } from '@loanflow/projections';
 import { IsOptional } from 'class-validator';
 import { Authorizer } from '../common/authorizer';
 import { Ctx, RequestContext } from '../common/request-context';
+import { BusinessDate, Integer } from '../common/responses';
 import { IsIsoDate } from '../common/validation';
 
 export class CloseDaysDto {
@@ -12,6 +13,32 @@ export class CloseDaysDto {
   @IsOptional()
   @IsIsoDate()
   through?: string;
+}
+
+export class OpenDays {
+  @BusinessDate()
+  from!: string;
+
+  @BusinessDate()
+  to!: string;
+
+  @Integer()
+  days!: number;
+}
+
+@ApiSchema({ description: 'Where the business days stand' })
+export class BusinessDay implements BusinessDayStatus {
+  @ApiProperty({ example: 'Asia/Shanghai' })
+  timeZone!: string;
+
+  @BusinessDate()
+  today!: string;
+
+  @BusinessDate('null before the first day is closed', { nullable: true })
+  lastClosed!: string | null;
+
+  @ApiProperty({ type: OpenDays, nullable: true, description: 'the days over and not yet closed, oldest first: what the next run closes' })
+  open!: OpenDays | null;
 }
 
 /**
@@ -29,7 +56,10 @@ export class BusinessDayController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ description: "today in the cooperative's time zone, the last day closed and the days over but not yet closed" })
+  @ApiOkResponse({
+    type: BusinessDay,
+    description: "today in the cooperative's time zone, the last day closed and the days over but not yet closed",
+  })
   async status(@Ctx() ctx: RequestContext) {
     await this.authorizer.assert(ctx.actor, 'read', { kind: 'Report', name: 'business-day' });
     return this.endOfDay.status();

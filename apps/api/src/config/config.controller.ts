@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CONFIG_STREAMS } from '@loanflow/domain';
 import { DEFAULT_POLICY_SETTINGS } from '@loanflow/domain';
 import { EventStore } from '@loanflow/event-store';
@@ -19,6 +19,7 @@ import {
   loadWarningRules,
 } from '@loanflow/projections';
 import { MoneyRulesDto, PolicySettingsDto, RiskPointsDto, ScorecardDto, StructureTargetsDto, WarningRulesDto } from './dto';
+import { ConfigHistory, MoneyRules, PolicySettings, RiskPoints, Scorecard, StructureTargets, WarningRules } from './responses';
 
 /** Who changed it last and when, only once someone has: until then the defaults apply. */
 function answer<S extends { changedBy: string | null; changedAt: string | null }>({ changedBy, changedAt, ...rest }: Current<S>) {
@@ -60,12 +61,14 @@ export class ConfigController {
   }
 
   @Get('structure-targets')
+  @ApiOkResponse({ type: StructureTargets, description: 'the targets in force' })
   async structureTargets(@Ctx() ctx: RequestContext) {
     await this.authorizer.assert(ctx.actor, 'read', { kind: 'Config', configId: CONFIG_IDS.SetStructureTargets });
     return answer(await loadStructureTargets(this.store));
   }
 
   @Get('policy-settings')
+  @ApiOkResponse({ type: PolicySettings, description: 'the settings in force' })
   async policySettings(@Ctx() ctx: RequestContext) {
     await this.authorizer.assert(ctx.actor, 'read', { kind: 'Config', configId: CONFIG_IDS.SetPolicySettings });
     return answer(await loadPolicySettings(this.store));
@@ -93,18 +96,21 @@ export class ConfigController {
   }
 
   @Get('scorecard')
+  @ApiOkResponse({ type: Scorecard, description: 'the scorecard in force, if any' })
   async scorecard(@Ctx() ctx: RequestContext) {
     await this.authorizer.assert(ctx.actor, 'read', { kind: 'Config', configId: CONFIG_IDS.SetScorecard });
     return answer(await loadScorecard(this.store));
   }
 
   @Get('risk-points')
+  @ApiOkResponse({ type: RiskPoints, description: 'the catalogue in force' })
   async riskPoints(@Ctx() ctx: RequestContext) {
     await this.authorizer.assert(ctx.actor, 'read', { kind: 'Config', configId: CONFIG_IDS.SetRiskPoints });
     return answer(await loadRiskPoints(this.store));
   }
 
   @Get('warning-rules')
+  @ApiOkResponse({ type: WarningRules, description: 'the rules in force' })
   async warningRules(@Ctx() ctx: RequestContext) {
     await this.authorizer.assert(ctx.actor, 'read', { kind: 'Config', configId: CONFIG_IDS.SetWarningRules });
     return answer(await loadWarningRules(this.store));
@@ -120,6 +126,7 @@ export class ConfigController {
   }
 
   @Get('money-rules')
+  @ApiOkResponse({ type: MoneyRules, description: 'the rules in force' })
   async moneyRules(@Ctx() ctx: RequestContext) {
     await this.authorizer.assert(ctx.actor, 'read', { kind: 'Config', configId: CONFIG_IDS.SetMoneyRules });
     return answer(await loadMoneyRules(this.store));
@@ -127,6 +134,7 @@ export class ConfigController {
 
   /** Every change to every configuration, oldest first: what was set, by whom and when. */
   @Get('history')
+  @ApiOkResponse({ type: ConfigHistory, description: 'what was set, by whom and when, oldest first' })
   async history(@Ctx() ctx: RequestContext) {
     await this.authorizer.assert(ctx.actor, 'read', { kind: 'Config', configId: 'history' });
     const streams = await Promise.all(CONFIG_STREAMS.map((stream) => this.store.readStream(stream)));

@@ -29,6 +29,7 @@ import {
   WriteOffDto,
 } from './dto';
 import { LoanIntent, RunLoanCommand } from './loans.handler';
+import { Loan, LoanHistory } from './responses';
 
 @ApiTags('loans')
 @ApiBearerAuth()
@@ -135,6 +136,7 @@ export class LoansController {
    */
   @Get(':id')
   @ApiOkResponse({
+    type: Loan,
     description:
       'The loan: status, people and acts, terms, `schedule` (each instalment with `interest` accrued over its period, exact once due, as planned before), `accrual` (the interest terms fixed at disbursement: `dayCount`, `penaltySurchargeBps`, `earlyRepayment`, and the running figures), `repaid` (principal, interest, penalty, compound), `outstanding` (principal not repaid, instalment interest not paid), `writtenOff` (the claim kept off balance and what was recovered), `version`; and `payoff` for an active loan (null otherwise): on `on` (default today, or the business date of `asOf`), in cents, `penalty` and `compound` interest accrued and unpaid, `interestDue` and `principalDue` (fallen due, unpaid), `interestAccrued` (the current period, to that day), `principalNotDue`, `due` (what brings the loan up to date) and `payoff` (all of it: what paying off that day costs). `on` after today is 422 DATE_IN_FUTURE; before the last payment 422 DATE_BEFORE_LAST_PAYMENT.',
   })
@@ -153,6 +155,10 @@ export class LoansController {
 
   /** Every event of the loan with its actor, times and hashes, and the verdict on its chain. */
   @Get(':id/history')
+  @ApiOkResponse({
+    type: LoanHistory,
+    description: 'every event with its actor, times and hashes; `chain` says whether the hashes still hold',
+  })
   async history(@Param() { id }: LoanIdParams, @Ctx() ctx: RequestContext) {
     const { version, events } = await this.readable(id, ctx);
     return { loanId: id, version, ...(await streamHistory(this.store, `loan-${id}`, events)) };

@@ -36,6 +36,16 @@ import {
   RiskBoardQuery,
   WarningsQuery,
 } from './dto';
+import {
+  ComplianceReport,
+  MaturityReport,
+  PerformanceReport,
+  PortfolioReport,
+  ProvisionsReport,
+  RiskBoard,
+  WarningsReport,
+} from './responses';
+import { LoanPage } from '../loans/responses';
 
 /**
  * The read side: loan lists, reports and compliance findings, answered from the read models.
@@ -74,6 +84,7 @@ export class ReportsController {
 
   /** Loans by status, branch, account officer, category or maturity month, newest application first. */
   @Get('loans')
+  @ApiOkResponse({ type: LoanPage, description: 'a page of loans, with how many match in all' })
   async list(@Query() q: ListLoansQuery, @Ctx() ctx: RequestContext) {
     await this.readable(ctx, 'Report', 'loans');
     const { page = 1, pageSize = 50, ...filter } = q;
@@ -82,6 +93,7 @@ export class ReportsController {
 
   /** The month's maturing loans per branch and officer, and the loans overdue at `asOf`. */
   @Get('reports/maturities')
+  @ApiOkResponse({ type: MaturityReport, description: 'per branch and officer, the loans maturing in the month; and the loans overdue' })
   async maturities(@Query() q: MaturitiesQuery, @Ctx() ctx: RequestContext) {
     await this.readable(ctx, 'Report', 'maturities');
     return maturityReport(this.db, q.month, this.asOf(q.asOf), q.branchId);
@@ -89,6 +101,7 @@ export class ReportsController {
 
   /** Recovery, interest recovery and new-loan NPL rates per officer (in each post) or branch, with the accountability list. */
   @Get('reports/performance')
+  @ApiOkResponse({ type: PerformanceReport, description: 'the rates per group and in total, and the accountability list' })
   async performance(@Query() q: PerformanceQuery, @Ctx() ctx: RequestContext) {
     if (q.from > q.to) throw new ApiProblem(400, 'INVALID_PERIOD', 'Invalid period', `from ${q.from} is after to ${q.to}`);
     if (!wholeMonths(q.from, q.to))
@@ -116,6 +129,7 @@ export class ReportsController {
 
   /** The credit structure of the active portfolio against the structure targets, each breach named. */
   @Get('reports/portfolio')
+  @ApiOkResponse({ type: PortfolioReport, description: 'the shares by purpose, security, sector, term and size, each breach named' })
   async portfolio(@Query() q: PortfolioQuery, @Ctx() ctx: RequestContext) {
     await this.readable(ctx, 'Report', 'portfolio');
     const { targets } = await loadStructureTargets(this.store);
@@ -131,6 +145,7 @@ export class ReportsController {
    */
   @Get('reports/provisions')
   @ApiOkResponse({
+    type: ProvisionsReport,
     description:
       "`asOf`; `rates` (basis points: `general` on every balance, and each category's specific rate) and `moneyRulesVersion` they came from (-1: the defaults); `branches`: per branch, `byCategory` (each of the five categories: `loans`, `balance`, `general`, `specific`, `provision`, in cents) and the branch's totals; `total`: the same over the branches, each figure the sum of the branches' (each branch's provision is rounded to the cent once per category). Balances are principal outstanding at the end of `asOf`, each loan in the category it had that day; repaid and written-off loans carry none. A day after today is refused (422 DATE_IN_FUTURE).",
   })
@@ -146,6 +161,7 @@ export class ReportsController {
    * numerators and denominators, and the open warnings by level and severity, gravest first.
    */
   @Get('reports/risk-board')
+  @ApiOkResponse({ type: RiskBoard, description: 'the risk points ranked, with the rates’ numerators and denominators; the open warnings' })
   async riskBoard(@Query() q: RiskBoardQuery, @Ctx() ctx: RequestContext) {
     await this.readable(ctx, 'Report', 'risk-board');
     const [{ points }, { rules }] = await Promise.all([loadRiskPoints(this.store), loadWarningRules(this.store)]);
@@ -154,6 +170,7 @@ export class ReportsController {
 
   /** The open warning signals, each with its loan, borrower, officer, recommended action and the borrower's risk level. */
   @Get('reports/warnings')
+  @ApiOkResponse({ type: WarningsReport, description: 'the open warnings, counted by level and severity' })
   async warnings(@Query() q: WarningsQuery, @Ctx() ctx: RequestContext) {
     await this.readable(ctx, 'Report', 'warnings');
     const { rules } = await loadWarningRules(this.store);
@@ -162,6 +179,7 @@ export class ReportsController {
 
   /** Policy violations in the whole history, refused attempts, overdue rotations and overdue inspections. */
   @Get('compliance/violations')
+  @ApiOkResponse({ type: ComplianceReport, description: 'the findings, counted by kind' })
   async violations(@Query() q: ComplianceQuery, @Ctx() ctx: RequestContext) {
     await this.readable(ctx, 'Compliance', 'violations');
     const { rotationTenureMonths, inspectionIntervalDays } = await loadPolicySettings(this.store);

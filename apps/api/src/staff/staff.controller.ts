@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { NotFound, staffDecider } from '@loanflow/domain';
 import { Accepted, Aggregates } from '../common/aggregates';
 import { Authorizer } from '../common/authorizer';
 import { Ctx, RequestContext } from '../common/request-context';
 import { AssignPostDto, DeclareRelationDto, RegisterStaffDto, StaffIdParams, StaffPostParams } from './dto';
+import { StaffMember } from './responses';
 import { RunStaffCommand } from './staff.handler';
 
 @ApiTags('staff')
@@ -41,6 +42,7 @@ export class StaffController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: StaffMember, description: 'the record, with the stream version' })
   async get(@Param() { id }: StaffIdParams, @Ctx() ctx: RequestContext) {
     await this.authorizer.assert(ctx.actor, 'read', { kind: 'Staff', staffId: id });
     const { state, version } = await this.aggregates.load(`staff-${id}`, staffDecider);
