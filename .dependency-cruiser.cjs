@@ -22,6 +22,14 @@ module.exports = {
       to: { pathNot: '^(libs/(policy|domain)/src/|node_modules/@casl/)' },
     },
     {
+      name: 'demo-plan-is-pure',
+      comment:
+        "The demo's plan (apps/cli/src/demo, all but the runner) is data from a seed: it imports only itself and the domain, never I/O, the app or Node.",
+      severity: 'error',
+      from: { path: '^apps/cli/src/demo/', pathNot: `${SPEC}|/runner\\.ts$` },
+      to: { pathNot: '^(apps/cli/src/demo/|libs/domain/src/)' },
+    },
+    {
       name: 'libs-never-import-apps',
       comment: 'The libraries are what the apps are built of: none of them reaches up into an app.',
       severity: 'error',

@@ -38,7 +38,7 @@ describe('the boundary check', () => {
     expect(check(['apps', 'libs', 'bench'])).toEqual([]);
   });
 
-  it('reports a Node built-in, a framework and another library in the domain, policy reaching past the domain, an app reached into, a library importing an app, and an undeclared package', () => {
+  it('reports a Node built-in, a framework and another library in the domain, policy reaching past the domain, the demo’s plan reading files or configuration, an app reached into, a library importing an app, and an undeclared package', () => {
     const files = [
       plant(
         'libs/domain/src/zz-planted/bad.ts',
@@ -46,6 +46,10 @@ describe('the boundary check', () => {
       ),
       plant('libs/policy/src/zz-planted/bad.ts', "export { openSqlite } from '@loanflow/event-store';\n"),
       plant('apps/cli/src/zz-planted/bad.ts', "export { EVENT_STORE } from '../../../api/src/common/tokens';\n"),
+      plant(
+        'apps/cli/src/demo/zz-planted/bad.ts',
+        "export { readFileSync } from 'node:fs';\nexport { loadConfig } from '@loanflow/config';\n",
+      ),
       plant(
         'libs/projections/src/zz-planted/bad.ts',
         "export { createApp } from '@loanflow/api';\nimport picomatch from 'picomatch';\nexport { picomatch };\n",
@@ -61,6 +65,8 @@ describe('the boundary check', () => {
         expect.stringMatching(
           /^apps-never-reach-into-each-other: apps\/cli\/src\/zz-planted\/bad\.ts -> apps\/api\/src\/common\/tokens\.ts$/,
         ),
+        expect.stringMatching(/^demo-plan-is-pure: apps\/cli\/src\/demo\/zz-planted\/bad\.ts -> (node:)?fs$/),
+        expect.stringMatching(/^demo-plan-is-pure: apps\/cli\/src\/demo\/zz-planted\/bad\.ts -> libs\/config\/src\/index\.ts$/),
         expect.stringMatching(/^libs-never-import-apps: libs\/projections\/src\/zz-planted\/bad\.ts -> apps\/api\/src\/index\.ts$/),
         expect.stringMatching(/^declared-dependencies-only: libs\/projections\/src\/zz-planted\/bad\.ts -> node_modules\/picomatch/),
       ]),
