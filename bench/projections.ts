@@ -183,7 +183,11 @@ export async function projectionBench(dir: string, log: (line: string) => void):
   const scanMs = performance.now() - scanStarted;
 
   const readModels = await openSqliteReadModels(openSqlite(scaledPath));
-  const runner = new ProjectionRunner(store, readModels, PROJECTIONS, { batchSize: BATCH, businessTimeZone: 'Asia/Shanghai' });
+  const runner = new ProjectionRunner(store, readModels, PROJECTIONS, {
+    batchSize: BATCH,
+    businessTimeZone: 'Asia/Shanghai',
+    clock: systemClock,
+  });
   const rebuildStarted = performance.now();
   const rebuilt = await runner.rebuild();
   const rebuildMs = performance.now() - rebuildStarted;

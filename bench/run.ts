@@ -316,7 +316,7 @@ async function relayVersusProducer(dir: string): Promise<RelayFigures | string> 
 
   const relayed = async (prefix: string) => {
     await freshTopics(prefix);
-    const relay = new KafkaRelay(store, new Checkpoints(readModels), kafka, {
+    const relay = new KafkaRelay(store, new Checkpoints(readModels, systemClock), kafka, {
       topicPrefix: prefix,
       source: '/loanflow',
       partitions: 3,

@@ -465,6 +465,18 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
       const ratings = (await t.http.get('/borrowers/B-100').set(t.as('ana')).expect(200)).body.ratings;
       expect(ratings.map((r: { loanId: string }) => r.loanId)).toEqual(['L-7', 'L-8']);
 
+      // PersonalDataErased: a borrower with no loans, registered and then erased by the administrator.
+      await registerBorrower(t, 'ana', { borrowerId: 'B-400', n: 400, name: 'Sun household', village: 'Xishan', sector: 'fruit' });
+      await t.http
+        .post('/borrowers/B-400/erasure')
+        .set(admin())
+        .send({ reason: 'the borrower asked for erasure; no loans on file' })
+        .expect(201);
+      expect((await t.http.get('/borrowers/B-400').set(t.as('ana')).expect(200)).body).toMatchObject({
+        personalData: 'erased',
+        name: null,
+      });
+
       // End of day, the morning after the last acts, closes every business day from the log's first (BusinessDayClosed).
       t.setNow('2026-04-04T01:00:00.000Z');
       const closed = await t.app.get(EndOfDayService).closeThrough('2026-04-03');
@@ -480,7 +492,20 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
       const seen = new Set(events.map((e) => `${e.streamId.slice(0, e.streamId.indexOf('-'))}.${e.type}`));
       const expected = Object.entries(EVENT_TYPES).flatMap(([aggregate, types]) => types.map((type) => `${aggregate}.${type}`));
       expect(expected.filter((type) => !seen.has(type))).toEqual([]);
-      expect(expected).toHaveLength(34);
+      expect(expected).toHaveLength(35);
+    });
+
+    it('records no borrower personal data in clear: names, identity numbers and figures are sealed out of the log', () => {
+      const borrowerEvents = events.filter((e) => e.streamId.startsWith('borrower-'));
+      expect(new Set(borrowerEvents.map((e) => e.type))).toEqual(new Set(EVENT_TYPES.borrower));
+      const personal = ['name', 'identityNumber', 'income', 'assets', 'liabilities', 'cashFlow'];
+      expect(borrowerEvents.flatMap((e) => personal.filter((key) => key in (e.data as Json)).map((key) => `${e.type}.${key}`))).toEqual([]);
+      // What stands for them: a reference and a digest, and the identity number's keyed hash.
+      for (const e of borrowerEvents.filter((e) => e.type === 'BorrowerRegistered' || e.type === 'FinancialStatementRecorded'))
+        expect(e.data).toMatchObject({ personal: { ref: expect.any(String), digest: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+      expect(borrowerEvents.filter((e) => e.type === 'BorrowerRegistered').map((e) => (e.data as Json).identityKey)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^[0-9a-f]{64}$/)]),
+      );
     });
 
     it('publishes each on its channel, and its key, headers and value satisfy its message', () => {
@@ -518,7 +543,7 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
       }
       expect(failures).toEqual([]);
       expect(records.length).toBeGreaterThanOrEqual(40);
-      expect(new Set(validators.keys()).size).toBe(34);
+      expect(new Set(validators.keys()).size).toBe(35);
     });
 
     it('keeps every stream in order on one key, and lets a consumer follow the hash chain from the headers', () => {
@@ -557,8 +582,8 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
           streamId: h.ce_subject,
           streamVersion: Number(h.ce_streamversion),
           type,
-          schemaVersion: Number(version.slice(1)),
-          data: JSON.parse(record.value),
+          schemaVersion: Number(h.ce_recordedversion ?? version.slice(1)),
+          data: JSON.parse(h.ce_recordeddata ?? record.value),
           metadata: {
             actorId: h.ce_actorid,
             commandId: h.ce_commandid,

@@ -1,7 +1,7 @@
 import { residentIdFor, socialCreditCodeFor } from '@loanflow/domain/borrower/sample-identities';
 import { EventStore } from '@loanflow/event-store';
-import { AccessAuditLog } from '@loanflow/storage';
-import { ACCESS_AUDIT, EVENT_STORE } from '../apps/api/src/common/tokens';
+import { AccessAuditLog, Storage } from '@loanflow/storage';
+import { ACCESS_AUDIT, EVENT_STORE, STORAGE } from '../apps/api/src/common/tokens';
 import { ADMIN, advance, BORROWER, startApp, staffBranch, TestApp } from './support/app';
 
 const household = (borrowerId: string, identityNumber: string) => ({
@@ -32,7 +32,21 @@ describe('the borrower risk file, over HTTP', () => {
         .send({ ...household('B-2', '91350100M000100Y43'), name: 'Dongshan rice mill', kind: 'business' })
         .expect(201, { id: 'B-2', version: 0 });
       const [registered] = await store().readStream('borrower-B-2');
-      expect(registered.data).toMatchObject({ kind: 'business', identityNumber: '91350100M000100Y43', registeredBy: 'ana' });
+      expect(registered).toMatchObject({ schemaVersion: 2, data: { kind: 'business', registeredBy: 'ana' } });
+      // Who the borrower is stays out of the log: a reference, a keyed digest and the identity number's keyed hash.
+      expect(registered.data).toEqual({
+        borrowerId: 'B-2',
+        kind: 'business',
+        village: 'Dongshan',
+        sector: 'grain',
+        identityKey: expect.stringMatching(/^[0-9a-f]{64}$/),
+        personal: { ref: expect.any(String), digest: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        registeredBy: 'ana',
+        at: '2026-03-02T09:00:00.000Z',
+      });
+      const everything = JSON.stringify(await store().readAll(0, 10_000));
+      for (const clear of ['91350100M000100Y43', '11010519491231002X', 'Dongshan rice mill', 'Li household'])
+        expect(everything).not.toContain(clear);
     });
 
     it('refuses a second borrower under an identity number already registered: 409 IDENTITY_NUMBER_TAKEN, nothing recorded', async () => {
@@ -149,6 +163,7 @@ describe('the borrower risk file, over HTTP', () => {
         identityNumber: residentIdFor(100),
         registeredBy: 'ana',
         registeredAt: '2026-03-02T09:00:00.000Z',
+        personalData: 'available',
         statements: [{ ...statement('2025-12-31'), recordedBy: 'ana', at: '2026-03-02T09:00:00.000Z' }],
         ratings: [],
         latestRating: null,
@@ -203,22 +218,99 @@ describe('the borrower risk file, over HTTP', () => {
         [2, 'FinancialStatementRecorded', 'ana'],
       ]);
       const [first, second] = res.body.events;
-      expect(first).toMatchObject({ occurredAt: '2026-03-02T09:00:00.000Z', recordedAt: '2026-03-02T09:00:00.000Z', schemaVersion: 1 });
+      expect(first).toMatchObject({ occurredAt: '2026-03-02T09:00:00.000Z', recordedAt: '2026-03-02T09:00:00.000Z', schemaVersion: 2 });
       expect(first.prevHash).toBe('0'.repeat(64));
       expect(second.prevHash).toBe(first.hash);
-      expect(second.data).toEqual({ borrowerId: 'B-1', ...statement('2025-12-31'), recordedBy: 'ana', at: '2026-03-02T09:00:00.000Z' });
+      // The auditors' history shows what the log holds: the statement's date and a sealed reference, never the figures.
+      expect(second.data).toEqual({
+        borrowerId: 'B-1',
+        asOf: '2025-12-31',
+        personal: { ref: expect.any(String), digest: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        recordedBy: 'ana',
+        at: '2026-03-02T09:00:00.000Z',
+      });
     });
 
     it('shows a broken chain when someone edits the log behind the service', async () => {
       await t.tamper({
-        sqlite: `UPDATE events SET data = json_set(data, '$.income', 99000000) WHERE stream_id = 'borrower-B-1' AND stream_version = 1`,
-        postgres: `UPDATE events SET data = jsonb_set(data::jsonb, '{income}', '99000000')::json WHERE stream_id = 'borrower-B-1' AND stream_version = 1`,
+        sqlite: `UPDATE events SET data = json_set(data, '$.asOf', '2025-12-30') WHERE stream_id = 'borrower-B-1' AND stream_version = 1`,
+        postgres: `UPDATE events SET data = jsonb_set(data::jsonb, '{asOf}', '"2025-12-30"')::json WHERE stream_id = 'borrower-B-1' AND stream_version = 1`,
       });
       const res = await t.http.get('/borrowers/B-1/history').set(t.as('eve')).expect(200);
       expect(res.body.chain).toMatchObject({
         valid: false,
         breaks: [expect.objectContaining({ problem: 'hash_mismatch', streamVersion: 1 })],
       });
+    });
+  });
+
+  describe('personal data', () => {
+    const personalData = () => t.app.get<Storage>(STORAGE).personalData;
+
+    it("audits every read of a borrower's personal data: who, whose, when and by which route; administrators and auditors list them", async () => {
+      await t.http.get('/borrowers/B-2').set(t.as('eve')).expect(200);
+      const res = await t.http.get('/borrowers/B-2/personal-data-reads').set(t.as(ADMIN, true)).expect(200);
+      expect(res.body.reads).toContainEqual({ at: expect.any(String), actorId: 'eve', subjectId: 'B-2', purpose: 'GET /borrowers/B-2' });
+      expect((await t.http.get('/borrowers/B-2/personal-data-reads').set(t.as('eve')).expect(403)).body.code).toBeDefined();
+    });
+
+    it('never hands over a record swapped behind the service: the digest the log keeps catches it', async () => {
+      const [registered] = await store().readStream('borrower-B-2');
+      const other = (await store().readStream('borrower-B-1'))[0].data.personal as { ref: string };
+      // Someone with database access points B-2's record at B-1's content.
+      const db = t.app.get<Storage>(STORAGE).readModels;
+      const ref = (registered.data.personal as { ref: string }).ref;
+      const [mine, theirs] = await Promise.all(
+        [ref, other.ref].map((r) => db.selectFrom('personal_records').selectAll().where('ref', '=', r).executeTakeFirstOrThrow()),
+      );
+      await db.updateTable('personal_records').set({ sealed: theirs.sealed }).where('ref', '=', ref).execute();
+      await expect(personalData().open('B-2', registered.data.personal as { ref: string; digest: string })).rejects.toThrow(
+        /does not match/,
+      );
+      await db.updateTable('personal_records').set({ sealed: mine.sealed }).where('ref', '=', ref).execute();
+      expect(await personalData().open('B-2', registered.data.personal as { ref: string; digest: string })).toEqual({
+        name: 'Dongshan rice mill',
+        identityNumber: '91350100M000100Y43',
+      });
+    });
+
+    it('erases a borrower with no open loan: the erasure is on record, the key and records are gone, the chain still verifies', async () => {
+      await t.http.post('/borrowers/B-1/financial-statements').set(t.as('ana')).send(statement('2026-01-31')).expect(201);
+      const before = (await store().readStream('borrower-B-1')).map((e) => e.hash);
+      await t.http
+        .post('/borrowers/B-1/erasure')
+        .set(t.as(ADMIN, true))
+        .send({ reason: 'the borrower asked on 2026-03-01; no loan' })
+        .expect(201);
+      const events = await store().readStream('borrower-B-1');
+      expect(events.map((e) => e.hash).slice(0, before.length)).toEqual(before);
+      expect(events.at(-1)).toMatchObject({
+        type: 'PersonalDataErased',
+        data: { borrowerId: 'B-1', reason: 'the borrower asked on 2026-03-01; no loan', erasedBy: ADMIN },
+      });
+      const file = await t.http.get('/borrowers/B-1').set(t.as('ana')).expect(200);
+      expect(file.body).toMatchObject({ name: null, identityNumber: null, personalData: 'erased', statements: [], kind: 'household' });
+      expect(await personalData().open('B-1', events[0].data.personal as { ref: string; digest: string })).toBeNull();
+      const db = t.app.get<Storage>(STORAGE).readModels;
+      expect(await db.selectFrom('personal_records').selectAll().where('subject_id', '=', 'B-1').execute()).toEqual([]);
+      // The chain still verifies over the references and digests the log keeps: the erasure breaks nothing
+      // (the one break is the statement edited behind the service in the history test above).
+      const chain = (await t.http.get('/borrowers/B-1/history').set(t.as('eve')).expect(200)).body.chain;
+      expect(chain.breaks).toEqual([expect.objectContaining({ problem: 'hash_mismatch', streamVersion: 1 })]);
+      expect(chain.events).toBe(events.length);
+      // Nothing more is kept of the person.
+      const again = await t.http.post('/borrowers/B-1/financial-statements').set(t.as('ana')).send(statement('2026-02-28')).expect(409);
+      expect(again.body.code).toBe('PERSONAL_DATA_ERASED');
+      expect((await t.http.post('/borrowers/B-1/erasure').set(t.as(ADMIN, true)).send({ reason: 'again' }).expect(409)).body.code).toBe(
+        'PERSONAL_DATA_ERASED',
+      );
+    });
+
+    it('ERASURE_NOT_ALLOWED while a loan of the borrower is open; only administrators erase', async () => {
+      const res = await t.http.post(`/borrowers/${BORROWER}/erasure`).set(t.as(ADMIN, true)).send({ reason: 'asked' }).expect(409);
+      expect(res.body).toMatchObject({ code: 'ERASURE_NOT_ALLOWED', detail: expect.stringContaining('L-1 (active)') });
+      expect((await t.http.post('/borrowers/B-2/erasure').set(t.as('ana')).send({ reason: 'asked' }).expect(403)).body.code).toBeDefined();
+      expect((await store().readStream('borrower-B-2')).map((e) => e.type)).toEqual(['BorrowerRegistered']);
     });
   });
 

@@ -41,8 +41,10 @@ function contentOf(events: RecordedEvent[]) {
     ...rest,
     causationId: causationId === null ? null : '<event>',
   });
+  // A sealed record's reference is random and its digest keyed by the borrower's own random key: the same data seal differently.
+  const sealed = ({ personal, ...data }: Record<string, unknown>) => (personal === undefined ? data : { ...data, personal: '<sealed>' });
   return events
-    .map((e) => ({ stream: e.streamId, version: e.streamVersion, type: e.type, data: e.data, metadata: stable(e.metadata) }))
+    .map((e) => ({ stream: e.streamId, version: e.streamVersion, type: e.type, data: sealed(e.data), metadata: stable(e.metadata) }))
     .sort((a, b) => (a.stream === b.stream ? a.version - b.version : a.stream < b.stream ? -1 : 1));
 }
 
@@ -212,6 +214,7 @@ describe('npm run demo', () => {
     try {
       const runner = new ProjectionRunner(storage.eventStore, storage.readModels, PROJECTIONS, {
         businessTimeZone: env.BUSINESS_TIME_ZONE,
+        clock: storage.clock,
       });
       // What the app projected while the demo ran, and whatever its last moments left to do.
       await runner.catchUp();

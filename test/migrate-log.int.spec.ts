@@ -1,5 +1,5 @@
 import { openPostgres, openSqlite, PostgresEventStore, RecordedEvent, SqliteEventStore, systemClock } from '@loanflow/event-store';
-import { advance, startApp, staffBranch, terms, testConfig } from './support/app';
+import { advance, PERSONAL_DATA_KEY, startApp, staffBranch, terms, testConfig } from './support/app';
 import { cli } from './support/cli';
 import { freshSchema } from './support/postgres';
 
@@ -30,10 +30,10 @@ describe('migrate-log: an embedded SQLite log moved into PostgreSQL', () => {
     const from = `sqlite:${embedded.config.sqlitePath}`;
     const { url } = await freshSchema('migrate');
 
-    const first = await cli(['migrate-log', '--from', from, '--to', url], {});
+    const first = await cli(['migrate-log', '--from', from, '--to', url], { PERSONAL_DATA_KEY });
     expect(first.err.at(-1)).toMatch(/^copied \d+ events \(source head \d+\)$/);
     expect(first.out).toEqual([
-      expect.stringMatching(/^copied (\d+) events and 1 refused attempts$/),
+      expect.stringMatching(/^copied (\d+) events, 1 refused attempts and \d+ sealed personal-data rows$/),
       expect.stringMatching(/^target verified: \d+ events, every chain intact$/),
     ]);
     expect(first.code).toBe(0);
@@ -41,10 +41,13 @@ describe('migrate-log: an embedded SQLite log moved into PostgreSQL', () => {
     const source = await everything(new SqliteEventStore(openSqlite(embedded.config.sqlitePath), { clock: systemClock }));
     const copy = await everything(new PostgresEventStore(await openPostgres(url), { clock: systemClock }));
     expect(copy).toEqual(source);
-    expect(first.out[0]).toBe(`copied ${source.length} events and 1 refused attempts`);
+    // The borrower's key and their sealed name and number: two rows.
+    expect(first.out[0]).toBe(`copied ${source.length} events, 1 refused attempts and 2 sealed personal-data rows`);
 
-    const again = await cli(['migrate-log', '--from', from, '--to', url], {});
-    expect(again.out[0]).toBe(`copied 0 events (continuing at position ${source.length}) and 0 refused attempts`);
+    const again = await cli(['migrate-log', '--from', from, '--to', url], { PERSONAL_DATA_KEY });
+    expect(again.out[0]).toBe(
+      `copied 0 events (continuing at position ${source.length}), 0 refused attempts and 2 sealed personal-data rows`,
+    );
     expect(again.code).toBe(0);
 
     const onPostgres = { EVENT_STORE: 'postgres', DATABASE_URL: url };
@@ -73,8 +76,8 @@ describe('migrate-log: an embedded SQLite log moved into PostgreSQL', () => {
     await staffBranch(other);
     await other.close();
     const { url } = await freshSchema('migrate');
-    expect((await cli(['migrate-log', '--from', `sqlite:${one.config.sqlitePath}`, '--to', url], {})).code).toBe(0);
-    await expect(cli(['migrate-log', '--from', `sqlite:${other.config.sqlitePath}`, '--to', url], {})).rejects.toThrow(
+    expect((await cli(['migrate-log', '--from', `sqlite:${one.config.sqlitePath}`, '--to', url], { PERSONAL_DATA_KEY })).code).toBe(0);
+    await expect(cli(['migrate-log', '--from', `sqlite:${other.config.sqlitePath}`, '--to', url], { PERSONAL_DATA_KEY })).rejects.toThrow(
       /already holds a different log/,
     );
     await expect(cli(['migrate-log', '--from', 'sqlite:/nowhere/x.db', '--to', url], {})).rejects.toThrow(/no event log at/);

@@ -1,4 +1,6 @@
-import { EventStore } from '@loanflow/event-store';
+import { canonicalJson, EventStore } from '@loanflow/event-store';
+import { toKafkaRecord } from '@loanflow/messaging';
+import { createHash } from 'node:crypto';
 import { EVENT_STORE } from '../apps/api/src/common/tokens';
 import { BORROWER, BRANCH, staffBranch, startApp, TestApp } from './support/app';
 
@@ -101,6 +103,37 @@ describe('events recorded in an older shape', () => {
       'RepaymentReceived v1',
     ]);
     expect(history.events[4].data).not.toHaveProperty('dayCount');
+  });
+
+  it('publishes it in the current shape, with the form it was recorded in, whose hash still recomputes from the record alone', async () => {
+    const [recorded] = (await store.readStream('loan-L-OLD')).filter((e) => e.type === 'LoanDisbursed');
+    const record = toKafkaRecord(recorded, { source: '/loanflow', topicPrefix: 'loanflow' });
+    const h = record.headers;
+    expect(h.ce_type).toBe('loanflow.loan.LoanDisbursed.v2');
+    expect(JSON.parse(record.value)).toMatchObject({ dayCount: '30/360', penaltySurchargeBps: null, earlyRepayment: 'shorten_term' });
+    expect(h.ce_recordedversion).toBe('1');
+    expect(JSON.parse(h.ce_recordeddata)).toEqual(recorded.data);
+    const body = canonicalJson({
+      eventId: h.ce_id,
+      streamId: h.ce_subject,
+      streamVersion: Number(h.ce_streamversion),
+      type: 'LoanDisbursed',
+      schemaVersion: Number(h.ce_recordedversion),
+      data: JSON.parse(h.ce_recordeddata),
+      metadata: {
+        actorId: h.ce_actorid,
+        commandId: h.ce_commandid,
+        correlationId: h.ce_correlationid,
+        causationId: h.ce_causationid ?? null,
+        occurredAt: h.ce_time,
+        recordedAt: h.ce_recordedat,
+      },
+      prevHash: h.ce_prevhash,
+    });
+    expect(createHash('sha256').update(h.ce_prevhash).update(body).digest('hex')).toBe(h.ce_eventhash);
+    // A record in the current shape carries neither header.
+    const [applied] = await store.readStream('loan-L-OLD');
+    expect(Object.keys(toKafkaRecord(applied, { source: '/loanflow', topicPrefix: 'loanflow' }).headers)).not.toContain('ce_recordeddata');
   });
 
   it('records what it decides now in the current shape', async () => {

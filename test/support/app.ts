@@ -13,6 +13,8 @@ import type { AppOptions } from '../../apps/api/src/app.module';
 import { freshSchema } from './postgres';
 
 export const SECRET = 'end-to-end-secret-0123456789abcdef';
+/** The cooperative's personal-data key in tests (a server-backed log needs one; the embedded file would do for SQLite). */
+export const PERSONAL_DATA_KEY = '5eed'.repeat(16);
 
 export interface TestApp {
   app: INestApplication;
@@ -37,6 +39,7 @@ export function testConfig(overrides: Partial<LoanflowConfig> = {}): LoanflowCon
     jwtSecret: SECRET,
     jwtSecretSource: 'test',
     businessTimeZone: 'Asia/Shanghai',
+    personalDataKey: PERSONAL_DATA_KEY,
     ...overrides,
   };
 }

@@ -26,7 +26,7 @@ import { ConfigHandler } from './config/config.handler';
 import { EtagInterceptor } from './common/etag.interceptor';
 import { ProblemFilter } from './common/problem.filter';
 import { correlationIdOf } from './common/correlation';
-import { ACCESS_AUDIT, Clock, CLOCK, CONFIG, EVENT_STORE, READ_MODELS, STORAGE } from './common/tokens';
+import { ACCESS_AUDIT, PERSONAL_DATA, Clock, CLOCK, CONFIG, EVENT_STORE, READ_MODELS, STORAGE } from './common/tokens';
 import { RequestPipe } from './common/validation';
 import { AsyncApiController } from './health/asyncapi.controller';
 import { HealthController, Metrics } from './health/health.controller';
@@ -115,10 +115,11 @@ export class AppModule implements OnApplicationShutdown {
         { provide: EVENT_STORE, useFactory: (s: Storage) => s.eventStore, inject: [STORAGE] },
         { provide: READ_MODELS, useFactory: (s: Storage) => s.readModels, inject: [STORAGE] },
         { provide: ACCESS_AUDIT, useFactory: (s: Storage) => s.accessAudit, inject: [STORAGE] },
+        { provide: PERSONAL_DATA, useFactory: (s: Storage) => s.personalData, inject: [STORAGE] },
         // The one command loop every writer of this process goes through.
         {
           provide: CommandLoop,
-          useFactory: (s: Storage, clock: Clock) => new CommandLoop(s.eventStore, clock, config.businessTimeZone),
+          useFactory: (s: Storage, clock: Clock) => new CommandLoop(s.eventStore, clock, config.businessTimeZone, s.personalData),
           inject: [STORAGE, CLOCK],
         },
         // Every api process can project; one at a time does (the lease), the worker included.

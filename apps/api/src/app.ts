@@ -15,6 +15,9 @@ import { answerScrape } from '@loanflow/operations';
 
 /** Builds the whole HTTP app; `main.ts` and the end-to-end tests start exactly this. */
 export async function createApp(config: LoanflowConfig, options: AppOptions & { logger?: false } = {}): Promise<INestApplication> {
+  // Replicas of a server-backed deployment seal and open borrowers' personal data with one key: only the embedded default may make its own.
+  if (config.eventStore !== 'sqlite' && !config.personalDataKey)
+    throw new Error(`EVENT_STORE=${config.eventStore} needs PERSONAL_DATA_KEY (32 random bytes, for example: openssl rand -hex 32)`);
   // A store that cannot be opened is thrown to the caller (main prints it), not turned into process.exit.
   const silent = options.logger === false;
   const app = await NestFactory.create<NestExpressApplication>(

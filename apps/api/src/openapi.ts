@@ -18,6 +18,8 @@ export const SUMMARIES: Record<string, string> = {
   'GET /staff/{id}': "A staff member's record",
   'POST /borrowers': 'Register a borrower (investigation post)',
   'POST /borrowers/{id}/financial-statements': "Record a borrower's financial statement",
+  'POST /borrowers/{id}/erasure': "Erase a borrower's personal data",
+  'GET /borrowers/{id}/personal-data-reads': "List the reads of a borrower's personal data",
   'GET /borrowers/{id}': "A borrower's risk file",
   'GET /borrowers/{id}/history': "A borrower's events and chain verdict",
   'POST /loans': 'Apply for a loan (investigation post)',

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { DEFAULT_JWT_MAX_LIFETIME_HOURS, loadConfig, loadStorageConfig } from '@loanflow/config';
 import { formatCents, ID_PATTERN } from '@loanflow/domain';
 import { EventStore, RecordedEvent, systemClock, verifyLog, verifyStream } from '@loanflow/event-store';
-import { AccessAuditLog, migrateLog, openEndpoint, openStorage } from '@loanflow/storage';
+import { AccessAuditLog, migrateLog, openEndpoint, openStorage, personalDataKeyFor } from '@loanflow/storage';
 import { READ_MODEL_USAGE, runReadModelCommand } from './read-models';
 import { buildDemo, DEMO_COMMAND, demoOptions, formatSummary } from './demo';
 import { CommandSpec, parseCommand, Parsed, required, stringFlag, UsageError, wholeNumberFlag } from './flags';
@@ -32,10 +32,13 @@ const COMMANDS: Record<string, CommandSpec> = {
     options: { loan: { type: 'string' }, limit: { type: 'string' } },
   },
   'migrate-log': {
-    usage: `  migrate-log --from <store> --to <store>  copy the whole log (ids, versions, positions, times, hashes,
-                                          command records, access audit) and verify it; a store is
-                                          sqlite:<path> or postgres://user@host/database`,
-    options: { from: { type: 'string' }, to: { type: 'string' } },
+    usage: `  migrate-log --from <store> --to <store> [--seal-personal-data]
+                                          copy the whole log (ids, versions, positions, times, hashes,
+                                          command records, access audit, sealed personal data) and
+                                          verify it; a store is sqlite:<path> or postgres://user@host/database.
+                                          --seal-personal-data: the source was recorded with borrowers'
+                                          personal data in clear; seal them on the way (into an empty target)`,
+    options: { from: { type: 'string' }, to: { type: 'string' }, 'seal-personal-data': { type: 'boolean' } },
   },
   demo: DEMO_COMMAND,
 };
@@ -183,15 +186,25 @@ async function runCommand(
     case 'migrate-log': {
       const fromSpec = required(stringFlag(values, 'from'), 'from');
       const toSpec = required(stringFlag(values, 'to'), 'to');
-      const source = await openEndpoint(fromSpec, { mustExist: true });
+      const sealPersonalData = values['seal-personal-data'] === true;
+      const personalDataKey = personalDataKeyFor(fromSpec, env.PERSONAL_DATA_KEY);
+      const source = await openEndpoint(fromSpec, {
+        mustExist: true,
+        personalDataKey,
+        clearPersonalData: sealPersonalData ? 'allow' : 'refuse',
+      });
       try {
-        const target = await openEndpoint(toSpec, { mustExist: false });
+        const target = await openEndpoint(toSpec, { mustExist: false, personalDataKey });
         try {
-          const report = await migrateLog(source, target, (copied, head) => io.err(`copied ${copied} events (source head ${head})`));
+          const report = await migrateLog(source, target, (copied, head) => io.err(`copied ${copied} events (source head ${head})`), {
+            sealPersonalData,
+          });
           io.out(
-            `copied ${report.copied} events${report.resumedAt > 0 ? ` (continuing at position ${report.resumedAt})` : ''} ` +
-              `and ${report.denialsCopied} refused attempts`,
+            `copied ${report.copied} events${report.resumedAt > 0 ? ` (continuing at position ${report.resumedAt})` : ''}, ` +
+              `${report.denialsCopied} refused attempts and ${report.personalDataCopied} sealed personal-data rows`,
           );
+          if (sealPersonalData)
+            io.out(`sealed personal data: ${report.rewritten} records rewritten (see log_rewrites for their hashes before and after)`);
           io.out(
             report.verdict.valid
               ? `target verified: ${report.verdict.events} events, every chain intact`

@@ -194,6 +194,7 @@ async function readModelCommand(command: 'rebuild' | 'eod' | 'report', args: str
       const interactive = process.stderr.isTTY;
       const runner = new ProjectionRunner(storage.eventStore, storage.readModels, PROJECTIONS, {
         businessTimeZone: loadBusinessTimeZone(env),
+        clock: storage.clock,
         batchSize: command === 'rebuild' ? 10_000 : 2_000,
         onProgress: command === 'rebuild' ? (p) => (interactive ? process.stderr.write(`\r${bar(p)}`) : io.err(bar(p))) : undefined,
       });
@@ -215,7 +216,7 @@ async function readModelCommand(command: 'rebuild' | 'eod' | 'report', args: str
             storage.eventStore,
             storage.readModels,
             runner,
-            new CommandLoop(storage.eventStore, systemClock, zone),
+            new CommandLoop(storage.eventStore, systemClock, zone, storage.personalData),
             systemClock,
             zone,
           );

@@ -28,7 +28,7 @@ export class WorkerModule implements OnApplicationShutdown {
         { provide: STORAGE, useFactory: () => openStorage(storage, { clock: systemClock }) },
         {
           provide: CommandLoop,
-          useFactory: (s: Storage) => new CommandLoop(s.eventStore, systemClock, storage.businessTimeZone),
+          useFactory: (s: Storage) => new CommandLoop(s.eventStore, systemClock, storage.businessTimeZone, s.personalData),
           inject: [STORAGE],
         },
         {

@@ -1,5 +1,15 @@
 import { businessDate } from '@loanflow/config';
-import { currentSchemaVersion, Event, fold, Folding, requireStorableText, upcast } from '@loanflow/domain';
+import {
+  clearPersonalData,
+  currentSchemaVersion,
+  Event,
+  fold,
+  Folding,
+  PersonalRef,
+  personalSubjectOf,
+  requireStorableText,
+  upcast,
+} from '@loanflow/domain';
 import { CommandIdReused, EventStore, EventToAppend, RecordedEvent, StreamAppend, WrongExpectedVersion } from '@loanflow/event-store';
 import { randomUUID } from 'node:crypto';
 
@@ -75,6 +85,28 @@ export class VersionMismatch extends Error {
 
 export const DEFAULT_ATTEMPTS = 4;
 
+/** Where personal data a decision hands over in clear are sealed before the append (the personal-data store). */
+export interface PersonalDataSealer {
+  seal(subjectId: string, clear: unknown): Promise<PersonalRef>;
+}
+
+/**
+ * The events with every personal datum in clear replaced by the reference and digest the sealer
+ * gives: the log never holds personal data in clear. Without a sealer such an event is refused.
+ */
+async function sealed<E extends Event>(events: readonly E[], sealer: PersonalDataSealer | null): Promise<E[]> {
+  return Promise.all(
+    events.map(async (event) => {
+      const data = event.data as Record<string, unknown>;
+      const clear = clearPersonalData(data);
+      if (clear === undefined) return event;
+      if (!sealer)
+        throw new Error(`${event.type} hands over personal data, and this command loop has no personal-data store to seal them in`);
+      return { ...event, data: { ...data, personal: await sealer.seal(personalSubjectOf(data), clear) } };
+    }),
+  );
+}
+
 /** A reader of the store with no read set: for queries and policy checks outside a command. */
 export function storeReader(store: Pick<EventStore, 'readStream'>): StreamReader {
   return {
@@ -106,13 +138,16 @@ export function loaded<S, E extends Event>(events: RecordedEvent[], folding: Fol
  * conditional on the stream and on every other stream the decision read being still at the
  * version read; when one moved, nothing is written and the loop decides again on the new state,
  * a bounded number of times, then gives up with ConcurrentWrite. A decision that appends nothing
- * writes nothing. Every event's text is checked before it can reach the log.
+ * writes nothing. Every event's text is checked before it can reach the log, and personal data
+ * are sealed out of it (a decision retried after a conflict leaves an unreferenced sealed record,
+ * erased with its subject).
  */
 export class CommandLoop {
   constructor(
     private readonly store: EventStore,
     private readonly clock: () => Date,
     private readonly businessTimeZone: string,
+    private readonly sealer: PersonalDataSealer | null = null,
     private readonly attempts = DEFAULT_ATTEMPTS,
   ) {}
 
@@ -159,14 +194,18 @@ export class CommandLoop {
         },
       };
       try {
-        const events = await decide(own.state, decision);
-        if (events.length === 0 && writes.size === 0) return { streamId, version: own.version, appended: false };
-        requireStorableText([...events, ...[...writes.values()].flat()]);
-        const alongside: StreamAppend[] = [...writes].map(([id, more]) => ({
-          streamId: id,
-          events: recordable(more),
-          expectedVersion: reads.get(id)!,
-        }));
+        const decided = await decide(own.state, decision);
+        if (decided.length === 0 && writes.size === 0) return { streamId, version: own.version, appended: false };
+        requireStorableText([...decided, ...[...writes.values()].flat()]);
+        // Sealed only once the decision stands: a refused command leaves nothing in the personal-data store.
+        const events = await sealed(decided, this.sealer);
+        const alongside: StreamAppend[] = await Promise.all(
+          [...writes].map(async ([id, more]) => ({
+            streamId: id,
+            events: recordable(await sealed(more, this.sealer)),
+            expectedVersion: reads.get(id)!,
+          })),
+        );
         const result = await this.store.append(streamId, recordable(events), {
           expectedVersion: own.version,
           fingerprint: envelope.fingerprint,

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-
 /**
- * The stream that reserves an identity number for one borrower file. Named by a digest, so the
- * number itself is not in the stream's name (names travel further than data: keys, logs, metrics).
+ * The stream that reserves an identity number for one borrower file, named by the number's keyed
+ * hash (the identity key), so the number itself is in no stream's name (names travel further than
+ * data: keys, logs, metrics) and cannot be found by hashing guesses without the cooperative's key.
  */
-export function identityStream(identityNumber: string): string {
-  return `identity-${createHash('sha256').update(`loanflow identity number ${identityNumber}`).digest('hex')}`;
+export function identityStream(identityKey: string): string {
+  return `identity-${identityKey}`;
 }

@@ -20,6 +20,11 @@ export interface StorageConfig {
   readModelUrl?: string;
   /** Most appends one commit carries (group commit); 1 turns it off. */
   groupCommitMaxBatch: number;
+  /**
+   * The cooperative's key for borrowers' personal data (PERSONAL_DATA_KEY: 32 bytes, hex or base64).
+   * Unset, the embedded default keeps one next to its database; a server-backed log must be given one.
+   */
+  personalDataKey?: string;
 }
 
 /** Kafka for downstream systems: set by KAFKA_BROKERS, off without it. */
@@ -81,9 +86,9 @@ export const DEFAULT_BUSINESS_TIME_ZONE = 'Asia/Shanghai';
  * Without `JWT_SECRET` the embedded default keeps a random secret next to its database, so a
  * newcomer configures nothing and the CLI's `token` signs with the secret the api checks.
  */
-export function embeddedSecret(sqlitePath: string): { secret: string; file: string } {
+export function embeddedSecret(sqlitePath: string, name = 'jwt-secret'): { secret: string; file: string } {
   const dir = sqlitePath === ':memory:' ? join(process.cwd(), 'data') : dirname(sqlitePath);
-  const file = join(dir, 'jwt-secret');
+  const file = join(dir, name);
   if (!existsSync(file)) {
     // Made for the secret and the log beside it: its owner alone may look inside.
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -112,7 +117,13 @@ export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): Storage
         ? { eventStoreUrl: needs('EVENTSTORE_URL'), readModelUrl: needs('READ_MODEL_URL') }
         : {};
   const groupCommitMaxBatch = wholeNumber(env, 'GROUP_COMMIT_MAX_BATCH', DEFAULT_GROUP_COMMIT_MAX_BATCH, 1);
-  return { eventStore, sqlitePath: sqlitePathOf(env), ...urls, groupCommitMaxBatch };
+  return {
+    eventStore,
+    sqlitePath: sqlitePathOf(env),
+    ...urls,
+    groupCommitMaxBatch,
+    ...(env.PERSONAL_DATA_KEY ? { personalDataKey: env.PERSONAL_DATA_KEY } : {}),
+  };
 }
 
 export function loadKafkaConfig(env: NodeJS.ProcessEnv = process.env): KafkaConfig | undefined {

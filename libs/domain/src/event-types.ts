@@ -27,7 +27,12 @@ const LOAN: Record<LoanEvent['type'], true> = {
   LoanWrittenOff: true,
   WrittenOffRecovered: true,
 };
-const BORROWER: Record<BorrowerEvent['type'], true> = { BorrowerRegistered: true, FinancialStatementRecorded: true, BorrowerRated: true };
+const BORROWER: Record<BorrowerEvent['type'], true> = {
+  BorrowerRegistered: true,
+  FinancialStatementRecorded: true,
+  BorrowerRated: true,
+  PersonalDataErased: true,
+};
 const STAFF: Record<StaffEvent['type'], true> = { StaffRegistered: true, PostAssigned: true, PostRevoked: true, RelationDeclared: true };
 const BRANCH: Record<BranchEvent['type'], true> = { MaturityRemindersIssued: true };
 const DAY: Record<DayEvent['type'], true> = { BusinessDayClosed: true };

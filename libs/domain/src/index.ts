@@ -13,6 +13,7 @@ export * from './staff/posts';
 export * from './staff/events';
 export * from './staff/state';
 export * from './staff/decider';
+export * from './personal';
 export * from './borrower/events';
 export * from './borrower/state';
 export * from './borrower/identity';

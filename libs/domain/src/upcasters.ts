@@ -12,6 +12,10 @@ const CURRENT: Readonly<Record<string, number>> = {
   // v2: interest by the day. The day count, penalty surcharge, early-repayment choice and the money
   // rules' version are always present.
   LoanDisbursed: 2,
+  // v2: personal data out of the log. The name and identity number, and a statement's figures, are
+  // sealed in the personal-data store; the event keeps a reference (`personal`) and the identity key.
+  BorrowerRegistered: 2,
+  FinancialStatementRecorded: 2,
 };
 
 /** From version n to n + 1, per type. */
@@ -26,6 +30,19 @@ const UPCASTERS: Readonly<Record<string, Readonly<Record<number, (data: Data) =>
       earlyRepayment: d.earlyRepayment ?? 'shorten_term',
       moneyRulesVersion: d.moneyRulesVersion ?? null,
     }),
+  },
+  // A log recorded before personal data left it holds them in clear: they read as handed over in
+  // clear, to be sealed. Only the `migrate` step reads such a log (it seals them into the store and
+  // computes the identity key, which needs the cooperative's key); nothing else opens one.
+  BorrowerRegistered: {
+    1: ({ name, identityNumber, ...d }) => ({
+      ...d,
+      identityKey: null,
+      personal: { clear: { name, identityNumber: identityNumber ?? null } },
+    }),
+  },
+  FinancialStatementRecorded: {
+    1: ({ income, assets, liabilities, cashFlow, ...d }) => ({ ...d, personal: { clear: { income, assets, liabilities, cashFlow } } }),
   },
 };
 

@@ -1,3 +1,4 @@
+import { clearPersonalData, upcast } from '@loanflow/domain';
 import { RecordedEvent } from '@loanflow/event-store';
 import { CloudEvent, Kafka } from 'cloudevents';
 
@@ -39,7 +40,8 @@ export interface KafkaRecord {
  * One recorded event as a Kafka record in CloudEvents binary mode: the event's data is the
  * value, its envelope the `ce_*` headers. Extension attributes carry what lets a consumer check
  * order and integrity: global position, stream version, the hash chain and every other hashed
- * field (actor, command, correlation, causation, recording time), so the hash can be recomputed
+ * field (actor, command, correlation, causation, recording time, and for a record recorded in an
+ * older schema version that version and its data as recorded), so the hash can be recomputed
  * from the record alone.
  */
 export interface RecordOptions {
@@ -49,6 +51,14 @@ export interface RecordOptions {
 
 export function toKafkaRecord(event: RecordedEvent, options: RecordOptions): KafkaRecord {
   const aggregate = aggregateOf(event.streamId);
+  // The last gate before every consumer: personal data in clear never leave (a log recorded before
+  // they were sealed out of it is refused at start; this holds even if one slipped past).
+  const current = upcast(event);
+  if (clearPersonalData(current.data) !== undefined)
+    throw new Error(`${event.type} at position ${event.globalPosition} holds personal data in clear; seal the log before relaying it`);
+  // Consumers get every event in its type's current shape; a record recorded in an older one also
+  // carries that form as recorded, which its hash is over, so the hash still recomputes from the record alone.
+  const older = current !== event;
   // Not re-validated here (strict=false): every attribute comes typed from the store, and the
   // integration tests parse and validate every record a consumer receives.
   const cloudEvent = new CloudEvent(
@@ -56,12 +66,12 @@ export function toKafkaRecord(event: RecordedEvent, options: RecordOptions): Kaf
       specversion: '1.0',
       id: event.eventId,
       // Consumers dispatch on the type, and a new schema version is a new type.
-      type: `loanflow.${aggregate}.${event.type}.v${event.schemaVersion}`,
+      type: `loanflow.${aggregate}.${event.type}.v${current.schemaVersion}`,
       source: options.source,
       subject: event.streamId,
       time: event.metadata.occurredAt,
       datacontenttype: 'application/json',
-      data: event.data,
+      data: current.data,
       partitionkey: event.streamId,
       globalposition: String(event.globalPosition),
       streamversion: String(event.streamVersion),
@@ -72,6 +82,7 @@ export function toKafkaRecord(event: RecordedEvent, options: RecordOptions): Kaf
       commandid: event.metadata.commandId,
       correlationid: event.metadata.correlationId,
       ...(event.metadata.causationId !== null ? { causationid: event.metadata.causationId } : {}),
+      ...(older ? { recordedversion: String(event.schemaVersion), recordeddata: JSON.stringify(event.data) } : {}),
     },
     false,
   );

@@ -165,7 +165,7 @@ describe('the Kafka relay against a real broker', () => {
     'publishes 5,000 events over 200 loans from a %s log: every event once, in stream order per key, as valid CloudEvents',
     async (_, open) => {
       const { store, readModels } = await open();
-      const checkpoints = new Checkpoints(readModels);
+      const checkpoints = new Checkpoints(readModels, systemClock);
       await appendRandom(store, 5_000, 200, 'bulk');
       const prefix = freshTopicPrefix();
       const relay = new KafkaRelay(store, checkpoints, testKafka(), {
@@ -189,7 +189,7 @@ describe('the Kafka relay against a real broker', () => {
   it('survives five SIGKILLs of the worker while events keep coming: duplicates at most, never a gap', async () => {
     const path = sqlitePath();
     const store = new SqliteEventStore(openSqlite(path), { clock: systemClock });
-    const checkpoints = new Checkpoints(await openSqliteReadModels(openSqlite(path)));
+    const checkpoints = new Checkpoints(await openSqliteReadModels(openSqlite(path)), systemClock);
     const prefix = freshTopicPrefix();
     const env = {
       ...process.env,
@@ -247,7 +247,7 @@ describe('the Kafka relay against a real broker', () => {
   it('keeps internal streams in the log: never published, yet the checkpoint passes them', async () => {
     const path = sqlitePath();
     const store = new SqliteEventStore(openSqlite(path), { clock: systemClock });
-    const checkpoints = new Checkpoints(await openSqliteReadModels(openSqlite(path)));
+    const checkpoints = new Checkpoints(await openSqliteReadModels(openSqlite(path)), systemClock);
     await appendRandom(store, 40, 5, 'before');
     // More internal records in a row than a batch holds: whole batches with nothing to send.
     await appendInternal(store, 25, 'run');
@@ -293,7 +293,7 @@ describe('the Kafka relay against a real broker', () => {
     const readModels = await openPostgresReadModels(url);
     const prefix = freshTopicPrefix();
     const relay = () =>
-      new KafkaRelay(store, new Checkpoints(readModels), testKafka(), {
+      new KafkaRelay(store, new Checkpoints(readModels, systemClock), testKafka(), {
         topicPrefix: prefix,
         source: '/loanflow',
         partitions: 3,
@@ -328,7 +328,7 @@ describe('the Kafka relay against a real broker', () => {
   it('retries with backoff while the broker is away and catches up when it is back', async () => {
     const path = sqlitePath();
     const store = new SqliteEventStore(openSqlite(path), { clock: systemClock });
-    const checkpoints = new Checkpoints(await openSqliteReadModels(openSqlite(path)));
+    const checkpoints = new Checkpoints(await openSqliteReadModels(openSqlite(path)), systemClock);
     await appendRandom(store, 300, 20, 'away');
     let brokerBack = false;
     const kafka = testKafka(async () => (brokerBack ? TEST_KAFKA_BROKERS : ['127.0.0.1:1']));

@@ -31,10 +31,11 @@ export function defineAbilityFor(actor: Actor, registry: StaffRegistry): AppAbil
     can('read', ['Loan', 'Borrower', 'Staff', 'Config', 'Report', 'Compliance']);
     can(['register', 'assignPost', 'revokePost', 'declareRelation'], 'Staff');
     can('configure', 'Config');
+    can('erase', 'Borrower');
     cannot(['register', 'assignPost', 'revokePost'], 'Staff', { staffId: actor.id }).because(RuleCode.ADMIN_SEPARATION);
     // An id that ever acted as an administrator's never becomes a staff member's, nor the other way round.
     cannot('register', 'Staff', { administrator: true }).because(RuleCode.ADMIN_SEPARATION);
-    if (staff) cannot([...WRITES], ['Staff', 'Config']).because(RuleCode.ADMIN_SEPARATION);
+    if (staff) cannot([...WRITES], ['Staff', 'Config', 'Borrower']).because(RuleCode.ADMIN_SEPARATION);
     cannot([...LOAN_ACTIONS], 'Loan').because(RuleCode.ADMIN_SEPARATION);
     cannot('register', 'Borrower').because(RuleCode.ADMIN_SEPARATION);
   } else if (staff && staff.staffId !== null) {
@@ -79,4 +80,4 @@ export function defineAbilityFor(actor: Actor, registry: StaffRegistry): AppAbil
 }
 
 /** Every action but reading. */
-const WRITES: readonly Action[] = [...LOAN_ACTIONS, 'register', 'assignPost', 'revokePost', 'declareRelation', 'configure'];
+const WRITES: readonly Action[] = [...LOAN_ACTIONS, 'register', 'assignPost', 'revokePost', 'declareRelation', 'configure', 'erase'];

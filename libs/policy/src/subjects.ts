@@ -32,8 +32,10 @@ export const LOAN_ACTIONS: readonly LoanAction[] = [
 export type StaffAction = 'register' | 'assignPost' | 'revokePost' | 'declareRelation';
 /** Changing configuration (structure targets, policy settings): administrators only. */
 export type ConfigAction = 'configure';
+/** Erasing a borrower's personal data, when the law allows it: administrators only. */
+export type BorrowerAction = 'erase';
 /** `register` names both registering staff (admin) and registering a borrower (investigation). */
-export type Action = LoanAction | StaffAction | ConfigAction | 'read';
+export type Action = LoanAction | StaffAction | ConfigAction | BorrowerAction | 'read';
 
 /** What each post allows on loans of its branch. */
 export const POST_ACTIONS: Record<Post, LoanAction[]> = {

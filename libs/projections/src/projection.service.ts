@@ -38,6 +38,7 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
     this.reactions = new ReactionRunner({ store: storage.eventStore, loop }, storage.checkpoints);
     this.runner = new ProjectionRunner(storage.eventStore, storage.readModels, PROJECTIONS, {
       businessTimeZone,
+      clock: storage.clock,
       lease: this.lease,
       afterCatchUp: () => this.reactions.catchUp(),
       onOutcome: (error) => this.outcome(error),
@@ -75,7 +76,7 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
         position: error.position,
         eventType: error.eventType,
         error: error.reason,
-        failedAt: new Date().toISOString(),
+        failedAt: this.storage.clock().toISOString(),
       });
     } else if (error) {
       this.logger.error(`read models could not catch up: ${(error as Error).message}; retrying`);

@@ -38,7 +38,7 @@ describe('the projection runner, on an event it cannot apply', () => {
     });
     for (let i = 0; i < 10; i++)
       await store.append(`s-${i}`, [{ type: i === 6 ? 'Poison' : 'Counted', data: {} }], { expectedVersion: -1, metadata: meta(i) });
-    const runner = new ProjectionRunner(store, db, [counting], { businessTimeZone: 'Asia/Shanghai', batchSize: 100 });
+    const runner = new ProjectionRunner(store, db, [counting], { businessTimeZone: 'Asia/Shanghai', batchSize: 100, clock: systemClock });
     await expect(runner.catchUp()).rejects.toEqual(new FollowerFailed('counting', 6, 'Poison', 'cannot count Poison'));
     const stored = async () => [
       Number(

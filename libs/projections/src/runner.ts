@@ -1,6 +1,6 @@
 import { businessDate } from '@loanflow/config';
 import { upcast } from '@loanflow/domain';
-import { EventStore, RecordedEvent } from '@loanflow/event-store';
+import { Clock, EventStore, RecordedEvent } from '@loanflow/event-store';
 import { Lease, ReadModelDb, sqliteHandleOf } from '@loanflow/storage';
 import { FollowerFailed } from './failure';
 import { checkpointName, Lookup, Projection, Row, TableSpec } from './projection';
@@ -38,6 +38,8 @@ export interface Progress {
 export interface RunnerOptions {
   /** The cooperative's time zone, in which an instant's business date is read. */
   businessTimeZone: string;
+  /** When a checkpoint moved (`updated_at`): operations' time, never the read models' content. */
+  clock: Clock;
   /** Events read and written per transaction. */
   batchSize?: number;
   onProgress?: (progress: Progress) => void;
@@ -269,7 +271,7 @@ export class ProjectionRunner {
         return [{ spec, upserts, deletes }];
       }),
     }));
-    const now = new Date().toISOString();
+    const now = this.options.clock().toISOString();
     const sqlite = sqliteHandleOf(this.db);
     if (sqlite) {
       // One synchronous transaction of prepared statements: nothing else in this process runs meanwhile.

@@ -1,3 +1,4 @@
+import { Clock } from '@loanflow/event-store';
 import { ReadModelDb } from './read-model-db';
 
 /**
@@ -5,7 +6,10 @@ import { ReadModelDb } from './read-model-db';
  * finished. The Kafka relay saves its checkpoint only after the broker acknowledged.
  */
 export class Checkpoints {
-  constructor(private readonly db: ReadModelDb) {}
+  constructor(
+    private readonly db: ReadModelDb,
+    private readonly clock: Clock,
+  ) {}
 
   /** -1 before the follower's first event. */
   async get(name: string): Promise<number> {
@@ -14,7 +18,7 @@ export class Checkpoints {
   }
 
   async set(name: string, position: number): Promise<void> {
-    const updatedAt = new Date().toISOString();
+    const updatedAt = this.clock().toISOString();
     await this.db
       .insertInto('checkpoints')
       .values({ name, position, updated_at: updatedAt })

@@ -4,3 +4,4 @@ export * from './lease';
 export * from './read-model-db';
 export * from './storage';
 export * from './migrate-log';
+export * from './personal-data';

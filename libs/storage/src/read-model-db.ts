@@ -32,6 +32,43 @@ export interface ReadModelTables {
     rule_code: string;
     detail: string;
   };
+  /** Each subject's data key, wrapped under the cooperative's key; null once erased. */
+  personal_keys: {
+    subject_id: string;
+    wrapped_key: string | null;
+    created_at: string;
+    erased_at: string | null;
+  };
+  /** Personal data sealed under their subject's key, named by the reference the log keeps. */
+  personal_records: {
+    ref: string;
+    subject_id: string;
+    sealed: string;
+    created_at: string;
+  };
+  /** Who read whose personal data, when and why. */
+  personal_reads: {
+    id: Generated<number>;
+    at: string;
+    actor_id: string;
+    subject_id: string;
+    purpose: string;
+  };
+  /** Facts about the log as a whole, e.g. that it holds no personal data in clear. */
+  log_properties: {
+    name: string;
+    value: string;
+  };
+  /** Records the seal-personal-data migration rewrote, with their hashes before and after: an auditor's bridge to the old log. */
+  log_rewrites: {
+    global_position: number;
+    event_id: string;
+    stream_before: string;
+    stream_after: string;
+    hash_before: string;
+    hash_after: string;
+    reason: string;
+  };
 }
 
 export type ReadModelDb = Kysely<ReadModelTables>;
@@ -78,6 +115,51 @@ const migrations = (dialect: ReadModelDialect): Record<string, Migration> => ({
         .addColumn('event_type', 'text', (c) => c.notNull())
         .addColumn('error', 'text', (c) => c.notNull())
         .addColumn('failed_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0004_personal_data': {
+    up: async (db) => {
+      await db.schema
+        .createTable('personal_keys')
+        .addColumn('subject_id', 'text', (c) => c.primaryKey())
+        .addColumn('wrapped_key', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('erased_at', 'text')
+        .execute();
+      await db.schema
+        .createTable('personal_records')
+        .addColumn('ref', 'text', (c) => c.primaryKey())
+        .addColumn('subject_id', 'text', (c) => c.notNull())
+        .addColumn('sealed', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('personal_records_subject').on('personal_records').column('subject_id').execute();
+      await db.schema
+        .createTable('personal_reads')
+        .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor_id', 'text', (c) => c.notNull())
+        .addColumn('subject_id', 'text', (c) => c.notNull())
+        .addColumn('purpose', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('personal_reads_subject').on('personal_reads').column('subject_id').execute();
+      await db.schema
+        .createTable('log_properties')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('log_rewrites')
+        .addColumn('global_position', 'bigint', (c) => c.primaryKey())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('stream_before', 'text', (c) => c.notNull())
+        .addColumn('stream_after', 'text', (c) => c.notNull())
+        .addColumn('hash_before', 'text', (c) => c.notNull())
+        .addColumn('hash_after', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
         .execute();
     },
   },

@@ -1,19 +1,31 @@
 import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { borrowerDecider, NotFound } from '@loanflow/domain';
+import {
+  Borrower,
+  BorrowerIdentity,
+  borrowerDecider,
+  IllegalState,
+  isSealed,
+  NotFound,
+  Personal,
+  StatementFigures,
+} from '@loanflow/domain';
 import { EventStore, streamHistory } from '@loanflow/event-store';
 import { borrowerRisk, loadWarningRules, loansOfBorrower, ProjectionService } from '@loanflow/projections';
 import { businessDate, LoanflowConfig } from '@loanflow/config';
-import { ReadModelDb } from '@loanflow/storage';
+import { PersonalDataStore, ReadModelDb } from '@loanflow/storage';
 import { Accepted, Aggregates } from '../common/aggregates';
 import { Authorizer } from '../common/authorizer';
 
 import { Ctx, RequestContext } from '../common/request-context';
-import { Clock, CLOCK, CONFIG, EVENT_STORE, READ_MODELS } from '../common/tokens';
+import { Clock, CLOCK, CONFIG, EVENT_STORE, PERSONAL_DATA, READ_MODELS } from '../common/tokens';
 import { RunBorrowerCommand } from './borrowers.handler';
-import { Borrower as BorrowerFile, BorrowerHistory } from './responses';
-import { BorrowerIdParams, FinancialStatementDto, RegisterBorrowerDto } from './dto';
+import { Borrower as BorrowerFile, BorrowerHistory, PersonalDataReads } from './responses';
+import { BorrowerIdParams, ErasureDto, FinancialStatementDto, RegisterBorrowerDto } from './dto';
+
+/** Loans in these statuses are over: nothing more is owed or decided on them. */
+const FINISHED = new Set(['rejected', 'closed']);
 
 @ApiTags('borrowers')
 @ApiBearerAuth()
@@ -28,7 +40,27 @@ export class BorrowersController {
     @Inject(READ_MODELS) private readonly db: ReadModelDb,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: LoanflowConfig,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalDataStore,
   ) {}
+
+  /**
+   * The borrower's personal data, opened from the personal-data store for the person asking, the
+   * read audited; null once erased (the key is destroyed again if an erasure on record left it).
+   */
+  private async personal(state: Borrower, ctx: RequestContext, purpose: string) {
+    const subjectId = state.borrowerId!;
+    if (state.erasedAt !== null) {
+      await this.personalData.erase(subjectId);
+      return null;
+    }
+    await this.personalData.recordRead({ at: this.clock().toISOString(), actorId: ctx.actor.id, subjectId, purpose });
+    const open = async <T>(p: Personal<T>) => (isSealed(p) ? this.personalData.open<T>(subjectId, p) : p.clear);
+    const identity = state.identity && (await open<BorrowerIdentity>(state.identity));
+    const statements = await Promise.all(
+      state.statements.map(async ({ personal, ...recorded }) => ({ ...recorded, figures: await open<StatementFigures>(personal) })),
+    );
+    return identity && { identity, statements };
+  }
 
   /** The borrower's file once the actor may read it; 404 for a borrower nobody registered. */
   private async readable(id: string, ctx: RequestContext) {
@@ -61,17 +93,19 @@ export class BorrowersController {
     const { state, version } = await this.readable(id, ctx);
     const { rules } = await loadWarningRules(this.store);
     const risk = await borrowerRisk(this.db, rules, id, businessDate(this.clock(), this.config.businessTimeZone));
-    const { borrowerId, name, kind, village, sector, identityNumber, registeredBy, registeredAt, statements, ratings } = state;
+    const { borrowerId, kind, village, sector, registeredBy, registeredAt, ratings } = state;
+    const personal = await this.personal(state, ctx, `GET /borrowers/${id}`);
     return {
       borrowerId,
-      name,
+      name: personal?.identity.name ?? null,
       kind,
       village,
       sector,
-      identityNumber,
+      identityNumber: personal?.identity.identityNumber ?? null,
       registeredBy,
       registeredAt,
-      statements,
+      personalData: personal ? 'available' : 'erased',
+      statements: (personal?.statements ?? []).map(({ asOf, figures, recordedBy, at }) => ({ asOf, ...figures!, recordedBy, at })),
       ratings,
       latestRating: ratings.at(-1) ?? null,
       creditHistory: await loansOfBorrower(this.db, id),
@@ -79,6 +113,33 @@ export class BorrowersController {
       riskLevel: risk.level,
       version,
     };
+  }
+
+  /**
+   * Erases the borrower's personal data (name, identity number, statements' figures) when the law
+   * allows it: none of their loans may still be open or owe anything (a written-off loan is still
+   * pursued). The erasure is recorded on the borrower's stream; their key and records are destroyed.
+   * The log keeps its references and digests, so every chain still verifies.
+   */
+  @Post(':id/erasure')
+  async erase(@Param() { id }: BorrowerIdParams, @Body() { reason }: ErasureDto, @Ctx() ctx: RequestContext): Promise<Accepted> {
+    await this.authorizer.assert(ctx.actor, 'erase', { kind: 'Borrower', borrowerId: id });
+    await this.projections.ready();
+    const open = (await loansOfBorrower(this.db, id)).filter((loan) => !FINISHED.has(loan.status));
+    if (open.length > 0)
+      throw new IllegalState(
+        'ERASURE_NOT_ALLOWED',
+        `borrower ${id}'s personal data must be kept while loans ${open.map((l) => `${l.loanId} (${l.status})`).join(', ')} are open`,
+      );
+    return this.commands.execute(new RunBorrowerCommand(id, { type: 'ErasePersonalData', data: { reason } }, ctx));
+  }
+
+  /** Who read the borrower's personal data, when and by which route: for administrators and auditors. */
+  @Get(':id/personal-data-reads')
+  @ApiOkResponse({ type: PersonalDataReads, description: 'the reads, oldest first' })
+  async reads(@Param() { id }: BorrowerIdParams, @Ctx() ctx: RequestContext) {
+    await this.authorizer.assert(ctx.actor, 'read', { kind: 'Compliance', name: 'personal-data-reads' });
+    return { borrowerId: id, reads: await this.personalData.reads(id) };
   }
 
   /** Every event of the borrower with its actor, times and hashes, and the verdict on its chain. */

@@ -73,3 +73,8 @@ export class BorrowerIdParams {
   @IdField()
   id!: string;
 }
+
+export class ErasureDto {
+  @TextField(500, 'the borrower asked for erasure on 2026-12-01; all loans closed')
+  reason!: string;
+}

@@ -1,12 +1,14 @@
 import { Rating } from '../rules/scorecard';
 import { givenFor } from '../testing/given';
 import { BorrowerCommand, borrowerDecider } from './decider';
+import { upcast } from '../upcasters';
 import { BorrowerEvent, BorrowerRegistered, FinancialStatementRecorded } from './events';
 
 const at = '2026-03-02T09:00:00.000Z';
 const today = '2026-03-02';
 const RESIDENT_ID = '11010519491231002X';
 const CREDIT_CODE = '91350100M000100Y43';
+const KEY = 'k'.repeat(64);
 
 const given = (events: BorrowerEvent[]) => givenFor(borrowerDecider, events);
 
@@ -19,6 +21,7 @@ const register = (kind: 'household' | 'business', identityNumber: string, identi
     village: 'Dongshan',
     sector: 'grain',
     identityNumber,
+    identityKey: KEY,
     identityTakenBy,
     by: 'ana',
     now: at,
@@ -29,11 +32,11 @@ const registered: BorrowerRegistered = {
   type: 'BorrowerRegistered',
   data: {
     borrowerId: 'B',
-    name: 'Wang household',
     kind: 'household',
     village: 'Dongshan',
     sector: 'grain',
-    identityNumber: RESIDENT_ID,
+    identityKey: KEY,
+    personal: { clear: { name: 'Wang household', identityNumber: RESIDENT_ID } },
     registeredBy: 'ana',
     at,
   },
@@ -43,9 +46,10 @@ const recordStatement = (overrides: Partial<typeof statement> = {}): BorrowerCom
   type: 'RecordFinancialStatement',
   data: { borrowerId: 'B', ...statement, ...overrides, by: 'ana', now: at, today },
 });
+const { asOf: _, ...figures } = statement;
 const recorded = (asOf: string): FinancialStatementRecorded => ({
   type: 'FinancialStatementRecorded',
-  data: { borrowerId: 'B', ...statement, asOf, recordedBy: 'ana', at },
+  data: { borrowerId: 'B', asOf, personal: { clear: figures }, recordedBy: 'ana', at },
 });
 const rating: Rating = {
   scorecardVersion: 1,
@@ -71,7 +75,27 @@ describe('borrower decider: registration', () => {
   it('registers a business under its unified social credit code', () =>
     given([])
       .when(register('business', CREDIT_CODE))
-      .then([{ type: 'BorrowerRegistered', data: { ...registered.data, kind: 'business', identityNumber: CREDIT_CODE } }]));
+      .then([
+        {
+          type: 'BorrowerRegistered',
+          data: { ...registered.data, kind: 'business', personal: { clear: { name: 'Wang household', identityNumber: CREDIT_CODE } } },
+        },
+      ]));
+
+  it('hands the name and identity number over in clear, to be sealed out of the log; the event keeps the identity key', () => {
+    const [event] = borrowerDecider.decide(register('household', RESIDENT_ID), borrowerDecider.initialState) as BorrowerRegistered[];
+    expect(Object.keys(event.data).sort()).toEqual([
+      'at',
+      'borrowerId',
+      'identityKey',
+      'kind',
+      'personal',
+      'registeredBy',
+      'sector',
+      'village',
+    ]);
+    expect(event.data.identityKey).toBe(KEY);
+  });
 
   it('IDENTITY_NUMBER_INVALID for a wrong check character or the other kind of number', () => {
     given([]).when(register('household', '110105194912310021')).thenRefused('IDENTITY_NUMBER_INVALID');
@@ -86,20 +110,45 @@ describe('borrower decider: registration', () => {
   it('starts the file with who registered the borrower, and no statements or ratings', () =>
     expect(given([registered]).state).toEqual({
       borrowerId: 'B',
-      name: 'Wang household',
       kind: 'household',
       village: 'Dongshan',
       sector: 'grain',
-      identityNumber: RESIDENT_ID,
+      identityKey: KEY,
+      identity: { clear: { name: 'Wang household', identityNumber: RESIDENT_ID } },
       registeredBy: 'ana',
       registeredAt: at,
       statements: [],
       ratings: [],
+      erasedAt: null,
     }));
 
-  it('reads a borrower registered before identity numbers were required as having none', () => {
-    const { identityNumber: _, ...before } = registered.data;
-    expect(given([{ type: 'BorrowerRegistered', data: before }]).state.identityNumber).toBeNull();
+  it('reads a v1 registration (personal data in clear, perhaps no identity number) as handing them over in clear, with no identity key', () => {
+    const v1 = {
+      borrowerId: 'B',
+      name: 'Wang household',
+      kind: 'household',
+      village: 'Dongshan',
+      sector: 'grain',
+      registeredBy: 'ana',
+      at,
+    };
+    const read = upcast({ type: 'BorrowerRegistered', schemaVersion: 1, data: v1 });
+    expect(read).toEqual({
+      type: 'BorrowerRegistered',
+      schemaVersion: 2,
+      data: {
+        borrowerId: 'B',
+        kind: 'household',
+        village: 'Dongshan',
+        sector: 'grain',
+        identityKey: null,
+        personal: { clear: { name: 'Wang household', identityNumber: null } },
+        registeredBy: 'ana',
+        at,
+      },
+    });
+    const statementV1 = { borrowerId: 'B', ...statement, recordedBy: 'ana', at };
+    expect(upcast({ type: 'FinancialStatementRecorded', schemaVersion: 1, data: statementV1 }).data).toEqual(recorded(statement.asOf).data);
   });
 });
 
@@ -107,7 +156,7 @@ describe('borrower decider: financial statements', () => {
   it('records a statement, a negative cash flow included', () =>
     given([registered])
       .when(recordStatement())
-      .then([{ type: 'FinancialStatementRecorded', data: { borrowerId: 'B', ...statement, recordedBy: 'ana', at } }]));
+      .then([recorded(statement.asOf)]));
 
   it('keeps the statements in date order, whatever order they were recorded in', () =>
     expect(
@@ -167,4 +216,33 @@ describe('borrower decider: ratings', () => {
   });
 
   it('BORROWER_NOT_FOUND for a borrower nobody registered', () => given([]).when(rate('L-1')).thenRefused('BORROWER_NOT_FOUND'));
+});
+
+describe('borrower decider: erasure of personal data', () => {
+  const erase = (reason = 'asked for on 2026-03-01; all loans closed'): BorrowerCommand => ({
+    type: 'ErasePersonalData',
+    data: { borrowerId: 'B', reason, by: 'root', now: at },
+  });
+  const erased: BorrowerEvent = {
+    type: 'PersonalDataErased',
+    data: { borrowerId: 'B', reason: 'asked for on 2026-03-01; all loans closed', erasedBy: 'root', at },
+  };
+
+  it('records the erasure with its reason, once; the file keeps its dates and ratings', () => {
+    given([registered, recorded('2025-12-31')])
+      .when(erase())
+      .then([erased]);
+    given([registered, erased]).when(erase()).thenRefused('PERSONAL_DATA_ERASED');
+    expect(given([registered, recorded('2025-12-31'), erased]).state).toMatchObject({ erasedAt: at, statements: [{ asOf: '2025-12-31' }] });
+  });
+
+  it('REASON_REQUIRED for an erasure without a reason; BORROWER_NOT_FOUND for nobody', () => {
+    given([registered]).when(erase('  ')).thenRefused('REASON_REQUIRED');
+    given([]).when(erase()).thenRefused('BORROWER_NOT_FOUND');
+  });
+
+  it('PERSONAL_DATA_ERASED for a statement after the erasure: nothing more is kept of the person', () =>
+    given([registered, erased])
+      .when(recordStatement({ asOf: '2026-03-01' }))
+      .thenRefused('PERSONAL_DATA_ERASED'));
 });

@@ -15,6 +15,8 @@ export type RegisterBorrower = Command<
     village: string;
     sector: string;
     identityNumber: string;
+    /** The identity number's keyed hash (supplied by the handler, which holds the matching key). */
+    identityKey: string;
     /** The borrower already registered under this identity number (supplied by the handler), if any. */
     identityTakenBy: string | null;
   } & Acting
@@ -22,7 +24,9 @@ export type RegisterBorrower = Command<
 export type RecordFinancialStatement = Command<'RecordFinancialStatement', FinancialStatement & { borrowerId: string } & Acting>;
 /** Sent when an investigation records a rating: refused only for a borrower nobody registered. */
 export type RecordRating = Command<'RecordRating', { borrowerId: string; loanId: string; rating: Rating; by: string; now: string }>;
-export type BorrowerCommand = RegisterBorrower | RecordFinancialStatement | RecordRating;
+/** Erases the borrower's personal data, when the law allows it: the handler checks that no loan of theirs is still open. */
+export type ErasePersonalData = Command<'ErasePersonalData', { borrowerId: string; reason: string; by: string; now: string }>;
+export type BorrowerCommand = RegisterBorrower | RecordFinancialStatement | RecordRating | ErasePersonalData;
 
 function requireStatement({ asOf, income, assets, liabilities, cashFlow }: FinancialStatement, today: string): void {
   if (!isIsoDate(asOf)) throw new RuleViolated('DATE_INVALID', `asOf ${asOf} is not a calendar date written YYYY-MM-DD`);
@@ -32,10 +36,15 @@ function requireStatement({ asOf, income, assets, liabilities, cashFlow }: Finan
   if (!Number.isSafeInteger(cashFlow)) throw new RuleViolated('AMOUNT_OUT_OF_RANGE', 'cashFlow is whole cents');
 }
 
+function requireKept(state: Borrower): void {
+  if (state.erasedAt !== null)
+    throw new IllegalState('PERSONAL_DATA_ERASED', `borrower ${state.borrowerId}'s personal data were erased on ${state.erasedAt}`);
+}
+
 export function decideBorrower(command: BorrowerCommand, state: Borrower): BorrowerEvent[] {
   const { borrowerId } = command.data;
   if (command.type === 'RegisterBorrower') {
-    const { name, kind, village, sector, identityNumber, by, now, today } = command.data;
+    const { name, kind, village, sector, identityNumber, identityKey, by, now, today } = command.data;
     if (state.borrowerId !== null) throw new IllegalState('BORROWER_EXISTS', `borrower ${borrowerId} is already registered`);
     const problem = identityNumberProblem(kind, identityNumber, today);
     if (problem) throw new RuleViolated('IDENTITY_NUMBER_INVALID', problem);
@@ -45,21 +54,33 @@ export function decideBorrower(command: BorrowerCommand, state: Borrower): Borro
         'IDENTITY_NUMBER_TAKEN',
         `identity number ${identityNumber} is already borrower ${command.data.identityTakenBy}'s; one person has one borrower file`,
       );
-    return [{ type: 'BorrowerRegistered', data: { borrowerId, name, kind, village, sector, identityNumber, registeredBy: by, at: now } }];
+    return [
+      {
+        type: 'BorrowerRegistered',
+        data: { borrowerId, kind, village, sector, identityKey, personal: { clear: { name, identityNumber } }, registeredBy: by, at: now },
+      },
+    ];
   }
   if (state.borrowerId === null) throw new NotFound('BORROWER_NOT_FOUND', `borrower ${borrowerId} is not registered`);
   switch (command.type) {
     case 'RecordFinancialStatement': {
       const { asOf, income, assets, liabilities, cashFlow, by, now, today } = command.data;
-      const statement = { asOf, income, assets, liabilities, cashFlow };
-      requireStatement(statement, today);
+      requireStatement({ asOf, income, assets, liabilities, cashFlow }, today);
+      requireKept(state);
       if (state.statements.some((s) => s.asOf === asOf))
         throw new IllegalState('STATEMENT_EXISTS', `borrower ${borrowerId} already has a financial statement as of ${asOf}`);
-      return [{ type: 'FinancialStatementRecorded', data: { borrowerId, ...statement, recordedBy: by, at: now } }];
+      const personal = { clear: { income, assets, liabilities, cashFlow } };
+      return [{ type: 'FinancialStatementRecorded', data: { borrowerId, asOf, personal, recordedBy: by, at: now } }];
     }
     case 'RecordRating': {
       const { loanId, rating, by, now } = command.data;
       return [{ type: 'BorrowerRated', data: { borrowerId, loanId, rating, ratedBy: by, at: now } }];
+    }
+    case 'ErasePersonalData': {
+      const { reason, by, now } = command.data;
+      requireKept(state);
+      if (reason.trim() === '') throw new RuleViolated('REASON_REQUIRED', 'an erasure says why (the request or the rule it follows)');
+      return [{ type: 'PersonalDataErased', data: { borrowerId, reason, erasedBy: by, at: now } }];
     }
   }
 }

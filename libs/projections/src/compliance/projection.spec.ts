@@ -431,7 +431,16 @@ describe('compliance projection: given events, the rows', () => {
           'borrower-B',
           {
             type: 'BorrowerRegistered',
-            data: { borrowerId: 'B', name: 'B', kind: 'household', village: 'v', sector: 's', registeredBy: 'zed', at },
+            data: {
+              borrowerId: 'B',
+              kind: 'household',
+              village: 'v',
+              sector: 's',
+              identityKey: null,
+              personal: { ref: 'ref-B', digest: '0'.repeat(64) },
+              registeredBy: 'zed',
+              at,
+            },
           },
           'zed',
         ],

@@ -614,7 +614,16 @@ describe('loans projection: given events, the rows', () => {
         'borrower-B',
         {
           type: 'BorrowerRegistered',
-          data: { borrowerId: 'B', name: 'B', kind: 'household', village: 'v', sector: 's', registeredBy: 'ana', at },
+          data: {
+            borrowerId: 'B',
+            kind: 'household',
+            village: 'v',
+            sector: 's',
+            identityKey: null,
+            personal: { ref: 'ref-B', digest: '0'.repeat(64) },
+            registeredBy: 'ana',
+            at,
+          },
         },
         'ana',
       ],
@@ -713,6 +722,7 @@ describe('ProjectionRunner on SQLite', () => {
     const progress: number[] = [];
     const first = new ProjectionRunner(store, await openReadModels(), projections, {
       businessTimeZone: 'Asia/Shanghai',
+      clock: systemClock,
       batchSize: 3,
       onProgress: (p) => progress.push(p.position),
     });
@@ -742,7 +752,7 @@ describe('ProjectionRunner on SQLite', () => {
     await append('loan-L', [approved]);
     await append('loan-L', [disbursed]);
     await append('loan-L', [repayment(106_000, 1, '2026-04-02')]);
-    const cli = new ProjectionRunner(store, await openReadModels(), projections, { businessTimeZone: 'Asia/Shanghai' });
+    const cli = new ProjectionRunner(store, await openReadModels(), projections, { businessTimeZone: 'Asia/Shanghai', clock: systemClock });
     await cli.catchUp();
     const head2 = await store.headPosition();
     expect(await checkpoint(db, loansProjection)).toBe(head2);
@@ -781,7 +791,10 @@ describe('ProjectionRunner on SQLite', () => {
     // (c) A new version of a projection starts from empty tables (a stray row is gone) and replays.
     await sql`insert into rm_loans (loan_id, status) values ('stray', 'applied')`.execute(db);
     const v2 = { ...loansProjection, version: loansProjection.version + 1 };
-    const upgraded = new ProjectionRunner(store, await openReadModels(), [v2, complianceProjection], { businessTimeZone: 'Asia/Shanghai' });
+    const upgraded = new ProjectionRunner(store, await openReadModels(), [v2, complianceProjection], {
+      businessTimeZone: 'Asia/Shanghai',
+      clock: systemClock,
+    });
     expect(await upgraded.catchUp()).toBe(head3 + 1);
     expect(await stored(db)).toEqual(afterMove);
     expect(await checkpoint(db, v2)).toBe(head3);

@@ -24,7 +24,17 @@ describe('reactions: a rated investigation puts the rating on the borrower file'
   const borrower = (id: string): EventToAppend =>
     ({
       type: 'BorrowerRegistered',
-      data: { borrowerId: id, name: 'n', kind: 'household', village: 'v', sector: 's', registeredBy: 'ana', at },
+      schemaVersion: 2,
+      data: {
+        borrowerId: id,
+        kind: 'household',
+        village: 'v',
+        sector: 's',
+        identityKey: null,
+        personal: { ref: `ref-${id}`, digest: '0'.repeat(64) },
+        registeredBy: 'ana',
+        at,
+      },
     }) as EventToAppend;
   const loan = (events: LoanEvent[]) => events as unknown as EventToAppend[];
 

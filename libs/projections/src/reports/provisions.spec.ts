@@ -96,7 +96,7 @@ describe('provisionsReport on SQLite', () => {
     });
     await append('A', classified('A', 'substandard', '2026-04-02'));
     db = await openSqliteReadModels(openSqlite(path));
-    await new ProjectionRunner(store, db, [loansProjection], { businessTimeZone: 'Asia/Shanghai' }).catchUp();
+    await new ProjectionRunner(store, db, [loansProjection], { businessTimeZone: 'Asia/Shanghai', clock: systemClock }).catchUp();
   });
 
   afterAll(async () => {

@@ -112,32 +112,24 @@ const activePoint = (point: string): RiskPointLoanRow => ({
 });
 
 describe('risk projection: given events, the rows', () => {
-  it('BorrowerRegistered: the register of borrowers by identity number (none for one registered before they were required)', () => {
-    const registered = (borrowerId: string, identityNumber?: string): AnyEvent => ({
+  it('BorrowerRegistered: the register of borrowers by identity key, never a name or number (none for one registered before they were required)', () => {
+    const registered = (borrowerId: string, identityKey: string | null): AnyEvent => ({
       type: 'BorrowerRegistered',
       data: {
         borrowerId,
-        name: 'Wang',
         kind: 'household',
         village: 'Dongshan',
         sector: 'grain',
-        ...(identityNumber ? { identityNumber } : {}),
+        identityKey,
+        personal: { ref: `ref-${borrowerId}`, digest: 'd'.repeat(64) },
         registeredBy: 'ana',
         at,
       },
     });
-    const g = given(riskProjection, log(['borrower-B', registered('B', '11010519491231002X')], ['borrower-C', registered('C')]));
+    const g = given(riskProjection, log(['borrower-B', registered('B', 'k'.repeat(64))], ['borrower-C', registered('C', null)]));
     expect(g.rows('rm_borrowers')).toEqual([
-      {
-        borrower_id: 'B',
-        identity_number: '11010519491231002X',
-        name: 'Wang',
-        kind: 'household',
-        village: 'Dongshan',
-        sector: 'grain',
-        registered_at: at,
-      },
-      { borrower_id: 'C', identity_number: null, name: 'Wang', kind: 'household', village: 'Dongshan', sector: 'grain', registered_at: at },
+      { borrower_id: 'B', identity_key: 'k'.repeat(64), kind: 'household', village: 'Dongshan', sector: 'grain', registered_at: at },
+      { borrower_id: 'C', identity_key: null, kind: 'household', village: 'Dongshan', sector: 'grain', registered_at: at },
     ]);
   });
 

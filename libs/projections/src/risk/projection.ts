@@ -383,12 +383,14 @@ const guarantees: TableProjection<GuaranteeRow> = {
  * Risk management's read models: each loan's risk facts (rating, points, inspection, figures),
  * every tagged loan per risk point for the board, the warning signals and the guarantees.
  */
-/** The borrowers registered: who is who, and under which identity number (one person, one borrower). */
+/**
+ * The borrowers registered, under their identity key (the identity number's keyed hash: one
+ * person, one borrower). Names and numbers are personal data: no read model holds them.
+ */
 export interface BorrowerRow extends Record<string, unknown> {
   borrower_id: string;
   /** Null for a borrower registered before identity numbers were required. */
-  identity_number: string | null;
-  name: string;
+  identity_key: string | null;
   kind: string;
   village: string;
   sector: string;
@@ -400,15 +402,14 @@ const borrowers: TableProjection<BorrowerRow> = {
     name: 'rm_borrowers',
     columns: {
       borrower_id: 'text',
-      identity_number: 'text',
-      name: 'text',
+      identity_key: 'text',
       kind: 'text',
       village: 'text',
       sector: 'text',
       registered_at: 'text',
     },
     primaryKey: ['borrower_id'],
-    indexes: [['identity_number']],
+    indexes: [['identity_key']],
     keyOf: (r) => r.borrower_id,
     appendOnly: true,
   },
@@ -417,8 +418,7 @@ const borrowers: TableProjection<BorrowerRow> = {
     const d = (e as unknown as BorrowerRegistered).data;
     return {
       borrower_id: d.borrowerId,
-      identity_number: d.identityNumber ?? null,
-      name: d.name,
+      identity_key: d.identityKey,
       kind: d.kind,
       village: d.village,
       sector: d.sector,
@@ -429,7 +429,8 @@ const borrowers: TableProjection<BorrowerRow> = {
 
 export const riskProjection: Projection = {
   name: 'risk',
-  version: 3,
+  // v4: rm_borrowers keeps the identity key, never the name or the number.
+  version: 4,
   // The loan's row goes first: the others read it as it stands after the event.
   tables: [loans, pointLoans, signals, guarantees, borrowers],
 };

@@ -1,3 +1,4 @@
+import { currentSchemaVersion } from '@loanflow/domain';
 import { businessDate } from '@loanflow/config';
 import { RecordedEvent } from '@loanflow/event-store';
 import { Lookup, Projection, Row } from '../projection';
@@ -80,7 +81,8 @@ export function history(
       streamVersion: version,
       globalPosition: position,
       type: event.type,
-      schemaVersion: 1,
+      // As the command loop records it now, unless the entry says which older shape it is in.
+      schemaVersion: (event as { schemaVersion?: number }).schemaVersion ?? currentSchemaVersion(event.type),
       data: event.data as Record<string, unknown>,
       metadata: {
         actorId: actorId ?? options.actorOf?.(event) ?? 'x',
