@@ -563,9 +563,11 @@ describe('the published event contract, deploy/asyncapi.yaml', () => {
       expect(positions.every((p, i) => i === 0 || p > positions[i - 1])).toBe(true);
     });
 
-    it('publishes none of the internal records the log holds (identity-number reservations, administrators)', () => {
+    it('publishes none of the internal records the log holds (identity-number reservations and releases, administrators)', () => {
       const internal = events.filter((e) => e.streamId.startsWith('identity-') || e.streamId.startsWith('admin-'));
-      expect(new Set(internal.map((e) => e.type))).toEqual(new Set(['IdentityNumberReserved', 'AdministratorRecognised']));
+      expect(new Set(internal.map((e) => e.type))).toEqual(
+        new Set(['IdentityNumberReserved', 'IdentityNumberReleased', 'AdministratorRecognised']),
+      );
       expect(internal.some((e) => isPublished(e.streamId))).toBe(false);
       const internalIds = new Set(internal.map((e) => e.eventId));
       expect(records.filter(({ record }) => internalIds.has(record.headers.ce_id) || /^(identity|admin)-/.test(record.key))).toEqual([]);

@@ -250,7 +250,20 @@ describe('the borrower risk file, over HTTP', () => {
     it("audits every read of a borrower's personal data: who, whose, when and by which route; administrators and auditors list them", async () => {
       await t.http.get('/borrowers/B-2').set(t.as('eve')).expect(200);
       const res = await t.http.get('/borrowers/B-2/personal-data-reads').set(t.as(ADMIN, true)).expect(200);
-      expect(res.body.reads).toContainEqual({ at: expect.any(String), actorId: 'eve', subjectId: 'B-2', purpose: 'GET /borrowers/B-2' });
+      expect(res.body.reads).toContainEqual({
+        id: expect.any(Number),
+        at: expect.any(String),
+        actorId: 'eve',
+        subjectId: 'B-2',
+        purpose: 'GET /borrowers/B-2',
+      });
+      // A page at a time: the newest read is never hidden behind a limit.
+      for (let i = 0; i < 3; i++) await t.http.get('/borrowers/B-2').set(t.as('ana')).expect(200);
+      const first = await t.http.get('/borrowers/B-2/personal-data-reads?limit=2').set(t.as(ADMIN, true)).expect(200);
+      expect(first.body.reads).toHaveLength(2);
+      const rest = await t.http.get(`/borrowers/B-2/personal-data-reads?after=${first.body.next}`).set(t.as(ADMIN, true)).expect(200);
+      expect(rest.body.next).toBeNull();
+      expect([...first.body.reads, ...rest.body.reads].map((r: { actorId: string }) => r.actorId)).toEqual(['eve', 'ana', 'ana', 'ana']);
       expect((await t.http.get('/borrowers/B-2/personal-data-reads').set(t.as('eve')).expect(403)).body.code).toBeDefined();
     });
 
@@ -267,7 +280,19 @@ describe('the borrower risk file, over HTTP', () => {
       await expect(personalData().open('B-2', registered.data.personal as { ref: string; digest: string })).rejects.toThrow(
         /does not match/,
       );
+      const swapped = await t.http.get('/borrowers/B-2').set(t.as('eve')).expect(500);
+      expect(swapped.body).toMatchObject({ code: 'PERSONAL_DATA_TAMPERED', detail: expect.stringContaining('does not match') });
+      expect(JSON.stringify(swapped.body)).not.toContain('Li household');
       await db.updateTable('personal_records').set({ sealed: mine.sealed }).where('ref', '=', ref).execute();
+      // A key removed behind the service is no erasure: the file says so, and no new key replaces it.
+      const key = await db.selectFrom('personal_keys').selectAll().where('subject_id', '=', 'B-2').executeTakeFirstOrThrow();
+      await db.deleteFrom('personal_keys').where('subject_id', '=', 'B-2').execute();
+      expect((await t.http.get('/borrowers/B-2').set(t.as('eve')).expect(500)).body.code).toBe('PERSONAL_DATA_TAMPERED');
+      expect(
+        (await t.http.post('/borrowers/B-2/financial-statements').set(t.as('ana')).send(statement('2025-06-30')).expect(500)).body.code,
+      ).toBe('PERSONAL_DATA_TAMPERED');
+      expect(await db.selectFrom('personal_keys').selectAll().where('subject_id', '=', 'B-2').execute()).toEqual([]);
+      await db.insertInto('personal_keys').values(key).execute();
       expect(await personalData().open('B-2', registered.data.personal as { ref: string; digest: string })).toEqual({
         name: 'Dongshan rice mill',
         identityNumber: '91350100M000100Y43',
@@ -304,6 +329,27 @@ describe('the borrower risk file, over HTTP', () => {
       expect((await t.http.post('/borrowers/B-1/erasure').set(t.as(ADMIN, true)).send({ reason: 'again' }).expect(409)).body.code).toBe(
         'PERSONAL_DATA_ERASED',
       );
+      // No new loan stands on an erased file.
+      const loan = await t.http
+        .post('/loans')
+        .set(t.as('ana'))
+        .send({
+          loanId: 'L-ERASED',
+          borrowerId: 'B-1',
+          branchId: 'BR-01',
+          purpose: 'seed',
+          sector: 'grain',
+          agricultural: true,
+          security: 'credit',
+          amount: 100_000,
+          termMonths: 6,
+          repayment: 'bullet',
+        })
+        .expect(409);
+      expect(loan.body.code).toBe('PERSONAL_DATA_ERASED');
+      // The number is free again, and nothing answers whose it was: the same person may open a new file.
+      await t.http.post('/borrowers').set(t.as('ana')).send(household('B-1-again', '11010519491231002X')).expect(201);
+      expect(JSON.stringify((await t.http.get('/borrowers/B-1-again').set(t.as('ana')).expect(200)).body)).not.toContain('"B-1"');
     });
 
     it('ERASURE_NOT_ALLOWED while a loan of the borrower is open; only administrators erase', async () => {

@@ -1,6 +1,7 @@
 import { EventStore, RecordedEvent } from '@loanflow/event-store';
 import { JwtService } from '@nestjs/jwt';
-import { EVENT_STORE } from '../apps/api/src/common/tokens';
+import { Storage } from '@loanflow/storage';
+import { EVENT_STORE, STORAGE } from '../apps/api/src/common/tokens';
 import { ADMIN, application, BRANCH, hire, registerBorrower, SECRET, startApp, terms, TestApp } from './support/app';
 
 /**
@@ -208,5 +209,13 @@ describe('acts racing the rules: posts revoked and relations declared while a th
       (e) => e.type === 'BorrowerRegistered' && String(e.data.borrowerId).startsWith('B-twin-'),
     );
     expect(registered).toHaveLength(1);
+    // The losers' sealed names and numbers went with their refused appends: only the winner's are kept.
+    const sealed = await t.app
+      .get<Storage>(STORAGE)
+      .readModels.selectFrom('personal_records')
+      .select('subject_id')
+      .where('subject_id', 'like', 'B-twin-%')
+      .execute();
+    expect(sealed).toEqual([{ subject_id: registered[0].data.borrowerId }]);
   });
 });

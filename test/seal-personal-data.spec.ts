@@ -103,7 +103,7 @@ describe('migrate-log --seal-personal-data: a log recorded with personal data in
     });
     expect(run.out).toEqual([
       'copied 4 events, 0 refused attempts and 0 sealed personal-data rows',
-      'sealed personal data: 3 records rewritten (see log_rewrites for their hashes before and after)',
+      'sealed personal data: 3 records rewritten (listed with their new hashes in log_rewrites)',
       'target verified: 4 events, every chain intact',
     ]);
     expect(run.code).toBe(0);
@@ -125,12 +125,14 @@ describe('migrate-log --seal-personal-data: a log recorded with personal data in
       expect(after[2].streamId).toBe(`identity-${storage.personalData.identityKey(number)}`);
       expect(after[3].prevHash).toBe(after[1].hash);
       const rewrites = await storage.readModels.selectFrom('log_rewrites').selectAll().orderBy('global_position').execute();
-      expect(rewrites.map((r) => [Number(r.global_position), r.reason, r.hash_before])).toEqual([
-        [1, 'personal data sealed', before[1].hash],
-        [2, 'reservation renamed', before[2].hash],
-        [3, 'personal data sealed', before[3].hash],
+      expect(rewrites.map((r) => [Number(r.global_position), r.event_id, r.reason, r.stream_id, r.hash])).toEqual([
+        [1, before[1].eventId, 'personal data sealed', 'borrower-B-OLD', after[1].hash],
+        [2, before[2].eventId, 'reservation renamed', after[2].streamId, after[2].hash],
+        [3, before[3].eventId, 'personal data sealed', 'borrower-B-OLD', after[3].hash],
       ]);
-      expect(rewrites.map((r) => r.hash_after)).toEqual([after[1].hash, after[2].hash, after[3].hash]);
+      // Nothing computed over the data in clear is kept: no old hash or old reservation name to test a guess against.
+      expect(JSON.stringify(rewrites)).not.toContain(before[1].hash);
+      expect(JSON.stringify(rewrites)).not.toContain(before[2].streamId);
     } finally {
       await storage.close();
     }
@@ -171,5 +173,92 @@ describe('migrate-log --seal-personal-data: a log recorded with personal data in
       {},
     );
     expect(own.code).toBe(0);
+  });
+
+  it('reserves a number registered without a reservation, and names files that share one', async () => {
+    const path = join(dir, 'loose', 'loanflow.db');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'loose'));
+    const store = new SqliteEventStore(openSqlite(path), { clock: () => new Date(at) });
+    const register = (borrowerId: string, identityNumber: string) =>
+      store.append(
+        `borrower-${borrowerId}`,
+        [
+          {
+            type: 'BorrowerRegistered',
+            schemaVersion: 1,
+            data: {
+              borrowerId,
+              name: borrowerId,
+              kind: 'household',
+              village: 'Xishan',
+              sector: 'grain',
+              identityNumber,
+              registeredBy: 'ana',
+              at,
+            },
+          },
+        ],
+        { expectedVersion: NO_STREAM, metadata: meta(borrowerId) },
+      );
+    // A version that kept no reservations: two files of one person, and one alone.
+    await register('B-DUP1', residentIdFor(11));
+    await register('B-DUP2', residentIdFor(11));
+    await register('B-LONE', residentIdFor(12));
+    await store.close();
+    const newPath = join(dir, 'loose-new', 'loanflow.db');
+    const run = await cli(['migrate-log', '--from', `sqlite:${path}`, '--to', `sqlite:${newPath}`, '--seal-personal-data'], {
+      PERSONAL_DATA_KEY,
+    });
+    expect(run.out).toEqual(
+      expect.arrayContaining([
+        'reserved 2 identity numbers registered without a reservation',
+        'WARNING borrowers B-DUP1, B-DUP2 were registered under one identity number: one person, one file; merge or correct them',
+        'target verified: 5 events, every chain intact',
+      ]),
+    );
+    expect(run.code).toBe(0);
+    const t = await startApp('2026-03-02T09:00:00.000Z', testConfig({ sqlitePath: newPath }));
+    try {
+      await staffBranch(t);
+      for (const n of [11, 12]) {
+        const again = await t.http
+          .post('/borrowers')
+          .set(t.as('ana'))
+          .send({
+            borrowerId: `B-NEW-${n}`,
+            name: 'x',
+            kind: 'household',
+            village: 'Xishan',
+            sector: 'grain',
+            identityNumber: residentIdFor(n),
+          })
+          .expect(409);
+        expect(again.body.code).toBe('IDENTITY_NUMBER_TAKEN');
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a copy continued after an erasure in the source erases in the target too', async () => {
+    const source = await startApp('2026-03-02T09:00:00.000Z', testConfig());
+    await staffBranch(source);
+    await source.close();
+    const from = `sqlite:${source.config.sqlitePath}`;
+    const to = `sqlite:${join(dir, 'resumed', 'loanflow.db')}`;
+    expect((await cli(['migrate-log', '--from', from, '--to', to], { PERSONAL_DATA_KEY })).code).toBe(0);
+    const again = await startApp('2026-03-02T10:00:00.000Z', source.config);
+    await again.http.post('/borrowers/B-100/erasure').set(again.as('root', true)).send({ reason: 'asked; no loan' }).expect(201);
+    await again.close();
+    expect((await cli(['migrate-log', '--from', from, '--to', to], { PERSONAL_DATA_KEY })).code).toBe(0);
+    const target = await openStorage(testConfig({ sqlitePath: join(dir, 'resumed', 'loanflow.db') }), { clock: systemClock });
+    try {
+      const [registered] = await target.eventStore.readStream('borrower-B-100');
+      expect(await target.personalData.open('B-100', registered.data.personal as { ref: string; digest: string })).toBeNull();
+      expect(await target.readModels.selectFrom('personal_records').selectAll().where('subject_id', '=', 'B-100').execute()).toEqual([]);
+    } finally {
+      await target.close();
+    }
   });
 });

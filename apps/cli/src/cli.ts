@@ -204,7 +204,10 @@ async function runCommand(
               `${report.denialsCopied} refused attempts and ${report.personalDataCopied} sealed personal-data rows`,
           );
           if (sealPersonalData)
-            io.out(`sealed personal data: ${report.rewritten} records rewritten (see log_rewrites for their hashes before and after)`);
+            io.out(`sealed personal data: ${report.rewritten} records rewritten (listed with their new hashes in log_rewrites)`);
+          if (report.reservationsAdded > 0)
+            io.out(`reserved ${report.reservationsAdded} identity numbers registered without a reservation`);
+          for (const w of report.warnings) io.out(`WARNING ${w}: one person, one file; merge or correct them`);
           io.out(
             report.verdict.valid
               ? `target verified: ${report.verdict.events} events, every chain intact`

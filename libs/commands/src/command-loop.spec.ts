@@ -3,6 +3,7 @@ import { CommandIdReused, NO_STREAM, openSqlite, SqliteEventStore, systemClock }
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openSqliteReadModels, PersonalDataStore } from '@loanflow/storage';
 import { CommandLoop, ConcurrentWrite, VersionMismatch } from './command-loop';
 
 /** The one command loop on a real SQLite store: read set, retries, alongside streams, idempotency and the text gate. */
@@ -48,6 +49,37 @@ describe('the command loop', () => {
     expect(attempts).toBe(2);
     expect(recorded).toMatchObject({ streamId: 's-1', version: 0, appended: true });
     expect((await store.readStream('s-1')).map((e) => e.data.n)).toEqual([11]);
+  });
+
+  it('seals personal data once the decision stands, and removes what a refused append sealed', async () => {
+    const readModels = await openSqliteReadModels(openSqlite(join(mkdtempSync(join(tmpdir(), 'loanflow-loop-pd-')), 'rm.db')));
+    const personal = new PersonalDataStore(readModels, Buffer.alloc(32, 7), clock);
+    const sealing = new CommandLoop(store, clock, 'Asia/Shanghai', personal);
+    type Registered = Event<'Registered', { borrowerId: string; personal: unknown }>;
+    const registered: Folding<number, Registered> = { initialState: 0, evolve: (s) => s + 1 };
+    await seed('rules', 1);
+    let attempts = 0;
+    await sealing.run('borrower-B', registered, envelope, async (_s, d): Promise<Registered[]> => {
+      attempts++;
+      await d.read('rules', counter);
+      // Another writer moves what the first attempt read: its append is refused after it sealed.
+      if (attempts === 1) await seed('rules', 1);
+      return [{ type: 'Registered', data: { borrowerId: 'B', personal: { clear: { name: `attempt ${attempts}` } } } }];
+    });
+    expect(attempts).toBe(2);
+    const [event] = await store.readStream('borrower-B');
+    const ref = event.data.personal as { ref: string; digest: string };
+    expect(JSON.stringify(event.data)).not.toContain('attempt');
+    expect(await readModels.selectFrom('personal_records').select('ref').execute()).toEqual([{ ref: ref.ref }]);
+    expect(await personal.open('B', ref)).toEqual({ name: 'attempt 2' });
+    // Without a store to seal them in, personal data never reach the log.
+    await expect(
+      loop.run('borrower-C', registered, envelope, (): Registered[] => [
+        { type: 'Registered', data: { borrowerId: 'C', personal: { clear: { name: 'x' } } } },
+      ]),
+    ).rejects.toThrow(/no personal-data store/);
+    expect(await store.readStream('borrower-C')).toEqual([]);
+    await readModels.destroy();
   });
 
   it('gives up with ConcurrentWrite after its attempts, naming the stream that kept moving, and writes nothing', async () => {

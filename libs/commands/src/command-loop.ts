@@ -88,13 +88,17 @@ export const DEFAULT_ATTEMPTS = 4;
 /** Where personal data a decision hands over in clear are sealed before the append (the personal-data store). */
 export interface PersonalDataSealer {
   seal(subjectId: string, clear: unknown): Promise<PersonalRef>;
+  /** Removes a record the log will never refer to (its append was refused). */
+  discard(subjectId: string, ref: PersonalRef): Promise<void>;
 }
+
+type Sealed = { subjectId: string; ref: PersonalRef };
 
 /**
  * The events with every personal datum in clear replaced by the reference and digest the sealer
  * gives: the log never holds personal data in clear. Without a sealer such an event is refused.
  */
-async function sealed<E extends Event>(events: readonly E[], sealer: PersonalDataSealer | null): Promise<E[]> {
+async function sealed<E extends Event>(events: readonly E[], sealer: PersonalDataSealer | null, made: Sealed[]): Promise<E[]> {
   return Promise.all(
     events.map(async (event) => {
       const data = event.data as Record<string, unknown>;
@@ -102,7 +106,10 @@ async function sealed<E extends Event>(events: readonly E[], sealer: PersonalDat
       if (clear === undefined) return event;
       if (!sealer)
         throw new Error(`${event.type} hands over personal data, and this command loop has no personal-data store to seal them in`);
-      return { ...event, data: { ...data, personal: await sealer.seal(personalSubjectOf(data), clear) } };
+      const subjectId = personalSubjectOf(data);
+      const ref = await sealer.seal(subjectId, clear);
+      made.push({ subjectId, ref });
+      return { ...event, data: { ...data, personal: ref } };
     }),
   );
 }
@@ -139,8 +146,8 @@ export function loaded<S, E extends Event>(events: RecordedEvent[], folding: Fol
  * version read; when one moved, nothing is written and the loop decides again on the new state,
  * a bounded number of times, then gives up with ConcurrentWrite. A decision that appends nothing
  * writes nothing. Every event's text is checked before it can reach the log, and personal data
- * are sealed out of it (a decision retried after a conflict leaves an unreferenced sealed record,
- * erased with its subject).
+ * are sealed out of it once the decision stands; the store's refusal of the append removes them
+ * again (a crash between the two leaves a record nothing refers to, under its subject's key).
  */
 export class CommandLoop {
   constructor(
@@ -193,16 +200,18 @@ export class CommandLoop {
           writes.set(id, [...(writes.get(id) ?? []), ...events]);
         },
       };
+      // Records sealed for this attempt: removed again when the store refuses its append.
+      const made: Sealed[] = [];
       try {
         const decided = await decide(own.state, decision);
         if (decided.length === 0 && writes.size === 0) return { streamId, version: own.version, appended: false };
         requireStorableText([...decided, ...[...writes.values()].flat()]);
         // Sealed only once the decision stands: a refused command leaves nothing in the personal-data store.
-        const events = await sealed(decided, this.sealer);
+        const events = await sealed(decided, this.sealer, made);
         const alongside: StreamAppend[] = await Promise.all(
           [...writes].map(async ([id, more]) => ({
             streamId: id,
-            events: recordable(await sealed(more, this.sealer)),
+            events: recordable(await sealed(more, this.sealer, made)),
             expectedVersion: reads.get(id)!,
           })),
         );
@@ -221,6 +230,10 @@ export class CommandLoop {
         });
         return { streamId: result.streamId, version: result.lastVersion, appended: !result.duplicate };
       } catch (error) {
+        // Only a refusal says nothing was written; after any other failure the append may have
+        // committed, and its records must stay.
+        if (error instanceof WrongExpectedVersion || error instanceof CommandIdReused)
+          await Promise.all(made.map(({ subjectId, ref }) => this.sealer!.discard(subjectId, ref).catch(() => undefined)));
         if (!(error instanceof WrongExpectedVersion)) throw error;
         moved = error.streamId;
       }

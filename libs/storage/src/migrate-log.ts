@@ -11,7 +11,7 @@ import {
   systemClock,
   verifyLog,
 } from '@loanflow/event-store';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { markPersonalDataSealed } from './personal-data';
@@ -82,6 +82,10 @@ export interface MigrationReport {
   personalDataCopied: number;
   /** With `sealPersonalData`: the records rewritten (personal data sealed, identity streams renamed, chains recomputed). */
   rewritten: number;
+  /** With `sealPersonalData`: reservations made for numbers registered without one. */
+  reservationsAdded: number;
+  /** What people must resolve: files sharing one identity number. */
+  warnings: string[];
   verdict: ChainVerdict;
   /** Empty when the target's stream heads and log head equal the source's. */
   differences: string[];
@@ -99,25 +103,52 @@ export function legacyIdentityStream(identityNumber: string): string {
  * rewritten in its current shape (its personal data sealed into the target's store, the identity
  * number's keyed hash in its place), reservation streams take their keyed names, and the chain of
  * every stream touched is recomputed from there on. Each rewrite is kept (`log_rewrites`: position,
- * event, stream and hash before and after), so an auditor holding the old log can match the two.
+ * event id, new stream and hash, reason), so an auditor holding the old log can match the two.
  */
 class Sealer {
   private readonly renamed = new Map<string, string>();
   private readonly lastHash = new Map<string, string>();
   private readonly rechained = new Set<string>();
+  /** Each reservation stream's borrowers, in the order they registered under its number. */
+  private readonly holders = new Map<string, string[]>();
+  /** Reservation streams the source holds. */
+  private readonly reserved = new Set<string>();
+  /** Reservation streams the migration made for registrations recorded without one. */
+  readonly created = new Set<string>();
   rewritten = 0;
 
   constructor(private readonly target: Endpoint) {}
 
   /** First pass: the reservation streams' new names, from the numbers registrations recorded in clear. */
   learn(event: RecordedEvent): void {
+    if (event.streamId.startsWith('identity-')) this.reserved.add(event.streamId);
     if (event.type !== 'BorrowerRegistered') return;
     const clear = clearPersonalData(upcast(event).data) as { identityNumber: string | null } | undefined;
-    if (clear?.identityNumber)
-      this.renamed.set(
-        legacyIdentityStream(clear.identityNumber),
-        `identity-${this.target.personalData.identityKey(clear.identityNumber)}`,
-      );
+    if (!clear?.identityNumber) return;
+    const name = `identity-${this.target.personalData.identityKey(clear.identityNumber)}`;
+    this.renamed.set(legacyIdentityStream(clear.identityNumber), name);
+    this.holders.set(name, [...(this.holders.get(name) ?? []), String(event.data.borrowerId)]);
+  }
+
+  /**
+   * After the copy: a number registered without a reservation (logs of a version that kept none)
+   * gets one for its first file, so "one person, one file" holds from now on; numbers held by more
+   * than one file are named (by their files), for people to resolve.
+   */
+  async reserveMissing(): Promise<string[]> {
+    const held = new Set([...this.reserved].map((s) => this.renamed.get(s) ?? s));
+    const shared: string[] = [];
+    for (const [name, borrowers] of this.holders) {
+      if (borrowers.length > 1) shared.push(`borrowers ${borrowers.join(', ')} were registered under one identity number`);
+      if (held.has(name)) continue;
+      const at = new Date(0).toISOString();
+      await this.target.eventStore.append(name, [{ type: 'IdentityNumberReserved', data: { borrowerId: borrowers[0], at } }], {
+        expectedVersion: -1,
+        metadata: { actorId: 'migrate-log', commandId: randomUUID(), correlationId: randomUUID(), causationId: null, occurredAt: at },
+      });
+      this.created.add(name);
+    }
+    return shared;
   }
 
   async rewrite(event: RecordedEvent): Promise<RecordedEvent> {
@@ -144,10 +175,8 @@ class Sealer {
         .values({
           global_position: event.globalPosition,
           event_id: event.eventId,
-          stream_before: event.streamId,
-          stream_after: streamId,
-          hash_before: event.hash,
-          hash_after: out.hash,
+          stream_id: streamId,
+          hash: out.hash,
           reason: clear !== undefined ? 'personal data sealed' : streamId !== event.streamId ? 'reservation renamed' : 'chain recomputed',
         })
         .execute();
@@ -184,7 +213,12 @@ async function copyPersonalData(from: ReadModelDb, into: ReadModelDb): Promise<n
     await into
       .insertInto('personal_keys')
       .values(keys)
-      .onConflict((c) => c.column('subject_id').doNothing())
+      // A key erased in the source since an earlier copy is erased in the target too.
+      .onConflict((c) =>
+        c
+          .column('subject_id')
+          .doUpdateSet((eb) => ({ wrapped_key: eb.ref('excluded.wrapped_key'), erased_at: eb.ref('excluded.erased_at') })),
+      )
       .execute();
     copied += keys.length;
     after = keys[keys.length - 1].subject_id;
@@ -200,6 +234,11 @@ async function copyPersonalData(from: ReadModelDb, into: ReadModelDb): Promise<n
     copied += records.length;
     after = records[records.length - 1].ref;
   }
+  // Records the target kept of subjects the source has erased since go too.
+  await into
+    .deleteFrom('personal_records')
+    .where('subject_id', 'in', (eb) => eb.selectFrom('personal_keys').select('subject_id').where('erased_at', 'is not', null))
+    .execute();
   return copied;
 }
 
@@ -261,6 +300,7 @@ export async function migrateLog(
     from = last + 1;
     progress(copied, sourceHead);
   }
+  const warnings = sealer ? await sealer.reserveMissing() : [];
   if (sealer) await markPersonalDataSealed(target.readModels);
 
   // Denials have no ids worth keeping, only their order: those already in the target are the source's first ones.
@@ -284,6 +324,7 @@ export async function migrateLog(
   const theirs = new Map(sourceHeads.map((h) => [sealer ? sealer.nameOf(h.streamId) : h.streamId, h]));
   for (const h of targetHeads) {
     const s = theirs.get(h.streamId);
+    if (!s && sealer?.created.has(h.streamId)) continue;
     if (!s) differences.push(`stream ${h.streamId} is not in the source`);
     // Sealing recomputes the hashes of the streams it rewrote: their versions must still agree.
     else if (s.version !== h.version || (!sealer && s.hash !== h.hash))
@@ -292,6 +333,20 @@ export async function migrateLog(
   }
   for (const missing of theirs.keys()) differences.push(`stream ${missing} was not copied`);
   const head = await target.eventStore.headPosition();
-  if (head !== sourceHead) differences.push(`the target's log ends at position ${head}, the source's at ${sourceHead}`);
-  return { copied, resumedAt: targetHead + 1, denialsCopied, personalDataCopied, rewritten: sealer?.rewritten ?? 0, verdict, differences };
+  const added = sealer?.created.size ?? 0;
+  if (head !== sourceHead + added)
+    differences.push(
+      `the target's log ends at position ${head}, the source's at ${sourceHead}${added ? ` (and ${added} reservations added)` : ''}`,
+    );
+  return {
+    copied,
+    resumedAt: targetHead + 1,
+    denialsCopied,
+    personalDataCopied,
+    rewritten: sealer?.rewritten ?? 0,
+    reservationsAdded: added,
+    warnings,
+    verdict,
+    differences,
+  };
 }

@@ -92,10 +92,20 @@ export class PersonalDataStore {
     return this.matchKey && createHmac('sha256', this.matchKey).update('loanflow key check').digest('hex');
   }
 
-  /** The subject's data key, made on first use; null once erased. Concurrent first uses agree on one key. */
+  /**
+   * The subject's data key, made on first use (concurrent first uses agree on one key); null once
+   * erased. A subject with records but no key row lost it behind the service: never replaced.
+   */
   private async keyOf(subjectId: string, create: boolean): Promise<Buffer | null> {
     const wrapKey = this.need(this.wrapKey);
-    if (create)
+    let row = await this.db
+      .selectFrom('personal_keys')
+      .select(['wrapped_key', 'erased_at'])
+      .where('subject_id', '=', subjectId)
+      .executeTakeFirst();
+    if (!row && create) {
+      const held = await this.db.selectFrom('personal_records').select('ref').where('subject_id', '=', subjectId).limit(1).execute();
+      if (held.length > 0) throw new PersonalDataTampered(subjectId, held[0].ref);
       await this.db
         .insertInto('personal_keys')
         .values({
@@ -106,8 +116,19 @@ export class PersonalDataStore {
         })
         .onConflict((c) => c.column('subject_id').doNothing())
         .execute();
-    const row = await this.db.selectFrom('personal_keys').select(['wrapped_key']).where('subject_id', '=', subjectId).executeTakeFirst();
-    return row?.wrapped_key ? decrypt(wrapKey, row.wrapped_key, subjectId) : null;
+      row = await this.db
+        .selectFrom('personal_keys')
+        .select(['wrapped_key', 'erased_at'])
+        .where('subject_id', '=', subjectId)
+        .executeTakeFirst();
+    }
+    if (!row) return null;
+    if (row.erased_at !== null) return null;
+    try {
+      return decrypt(wrapKey, row.wrapped_key!, subjectId);
+    } catch {
+      throw new PersonalDataTampered(subjectId, '(its key)');
+    }
   }
 
   /** Seals the subject's data into a new record: what the log keeps in their place. */
@@ -128,10 +149,19 @@ export class PersonalDataStore {
     return { ref, digest: digestOf(key, ref, plain) };
   }
 
+  /** Removes a record no event refers to (its append was refused). */
+  async discard(subjectId: string, { ref }: PersonalRef): Promise<void> {
+    await this.db.deleteFrom('personal_records').where('ref', '=', ref).where('subject_id', '=', subjectId).execute();
+  }
+
   /** The sealed data, checked against the digest the log keeps; null when the subject was erased. */
   async open<T>(subjectId: string, { ref, digest }: PersonalRef): Promise<T | null> {
     const key = await this.keyOf(subjectId, false);
-    if (!key) return null;
+    if (!key) {
+      // No key, and no erasure on record in the store: the key was removed behind the service.
+      if (!(await this.erased(subjectId))) throw new PersonalDataTampered(subjectId, ref);
+      return null;
+    }
     const row = await this.db.selectFrom('personal_records').select(['sealed', 'subject_id']).where('ref', '=', ref).executeTakeFirst();
     if (!row || row.subject_id !== subjectId) throw new PersonalDataTampered(subjectId, ref);
     let plain: string;
@@ -173,11 +203,25 @@ export class PersonalDataStore {
       .execute();
   }
 
-  /** Reads of one subject's data (or everyone's), oldest first. */
-  async reads(subjectId?: string, limit = 1_000): Promise<PersonalRead[]> {
-    let select = this.db.selectFrom('personal_reads').select(['at', 'actor_id', 'subject_id', 'purpose']).orderBy('id').limit(limit);
+  /** Reads of one subject's data (or everyone's), oldest first, after the read `afterId`. */
+  async reads(
+    subjectId?: string,
+    { afterId = 0, limit = 1_000 }: { afterId?: number; limit?: number } = {},
+  ): Promise<(PersonalRead & { id: number })[]> {
+    let select = this.db
+      .selectFrom('personal_reads')
+      .select(['id', 'at', 'actor_id', 'subject_id', 'purpose'])
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit);
     if (subjectId !== undefined) select = select.where('subject_id', '=', subjectId);
-    return (await select.execute()).map((r) => ({ at: r.at, actorId: r.actor_id, subjectId: r.subject_id, purpose: r.purpose }));
+    return (await select.execute()).map((r) => ({
+      id: Number(r.id),
+      at: r.at,
+      actorId: r.actor_id,
+      subjectId: r.subject_id,
+      purpose: r.purpose,
+    }));
   }
 }
 

@@ -59,14 +59,17 @@ export interface ReadModelTables {
     name: string;
     value: string;
   };
-  /** Records the seal-personal-data migration rewrote, with their hashes before and after: an auditor's bridge to the old log. */
+  /**
+   * Records the seal-personal-data migration rewrote, by position and event id with their new
+   * stream and hash: an auditor holding the old log matches the two. The old hashes and stream
+   * names are not kept here: they were computed over the personal data in clear, so anyone could
+   * test a guessed name or number against them.
+   */
   log_rewrites: {
     global_position: number;
     event_id: string;
-    stream_before: string;
-    stream_after: string;
-    hash_before: string;
-    hash_after: string;
+    stream_id: string;
+    hash: string;
     reason: string;
   };
 }
@@ -155,10 +158,8 @@ const migrations = (dialect: ReadModelDialect): Record<string, Migration> => ({
         .createTable('log_rewrites')
         .addColumn('global_position', 'bigint', (c) => c.primaryKey())
         .addColumn('event_id', 'text', (c) => c.notNull())
-        .addColumn('stream_before', 'text', (c) => c.notNull())
-        .addColumn('stream_after', 'text', (c) => c.notNull())
-        .addColumn('hash_before', 'text', (c) => c.notNull())
-        .addColumn('hash_after', 'text', (c) => c.notNull())
+        .addColumn('stream_id', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
         .addColumn('reason', 'text', (c) => c.notNull())
         .execute();
     },

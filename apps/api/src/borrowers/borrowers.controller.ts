@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
@@ -22,7 +22,7 @@ import { Ctx, RequestContext } from '../common/request-context';
 import { Clock, CLOCK, CONFIG, EVENT_STORE, PERSONAL_DATA, READ_MODELS } from '../common/tokens';
 import { RunBorrowerCommand } from './borrowers.handler';
 import { Borrower as BorrowerFile, BorrowerHistory, PersonalDataReads } from './responses';
-import { BorrowerIdParams, ErasureDto, FinancialStatementDto, RegisterBorrowerDto } from './dto';
+import { BorrowerIdParams, ErasureDto, FinancialStatementDto, PersonalDataReadsQuery, RegisterBorrowerDto } from './dto';
 
 /** Loans in these statuses are over: nothing more is owed or decided on them. */
 const FINISHED = new Set(['rejected', 'closed']);
@@ -125,11 +125,18 @@ export class BorrowersController {
   async erase(@Param() { id }: BorrowerIdParams, @Body() { reason }: ErasureDto, @Ctx() ctx: RequestContext): Promise<Accepted> {
     await this.authorizer.assert(ctx.actor, 'erase', { kind: 'Borrower', borrowerId: id });
     await this.projections.ready();
-    const open = (await loansOfBorrower(this.db, id)).filter((loan) => !FINISHED.has(loan.status));
-    if (open.length > 0)
+    const open = (await loansOfBorrower(this.db, id)).filter((loan) => !FINISHED.has(loan.status)).map((l) => `${l.loanId} (${l.status})`);
+    const { rules } = await loadWarningRules(this.store);
+    const { given } = await borrowerRisk(this.db, rules, id, businessDate(this.clock(), this.config.businessTimeZone));
+    const guaranteed: string[] = [];
+    for (const g of given) {
+      const status = (await loansOfBorrower(this.db, g.borrowerId)).find((l) => l.loanId === g.loanId)?.status;
+      if (status && !FINISHED.has(status)) guaranteed.push(`${g.loanId} (guaranteed by them, ${status})`);
+    }
+    if (open.length + guaranteed.length > 0)
       throw new IllegalState(
         'ERASURE_NOT_ALLOWED',
-        `borrower ${id}'s personal data must be kept while loans ${open.map((l) => `${l.loanId} (${l.status})`).join(', ')} are open`,
+        `borrower ${id}'s personal data must be kept while loans ${[...open, ...guaranteed].join(', ')} are open`,
       );
     return this.commands.execute(new RunBorrowerCommand(id, { type: 'ErasePersonalData', data: { reason } }, ctx));
   }
@@ -137,9 +144,10 @@ export class BorrowersController {
   /** Who read the borrower's personal data, when and by which route: for administrators and auditors. */
   @Get(':id/personal-data-reads')
   @ApiOkResponse({ type: PersonalDataReads, description: 'the reads, oldest first' })
-  async reads(@Param() { id }: BorrowerIdParams, @Ctx() ctx: RequestContext) {
+  async reads(@Param() { id }: BorrowerIdParams, @Query() { after = 0, limit = 100 }: PersonalDataReadsQuery, @Ctx() ctx: RequestContext) {
     await this.authorizer.assert(ctx.actor, 'read', { kind: 'Compliance', name: 'personal-data-reads' });
-    return { borrowerId: id, reads: await this.personalData.reads(id) };
+    const reads = await this.personalData.reads(id, { afterId: after, limit });
+    return { borrowerId: id, reads, next: reads.length === limit ? reads[reads.length - 1].id : null };
   }
 
   /** Every event of the borrower with its actor, times and hashes, and the verdict on its chain. */

@@ -9,6 +9,7 @@ import {
   identityReservation,
   RecordFinancialStatement,
   RegisterBorrower,
+  releaseIdentityNumber,
   reserveIdentityNumber,
 } from '@loanflow/domain';
 import { PersonalDataStore } from '@loanflow/storage';
@@ -57,6 +58,16 @@ export class BorrowersHandler implements ICommandHandler<RunBorrowerCommand, Acc
       );
       const { now, today } = decision;
       const acting = { borrowerId, by: ctx.actor.id, now, today };
+      if (intent.type === 'ErasePersonalData') {
+        const events = decideBorrower({ type: intent.type, data: { ...intent.data, ...acting } }, state);
+        // The number is freed with the person: a later file may hold it, and no refusal names the erased one.
+        if (state.identityKey !== null) {
+          const reservation = identityStream(state.identityKey);
+          const { state: held } = await decision.read(reservation, identityReservation);
+          if (held.borrowerId === borrowerId) decision.alongside(reservation, [releaseIdentityNumber(borrowerId, now)]);
+        }
+        return events;
+      }
       if (intent.type !== 'RegisterBorrower')
         return decideBorrower({ type: intent.type, data: { ...intent.data, ...acting } } as BorrowerCommand, state);
       const identityKey = this.personalData.identityKey(intent.data.identityNumber);

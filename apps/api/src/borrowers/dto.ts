@@ -1,6 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import { BORROWER_KINDS, BorrowerKind } from '@loanflow/domain';
-import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IdField, IsIsoDate, SingleLine, TextField } from '../common/validation';
 
 /** Statement amounts are integer cents up to 100,000,000.00 either way. */
@@ -77,4 +78,22 @@ export class BorrowerIdParams {
 export class ErasureDto {
   @TextField(500, 'the borrower asked for erasure on 2026-12-01; all loans closed')
   reason!: string;
+}
+
+/** A page of the reads of a borrower's personal data, oldest first: those after `after` (a read's id). */
+export class PersonalDataReadsQuery {
+  @ApiPropertyOptional({ type: 'integer', default: 0, description: 'the id of the last read already seen' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  after?: number;
+
+  @ApiPropertyOptional({ type: 'integer', default: 100, maximum: 1_000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  limit?: number;
 }

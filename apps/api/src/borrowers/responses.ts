@@ -227,6 +227,9 @@ export class BorrowerHistory {
 }
 
 export class PersonalDataRead {
+  @ApiProperty({ type: 'integer', description: "the read's id: pass the last one seen as `after` for the next page" })
+  id!: number;
+
   @Instant()
   at!: string;
 
@@ -240,11 +243,14 @@ export class PersonalDataRead {
   purpose!: string;
 }
 
-@ApiSchema({ description: "Who read the borrower's personal data, when and by which route, oldest first" })
+@ApiSchema({ description: "Who read the borrower's personal data, when and by which route, oldest first, a page at a time" })
 export class PersonalDataReads {
   @ApiProperty()
   borrowerId!: string;
 
   @ApiProperty({ type: [PersonalDataRead] })
   reads!: PersonalDataRead[];
+
+  @ApiProperty({ type: 'integer', nullable: true, description: 'the `after` of the next page; null on the last' })
+  next!: number | null;
 }

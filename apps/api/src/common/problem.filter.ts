@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { ConcurrentWrite, VersionMismatch } from '@loanflow/commands';
 import { DomainError, InvalidInput } from '@loanflow/domain';
 import { FollowerFailed, NotFollowingTheLog, ReadModelBehind } from '@loanflow/projections';
+import { PersonalDataTampered } from '@loanflow/storage';
 import { CommandIdReused, LogWriterElsewhere, WrongExpectedVersion } from '@loanflow/event-store';
 import type { Request, Response } from 'express';
 import { ApiProblem } from './problems';
@@ -94,6 +95,13 @@ function toProblem(error: unknown): Problem {
       code: 'CONCURRENT_WRITE',
       title: 'Concurrent write',
       detail: `${error.message}: another command changed it first; reload and retry`,
+    };
+  if (error instanceof PersonalDataTampered)
+    return {
+      status: 500,
+      code: 'PERSONAL_DATA_TAMPERED',
+      title: 'Personal data altered',
+      detail: `${error.message}: the store was changed behind the service; nothing is shown of it`,
     };
   if (error instanceof CommandIdReused)
     return {

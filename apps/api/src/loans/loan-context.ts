@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Decision } from '@loanflow/commands';
-import { Approver, borrowerDecider, Loan, LoanCommand, requireCatalogued, RuleViolated } from '@loanflow/domain';
+import { Approver, borrowerDecider, IllegalState, Loan, LoanCommand, requireCatalogued, RuleViolated } from '@loanflow/domain';
 import {
   approversAt,
   loadMoneyRules,
@@ -71,7 +71,16 @@ export class LoanContext {
   async requireKnown(command: LoanCommand, decision: Decision): Promise<void> {
     const tagged = (command.data as { riskPoints?: string[] }).riskPoints;
     if (tagged?.length) requireCatalogued(tagged, (await loadRiskPoints(decision)).points);
-    const registered = async (borrowerId: string) => (await decision.read(`borrower-${borrowerId}`, borrowerDecider)).version >= 0;
+    // Read through the decision: an erasure recorded meanwhile makes this decision start again, and refuse.
+    const registered = async (borrowerId: string) => {
+      const { state, version } = await decision.read(`borrower-${borrowerId}`, borrowerDecider);
+      if (state.erasedAt !== null)
+        throw new IllegalState(
+          'PERSONAL_DATA_ERASED',
+          `borrower ${borrowerId}'s personal data were erased on ${state.erasedAt}: no new loan or guarantee stands on that file`,
+        );
+      return version >= 0;
+    };
     if (command.type === 'ApplyForLoan' && !(await registered(command.data.borrowerId)))
       throw new RuleViolated('BORROWER_NOT_REGISTERED', `borrower ${command.data.borrowerId} is not registered`);
     const guarantorId = command.type === 'AddGuarantee' ? command.data.guarantee.guarantorId : undefined;

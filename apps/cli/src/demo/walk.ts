@@ -337,7 +337,7 @@ export function walk(coop: Cooperative, calendar: Calendar, seed: number, months
       by.id,
       {
         recommendation: 'approve',
-        findings: `${loan.borrower.name}: ${pick(loan.rng, ['income verified with the village committee', 'site visit done; assets as declared', 'purpose and budget checked against quotes'])}; ${rated}${fitted}`,
+        findings: `${loan.borrower.id}: ${pick(loan.rng, ['income verified with the village committee', 'site visit done; assets as declared', 'purpose and budget checked against quotes'])}; ${rated}${fitted}`,
         riskPoints: tagged ? [pick(loan.rng, RISK_POINTS[loan.security])] : [],
         proposedTerms: terms(loan),
         rating: values,

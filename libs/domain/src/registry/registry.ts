@@ -8,16 +8,29 @@ import { Event, Folding } from '../decider';
 
 /** An identity number is claimed by the borrower file registered under it. The stream is named by a digest of the number. */
 export type IdentityNumberReserved = Event<'IdentityNumberReserved', { borrowerId: string; at: string }>;
+/** The file holding the number had its personal data erased: the number is free, and nothing says whose it was. */
+export type IdentityNumberReleased = Event<'IdentityNumberReleased', { borrowerId: string; at: string }>;
 
 export interface IdentityReservation {
   /** The borrower whose file holds the number; null while it is free. */
   borrowerId: string | null;
 }
 
-export const identityReservation: Folding<IdentityReservation, IdentityNumberReserved> = {
+export const identityReservation: Folding<IdentityReservation, IdentityNumberReserved | IdentityNumberReleased> = {
   initialState: { borrowerId: null },
-  evolve: (state, event) => (state.borrowerId === null ? { borrowerId: event.data.borrowerId } : state),
+  evolve: (state, event) =>
+    event.type === 'IdentityNumberReleased'
+      ? state.borrowerId === event.data.borrowerId
+        ? { borrowerId: null }
+        : state
+      : state.borrowerId === null
+        ? { borrowerId: event.data.borrowerId }
+        : state,
 };
+
+export function releaseIdentityNumber(borrowerId: string, now: string): IdentityNumberReleased {
+  return { type: 'IdentityNumberReleased', data: { borrowerId, at: now } };
+}
 
 export function reserveIdentityNumber(borrowerId: string, now: string): IdentityNumberReserved {
   return { type: 'IdentityNumberReserved', data: { borrowerId, at: now } };

@@ -131,6 +131,11 @@ describe('risk projection: given events, the rows', () => {
       { borrower_id: 'B', identity_key: 'k'.repeat(64), kind: 'household', village: 'Dongshan', sector: 'grain', registered_at: at },
       { borrower_id: 'C', identity_key: null, kind: 'household', village: 'Dongshan', sector: 'grain', registered_at: at },
     ]);
+    const erased: AnyEvent = { type: 'PersonalDataErased', data: { borrowerId: 'B', reason: 'asked', erasedBy: 'root', at } };
+    const after = given(riskProjection, log(['borrower-B', registered('B', 'k'.repeat(64))], ['borrower-B', erased]));
+    expect(after.rows('rm_borrowers')).toEqual([
+      { borrower_id: 'B', identity_key: null, kind: 'household', village: 'Dongshan', sector: 'grain', registered_at: at },
+    ]);
   });
 
   it('LoanApplied: the loan’s risk row, with nobody tagged and no rating', () => {

@@ -411,10 +411,14 @@ const borrowers: TableProjection<BorrowerRow> = {
     primaryKey: ['borrower_id'],
     indexes: [['identity_key']],
     keyOf: (r) => r.borrower_id,
-    appendOnly: true,
   },
-  keys: (e) => (e.type === 'BorrowerRegistered' && e.streamId.startsWith('borrower-') ? [e.streamId.slice('borrower-'.length)] : NO_KEYS),
-  evolve: (_, e) => {
+  keys: (e) =>
+    (e.type === 'BorrowerRegistered' || e.type === 'PersonalDataErased') && e.streamId.startsWith('borrower-')
+      ? [e.streamId.slice('borrower-'.length)]
+      : NO_KEYS,
+  evolve: (row, e) => {
+    // Erased: nothing left to match the person by.
+    if (e.type === 'PersonalDataErased') return row && { ...row, identity_key: null };
     const d = (e as unknown as BorrowerRegistered).data;
     return {
       borrower_id: d.borrowerId,
