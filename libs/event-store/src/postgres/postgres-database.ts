@@ -38,6 +38,46 @@ const MIGRATIONS: string[] = [
      position BIGINT NOT NULL
    );
    INSERT INTO log_head (id, position) VALUES (1, -1);`,
+  // One round trip for a batch whose streams' heads the writer already knows (it read them to
+  // decide): under the head lock, check that every stream is where the writer assumed, that no
+  // command id was seen and that the log's last recording time is not after the writer's, then
+  // write it all, positions taken from the head. NULL when an assumption failed: the writer then
+  // takes the full path, which reads and decides again.
+  `CREATE FUNCTION loanflow_append(
+     assumed_stream TEXT[], assumed_version INTEGER[], assumed_hash TEXT[], command_ids TEXT[],
+     e_id UUID[], e_stream TEXT[], e_version INTEGER[], e_type TEXT[], e_schema INTEGER[], e_data JSON[], e_meta JSON[],
+     e_prev TEXT[], e_hash TEXT[],
+     h_stream TEXT[], h_version INTEGER[], h_hash TEXT[],
+     c_id TEXT[], c_stream TEXT[], c_fingerprint TEXT[], c_first INTEGER[], c_last INTEGER[], c_offset BIGINT[],
+     recorded_at TEXT
+   ) RETURNS BIGINT LANGUAGE plpgsql AS $fn$
+   DECLARE
+     base BIGINT;
+     last BIGINT;
+   BEGIN
+     SELECT position + 1 INTO base FROM log_head WHERE id = 1 FOR UPDATE;
+     IF EXISTS (
+          SELECT 1 FROM unnest(assumed_stream, assumed_version, assumed_hash) AS a(stream_id, version, hash)
+          LEFT JOIN streams s ON s.stream_id = a.stream_id
+          WHERE COALESCE(s.version, -1) <> a.version OR (a.hash IS NOT NULL AND s.hash IS DISTINCT FROM a.hash))
+        OR EXISTS (SELECT 1 FROM commands WHERE command_id = ANY(command_ids))
+        -- Recording times never go backwards along the log (the writer took its time before the lock).
+        OR EXISTS (SELECT 1 FROM events WHERE global_position = base - 1 AND metadata->>'recordedAt' > recorded_at) THEN
+       RETURN NULL;
+     END IF;
+     last := base + cardinality(e_id) - 1;
+     INSERT INTO events (global_position, event_id, stream_id, stream_version, type, schema_version, data, metadata, prev_hash, hash)
+       SELECT base + n - 1, i, s, v, t, sv, d, m, p, h
+       FROM unnest(e_id, e_stream, e_version, e_type, e_schema, e_data, e_meta, e_prev, e_hash) WITH ORDINALITY AS x(i, s, v, t, sv, d, m, p, h, n);
+     INSERT INTO streams (stream_id, version, hash) SELECT * FROM unnest(h_stream, h_version, h_hash)
+       ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, hash = excluded.hash;
+     INSERT INTO commands (command_id, stream_id, fingerprint, first_version, last_version, last_position)
+       SELECT i, s, f, a, b, base + o FROM unnest(c_id, c_stream, c_fingerprint, c_first, c_last, c_offset) AS x(i, s, f, a, b, o);
+     UPDATE log_head SET position = last WHERE id = 1;
+     PERFORM pg_notify('loanflow_events', last::text);
+     RETURN base;
+   END
+   $fn$;`,
 ];
 
 /** Any number: every process that migrates this schema takes the same lock. */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { freshSchema } from '../../../../test/support/postgres';
 import { eventStoreContract } from '../contract.spec-suite';
-import { EventStore, RecordedEvent } from '../event-store.port';
+import { EventStore, RecordedEvent, WrongExpectedVersion } from '../event-store.port';
 import { verifyLog } from '../verify';
 import { openPostgres } from './postgres-database';
 import { PostgresEventStore } from './postgres-event-store';
@@ -89,6 +89,63 @@ describe('postgres store specifics', () => {
     expect(final.map((e) => e.globalPosition)).toEqual(Array.from({ length: total }, (_, i) => i));
     expect(new Set(seen.map((e) => e.eventId)).size).toBe(total);
     expect(await verifyLog(follower)).toMatchObject({ valid: true, events: total });
+    // Recording times never go backwards along the log, whichever writer took its time first.
+    const times = final.map((e) => e.metadata.recordedAt);
+    expect(times.filter((t, i) => i > 0 && t < times[i - 1])).toEqual([]);
     await Promise.all([...writers, follower].map((s) => s.close()));
+  });
+
+  it('appends in one statement on a head it knows, and never on one another process moved', async () => {
+    const { url } = await freshSchema('assumed');
+    const poolA = await openPostgres(url);
+    const a = new PostgresEventStore(poolA, { clock: systemClock });
+    const b = new PostgresEventStore(await openPostgres(url), { clock: systemClock });
+    await a.append('loan-1', [{ type: 'A', data: { n: 0 } }], { expectedVersion: -1, metadata: meta() });
+
+    // Decided on what it read: one round trip, no transaction of its own to begin and commit.
+    await a.readStream('loan-1');
+    const queries: string[] = [];
+    const query = poolA.query.bind(poolA);
+    const connect = poolA.connect.bind(poolA);
+    poolA.query = ((text: string, ...rest: unknown[]) => (
+      queries.push(text),
+      (query as (...x: unknown[]) => unknown)(text, ...rest)
+    )) as typeof poolA.query;
+    // A transaction of the store's own takes a client (no callback); the pool's own query takes one with a callback.
+    poolA.connect = ((...args: unknown[]) => {
+      if (args.length === 0) queries.push('connect');
+      return (connect as (...x: unknown[]) => unknown)(...args);
+    }) as typeof poolA.connect;
+    await a.append('loan-1', [{ type: 'A', data: { n: 1 } }], { expectedVersion: 0, metadata: meta() });
+    expect(queries).toEqual([expect.stringContaining('loanflow_append')]);
+    poolA.query = query;
+    poolA.connect = connect;
+
+    // Another process moves the stream behind A's back: what A remembers is stale.
+    await b.append('loan-1', [{ type: 'B', data: { n: 2 } }], { expectedVersion: 1, metadata: meta() });
+    await expect(a.append('loan-1', [{ type: 'A', data: { n: 3 } }], { expectedVersion: 1, metadata: meta() })).rejects.toBeInstanceOf(
+      WrongExpectedVersion,
+    );
+    await a.append('loan-1', [{ type: 'A', data: { n: 3 } }], { expectedVersion: 2, metadata: meta() });
+    await b.append('loan-1', [{ type: 'B', data: { n: 4 } }], { expectedVersion: 'any', metadata: meta() });
+    // 'any' on a stale head: the database refuses the assumption and the full path chains on the real head.
+    await a.append('loan-1', [{ type: 'A', data: { n: 5 } }], { expectedVersion: 'any', metadata: meta() });
+    // A command seen before answers its first answer, whichever path first recorded it.
+    const again = meta();
+    const first = await a.append('loan-2', [{ type: 'A', data: {} }], { expectedVersion: -1, metadata: again });
+    expect(await b.append('loan-2', [{ type: 'A', data: {} }], { expectedVersion: -1, metadata: again })).toMatchObject({
+      duplicate: true,
+      lastPosition: first.lastPosition,
+    });
+    expect(await a.append('loan-2', [{ type: 'A', data: {} }], { expectedVersion: -1, metadata: again })).toMatchObject({
+      duplicate: true,
+      lastPosition: first.lastPosition,
+    });
+
+    const events = await b.readStream('loan-1');
+    expect(events.map((e) => (e.data as { n: number }).n)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(events.map((e) => e.globalPosition)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(await verifyLog(b)).toMatchObject({ valid: true, events: 7 });
+    await Promise.all([a.close(), b.close()]);
   });
 });

@@ -15,6 +15,10 @@ import { DEFAULT_GROUP_COMMIT_MAX_BATCH } from '@loanflow/config';
 import { CommandRow, EventRow, toCommand, toEvent } from '../rows';
 
 const CHANNEL = 'loanflow_events';
+/** Stream heads remembered from reads and appends, for appends in one round trip. */
+const HEAD_CACHE = 50_000;
+
+type Assumed = { version: number; hash: string | null };
 /** A waiting reader also polls, in case the notification connection is down. */
 const POLL_MS = 1_000;
 
@@ -36,6 +40,8 @@ export class PostgresEventStore implements EventStore, LogCopy {
   private readonly waiters: AppendWaiters;
   private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
   private readonly clock: () => Date;
+  /** Heads as this process last saw them (version -1: no such stream); the database checks them before use. */
+  private readonly heads = new Map<string, Assumed>();
   private listener: Client | null = null;
   private listening: Promise<void> | null = null;
   private closed = false;
@@ -47,7 +53,7 @@ export class PostgresEventStore implements EventStore, LogCopy {
     this.clock = options.clock;
     this.waiters = new AppendWaiters(() => this.headPosition(), POLL_MS);
     this.committer = new GroupCommitter(
-      (batch) => this.inTransaction((c) => this.commitBatch(c, batch)),
+      async (batch) => (await this.appendAssumed(batch)) ?? this.inTransaction((c) => this.commitBatch(c, batch)),
       options.maxBatch ?? DEFAULT_GROUP_COMMIT_MAX_BATCH,
     );
   }
@@ -73,6 +79,96 @@ export class PostgresEventStore implements EventStore, LogCopy {
     return Number(rows[0].position);
   }
 
+  private remember(streamId: string, head: Assumed): void {
+    this.heads.delete(streamId);
+    this.heads.set(streamId, head);
+    if (this.heads.size > HEAD_CACHE) this.heads.delete(this.heads.keys().next().value!);
+  }
+
+  /**
+   * What a batch assumes of its streams: the heads this process last saw, or none for a stream it
+   * creates. Null when a stream it writes on top of is unknown here: the full path reads it.
+   */
+  private assume(requests: AppendRequest[]): Map<string, Assumed> | null {
+    const assumed = new Map<string, Assumed>();
+    const written = new Set<string>();
+    for (const { streamId, options } of requests) {
+      for (const w of [{ streamId, expectedVersion: options.expectedVersion }, ...(options.alongside ?? [])]) {
+        written.add(w.streamId);
+        if (assumed.has(w.streamId)) continue;
+        const known = this.heads.get(w.streamId);
+        if (known) assumed.set(w.streamId, known);
+        else if (w.expectedVersion === -1) assumed.set(w.streamId, { version: -1, hash: null });
+        else return null;
+      }
+      for (const r of options.readSet ?? [])
+        if (!assumed.has(r.streamId)) assumed.set(r.streamId, this.heads.get(r.streamId) ?? { version: r.version, hash: null });
+    }
+    for (const id of written) {
+      const a = assumed.get(id)!;
+      if (a.version >= 0 && a.hash === null) return null;
+    }
+    return assumed;
+  }
+
+  /**
+   * The batch in one statement (`loanflow_append`, its own transaction): planned here on the heads
+   * this process knows, checked and written by the database under the head lock. Null when it does
+   * not apply (an unknown head, a refusal, a command seen before) or an assumption failed: then the
+   * full path decides on what the database holds.
+   */
+  private async appendAssumed(requests: AppendRequest[]): Promise<AppendResult[] | null> {
+    const assumed = this.assume(requests);
+    if (!assumed) return null;
+    const known = new Map<string, { version: number; hash: string }>();
+    for (const [id, a] of assumed) if (a.version >= 0) known.set(id, { version: a.version, hash: a.hash ?? '' });
+    const recordedAt = this.clock().toISOString();
+    const plan = planBatch(requests, { commands: new Map(), heads: known, nextPosition: 0, recordedAt });
+    if (plan.events.length === 0 || plan.outcomes.some((o) => !('result' in o))) return null;
+    const { events, heads, commands } = plan;
+    const { rows } = await this.pool.query<{ base: string | null }>(
+      `SELECT loanflow_append($1::text[], $2::int[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::int[], $8::text[], $9::int[],
+         $10::json[], $11::json[], $12::text[], $13::text[], $14::text[], $15::int[], $16::text[], $17::text[], $18::text[], $19::text[],
+         $20::int[], $21::int[], $22::bigint[], $23::text) AS base`,
+      [
+        [...assumed.keys()],
+        [...assumed.values()].map((a) => a.version),
+        [...assumed.values()].map((a) => a.hash),
+        [...new Set(requests.map((r) => r.options.metadata.commandId))],
+        events.map((e) => e.eventId),
+        events.map((e) => e.streamId),
+        events.map((e) => e.streamVersion),
+        events.map((e) => e.type),
+        events.map((e) => e.schemaVersion),
+        events.map((e) => JSON.stringify(e.data)),
+        events.map((e) => JSON.stringify(e.metadata)),
+        events.map((e) => e.prevHash),
+        events.map((e) => e.hash),
+        heads.map((h) => h.streamId),
+        heads.map((h) => h.version),
+        heads.map((h) => h.hash),
+        commands.map((c) => c.commandId),
+        commands.map((c) => c.streamId),
+        commands.map((c) => c.fingerprint),
+        commands.map((c) => c.firstVersion),
+        commands.map((c) => c.lastVersion),
+        commands.map((c) => c.lastPosition),
+        recordedAt,
+      ],
+    );
+    if (rows[0].base === null) {
+      for (const id of assumed.keys()) this.heads.delete(id);
+      return null;
+    }
+    // Planned from position 0: the database took them from its head.
+    const base = Number(rows[0].base);
+    for (const e of events) e.globalPosition += base;
+    const results = plan.outcomes.map((o) => (o as { result: AppendResult }).result);
+    for (const r of results) r.lastPosition += base;
+    for (const h of heads) this.remember(h.streamId, { version: h.version, hash: h.hash });
+    return results;
+  }
+
   private async commitBatch(client: PoolClient, requests: AppendRequest[]): Promise<(AppendResult | Error)[]> {
     const head = await this.lockHead(client);
     const { commandIds, streamIds } = keysOf(requests);
@@ -87,6 +183,8 @@ export class PostgresEventStore implements EventStore, LogCopy {
       recordedAt: this.clock().toISOString(),
     });
     if (plan.events.length > 0) await this.write(client, plan.events, plan.heads, plan.commands);
+    for (const h of heads.rows) this.remember(h.streamId, { version: h.version, hash: h.hash });
+    for (const h of plan.heads) this.remember(h.streamId, { version: h.version, hash: h.hash });
     const outcomes: (AppendResult | Error)[] = [];
     for (const o of plan.outcomes) {
       if ('refused' in o) outcomes.push(o.refused);
@@ -153,7 +251,12 @@ export class PostgresEventStore implements EventStore, LogCopy {
   }
 
   async readStream(streamId: string, fromVersion = 0): Promise<RecordedEvent[]> {
-    return this.range(this.pool, streamId, fromVersion, 2 ** 31 - 1);
+    const events = await this.range(this.pool, streamId, fromVersion, 2 ** 31 - 1);
+    // What a decision read is what its append will assume: the stream's head, or no stream at all.
+    const last = events[events.length - 1];
+    if (last) this.remember(streamId, { version: last.streamVersion, hash: last.hash });
+    else if (fromVersion === 0) this.remember(streamId, { version: -1, hash: null });
+    return events;
   }
 
   async readAll(fromPosition: number, limit: number): Promise<RecordedEvent[]> {
@@ -222,6 +325,7 @@ export class PostgresEventStore implements EventStore, LogCopy {
 
   async importRecorded(events: RecordedEvent[], commands: CommandRecord[]): Promise<void> {
     if (events.length === 0) return;
+    this.heads.clear();
     await this.inTransaction(async (client) => {
       const head = await this.lockHead(client);
       const { rows } = await client.query<StreamHead>(
