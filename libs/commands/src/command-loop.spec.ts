@@ -82,6 +82,22 @@ describe('the command loop', () => {
     await readModels.destroy();
   });
 
+  it('answers a keyed command sent again while its first attempt commits with the first answer, not the refusal the new state gives', async () => {
+    const keyed = { ...envelope, commandId: 'pay-1', fingerprint: 'f' };
+    let first: Awaited<ReturnType<CommandLoop['run']>> | undefined;
+    const again = await loop.run('s-1', counter, keyed, async (state) => {
+      // The first attempt commits while this one is being decided; this one then sees its effect.
+      first ??= await loop.run('s-1', counter, keyed, () => [count(1)]);
+      if (state > 0) return [count(1)];
+      throw new InvalidInput('ALREADY_DONE', 'the first attempt did it', 'n');
+    });
+    expect(first).toMatchObject({ version: 0, appended: true });
+    expect(again).toEqual({ streamId: 's-1', version: 0, appended: false });
+    expect((await store.readStream('s-1')).map((e) => e.data.n)).toEqual([1]);
+    // Without a key a refusal stays a refusal.
+    await expect(loop.run('s-2', counter, envelope, () => Promise.reject(new InvalidInput('NO', 'no', 'n')))).rejects.toThrow('no');
+  });
+
   it('gives up with ConcurrentWrite after its attempts, naming the stream that kept moving, and writes nothing', async () => {
     await seed('rules', 1);
     await expect(

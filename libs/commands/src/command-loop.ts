@@ -158,18 +158,24 @@ export class CommandLoop {
     private readonly attempts = DEFAULT_ATTEMPTS,
   ) {}
 
+  /** The first answer to a keyed command already recorded; null when it was not; CommandIdReused when the key named another request. */
+  private async firstAnswer(envelope: Envelope): Promise<Accepted | null> {
+    if (envelope.commandId === undefined) return null;
+    const seen = await this.store.findCommand(envelope.commandId);
+    if (!seen) return null;
+    if ((seen.fingerprint ?? undefined) !== envelope.fingerprint) throw new CommandIdReused(seen.commandId);
+    return { streamId: seen.streamId, version: seen.lastVersion, appended: false };
+  }
+
   async run<S, E extends Event>(
     streamId: string,
     folding: Folding<S, E>,
     envelope: Envelope,
     decide: (state: S, decision: Decision) => E[] | Promise<E[]>,
   ): Promise<Accepted> {
-    if (envelope.commandId !== undefined) {
-      const seen = await this.store.findCommand(envelope.commandId);
-      // Answered before any state check that would now fail: the first answer, or the key's misuse.
-      if (seen && (seen.fingerprint ?? undefined) !== envelope.fingerprint) throw new CommandIdReused(seen.commandId);
-      if (seen) return { streamId: seen.streamId, version: seen.lastVersion, appended: false };
-    }
+    // Answered before any state check that would now fail: the first answer, or the key's misuse.
+    const first = await this.firstAnswer(envelope);
+    if (first) return first;
     const commandId = envelope.commandId ?? randomUUID();
     let moved = streamId;
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
@@ -203,8 +209,19 @@ export class CommandLoop {
       // Records sealed for this attempt: removed again when the store refuses its append.
       const made: Sealed[] = [];
       try {
-        const decided = await decide(own.state, decision);
-        if (decided.length === 0 && writes.size === 0) return { streamId, version: own.version, appended: false };
+        let decided: E[];
+        try {
+          decided = await decide(own.state, decision);
+        } catch (refusal) {
+          // The same keyed command, sent again while its first attempt committed, sees the state that
+          // attempt left and may be refused by it: it answers the first answer instead.
+          if (refusal instanceof WrongExpectedVersion) throw refusal;
+          const answered = await this.firstAnswer(envelope);
+          if (answered) return answered;
+          throw refusal;
+        }
+        if (decided.length === 0 && writes.size === 0)
+          return (await this.firstAnswer(envelope)) ?? { streamId, version: own.version, appended: false };
         requireStorableText([...decided, ...[...writes.values()].flat()]);
         // Sealed only once the decision stands: a refused command leaves nothing in the personal-data store.
         const events = await sealed(decided, this.sealer, made);
