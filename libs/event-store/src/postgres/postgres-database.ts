@@ -54,15 +54,25 @@ const MIGRATIONS: string[] = [
    DECLARE
      base BIGINT;
      last BIGINT;
+     cur_version INTEGER;
+     cur_hash TEXT;
+     k INTEGER;
    BEGIN
      SELECT position + 1 INTO base FROM log_head WHERE id = 1 FOR UPDATE;
-     IF EXISTS (
-          SELECT 1 FROM unnest(assumed_stream, assumed_version, assumed_hash) AS a(stream_id, version, hash)
-          LEFT JOIN streams s ON s.stream_id = a.stream_id
-          WHERE COALESCE(s.version, -1) <> a.version OR (a.hash IS NOT NULL AND s.hash IS DISTINCT FROM a.hash))
-        OR EXISTS (SELECT 1 FROM commands WHERE command_id = ANY(command_ids))
-        -- Recording times never go backwards along the log (the writer took its time before the lock).
-        OR EXISTS (SELECT 1 FROM events WHERE global_position = base - 1 AND metadata->>'recordedAt' > recorded_at) THEN
+     -- One key lookup per stream and per command id: never a scan, whatever the planner knows of the tables.
+     FOR k IN 1 .. coalesce(cardinality(assumed_stream), 0) LOOP
+       SELECT version, hash INTO cur_version, cur_hash FROM streams WHERE stream_id = assumed_stream[k];
+       IF coalesce(cur_version, -1) <> assumed_version[k] OR (assumed_hash[k] IS NOT NULL AND cur_hash IS DISTINCT FROM assumed_hash[k]) THEN
+         RETURN NULL;
+       END IF;
+     END LOOP;
+     FOR k IN 1 .. coalesce(cardinality(command_ids), 0) LOOP
+       IF EXISTS (SELECT 1 FROM commands WHERE command_id = command_ids[k]) THEN
+         RETURN NULL;
+       END IF;
+     END LOOP;
+     -- Recording times never go backwards along the log (the writer took its time before the lock).
+     IF EXISTS (SELECT 1 FROM events WHERE global_position = base - 1 AND metadata->>'recordedAt' > recorded_at) THEN
        RETURN NULL;
      END IF;
      last := base + cardinality(e_id) - 1;
