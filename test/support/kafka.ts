@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { canonicalJson } from '@loanflow/event-store';
+import { createHash, randomBytes } from 'node:crypto';
 import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
 
 /** The broker the integration suites use; `.ci/run` starts it with deploy/kafka/kafka.sh. */
@@ -50,4 +51,40 @@ export async function consumeAll(topics: string[], done: (records: Consumed[]) =
     await consumer.disconnect();
   }
   return records;
+}
+
+/** The api relaying to the test broker, on topics of its own: a test app's `kafka` configuration. */
+export const relayingTo = (topicPrefix: string, source: string) => ({
+  brokers: TEST_KAFKA_BROKERS,
+  clientId: 'loanflow-test',
+  topicPrefix,
+  partitions: 1,
+  replicationFactor: 1,
+  source,
+});
+
+/**
+ * A record's hash as a consumer recomputes it from the record alone (the AsyncAPI document's
+ * recipe): the recorded version and data when the record carries them, else its type's and value.
+ */
+export function recomputedHash(headers: Record<string, string>, value: string): string {
+  const [, , type, version] = headers.ce_type.split('.');
+  const body = canonicalJson({
+    eventId: headers.ce_id,
+    streamId: headers.ce_subject,
+    streamVersion: Number(headers.ce_streamversion),
+    type,
+    schemaVersion: Number(headers.ce_recordedversion ?? version.slice(1)),
+    data: JSON.parse(headers.ce_recordeddata ?? value),
+    metadata: {
+      actorId: headers.ce_actorid,
+      commandId: headers.ce_commandid,
+      correlationId: headers.ce_correlationid,
+      causationId: headers.ce_causationid ?? null,
+      occurredAt: headers.ce_time,
+      recordedAt: headers.ce_recordedat,
+    },
+    prevHash: headers.ce_prevhash,
+  });
+  return createHash('sha256').update(headers.ce_prevhash, 'utf8').update(body, 'utf8').digest('hex');
 }

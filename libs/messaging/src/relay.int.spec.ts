@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { EVENT_STORE } from '../../../apps/api/src/common/tokens';
 import { ADMIN, advance, staffBranch, startApp, testConfig } from '../../../test/support/app';
 import { freshSchema } from '../../../test/support/postgres';
-import { Consumed, consumeAll, freshTopicPrefix, TEST_KAFKA_BROKERS, testKafka } from '../../../test/support/kafka';
+import { Consumed, consumeAll, freshTopicPrefix, relayingTo, TEST_KAFKA_BROKERS, testKafka } from '../../../test/support/kafka';
 import { AGGREGATES, isPublished, topicOf } from './cloud-event';
 import { KafkaRelay, RELAY_CHECKPOINT } from './relay';
 
@@ -353,19 +353,7 @@ describe('the Kafka relay against a real broker', () => {
 
   it('runs inside the embedded api, which reports the relay lag on /health and to Prometheus', async () => {
     const prefix = freshTopicPrefix();
-    const t = await startApp(
-      '2026-03-02T09:00:00.000Z',
-      testConfig({
-        kafka: {
-          brokers: TEST_KAFKA_BROKERS,
-          clientId: 'loanflow-test',
-          topicPrefix: prefix,
-          partitions: 1,
-          replicationFactor: 1,
-          source: '/coop-7',
-        },
-      }),
-    );
+    const t = await startApp('2026-03-02T09:00:00.000Z', testConfig({ kafka: relayingTo(prefix, '/coop-7') }));
     // The app relays to Kafka: it is closed whatever the assertions say, or its connections keep Jest running.
     try {
       await staffBranch(t);

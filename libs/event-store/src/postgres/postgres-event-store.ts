@@ -19,6 +19,28 @@ const CHANNEL = 'loanflow_events';
 const HEAD_CACHE = 50_000;
 
 type Assumed = { version: number; hash: string | null };
+
+/** A batch's rows as one array per column (the statements unnest them), in the order of the tables' columns. */
+const eventColumns = (events: RecordedEvent[]) => [
+  events.map((e) => e.eventId),
+  events.map((e) => e.streamId),
+  events.map((e) => e.streamVersion),
+  events.map((e) => e.type),
+  events.map((e) => e.schemaVersion),
+  events.map((e) => JSON.stringify(e.data)),
+  events.map((e) => JSON.stringify(e.metadata)),
+  events.map((e) => e.prevHash),
+  events.map((e) => e.hash),
+];
+const headColumns = (heads: StreamHead[]) => [heads.map((h) => h.streamId), heads.map((h) => h.version), heads.map((h) => h.hash)];
+const commandColumns = (commands: CommandRecord[]) => [
+  commands.map((c) => c.commandId),
+  commands.map((c) => c.streamId),
+  commands.map((c) => c.fingerprint),
+  commands.map((c) => c.firstVersion),
+  commands.map((c) => c.lastVersion),
+  commands.map((c) => c.lastPosition),
+];
 /** A waiting reader also polls, in case the notification connection is down. */
 const POLL_MS = 1_000;
 
@@ -135,24 +157,10 @@ export class PostgresEventStore implements EventStore, LogCopy {
         [...assumed.values()].map((a) => a.version),
         [...assumed.values()].map((a) => a.hash),
         [...new Set(requests.map((r) => r.options.metadata.commandId))],
-        events.map((e) => e.eventId),
-        events.map((e) => e.streamId),
-        events.map((e) => e.streamVersion),
-        events.map((e) => e.type),
-        events.map((e) => e.schemaVersion),
-        events.map((e) => JSON.stringify(e.data)),
-        events.map((e) => JSON.stringify(e.metadata)),
-        events.map((e) => e.prevHash),
-        events.map((e) => e.hash),
-        heads.map((h) => h.streamId),
-        heads.map((h) => h.version),
-        heads.map((h) => h.hash),
-        commands.map((c) => c.commandId),
-        commands.map((c) => c.streamId),
-        commands.map((c) => c.fingerprint),
-        commands.map((c) => c.firstVersion),
-        commands.map((c) => c.lastVersion),
-        commands.map((c) => c.lastPosition),
+        ...eventColumns(events),
+        ...headColumns(heads),
+        // Positions planned from 0: the function adds the head it takes.
+        ...commandColumns(commands),
         recordedAt,
       ],
     );
@@ -200,36 +208,18 @@ export class PostgresEventStore implements EventStore, LogCopy {
     await client.query(
       `INSERT INTO events (global_position, event_id, stream_id, stream_version, type, schema_version, data, metadata, prev_hash, hash)
        SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::int[], $7::json[], $8::json[], $9::text[], $10::text[])`,
-      [
-        events.map((e) => e.globalPosition),
-        events.map((e) => e.eventId),
-        events.map((e) => e.streamId),
-        events.map((e) => e.streamVersion),
-        events.map((e) => e.type),
-        events.map((e) => e.schemaVersion),
-        events.map((e) => JSON.stringify(e.data)),
-        events.map((e) => JSON.stringify(e.metadata)),
-        events.map((e) => e.prevHash),
-        events.map((e) => e.hash),
-      ],
+      [events.map((e) => e.globalPosition), ...eventColumns(events)],
     );
     await client.query(
       `INSERT INTO streams (stream_id, version, hash) SELECT * FROM unnest($1::text[], $2::int[], $3::text[])
        ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, hash = excluded.hash`,
-      [heads.map((h) => h.streamId), heads.map((h) => h.version), heads.map((h) => h.hash)],
+      headColumns(heads),
     );
     if (commands.length > 0) {
       await client.query(
         `INSERT INTO commands (command_id, stream_id, fingerprint, first_version, last_version, last_position)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::bigint[])`,
-        [
-          commands.map((c) => c.commandId),
-          commands.map((c) => c.streamId),
-          commands.map((c) => c.fingerprint),
-          commands.map((c) => c.firstVersion),
-          commands.map((c) => c.lastVersion),
-          commands.map((c) => c.lastPosition),
-        ],
+        commandColumns(commands),
       );
     }
     await client.query('UPDATE log_head SET position = $1 WHERE id = 1', [last]);
