@@ -4,7 +4,7 @@ import { formatCents, lastDayOfMonth } from '@loanflow/domain';
 import { systemClock } from '@loanflow/event-store';
 import { CommandSpec, dateFlag, parseCommand, stringFlag, UsageError, wholeNumberFlag } from './flags';
 import { MIN_STAFF_PER_BRANCH } from './demo/cooperative';
-import { planDemo } from './demo/plan';
+import { DemoPlanInput, planDemo } from './demo/plan';
 import { DemoSummary, prepareFile, runDemo } from './demo/runner';
 
 export type { DemoSummary } from './demo/runner';
@@ -16,18 +16,7 @@ export type { DemoSummary } from './demo/runner';
  * gives the same log (event ids and hashes aside, which carry random bits). The acts are planned
  * first, purely (demo/plan.ts), then sent (demo/runner.ts).
  */
-export interface DemoOptions {
-  seed: number;
-  /** Loans applied for over the period. */
-  loans: number;
-  months: number;
-  branches: number;
-  staff: number;
-  /**
-   * First calendar date, YYYY-MM-DD; by default `months` before today. The calendar ends the day
-   * before today at the latest, every day of it closed, so the demo's data is current when it is done.
-   */
-  start?: string;
+export interface DemoOptions extends Omit<DemoPlanInput, 'today'> {
   /** The SQLite file of the log and its read models. */
   db: string;
   /** Delete the file first when it already holds a log. */

@@ -25,7 +25,10 @@ export interface DemoPlanInput {
   months: number;
   branches: number;
   staff: number;
-  /** First calendar date; by default `months` before today. */
+  /**
+   * First calendar date, YYYY-MM-DD; by default `months` before today. The calendar ends the day
+   * before today at the latest, every day of it closed, so the demo's data is current when it is done.
+   */
   start?: string;
   /** The business date today at the cooperative: the calendar ends the day before at the latest. */
   today: string;
