@@ -313,7 +313,21 @@ describe('the borrower risk file, over HTTP', () => {
         type: 'PersonalDataErased',
         data: { borrowerId: 'B-1', reason: 'the borrower asked on 2026-03-01; no loan', erasedBy: ADMIN },
       });
+      const erasedAt = async () =>
+        (
+          await t.app
+            .get<Storage>(STORAGE)
+            .readModels.selectFrom('personal_keys')
+            .select('erased_at')
+            .where('subject_id', '=', 'B-1')
+            .executeTakeFirstOrThrow()
+        ).erased_at;
+      const first = await erasedAt();
+      t.setNow('2026-03-02T10:00:00.000Z');
       const file = await t.http.get('/borrowers/B-1').set(t.as('ana')).expect(200);
+      // A read that finds the erasure on record destroys the key again if it is still there, and keeps the first erasure's time.
+      expect(await erasedAt()).toBe(first);
+      t.setNow('2026-03-02T09:00:00.000Z');
       expect(file.body).toMatchObject({ name: null, identityNumber: null, personalData: 'erased', statements: [], kind: 'household' });
       expect(await personalData().open('B-1', events[0].data.personal as { ref: string; digest: string })).toBeNull();
       const db = t.app.get<Storage>(STORAGE).readModels;

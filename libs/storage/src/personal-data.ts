@@ -183,13 +183,18 @@ export class PersonalDataStore {
       await tx
         .insertInto('personal_keys')
         .values({ subject_id: subjectId, wrapped_key: null, created_at: at, erased_at: at })
-        .onConflict((c) => c.column('subject_id').doUpdateSet({ wrapped_key: null, erased_at: at }))
+        .onConflict((c) =>
+          // The first erasure's time stays: erasing again (a read that finds the key still there) changes nothing else.
+          c
+            .column('subject_id')
+            .doUpdateSet((eb) => ({ wrapped_key: null, erased_at: eb.fn.coalesce('personal_keys.erased_at', 'excluded.erased_at') })),
+        )
         .execute();
       await tx.deleteFrom('personal_records').where('subject_id', '=', subjectId).execute();
     });
   }
 
-  /** Whether the subject's data are still kept (a key exists and was not erased). */
+  /** Whether the subject's data were erased (their key destroyed). */
   async erased(subjectId: string): Promise<boolean> {
     const row = await this.db.selectFrom('personal_keys').select(['erased_at']).where('subject_id', '=', subjectId).executeTakeFirst();
     return row?.erased_at != null;
