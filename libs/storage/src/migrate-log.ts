@@ -141,7 +141,7 @@ class Sealer {
     for (const [name, borrowers] of this.holders) {
       if (borrowers.length > 1) shared.push(`borrowers ${borrowers.join(', ')} were registered under one identity number`);
       if (held.has(name)) continue;
-      const at = new Date(0).toISOString();
+      const at = this.target.clock().toISOString();
       await this.target.eventStore.append(name, [{ type: 'IdentityNumberReserved', data: { borrowerId: borrowers[0], at } }], {
         expectedVersion: -1,
         metadata: { actorId: 'migrate-log', commandId: randomUUID(), correlationId: randomUUID(), causationId: null, occurredAt: at },
