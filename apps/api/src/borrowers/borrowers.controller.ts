@@ -12,7 +12,7 @@ import {
   StatementFigures,
 } from '@loanflow/domain';
 import { EventStore, streamHistory } from '@loanflow/event-store';
-import { borrowerRisk, loadWarningRules, loansOfBorrower, ProjectionService } from '@loanflow/projections';
+import { borrowerRisk, loadWarningRules, loansHoldingFile, loansOfBorrower, ProjectionService } from '@loanflow/projections';
 import { businessDate, LoanflowConfig } from '@loanflow/config';
 import { PersonalDataStore, ReadModelDb } from '@loanflow/storage';
 import { Accepted, Aggregates } from '../common/aggregates';
@@ -23,9 +23,6 @@ import { Clock, CLOCK, CONFIG, EVENT_STORE, PERSONAL_DATA, READ_MODELS } from '.
 import { RunBorrowerCommand } from './borrowers.handler';
 import { Borrower as BorrowerFile, BorrowerHistory, PersonalDataReads } from './responses';
 import { BorrowerIdParams, ErasureDto, FinancialStatementDto, PersonalDataReadsQuery, RegisterBorrowerDto } from './dto';
-
-/** Loans in these statuses are over: nothing more is owed or decided on them. */
-const FINISHED = new Set(['rejected', 'closed']);
 
 @ApiTags('borrowers')
 @ApiBearerAuth()
@@ -125,18 +122,13 @@ export class BorrowersController {
   async erase(@Param() { id }: BorrowerIdParams, @Body() { reason }: ErasureDto, @Ctx() ctx: RequestContext): Promise<Accepted> {
     await this.authorizer.assert(ctx.actor, 'erase', { kind: 'Borrower', borrowerId: id });
     await this.projections.ready();
-    const open = (await loansOfBorrower(this.db, id)).filter((loan) => !FINISHED.has(loan.status)).map((l) => `${l.loanId} (${l.status})`);
-    const { rules } = await loadWarningRules(this.store);
-    const { given } = await borrowerRisk(this.db, rules, id, businessDate(this.clock(), this.config.businessTimeZone));
-    const guaranteed: string[] = [];
-    for (const g of given) {
-      const status = (await loansOfBorrower(this.db, g.borrowerId)).find((l) => l.loanId === g.loanId)?.status;
-      if (status && !FINISHED.has(status)) guaranteed.push(`${g.loanId} (guaranteed by them, ${status})`);
-    }
-    if (open.length + guaranteed.length > 0)
+    const holding = await loansHoldingFile(this.db, id);
+    if (holding.length > 0)
       throw new IllegalState(
         'ERASURE_NOT_ALLOWED',
-        `borrower ${id}'s personal data must be kept while loans ${[...open, ...guaranteed].join(', ')} are open`,
+        `borrower ${id}'s personal data must be kept while loans ${holding
+          .map((l) => `${l.loanId} (${l.guaranteed ? 'guaranteed by them, ' : ''}${l.status})`)
+          .join(', ')} are open`,
       );
     return this.commands.execute(new RunBorrowerCommand(id, { type: 'ErasePersonalData', data: { reason } }, ctx));
   }

@@ -65,3 +65,31 @@ export async function loansOfBorrower(db: ReadModelDb, borrowerId: string): Prom
     };
   });
 }
+
+/** A loan that still needs a borrower's personal data: their own, or one they guarantee. */
+export interface LoanHoldingFile {
+  loanId: string;
+  status: string;
+  /** True when the borrower guarantees it rather than owes it. */
+  guaranteed: boolean;
+}
+
+/**
+ * The loans a borrower's file must be kept for: theirs and those they guarantee, unless rejected
+ * or closed (a written-off loan is still pursued). One query, for the erasure's check.
+ */
+export async function loansHoldingFile(db: ReadModelDb, borrowerId: string): Promise<LoanHoldingFile[]> {
+  const rows = await untyped(db)
+    .selectFrom(LOANS_TABLE.name)
+    .select(['loan_id', 'status', 'borrower_id'])
+    .where('status', 'not in', ['rejected', 'closed'])
+    .where((eb) =>
+      eb.or([
+        eb('borrower_id', '=', borrowerId),
+        eb('loan_id', 'in', eb.selectFrom('rm_guarantees').select('loan_id').where('guarantor_id', '=', borrowerId)),
+      ]),
+    )
+    .orderBy('loan_id')
+    .execute();
+  return rows.map((r) => ({ loanId: String(r.loan_id), status: String(r.status), guaranteed: r.borrower_id !== borrowerId }));
+}
