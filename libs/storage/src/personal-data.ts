@@ -178,6 +178,8 @@ export class PersonalDataStore {
 
   /** Destroys the subject's key and records. Idempotent: erasing twice erases once. */
   async erase(subjectId: string): Promise<void> {
+    // A read of an erased file asks again: once done, it is one lookup, not a write.
+    if (await this.erased(subjectId)) return;
     const at = this.clock().toISOString();
     await this.db.transaction().execute(async (tx) => {
       await tx
