@@ -15,7 +15,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { markPersonalDataSealed } from './personal-data';
-import { ReadModelDb } from './read-model-db';
+import { ReadModelDb, ReadModelTables } from './read-model-db';
 import { openStorage, Storage } from './storage';
 
 /** One end of a copy: a store opened as the app opens it, whose log can be copied out and in. */
@@ -115,6 +115,8 @@ class Sealer {
   private readonly reserved = new Set<string>();
   /** Reservation streams the migration made for registrations recorded without one. */
   readonly created = new Set<string>();
+  /** Rewrites of the current batch, kept once it is copied. */
+  private readonly rewrites: ReadModelTables['log_rewrites'][] = [];
   rewritten = 0;
 
   constructor(private readonly target: Endpoint) {}
@@ -170,19 +172,22 @@ class Sealer {
       out = { ...out, hash: eventHash(out) };
       this.rechained.add(streamId);
       this.rewritten++;
-      await this.target.readModels
-        .insertInto('log_rewrites')
-        .values({
-          global_position: event.globalPosition,
-          event_id: event.eventId,
-          stream_id: streamId,
-          hash: out.hash,
-          reason: clear !== undefined ? 'personal data sealed' : streamId !== event.streamId ? 'reservation renamed' : 'chain recomputed',
-        })
-        .execute();
+      this.rewrites.push({
+        global_position: event.globalPosition,
+        event_id: event.eventId,
+        stream_id: streamId,
+        hash: out.hash,
+        reason: clear !== undefined ? 'personal data sealed' : streamId !== event.streamId ? 'reservation renamed' : 'chain recomputed',
+      });
     }
     this.lastHash.set(streamId, out.hash);
     return out;
+  }
+
+  /** The rewrites of the batch just copied, in one statement. */
+  async keepRewrites(): Promise<void> {
+    if (this.rewrites.length === 0) return;
+    await this.target.readModels.insertInto('log_rewrites').values(this.rewrites.splice(0)).execute();
   }
 
   command(record: CommandRecord): CommandRecord {
@@ -296,6 +301,7 @@ export async function migrateLog(
       commands = commands.map((c) => sealer.command(c));
     }
     await target.eventStore.importRecorded(events, commands);
+    await sealer?.keepRewrites();
     copied += events.length;
     from = last + 1;
     progress(copied, sourceHead);
