@@ -1,4 +1,4 @@
-import { LoanEvent } from '../loan/events';
+import { LoanDisbursed, LoanEvent } from '../loan/events';
 import { repaymentSchedule } from '../rules/schedule';
 import { upcast } from '../upcasters';
 
@@ -78,19 +78,18 @@ export const active: LoanEvent[] = [applied, investigated, examined, approved, d
  * the upcaster: its schedule has a month's interest on the balance (60.00, 55.00, ... 5.00) and it
  * reads as 30/360 with no penalty interest.
  */
+const {
+  dayCount: _day,
+  penaltySurchargeBps: _penalty,
+  earlyRepayment: _early,
+  moneyRulesVersion: _rules,
+  ...recordedBefore
+} = (disbursed as LoanDisbursed).data;
 export const disbursedMonthly = upcast({
   type: 'LoanDisbursed',
   schemaVersion: 1,
   data: {
-    loanId: 'L',
-    disbursedBy: 'dan',
-    amount: 1_200_000,
-    disbursedOn: today,
-    annualRateBps: 600,
-    termMonths: 12,
-    repayment: 'equal_principal',
-    maturityDate: '2027-03-02',
+    ...recordedBefore,
     schedule: repaymentSchedule({ ...terms, method: 'equal_principal', disbursedOn: today, dayCount: '30/360' }),
-    at,
   },
 }) as unknown as LoanEvent;
