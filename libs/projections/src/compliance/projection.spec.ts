@@ -1,4 +1,5 @@
 import type { LoanEvent, Post, StaffEvent } from '@loanflow/domain';
+import { borrowerRegistered } from '@loanflow/domain/testing/borrower-fixtures';
 import {
   applied,
   approved,
@@ -427,23 +428,7 @@ describe('compliance projection: given events, the rows', () => {
     it('events of other streams are judged as no acts', () => {
       const g = compliance(
         ...team,
-        [
-          'borrower-B',
-          {
-            type: 'BorrowerRegistered',
-            data: {
-              borrowerId: 'B',
-              kind: 'household',
-              village: 'v',
-              sector: 's',
-              identityKey: null,
-              personal: { ref: 'ref-B', digest: '0'.repeat(64) },
-              registeredBy: 'zed',
-              at,
-            },
-          },
-          'zed',
-        ],
+        ['borrower-B', borrowerRegistered('B', 'zed', at), 'zed'],
         [
           'config-policy-settings',
           { type: 'PolicySettingsSet', data: { rotationTenureMonths: 36, inspectionIntervalDays: 90, by: 'zed', at } },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Category, LoanEvent, MaturityRemindersIssued, Post, StaffEvent } from '@loanflow/domain';
 import { loanDecider, LoanCommand, initialLoan, Loan } from '@loanflow/domain';
+import { borrowerRegistered } from '@loanflow/domain/testing/borrower-fixtures';
 import {
   applied,
   approved,
@@ -610,23 +611,7 @@ describe('loans projection: given events, the rows', () => {
     const others = log(
       ['staff-ana', staffEvents[0], 'admin'],
       ['staff-ana', staffEvents[1], 'admin'],
-      [
-        'borrower-B',
-        {
-          type: 'BorrowerRegistered',
-          data: {
-            borrowerId: 'B',
-            kind: 'household',
-            village: 'v',
-            sector: 's',
-            identityKey: null,
-            personal: { ref: 'ref-B', digest: '0'.repeat(64) },
-            registeredBy: 'ana',
-            at,
-          },
-        },
-        'ana',
-      ],
+      ['borrower-B', borrowerRegistered('B', 'ana', at), 'ana'],
       [
         'config-policy-settings',
         { type: 'PolicySettingsSet', data: { rotationTenureMonths: 36, inspectionIntervalDays: 90, by: 'admin', at } },

@@ -1,4 +1,5 @@
 import { CommandLoop } from '@loanflow/commands';
+import { borrowerRegistered } from '@loanflow/domain/testing/borrower-fixtures';
 import { loadStorageConfig } from '@loanflow/config';
 import { LoanEvent, Rating } from '@loanflow/domain';
 import { applied, at, investigated } from '@loanflow/domain/testing/loan-fixtures';
@@ -21,21 +22,7 @@ describe('reactions: a rated investigation puts the rating on the borrower file'
     bounds: { maxAmount: 2_000_000, maxTermMonths: 24, minRateBps: 500, maxRateBps: 800 },
     factors: [{ code: 'debt_ratio', value: 35, points: 100 }],
   };
-  const borrower = (id: string): EventToAppend =>
-    ({
-      type: 'BorrowerRegistered',
-      schemaVersion: 2,
-      data: {
-        borrowerId: id,
-        kind: 'household',
-        village: 'v',
-        sector: 's',
-        identityKey: null,
-        personal: { ref: `ref-${id}`, digest: '0'.repeat(64) },
-        registeredBy: 'ana',
-        at,
-      },
-    }) as EventToAppend;
+  const borrower = (id: string): EventToAppend => ({ ...borrowerRegistered(id, 'ana', at), schemaVersion: 2 }) as EventToAppend;
   const loan = (events: LoanEvent[]) => events as unknown as EventToAppend[];
 
   beforeEach(async () => {
