@@ -12,7 +12,9 @@ import {
   deleteRows,
   deleteSql,
   dropTable,
+  fromColumns,
   readTable,
+  selectSql,
   statement,
   toColumns,
   upsertRows,
@@ -42,6 +44,12 @@ export interface RunnerOptions {
   clock: Clock;
   /** Events read and written per transaction. */
   batchSize?: number;
+  /**
+   * Rows kept in memory for the projections to read back, all tables together (default 200,000):
+   * beyond it the least recently used are read again from the database when needed, so memory
+   * stays bounded whatever the size of the log.
+   */
+  cachedRows?: number;
   onProgress?: (progress: Progress) => void;
   /** Held while following the log live, so a second worker stands by instead of competing. */
   lease?: Lease;
@@ -51,28 +59,109 @@ export interface RunnerOptions {
   onOutcome?: (error: unknown) => Promise<void>;
 }
 
-/** One projection's rows in memory, and what the current batch changed. */
+/** A row the cache does not hold, on a database that can only be read asynchronously: load it, then apply the event again. */
+class RowMissing {
+  constructor(
+    readonly spec: TableSpec,
+    readonly key: string,
+  ) {}
+}
+
+/** Reads one row by its key (the primary key's values joined by `|`) where the database answers at once; null when absent. */
+export type RowReader = (spec: TableSpec, key: string) => Row | null;
+
+/**
+ * The rows projections read back, for every projection of a runner, bounded: the least recently
+ * used clean rows are let go after each batch is written, and read again from the database when
+ * asked for. `null` marks a row known to be absent. A table none of whose rows was ever let go
+ * since it was emptied or read whole is complete: a key it does not hold is absent.
+ */
+export class RowCache {
+  private readonly entries = new Map<string, Row | null>();
+  private readonly complete = new Set<string>();
+
+  constructor(readonly capacity: number) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The row, null when known absent, undefined when unknown. */
+  get(table: string, key: string): Row | null | undefined {
+    const id = `${table}\u0000${key}`;
+    const row = this.entries.get(id);
+    if (row !== undefined) {
+      // Most recently used last.
+      this.entries.delete(id);
+      this.entries.set(id, row);
+      return row;
+    }
+    return this.complete.has(table) ? null : undefined;
+  }
+
+  set(table: string, key: string, row: Row | null): void {
+    const id = `${table}\u0000${key}`;
+    this.entries.delete(id);
+    this.entries.set(id, row);
+  }
+
+  /** Forgets a table's rows; `complete` when it is empty (or about to be read whole). */
+  reset(table: string, complete: boolean): void {
+    const prefix = `${table}\u0000`;
+    for (const id of this.entries.keys()) if (id.startsWith(prefix)) this.entries.delete(id);
+    if (complete) this.complete.add(table);
+    else this.complete.delete(table);
+  }
+
+  /** Lets the least recently used rows go down to the capacity: call only when no row is waiting to be written. */
+  trim(): void {
+    let excess = this.entries.size - this.capacity;
+    if (excess <= 0) return;
+    for (const id of this.entries.keys()) {
+      if (excess-- <= 0) break;
+      this.entries.delete(id);
+      this.complete.delete(id.slice(0, id.indexOf('\u0000')));
+    }
+  }
+}
+
+/** The values of a table's primary key from a row key (`|`-joined: ids never hold `|`). */
+export function primaryKeyOf(spec: TableSpec, key: string): unknown[] {
+  const parts = spec.primaryKey.length === 1 ? [key] : key.split('|');
+  if (parts.length !== spec.primaryKey.length) throw new Error(`${spec.name}: key ${key} does not name its primary key`);
+  return spec.primaryKey.map((column, i) =>
+    spec.columns[column] === 'text' || spec.columns[column] === 'json' ? parts[i] : Number(parts[i]),
+  );
+}
+
+/** One projection: its rows as the batch changed them (through the shared cache), and what the batch changed. */
 class Tracked {
   checkpoint = -1;
   /** Position of the last event applied in memory, ahead of `checkpoint` until the batch is written. */
   applied = -1;
-  readonly rows = new Map<string, Map<string, Row>>();
+  /** Tables whose rows the projection reads back, by name. */
+  readonly kept = new Map<string, TableSpec>();
   /**
-   * What the batch changed, per table and key: for a table kept in memory the row as it was before
-   * the batch (the new one is in `rows`); for an append-only table the row written.
+   * What the batch changed, per table and key: for a kept table the row as it was before the batch
+   * (the new one is in the cache); for an append-only table the row written.
    */
   readonly changed = new Map<string, Map<string, Row | null>>();
   readonly lookup: Lookup;
+  /** What the event being applied changed in kept tables, to be undone when it must wait for a row. */
+  private undo: { table: string; key: string; row: Row | null; recorded: boolean }[] = [];
 
   constructor(
     readonly projection: Projection,
     timeZone: string,
+    private readonly cache: RowCache,
+    private readonly read: RowReader | null,
   ) {
+    for (const { table } of projection.tables) if (!table.appendOnly) this.kept.set(table.name, table);
     this.lookup = {
       get: <R extends Row>(table: string, key: string) => {
-        const rows = this.rows.get(table);
-        if (!rows) throw new Error(`projection ${projection.name} keeps no table ${table} in memory`);
-        return (rows.get(key) as R | undefined) ?? null;
+        const spec = this.kept.get(table);
+        if (!spec) throw new Error(`projection ${projection.name} keeps no table ${table} in memory`);
+        return this.row(spec, key) as R | null;
       },
       businessDate: (instant) => businessDate(new Date(instant), timeZone),
     };
@@ -82,11 +171,31 @@ class Tracked {
     return this.projection.tables.map((t) => t.table);
   }
 
+  /** The row as it stands after every event applied; read from the database when the cache lets it go. */
+  row(spec: TableSpec, key: string): Row | null {
+    const cached = this.cache.get(spec.name, key);
+    if (cached !== undefined) return cached;
+    if (!this.read) throw new RowMissing(spec, key);
+    const row = this.read(spec, key);
+    this.cache.set(spec.name, key, row);
+    return row;
+  }
+
+  /** Applies the event; a RowMissing leaves nothing of it applied. */
   apply(event: RecordedEvent): void {
     if (event.globalPosition <= this.applied) return;
+    this.undo.length = 0;
     try {
       this.evolve(event);
     } catch (error) {
+      if (error instanceof RowMissing) {
+        for (let i = this.undo.length - 1; i >= 0; i--) {
+          const { table, key, row, recorded } = this.undo[i];
+          this.cache.set(table, key, row);
+          if (recorded) this.changed.get(table)!.delete(key);
+        }
+        throw error;
+      }
       throw FollowerFailed.of(this.projection.name, event, error);
     }
     this.applied = event.globalPosition;
@@ -96,17 +205,18 @@ class Tracked {
     for (const { table, keys, evolve } of this.projection.tables) {
       const touched = keys(event, this.lookup);
       if (touched.length === 0) continue;
-      const rows = this.rows.get(table.name);
+      const kept = !table.appendOnly;
       let changes = this.changed.get(table.name);
       if (!changes) this.changed.set(table.name, (changes = new Map()));
       for (const key of touched) {
-        const before = rows?.get(key) ?? null;
+        const before = kept ? this.row(table, key) : null;
         const after = evolve(before, event, key, this.lookup);
         if (after === before) continue;
-        if (rows) {
-          if (!changes.has(key)) changes.set(key, before);
-          if (after) rows.set(key, after);
-          else rows.delete(key);
+        if (kept) {
+          const recorded = !changes.has(key);
+          if (recorded) changes.set(key, before);
+          if (!this.read) this.undo.push({ table: table.name, key, row: before, recorded });
+          this.cache.set(table.name, key, after);
         } else changes.set(key, after);
       }
     }
@@ -118,10 +228,11 @@ class Tracked {
  * in one transaction together with their checkpoints, so rows and checkpoint never disagree
  * (effectively once). A checkpoint is advanced only from the value this runner last read: a
  * second runner (a rebuild from the CLI, a second worker) is detected, never double-applied.
- * Rows a projection reads back are kept in memory by the runner; see `TableSpec.appendOnly`.
+ * Rows a projection reads back are cached by the runner, bounded; see `RowCache` and `TableSpec.appendOnly`.
  */
 export class ProjectionRunner {
   private readonly tracked: Tracked[];
+  private readonly cache: RowCache;
   /** The read-model database, untyped: projection tables are named at run time. */
   private readonly rm: AnyDb;
   private readonly batchSize: number;
@@ -142,7 +253,16 @@ export class ProjectionRunner {
     projections: readonly Projection[],
     private readonly options: RunnerOptions,
   ) {
-    this.tracked = projections.map((p) => new Tracked(p, options.businessTimeZone));
+    this.cache = new RowCache(options.cachedRows ?? 200_000);
+    const sqlite = sqliteHandleOf(db);
+    // SQLite answers at once; elsewhere a missing row is loaded between events (see `RowMissing`).
+    const read: RowReader | null = sqlite
+      ? (spec, key) => {
+          const stored = statement(sqlite, selectSql(spec)).get(primaryKeyOf(spec, key)) as Row | undefined;
+          return stored ? fromColumns(spec, stored) : null;
+        }
+      : null;
+    this.tracked = projections.map((p) => new Tracked(p, options.businessTimeZone, this.cache, read));
     this.rm = untyped(db);
     this.batchSize = options.batchSize ?? 2_000;
   }
@@ -206,17 +326,17 @@ export class ProjectionRunner {
     });
   }
 
+  /** Takes the stored truth again: the checkpoint, and each kept table read whole when it fits a share of the cache. */
   private async reload(t: Tracked): Promise<void> {
-    const db = this.rm;
     t.checkpoint = t.applied = (await this.storedCheckpoint(t)) ?? -1;
-    t.rows.clear();
     t.changed.clear();
-    for (const spec of t.specs) {
-      if (spec.appendOnly) continue;
-      const rows = new Map<string, Row>();
-      for (const r of await readTable(db, spec)) rows.set(spec.keyOf(r), r);
-      t.rows.set(spec.name, rows);
+    const share = Math.floor(this.cache.capacity / 4);
+    for (const spec of t.kept.values()) {
+      const rows = await readTable(this.rm, spec, share + 1);
+      this.cache.reset(spec.name, rows.length <= share);
+      if (rows.length <= share) for (const r of rows) this.cache.set(spec.name, spec.keyOf(r), r);
     }
+    this.cache.trim();
   }
 
   /**
@@ -232,9 +352,19 @@ export class ProjectionRunner {
     try {
       for (const recorded of events) {
         const event = upcast(recorded);
-        for (const t of this.tracked) t.apply(event);
+        for (const t of this.tracked)
+          for (;;)
+            try {
+              t.apply(event);
+              break;
+            } catch (error) {
+              if (!(error instanceof RowMissing)) throw error;
+              const [row] = await readTable(this.rm, error.spec, 1, primaryKeyOf(error.spec, error.key));
+              this.cache.set(error.spec.name, error.key, row ?? null);
+            }
       }
       await this.write();
+      this.cache.trim();
     } catch (error) {
       // The rows in memory ran ahead of what is stored: take the stored truth again.
       for (const t of this.tracked) await this.reload(t);
@@ -262,9 +392,9 @@ export class ProjectionRunner {
         if (!changes || changes.size === 0) return [];
         const upserts: Row[] = [];
         const deletes: Row[] = [];
-        const rows = t.rows.get(spec.name);
+        const kept = t.kept.has(spec.name);
         for (const [key, change] of changes) {
-          const after = rows ? (rows.get(key) ?? null) : change;
+          const after = kept ? t.row(spec, key) : change;
           if (after) upserts.push(after);
           else if (change) deletes.push(change);
         }

@@ -110,7 +110,15 @@ export async function deleteRows(db: AnyDb, spec: TableSpec, rows: Row[]): Promi
   }
 }
 
-export async function readTable(db: AnyDb, spec: TableSpec): Promise<Row[]> {
-  const stored = await db.selectFrom(spec.name).selectAll().execute();
-  return stored.map((r) => fromColumns(spec, r));
+/** A table's rows, or the first `limit` of them; or the one whose primary key has the values `key`. */
+export async function readTable(db: AnyDb, spec: TableSpec, limit?: number, key?: unknown[]): Promise<Row[]> {
+  let query = db.selectFrom(spec.name).selectAll();
+  if (key) spec.primaryKey.forEach((column, i) => (query = query.where(column, '=', key[i] as any)));
+  if (limit !== undefined) query = query.limit(limit);
+  return (await query.execute()).map((r) => fromColumns(spec, r));
+}
+
+/** The statement that reads one row by primary key, with positional parameters. */
+export function selectSql(spec: TableSpec): string {
+  return `select * from "${spec.name}" where ${spec.primaryKey.map((c) => `"${c}" = ?`).join(' and ')}`;
 }
