@@ -396,10 +396,10 @@ async function main() {
       );
     }
     if (ONLY.has('projections')) {
-      const p = await projectionBench(dir, (line) => console.error(line));
+      const p = await projectionBench((line) => console.error(line));
       lines.push(
         `projections on the demo cooperative (${p.demoEvents} events) ×${p.copies} = ${p.events} events, SQLite`,
-        `        raw scan (readAll + JSON.parse) ${p.scan} events/s   rebuild of every projection ${p.rebuild} events/s   ratio ${(p.rebuild / p.scan).toFixed(2)}`,
+        `        raw scan (readAll + JSON.parse) ${p.scan} events/s   rebuild of every projection ${p.rebuild} events/s   ratio ${(p.rebuild / p.scan).toFixed(2)}   peak rss ${p.rebuildRss} MB`,
         ...Object.entries(p.reports).map(([report, ms]) => `        p95 ${String(ms).padStart(7)} ms   ${report}`),
       );
     }

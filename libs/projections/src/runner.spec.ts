@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { FollowerFailed } from './failure';
 import { checkpointName, Projection } from './projection';
 import { untyped } from './queries';
-import { ProjectionRunner } from './runner';
+import { KeyFilter, ProjectionRunner, RowCache } from './runner';
 
 /** A projection that cannot apply an event stops exactly there, named, with everything before it stored; it never skips it. */
 describe('the projection runner, on an event it cannot apply', () => {
@@ -52,5 +52,39 @@ describe('the projection runner, on an event it cannot apply', () => {
     expect(await stored()).toEqual([5, [{ id: 'all', n: 6 }]]);
     await store.close();
     await db.destroy();
+  });
+});
+
+describe('the row cache of the projection runner', () => {
+  it('filters keys without ever missing one it was given, and rarely claims one it was not', () => {
+    const filter = new KeyFilter(1_000);
+    // Many layers: the first holds 1,000 keys, each next one twice as many.
+    for (let i = 0; i < 200_000; i++) filter.add(`L-${i}|${i % 12}`);
+    let missed = 0;
+    for (let i = 0; i < 200_000; i++) if (!filter.mayHave(`L-${i}|${i % 12}`)) missed++;
+    expect(missed).toBe(0);
+    let claimed = 0;
+    for (let i = 0; i < 100_000; i++) if (filter.mayHave(`X-${i}|${i % 12}`)) claimed++;
+    expect(claimed).toBeLessThan(2_000);
+  });
+
+  it('keeps rows used since the last turn, and knows which keys an emptied table cannot hold', () => {
+    const cache = new RowCache(4);
+    cache.reset('t', true);
+    cache.reset('u', false);
+    cache.set('t', 'a', { id: 'a' });
+    cache.set('t', 'b', { id: 'b' });
+    cache.set('u', 'x', { id: 'x' });
+    expect(cache.get('t', 'z')).toBeNull(); // complete: absent
+    expect(cache.get('u', 'z')).toBeUndefined(); // unknown: ask the database
+    cache.trim(); // three young rows, more than half of four: they become old
+    cache.set('t', 'c', { id: 'c' });
+    expect(cache.get('t', 'a')).toEqual({ id: 'a' }); // used again: young again
+    cache.set('u', 'y', { id: 'y' });
+    cache.trim(); // b and x were not used since: let go
+    expect(cache.size).toBe(3); // old a, c, y
+    expect(cache.get('t', 'b')).toBeUndefined(); // let go, and it was given: ask the database
+    expect(cache.get('t', 'never')).toBeNull(); // never given: surely absent
+    expect(cache.get('u', 'x')).toBeUndefined();
   });
 });

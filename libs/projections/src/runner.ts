@@ -45,7 +45,7 @@ export interface RunnerOptions {
   /** Events read and written per transaction. */
   batchSize?: number;
   /**
-   * Rows kept in memory for the projections to read back, all tables together (default 200,000):
+   * Rows kept in memory for the projections to read back, all tables together (default 100,000):
    * beyond it the least recently used are read again from the database when needed, so memory
    * stays bounded whatever the size of the log.
    */
@@ -71,56 +71,134 @@ class RowMissing {
 export type RowReader = (spec: TableSpec, key: string) => Row | null;
 
 /**
- * The rows projections read back, for every projection of a runner, bounded: the least recently
- * used clean rows are let go after each batch is written, and read again from the database when
- * asked for. `null` marks a row known to be absent. A table none of whose rows was ever let go
- * since it was emptied or read whole is complete: a key it does not hold is absent.
+ * The keys a table has been given since it was empty, as a layered Bloom filter (about 12 bits a
+ * key, a new layer twice as large when one fills): a key it has not seen is surely absent from the
+ * table, so a new row costs no read. A key it has seen may be absent (rarely): the database answers.
+ */
+export class KeyFilter {
+  private readonly layers: { bits: Int32Array; mask: number; keys: number; room: number }[] = [];
+
+  constructor(private readonly firstRoom = 1 << 16) {
+    this.grow();
+  }
+
+  private grow(): void {
+    const room = this.firstRoom << this.layers.length;
+    // A power of two bits, at least 12 per key.
+    const size = 2 ** Math.ceil(Math.log2(room * 12));
+    this.layers.push({ bits: new Int32Array(size / 32), mask: size - 1, keys: 0, room });
+  }
+
+  /** Two 32-bit FNV-1a hashes of the key, with different offsets; probe i is h1 + i·h2. */
+  private static hashes(key: string): [number, number] {
+    let a = 0x811c9dc5;
+    let b = 0x01000193 ^ 0x5bd1e995;
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+    }
+    b ^= b >>> 15;
+    return [a >>> 0, (b | 1) >>> 0];
+  }
+
+  add(key: string): void {
+    let layer = this.layers[this.layers.length - 1];
+    if (layer.keys >= layer.room) {
+      this.grow();
+      layer = this.layers[this.layers.length - 1];
+    }
+    const [h1, h2] = KeyFilter.hashes(key);
+    for (let i = 0; i < 7; i++) {
+      const bit = (h1 + Math.imul(i, h2)) & layer.mask;
+      layer.bits[bit >>> 5] |= 1 << (bit & 31);
+    }
+    layer.keys++;
+  }
+
+  mayHave(key: string): boolean {
+    const [h1, h2] = KeyFilter.hashes(key);
+    next: for (const layer of this.layers) {
+      for (let i = 0; i < 7; i++) {
+        const bit = (h1 + Math.imul(i, h2)) & layer.mask;
+        if ((layer.bits[bit >>> 5] & (1 << (bit & 31))) === 0) continue next;
+      }
+      return true;
+    }
+    return false;
+  }
+}
+
+/**
+ * One table's cached rows in two generations (rows used since the last turn, and those of the turn
+ * before), and what is known of the rest: all of it (complete), or the keys it may hold (filter).
+ */
+interface Generations {
+  young: Map<string, Row | null>;
+  old: Map<string, Row | null>;
+  complete: boolean;
+  filter: KeyFilter | null;
+}
+
+/**
+ * The rows projections read back, for every projection of a runner, bounded. Rows are kept in two
+ * generations: a row used is kept in the young one; once the young rows of all tables reach half
+ * the capacity (checked after each batch is written, when no row waits to be written) the old
+ * generation is let go and the young one becomes old. A row let go is read again from the database
+ * when asked for. `null` marks a row known to be absent. A table none of whose rows was ever let
+ * go since it was emptied or read whole is complete: a key it does not hold is absent.
  */
 export class RowCache {
-  private readonly entries = new Map<string, Row | null>();
-  private readonly complete = new Set<string>();
+  private readonly tables = new Map<string, Generations>();
 
   constructor(readonly capacity: number) {}
 
+  private of(table: string): Generations {
+    let g = this.tables.get(table);
+    if (!g) this.tables.set(table, (g = { young: new Map(), old: new Map(), complete: false, filter: null }));
+    return g;
+  }
+
   get size(): number {
-    return this.entries.size;
+    let n = 0;
+    for (const g of this.tables.values()) n += g.young.size + g.old.size;
+    return n;
   }
 
   /** The row, null when known absent, undefined when unknown. */
   get(table: string, key: string): Row | null | undefined {
-    const id = `${table}\u0000${key}`;
-    const row = this.entries.get(id);
+    const g = this.of(table);
+    let row = g.young.get(key);
+    if (row !== undefined) return row;
+    row = g.old.get(key);
     if (row !== undefined) {
-      // Most recently used last.
-      this.entries.delete(id);
-      this.entries.set(id, row);
+      g.young.set(key, row);
       return row;
     }
-    return this.complete.has(table) ? null : undefined;
+    return g.complete || (g.filter && !g.filter.mayHave(key)) ? null : undefined;
   }
 
   set(table: string, key: string, row: Row | null): void {
-    const id = `${table}\u0000${key}`;
-    this.entries.delete(id);
-    this.entries.set(id, row);
+    const g = this.of(table);
+    // A key is filtered once, when a row first stands under it (a row known absent is no row).
+    if (row && g.filter && !(g.young.get(key) ?? g.old.get(key))) g.filter.add(key);
+    g.young.set(key, row);
   }
 
-  /** Forgets a table's rows; `complete` when it is empty (or about to be read whole). */
+  /** Forgets a table's rows; `complete` when it is empty (or about to be read whole): then every key given from now on is filtered. */
   reset(table: string, complete: boolean): void {
-    const prefix = `${table}\u0000`;
-    for (const id of this.entries.keys()) if (id.startsWith(prefix)) this.entries.delete(id);
-    if (complete) this.complete.add(table);
-    else this.complete.delete(table);
+    this.tables.set(table, { young: new Map(), old: new Map(), complete, filter: complete ? new KeyFilter() : null });
   }
 
-  /** Lets the least recently used rows go down to the capacity: call only when no row is waiting to be written. */
+  /** Lets the old generation go when the young one is full: call only when no row is waiting to be written. */
   trim(): void {
-    let excess = this.entries.size - this.capacity;
-    if (excess <= 0) return;
-    for (const id of this.entries.keys()) {
-      if (excess-- <= 0) break;
-      this.entries.delete(id);
-      this.complete.delete(id.slice(0, id.indexOf('\u0000')));
+    let young = 0;
+    for (const g of this.tables.values()) young += g.young.size;
+    if (young <= this.capacity / 2) return;
+    for (const g of this.tables.values()) {
+      if (g.old.size > 0) g.complete = false;
+      g.old = g.young;
+      g.young = new Map();
     }
   }
 }
@@ -253,7 +331,7 @@ export class ProjectionRunner {
     projections: readonly Projection[],
     private readonly options: RunnerOptions,
   ) {
-    this.cache = new RowCache(options.cachedRows ?? 200_000);
+    this.cache = new RowCache(options.cachedRows ?? 100_000);
     const sqlite = sqliteHandleOf(db);
     // SQLite answers at once; elsewhere a missing row is loaded between events (see `RowMissing`).
     const read: RowReader | null = sqlite
