@@ -1,5 +1,5 @@
 import { openSqlite, SqliteEventStore, systemClock } from '@loanflow/event-store';
-import { openSqliteReadModels } from '@loanflow/storage';
+import { openSqliteReadModels, sqliteHandleOf } from '@loanflow/storage';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +50,8 @@ describe('the projection runner, on an event it cannot apply', () => {
     expect(await stored()).toEqual([5, [{ id: 'all', n: 6 }]]);
     await expect(runner.catchUp()).rejects.toBeInstanceOf(FollowerFailed);
     expect(await stored()).toEqual([5, [{ id: 'all', n: 6 }]]);
+    // Its writes commit without waiting for the disk, and leave the connection as durable as they found it.
+    expect(sqliteHandleOf(db)!.pragma('synchronous', { simple: true })).toBe(2);
     await store.close();
     await db.destroy();
   });

@@ -482,33 +482,42 @@ export class ProjectionRunner {
     const now = this.options.clock().toISOString();
     const sqlite = sqliteHandleOf(this.db);
     if (sqlite) {
-      // One synchronous transaction of prepared statements: nothing else in this process runs meanwhile.
-      sqlite
-        .transaction(() => {
-          for (const { t, name, tables } of writes) {
-            this.writing = t.projection.name;
-            const moved =
-              t.checkpoint < 0
-                ? statement(
-                    sqlite,
-                    'insert into checkpoints (name, position, updated_at) values (?, ?, ?) on conflict (name) do nothing',
-                  ).run(name, t.applied, now)
-                : statement(sqlite, 'update checkpoints set position = ?, updated_at = ? where name = ? and position = ?').run(
-                    t.applied,
-                    now,
-                    name,
-                    t.checkpoint,
-                  );
-            if (moved.changes !== 1) throw new CheckpointMoved(t.projection.name);
-            for (const { spec, upserts, deletes } of tables) {
-              const remove = statement(sqlite, deleteSql(spec));
-              for (const row of deletes) remove.run(spec.primaryKey.map((c) => row[c]));
-              const upsert = statement(sqlite, upsertSql(spec));
-              for (const row of upserts) upsert.run(toColumns(spec, row));
-            }
+      const write = sqlite.transaction(() => {
+        for (const { t, name, tables } of writes) {
+          this.writing = t.projection.name;
+          const moved =
+            t.checkpoint < 0
+              ? statement(
+                  sqlite,
+                  'insert into checkpoints (name, position, updated_at) values (?, ?, ?) on conflict (name) do nothing',
+                ).run(name, t.applied, now)
+              : statement(sqlite, 'update checkpoints set position = ?, updated_at = ? where name = ? and position = ?').run(
+                  t.applied,
+                  now,
+                  name,
+                  t.checkpoint,
+                );
+          if (moved.changes !== 1) throw new CheckpointMoved(t.projection.name);
+          for (const { spec, upserts, deletes } of tables) {
+            const remove = statement(sqlite, deleteSql(spec));
+            for (const row of deletes) remove.run(spec.primaryKey.map((c) => row[c]));
+            const upsert = statement(sqlite, upsertSql(spec));
+            for (const row of upserts) upsert.run(toColumns(spec, row));
           }
-        })
-        .immediate();
+        }
+      });
+      // One synchronous transaction of prepared statements: nothing else in this process runs meanwhile.
+      // It commits without waiting for the disk (synchronous=NORMAL, for this transaction only): read
+      // models are derived, their rows and checkpoint commit together, and the WAL is one file in
+      // order, so the log's next commit (synchronous=FULL) makes this one durable too. A power cut
+      // before that leaves the read models at an earlier checkpoint, from which they follow the log again.
+      const synchronous = sqlite.pragma('synchronous', { simple: true }) as number;
+      sqlite.pragma('synchronous = NORMAL');
+      try {
+        write.immediate();
+      } finally {
+        sqlite.pragma(`synchronous = ${synchronous}`);
+      }
     } else {
       await this.rm.transaction().execute(async (trx) => {
         for (const { t, name, tables } of writes) {
