@@ -9,6 +9,8 @@ import { ProjectionRunner } from './runner';
 
 /** How long a query or a decision waits for the read models to reach the position it needs. */
 const READY_WAIT_MS = 5_000;
+/** At most this many events behind, the process catches up before it serves. */
+const BOOT_CATCH_UP = 50_000;
 
 /**
  * Hosts the projection runner for the life of the process (the worker, every api). One process
@@ -54,10 +56,16 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
     await this.runner.ensureTables();
     // Caught up before the process serves, when it can; a failure here is the live loop's to retry
     // (and /health's to show), never a reason for the process, and what else it hosts, not to start.
+    // Far behind (a new projection version, a restored log), it serves at once and catches up live:
+    // queries wait a few seconds, then answer 503 until the read models are there.
     try {
       if (await this.lease.acquire()) {
-        const events = await this.runner.catchUp();
-        if (events > 0) this.logger.log(`read models caught up: ${events} events`);
+        const behind = (await this.storage.eventStore.headPosition()) - this.runner.position;
+        if (behind > BOOT_CATCH_UP) this.logger.log(`read models are ${behind} events behind: catching up while serving`);
+        else {
+          const events = await this.runner.catchUp();
+          if (events > 0) this.logger.log(`read models caught up: ${events} events`);
+        }
       }
     } catch (error) {
       await this.outcome(error);
@@ -100,15 +108,21 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
    */
   async caughtUpWith(position: number): Promise<void> {
     if (position < 0) return;
+    const deadline = Date.now() + this.readyWaitMs;
     if (this.lease.held) {
-      await this.runner.catchUp().catch(async (error) => {
+      const caughtUp = this.runner.catchUp().catch(async (error) => {
         await this.outcome(error);
         throw error;
       });
+      // A long catch-up goes on in the background (its failure recorded above); this caller waits only until its deadline.
+      caughtUp.catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([caughtUp, new Promise((resolve) => (timer = setTimeout(resolve, this.readyWaitMs)))]).finally(() =>
+        clearTimeout(timer),
+      );
       if (this.runner.position >= position) return;
     }
     const names = PROJECTIONS.map(checkpointName);
-    const deadline = Date.now() + this.readyWaitMs;
     let reached = -1;
     for (;;) {
       const [failure] = await this.failures();
