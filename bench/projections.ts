@@ -210,7 +210,8 @@ async function peakRss<T>(work: () => Promise<T>): Promise<[T, number]> {
  * folder in the system's temporary directory) and reused by later runs: scaling to 20 million
  * events takes minutes, a rebuild is measured on it as often as wanted.
  */
-export async function projectionBench(log: (line: string) => void): Promise<ProjectionFigures> {
+/** The demo scaled to `BENCH_SCALE` events, built once and kept in `BENCH_DATA`: its path and make-up. */
+export async function scaledLog(log: (line: string) => void): Promise<{ path: string; demoEvents: number; copies: number }> {
   const data = process.env.BENCH_DATA || join(tmpdir(), 'loanflow-bench-data');
   mkdirSync(data, { recursive: true });
   const demoPath = process.env.BENCH_DEMO_DB || join(data, 'demo.db');
@@ -225,16 +226,21 @@ export async function projectionBench(log: (line: string) => void): Promise<Proj
   const demo = new SqliteEventStore(openSqlite(demoPath), { clock: systemClock });
   const demoEvents = (await demo.headPosition()) + 1;
   const copies = Math.max(1, Math.ceil(TARGET_EVENTS / demoEvents));
-  const scaledPath = join(data, `scaled-${demoEvents}x${copies}.db`);
-  if (!existsSync(`${scaledPath}.complete`)) {
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${scaledPath}${suffix}`, { force: true });
-    log(`scaling ${demoEvents} demo events ×${copies} into ${scaledPath}`);
-    const target = new SqliteEventStore(openSqlite(scaledPath), { clock: systemClock });
+  const path = join(data, `scaled-${demoEvents}x${copies}.db`);
+  if (!existsSync(`${path}.complete`)) {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+    log(`scaling ${demoEvents} demo events ×${copies} into ${path}`);
+    const target = new SqliteEventStore(openSqlite(path), { clock: systemClock });
     await scale(demo, target, copies, log);
     await target.close();
-    writeFileSync(`${scaledPath}.complete`, '');
-  } else log(`reusing ${scaledPath}`);
+    writeFileSync(`${path}.complete`, '');
+  } else log(`reusing ${path}`);
   await demo.close();
+  return { path, demoEvents, copies };
+}
+
+export async function projectionBench(log: (line: string) => void): Promise<ProjectionFigures> {
+  const { path: scaledPath, demoEvents, copies } = await scaledLog(log);
   const store = new SqliteEventStore(openSqlite(scaledPath), { clock: systemClock });
   const events = (await store.headPosition()) + 1;
 

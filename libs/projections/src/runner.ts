@@ -52,7 +52,7 @@ export interface RunnerOptions {
   cachedRows?: number;
   /**
    * The longest the runner applies events without letting the process do anything else, in ms
-   * (default 20): catching up a million events, the same process still answers its requests.
+   * (default 5): catching up a million events, the same process still answers its requests.
    */
   sliceMs?: number;
   onProgress?: (progress: Progress) => void;
@@ -349,7 +349,7 @@ export class ProjectionRunner {
     this.tracked = projections.map((p) => new Tracked(p, options.businessTimeZone, this.cache, read));
     this.rm = untyped(db);
     this.batchSize = options.batchSize ?? 2_000;
-    this.sliceMs = options.sliceMs ?? 20;
+    this.sliceMs = options.sliceMs ?? 5;
   }
 
   get projections(): Projection[] {
