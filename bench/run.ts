@@ -380,7 +380,8 @@ async function main() {
       );
     }
     if (ONLY.has('catchup')) {
-      for (const where of ['worker', 'api'] as const) {
+      // `BENCH_CATCHUP=api` or `worker` (default both): where the projections catch up.
+      for (const where of (process.env.BENCH_CATCHUP || 'api,worker').split(',') as ('api' | 'worker')[]) {
         const c = await catchUpBench(dir, where, (line) => console.error(line));
         lines.push(
           `catch-up of every projection from position 0 (${c.behind} events behind), projecting in the ${where}: ${c.rate} events/s;` +

@@ -9,6 +9,8 @@ import { ProjectionRunner } from './runner';
 
 /** How long a query or a decision waits for the read models to reach the position it needs. */
 const READY_WAIT_MS = 5_000;
+/** Events read and written per transaction while following the log. */
+const LIVE_BATCH = 500;
 /** At most this many events behind, the process catches up before it serves. */
 const BOOT_CATCH_UP = 50_000;
 
@@ -41,6 +43,8 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
     this.runner = new ProjectionRunner(storage.eventStore, storage.readModels, PROJECTIONS, {
       businessTimeZone,
       clock: storage.clock,
+      // Live, a batch's write is the longest the process is held at once: kept short.
+      batchSize: LIVE_BATCH,
       lease: this.lease,
       afterCatchUp: () => this.reactions.catchUp(),
       onOutcome: (error) => this.outcome(error),

@@ -46,8 +46,8 @@ export interface RunnerOptions {
   batchSize?: number;
   /**
    * Rows kept in memory for the projections to read back, all tables together (default 100,000):
-   * beyond it the least recently used are read again from the database when needed, so memory
-   * stays bounded whatever the size of the log.
+   * beyond it, rows not used lately are let go and read again from the database when needed, so
+   * memory stays bounded whatever the size of the log (see `RowCache`).
    */
   cachedRows?: number;
   /**
