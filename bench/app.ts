@@ -62,3 +62,17 @@ export async function benchApp(sqlitePath: string): Promise<BenchApp> {
     close: () => app.close(),
   };
 }
+
+/** The body of a loan application the bench sends: 50,000 yuan over 12 months, for seed. */
+export const application = (loanId: string, borrowerId: string, branchId: string) => ({
+  loanId,
+  borrowerId,
+  branchId,
+  purpose: 'seed',
+  sector: 'grain',
+  agricultural: true,
+  security: 'credit',
+  amount: 5_000_000,
+  termMonths: 12,
+  repayment: 'annuity',
+});

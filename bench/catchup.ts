@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
-import { benchApp } from './app';
+import { application, benchApp } from './app';
 import { scaledLog } from './projections';
 
 export interface CatchUpFigures {
@@ -98,18 +98,7 @@ export async function catchUpBench(dir: string, where: 'api' | 'worker', log: (l
           sector: 'grain',
           identityNumber: identityNumber(i),
         });
-        await timed('POST', '/loans', {
-          loanId: `BL-${i}`,
-          borrowerId: `BB-${i}`,
-          branchId: 'BENCH',
-          purpose: 'seed',
-          sector: 'grain',
-          agricultural: true,
-          security: 'credit',
-          amount: 5_000_000,
-          termMonths: 12,
-          repayment: 'annuity',
-        });
+        await timed('POST', '/loans', application(`BL-${i}`, `BB-${i}`, 'BENCH'));
         await timed('POST', `/loans/BL-${i}/investigation`, { recommendation: 'decline', findings: 'no statements yet', riskPoints: [] });
         if (i % 500 === 0) log(`  projected to ${position} of ${behind}, ${latencies.length} commands answered`);
       }

@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGGREGATES, KafkaRecord, KafkaRelay, toKafkaRecord, topicOf } from '@loanflow/messaging';
 import { Checkpoints, openSqliteReadModels } from '@loanflow/storage';
-import { benchApp } from './app';
+import { application, benchApp } from './app';
 import { catchUpBench } from './catchup';
 import { dashboardBench } from './dashboard';
 import { projectionBench } from './projections';
@@ -171,18 +171,7 @@ async function httpPath(dir: string) {
   const terms = { amount: 5_000_000, termMonths: 12, annualRateBps: 600 };
   const oneLoan = async (n: number) => {
     const id = `L-${n}`;
-    await call('POST', '/loans', ana, {
-      loanId: id,
-      borrowerId: 'B',
-      branchId: 'BR',
-      purpose: 'seed',
-      sector: 'grain',
-      agricultural: true,
-      security: 'credit',
-      amount: 5_000_000,
-      termMonths: 12,
-      repayment: 'annuity',
-    });
+    await call('POST', '/loans', ana, application(id, 'B', 'BR'));
     await call('POST', `/loans/${id}/investigation`, ana, {
       recommendation: 'approve',
       findings: 'ok',

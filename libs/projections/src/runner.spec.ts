@@ -1,4 +1,4 @@
-import { openSqlite, SqliteEventStore, systemClock } from '@loanflow/event-store';
+import { openSqlite, RecordedEvent, SqliteEventStore, systemClock } from '@loanflow/event-store';
 import { openSqliteReadModels, sqliteHandleOf } from '@loanflow/storage';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,22 +8,31 @@ import { checkpointName, Projection } from './projection';
 import { untyped } from './queries';
 import { KeyFilter, ProjectionRunner, RowCache } from './runner';
 
+/** A projection counting events in `rm_<name>`, one row per key, after `look` has seen each. */
+const counter = (name: string, keyOf: (event: RecordedEvent) => string, look: (event: RecordedEvent) => void): Projection => ({
+  name,
+  version: 1,
+  tables: [
+    {
+      table: { name: `rm_${name}`, columns: { id: 'text', n: 'integer' }, primaryKey: ['id'], keyOf: (r) => r.id as string },
+      keys: (event) => [keyOf(event)],
+      evolve: (row, event, key) => {
+        look(event);
+        return { id: key, n: ((row?.n as number) ?? 0) + 1 };
+      },
+    },
+  ],
+});
+
 /** A projection that cannot apply an event stops exactly there, named, with everything before it stored; it never skips it. */
 describe('the projection runner, on an event it cannot apply', () => {
-  const counting: Projection = {
-    name: 'counting',
-    version: 1,
-    tables: [
-      {
-        table: { name: 'rm_counts', columns: { id: 'text', n: 'integer' }, primaryKey: ['id'], keyOf: (r) => r.id as string },
-        keys: () => ['all'],
-        evolve: (row, event) => {
-          if (event.type === 'Poison') throw new Error(`cannot count ${event.type}`);
-          return { id: 'all', n: ((row?.n as number) ?? 0) + 1 };
-        },
-      },
-    ],
-  };
+  const counting = counter(
+    'counting',
+    () => 'all',
+    (event) => {
+      if (event.type === 'Poison') throw new Error(`cannot count ${event.type}`);
+    },
+  );
 
   it('throws FollowerFailed naming the projection, the position and the event; stores what came before; stays there', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'loanflow-runner-'));
@@ -44,7 +53,7 @@ describe('the projection runner, on an event it cannot apply', () => {
       Number(
         (await db.selectFrom('checkpoints').select('position').where('name', '=', checkpointName(counting)).executeTakeFirst())?.position,
       ),
-      await untyped(db).selectFrom('rm_counts').selectAll().execute(),
+      await untyped(db).selectFrom('rm_counting').selectAll().execute(),
     ];
     // The six events before it are in; the runner did not step over the poison to the three after.
     expect(await stored()).toEqual([5, [{ id: 'all', n: 6 }]]);
@@ -93,21 +102,14 @@ describe('the row cache of the projection runner', () => {
 
 describe('the projection runner, catching up far behind', () => {
   /** A projection that spends about 60 µs on each event. */
-  const busy: Projection = {
-    name: 'busy',
-    version: 1,
-    tables: [
-      {
-        table: { name: 'rm_busy', columns: { id: 'text', n: 'integer' }, primaryKey: ['id'], keyOf: (r) => r.id as string },
-        keys: (event) => [String(event.globalPosition % 100)],
-        evolve: (row, _event, key) => {
-          const until = performance.now() + 0.06;
-          while (performance.now() < until);
-          return { id: key, n: ((row?.n as number) ?? 0) + 1 };
-        },
-      },
-    ],
-  };
+  const busy = counter(
+    'busy',
+    (event) => String(event.globalPosition % 100),
+    () => {
+      const until = performance.now() + 0.06;
+      while (performance.now() < until);
+    },
+  );
 
   it('lets the process answer between slices instead of holding it for the whole catch-up', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'loanflow-runner-'));
