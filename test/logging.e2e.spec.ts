@@ -14,12 +14,17 @@ import { SECRET, testConfig } from './support/app';
 describe('structured logs', () => {
   let app: INestApplication;
   const lines: Record<string, any>[] = [];
+  /** The lines as written: JSON.parse would hide a key written twice. */
+  const raw: string[] = [];
   const admin = { Authorization: `Bearer ${new JwtService().sign({ sub: 'root', admin: true }, { secret: SECRET, expiresIn: 3600 })}` };
 
   beforeAll(async () => {
     const destination = new PassThrough();
     destination.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+        raw.push(line);
+        lines.push(JSON.parse(line));
+      }
     });
     app = await createApp(testConfig(), { clock: () => new Date('2026-03-02T09:00:00.000Z'), log: { level: 'info', destination } });
     await app.init();
@@ -46,6 +51,9 @@ describe('structured logs', () => {
       res: { statusCode: 201 },
     });
     expect(typeof line!.responseTime).toBe('number');
+    const written = raw.filter((l) => l.includes('"branch-01/intake-9"'));
+    expect(written.length).toBeGreaterThanOrEqual(1);
+    for (const l of written) expect(l.match(/"correlationId"/g)).toHaveLength(1);
     expect(line!.time).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 

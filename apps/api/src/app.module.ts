@@ -70,10 +70,11 @@ function logging(config: LoanflowConfig, options: AppOptions) {
           req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
           res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
         },
-        customProps: (req: IncomingMessage & { actor?: { id: string } }) => ({
-          correlationId: correlationIdOf(req),
-          ...(req.actor ? { actorId: req.actor.id } : {}),
-        }),
+        // The correlation id is bound once, under its own name, to every line of the request; the
+        // actor is known only once the guard ran, so it is added to the line that closes the request.
+        quietReqLogger: true,
+        customAttributeKeys: { reqId: 'correlationId' },
+        customProps: (req: IncomingMessage & { actor?: { id: string } }) => (req.actor ? { actorId: req.actor.id } : {}),
         customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
           error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       },
