@@ -8,6 +8,22 @@ import { checkpointName, Projection } from './projection';
 import { untyped } from './queries';
 import { KeyFilter, ProjectionRunner, RowCache } from './runner';
 
+/** A log in a new directory: `streams` streams, the i-th holding events of the types `types(i)`. */
+async function logOf(streams: number, types: (i: number) => string[]): Promise<{ dir: string; store: SqliteEventStore }> {
+  const dir = mkdtempSync(join(tmpdir(), 'loanflow-runner-'));
+  const store = new SqliteEventStore(openSqlite(join(dir, 'log.db')), { clock: systemClock });
+  for (let i = 0; i < streams; i++)
+    await store.append(
+      `s-${i}`,
+      types(i).map((type) => ({ type, data: {} })),
+      {
+        expectedVersion: -1,
+        metadata: { actorId: 'x', commandId: `c${i}`, correlationId: 'c', causationId: null, occurredAt: '2026-03-02T09:00:00.000Z' },
+      },
+    );
+  return { dir, store };
+}
+
 /** A projection counting events in `rm_<name>`, one row per key, after `look` has seen each. */
 const counter = (name: string, keyOf: (event: RecordedEvent) => string, look: (event: RecordedEvent) => void): Projection => ({
   name,
@@ -35,18 +51,8 @@ describe('the projection runner, on an event it cannot apply', () => {
   );
 
   it('throws FollowerFailed naming the projection, the position and the event; stores what came before; stays there', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'loanflow-runner-'));
-    const store = new SqliteEventStore(openSqlite(join(dir, 'log.db')), { clock: systemClock });
+    const { dir, store } = await logOf(10, (i) => [i === 6 ? 'Poison' : 'Counted']);
     const db = await openSqliteReadModels(openSqlite(join(dir, 'log.db')));
-    const meta = (i: number) => ({
-      actorId: 'x',
-      commandId: `c${i}`,
-      correlationId: 'c',
-      causationId: null,
-      occurredAt: '2026-03-02T09:00:00.000Z',
-    });
-    for (let i = 0; i < 10; i++)
-      await store.append(`s-${i}`, [{ type: i === 6 ? 'Poison' : 'Counted', data: {} }], { expectedVersion: -1, metadata: meta(i) });
     const runner = new ProjectionRunner(store, db, [counting], { businessTimeZone: 'Asia/Shanghai', batchSize: 100, clock: systemClock });
     await expect(runner.catchUp()).rejects.toEqual(new FollowerFailed('counting', 6, 'Poison', 'cannot count Poison'));
     const stored = async () => [
@@ -112,21 +118,7 @@ describe('the projection runner, catching up far behind', () => {
   );
 
   it('lets the process answer between slices instead of holding it for the whole catch-up', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'loanflow-runner-'));
-    const store = new SqliteEventStore(openSqlite(join(dir, 'log.db')), { clock: systemClock });
-    const meta = (i: number) => ({
-      actorId: 'x',
-      commandId: `c${i}`,
-      correlationId: 'c',
-      causationId: null,
-      occurredAt: '2026-03-02T09:00:00.000Z',
-    });
-    for (let i = 0; i < 100; i++)
-      await store.append(
-        `s-${i}`,
-        Array.from({ length: 100 }, () => ({ type: 'Counted', data: {} })),
-        { expectedVersion: -1, metadata: meta(i) },
-      );
+    const { dir, store } = await logOf(100, () => Array<string>(100).fill('Counted'));
     /** The longest the process went without running a 1 ms timer while the runner caught up, in ms. */
     const longestStall = async (sliceMs: number) => {
       const db = await openSqliteReadModels(openSqlite(join(dir, 'log.db')));

@@ -73,7 +73,7 @@ class RowMissing {
 }
 
 /** Reads one row by its key (the primary key's values joined by `|`) where the database answers at once; null when absent. */
-export type RowReader = (spec: TableSpec, key: string) => Row | null;
+type RowReader = (spec: TableSpec, key: string) => Row | null;
 
 /**
  * The keys a table has been given since it was empty, as a layered Bloom filter (about 12 bits a
@@ -209,7 +209,7 @@ export class RowCache {
 }
 
 /** The values of a table's primary key from a row key (`|`-joined: ids never hold `|`). */
-export function primaryKeyOf(spec: TableSpec, key: string): unknown[] {
+function primaryKeyOf(spec: TableSpec, key: string): unknown[] {
   const parts = spec.primaryKey.length === 1 ? [key] : key.split('|');
   if (parts.length !== spec.primaryKey.length) throw new Error(`${spec.name}: key ${key} does not name its primary key`);
   return spec.primaryKey.map((column, i) =>
