@@ -44,19 +44,22 @@ async function behindCopy(dir: string, log: (line: string) => void): Promise<{ p
   return { path, behind };
 }
 
-/** The lowest projection checkpoint in the file: every projection has written every event up to it (-1 before any). */
-function projected(path: string): number {
+/** The lowest projection checkpoint in the file, read on one connection: every projection has written every event up to it (-1 before any). */
+function checkpointsOf(path: string): { projected(): number; close(): void } {
   const db = openSqlite(path);
-  try {
-    const rows = db.prepare(`select position from checkpoints where name like 'projection:%'`).all() as { position: number }[];
-    return rows.length < 3 ? -1 : Math.min(...rows.map((r) => Number(r.position)));
-  } finally {
-    db.close();
-  }
+  const query = db.prepare(`select position from checkpoints where name like 'projection:%'`);
+  return {
+    projected: () => {
+      const rows = query.all() as { position: number }[];
+      return rows.length < 3 ? -1 : Math.min(...rows.map((r) => Number(r.position)));
+    },
+    close: () => db.close(),
+  };
 }
 
 export async function catchUpBench(dir: string, where: 'api' | 'worker', log: (line: string) => void): Promise<CatchUpFigures> {
   const { path, behind } = await behindCopy(dir, log);
+  const checkpoints = checkpointsOf(path);
   let worker: ReturnType<typeof spawn> | null = null;
   if (where === 'worker') {
     const port = await freePort();
@@ -66,7 +69,7 @@ export async function catchUpBench(dir: string, where: 'api' | 'worker', log: (l
     });
     const exited = new Promise((_, reject) => worker!.once('exit', (code) => reject(new Error(`the worker exited (${code})`))));
     // The worker holds the projections' lease once it has written its first batch.
-    while (projected(path) < 0) await Promise.race([new Promise((r) => setTimeout(r, 100)), exited]);
+    while (checkpoints.projected() < 0) await Promise.race([new Promise((r) => setTimeout(r, 100)), exited]);
     exited.catch(() => undefined);
   }
   log(`starting the api ${behind} events behind, projections in the ${where}`);
@@ -84,7 +87,7 @@ export async function catchUpBench(dir: string, where: 'api' | 'worker', log: (l
   };
   let n = 0;
   let position = -1;
-  const poll = setInterval(() => (position = projected(path)), 250);
+  const poll = setInterval(() => (position = checkpoints.projected()), 250);
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       while (position < behind - 1) {
@@ -106,6 +109,7 @@ export async function catchUpBench(dir: string, where: 'api' | 'worker', log: (l
   );
   const seconds = (performance.now() - started) / 1000;
   clearInterval(poll);
+  checkpoints.close();
   await close();
   if (worker) {
     worker.kill('SIGTERM');
