@@ -1,8 +1,8 @@
 import { CommandRecord, RecordedEvent } from './event-store.port';
 
 /**
- * The log's tables as both SQL adapters read them: SQLite gives numbers and JSON text,
- * PostgreSQL gives BIGINTs as strings and JSON already parsed.
+ * The events table as PostgreSQL gives it: BIGINTs as strings, JSON already parsed (the SQLite
+ * adapter reads its rows under a recorded event's names instead).
  */
 export interface EventRow {
   global_position: number | string;
