@@ -56,28 +56,37 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return groups;
 }
 
+const chunks = <T>(items: readonly T[], size = 5_000) =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
 /**
  * Each loan's earliest instalment due before `asOf` and not settled by then: where its days past
- * due count from (the same rule as the domain's `daysPastDue`). Two index range reads, no join.
+ * due count from (the same rule as the domain's `daysPastDue`). For named loans, their
+ * instalments by key; for the whole portfolio, two index ranges (open, and settled after `asOf`),
+ * with no grouping the planner could turn into a walk of the whole table in key order.
  */
-async function oldestUnpaidDue(db: ReadModelDb, asOf: string): Promise<Map<string, string>> {
-  const part = (settled: 'open' | 'later') => {
-    const q = untyped(db)
-      .selectFrom('rm_instalments')
-      .select(['loan_id', sql<string>`min(due_date)`.as('due')])
-      .where('due_date', '<', asOf);
-    return (settled === 'open' ? q.where('settled_on', 'is', null) : q.where('settled_on', '>', asOf)).groupBy('loan_id').execute();
-  };
+async function oldestUnpaidDue(db: ReadModelDb, asOf: string, loanIds?: readonly string[]): Promise<Map<string, string>> {
+  const rm = untyped(db);
+  const due = () => rm.selectFrom('rm_instalments').select(['loan_id', 'due_date']).where('due_date', '<', asOf);
+  const rows = loanIds
+    ? (
+        await Promise.all(
+          chunks(loanIds).map((ids) =>
+            due()
+              .where('loan_id', 'in', ids)
+              .where((eb) => eb.or([eb('settled_on', 'is', null), eb('settled_on', '>', asOf)]))
+              .execute(),
+          ),
+        )
+      ).flat()
+    : [...(await due().where('settled_on', 'is', null).execute()), ...(await due().where('settled_on', '>', asOf).execute())];
   const oldest = new Map<string, string>();
-  for (const r of [...(await part('open')), ...(await part('later'))]) {
+  for (const r of rows) {
     const before = oldest.get(r.loan_id);
-    if (!before || r.due < before) oldest.set(r.loan_id, r.due);
+    if (!before || r.due_date < before) oldest.set(r.loan_id, r.due_date);
   }
   return oldest;
 }
-
-const chunks = <T>(items: readonly T[], size = 5_000) =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 /**
  * The active loans, and every loan with a signal open at `asOf` or now, with their days past due
@@ -115,7 +124,8 @@ async function portfolioAt(db: ReadModelDb, rules: WarningRules, asOf: string, b
   const others = [...new Set(signalRows.map((s) => s.loan_id))].filter((id) => !rows.has(id));
   for (const ids of chunks(others)) read(await rm.selectFrom('rm_risk_loans').selectAll().where('loan_id', 'in', ids).execute());
 
-  const oldestDue = await oldestUnpaidDue(db, asOf);
+  const activeIds = [...rows.values()].filter((r) => r.status === 'active').map((r) => r.loan_id);
+  const oldestDue = await oldestUnpaidDue(db, asOf, borrowers ? activeIds : undefined);
 
   // A borrower's latest rating, on whichever loan it was given.
   const latest = new Map<string, { position: number; score: number }>();
