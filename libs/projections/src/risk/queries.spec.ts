@@ -1,33 +1,25 @@
 import { DEFAULT_WARNING_RULES } from '@loanflow/domain';
+import { applied, approved, at, disbursedMonthly, examined, investigated } from '@loanflow/domain/testing/loan-fixtures';
 import { openSqlite } from '@loanflow/event-store';
 import { openSqliteReadModels, ReadModelDb } from '@loanflow/storage';
 import { InstalmentRow } from '../loans/projection';
 import { PROJECTIONS } from '../projections';
 import { createTable, upsertRows } from '../tables';
-import { RiskLoanRow } from './projection';
+import { AnyEvent, given, history } from '../testing/given';
+import { RiskLoanRow, riskProjection } from './projection';
 import { borrowerRisk, riskFacts } from './queries';
 
 const spec = (name: string) => PROJECTIONS.flatMap((p) => p.tables.map((t) => t.table)).find((t) => t.name === name)!;
 
-const riskLoan = (loanId: string, borrowerId: string): RiskLoanRow => ({
-  loan_id: loanId,
-  borrower_id: borrowerId,
-  branch_id: 'BR-01',
-  officer_id: 'ana',
-  status: 'active',
-  disbursed_on: '2026-01-05',
-  disbursed_amount: 1_200_000,
-  maturity_date: '2027-01-05',
-  principal_outstanding: 1_200_000,
-  category: 'normal',
-  written_off: 0,
-  risk_points: [],
-  rating_score: null,
-  rating_grade: null,
-  rated_position: null,
-  last_inspected_on: '2026-01-05',
-  guarantees: 0,
-});
+/** The fixture loan as the risk projection keeps it once paid out, under another id and borrower. */
+const paidOut = given(
+  riskProjection,
+  history(
+    [applied, investigated, examined, approved, disbursedMonthly].map((e): [string, AnyEvent] => ['loan-L', e]),
+    { times: () => ({ occurredAt: at, recordedAt: at }) },
+  ),
+).row<RiskLoanRow>('rm_risk_loans', 'L')!;
+const riskLoan = (loanId: string, borrowerId: string): RiskLoanRow => ({ ...paidOut, loan_id: loanId, borrower_id: borrowerId });
 
 const instalment = (loanId: string, n: number, dueDate: string, settledOn: string | null): InstalmentRow => ({
   loan_id: loanId,
@@ -53,15 +45,15 @@ describe('risk queries: days past due at a date', () => {
     for (const p of PROJECTIONS) for (const { table } of p.tables) await createTable(db, table);
     await upsertRows(db, spec('rm_risk_loans'), [riskLoan('L-1', 'B-1'), riskLoan('L-2', 'B-2'), riskLoan('L-3', 'B-3')]);
     await upsertRows(db, spec('rm_instalments'), [
-      // Due 02-05, paid on 02-20: late on 02-10, not on 02-25.
-      instalment('L-1', 1, '2026-02-05', '2026-02-20'),
-      instalment('L-1', 2, '2026-03-05', null),
+      // Due 04-02, paid on 04-17: late on 04-07, not on 04-22.
+      instalment('L-1', 1, '2026-04-02', '2026-04-17'),
+      instalment('L-1', 2, '2026-05-02', null),
       // Paid on its day.
-      instalment('L-2', 1, '2026-02-05', '2026-02-05'),
-      instalment('L-2', 2, '2026-03-05', null),
-      // Never paid: late from 02-05 on.
-      instalment('L-3', 1, '2026-02-05', null),
-      instalment('L-3', 2, '2026-03-05', null),
+      instalment('L-2', 1, '2026-04-02', '2026-04-02'),
+      instalment('L-2', 2, '2026-05-02', null),
+      // Never paid: late from 04-02 on.
+      instalment('L-3', 1, '2026-04-02', null),
+      instalment('L-3', 2, '2026-05-02', null),
     ]);
   });
   afterAll(() => db.destroy());
@@ -70,17 +62,17 @@ describe('risk queries: days past due at a date', () => {
     Object.fromEntries((await riskFacts(db, DEFAULT_WARNING_RULES, asOf)).map((r) => [r.loanId, r.facts.daysPastDue]));
 
   it('for the whole portfolio, counts an instalment settled after the date as unpaid then', async () => {
-    expect(await days('2026-02-10')).toEqual({ 'L-1': 5, 'L-2': 0, 'L-3': 5 });
-    expect(await days('2026-02-25')).toEqual({ 'L-1': 0, 'L-2': 0, 'L-3': 20 });
+    expect(await days('2026-04-07')).toEqual({ 'L-1': 5, 'L-2': 0, 'L-3': 5 });
+    expect(await days('2026-04-22')).toEqual({ 'L-1': 0, 'L-2': 0, 'L-3': 20 });
     // The oldest unpaid instalment counts: L-3's first, not its second.
-    expect(await days('2026-03-10')).toEqual({ 'L-1': 5, 'L-2': 5, 'L-3': 33 });
+    expect(await days('2026-05-07')).toEqual({ 'L-1': 5, 'L-2': 5, 'L-3': 35 });
   });
 
   it('for named borrowers, the same from their own loans', async () => {
     const level = async (borrowerId: string, asOf: string) => (await borrowerRisk(db, DEFAULT_WARNING_RULES, borrowerId, asOf)).level;
-    // Late on 02-10 (5 days: yellow), brought up to date by 02-25 (green).
-    expect(await level('B-1', '2026-02-10')).toBe('yellow');
-    expect(await level('B-1', '2026-02-25')).toBe('green');
-    expect(await level('B-2', '2026-02-10')).toBe('green');
+    // Late on 04-07 (5 days: yellow), brought up to date by 04-22 (green).
+    expect(await level('B-1', '2026-04-07')).toBe('yellow');
+    expect(await level('B-1', '2026-04-22')).toBe('green');
+    expect(await level('B-2', '2026-04-07')).toBe('green');
   });
 });
