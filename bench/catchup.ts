@@ -17,7 +17,8 @@ export interface CatchUpFigures {
   /** Where the projections ran: the api's process, or a worker beside it. */
   where: 'api' | 'worker';
   behind: number;
-  clients: number;
+  /** Commands sent per second, whatever the answers' pace (an open loop: a slow answer does not slow the arrivals). */
+  offered: number;
   /** Events projected per second while catching up. */
   rate: number;
   commands: number;
@@ -27,7 +28,8 @@ export interface CatchUpFigures {
   max: number;
 }
 
-const CLIENTS = 4;
+/** A busy union's counters: commands a second arriving at the api while it catches up. */
+const OFFERED = Number(process.env.BENCH_CATCHUP_COMMANDS ?? 30);
 
 /** A copy of the scaled log whose projections have no checkpoint: the commands written meanwhile must not change the kept log. */
 async function behindCopy(dir: string, log: (line: string) => void): Promise<{ path: string; behind: number }> {
@@ -85,28 +87,29 @@ export async function catchUpBench(dir: string, where: 'api' | 'worker', log: (l
     await call(method, route, ana, body);
     latencies.push(performance.now() - t);
   };
-  let n = 0;
   let position = -1;
   const poll = setInterval(() => (position = checkpoints.projected()), 250);
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (position < behind - 1) {
-        const i = n++;
-        // A borrower, a loan and its investigation: acts that do not wait for the read models.
-        await timed('POST', '/borrowers', {
-          borrowerId: `BB-${i}`,
-          name: `b${i}`,
-          kind: 'household',
-          village: 'v',
-          sector: 'grain',
-          identityNumber: identityNumber(i),
-        });
-        await timed('POST', '/loans', application(`BL-${i}`, `BB-${i}`, 'BENCH'));
-        await timed('POST', `/loans/BL-${i}/investigation`, { recommendation: 'decline', findings: 'no statements yet', riskPoints: [] });
-        if (i % 500 === 0) log(`  projected to ${position} of ${behind}, ${latencies.length} commands answered`);
-      }
-    }),
-  );
+  // A borrower, a loan and its investigation (acts that do not wait for the read models), one
+  // such walk started every 3/OFFERED seconds, so OFFERED commands a second arrive.
+  const walk = async (i: number) => {
+    await timed('POST', '/borrowers', {
+      borrowerId: `BB-${i}`,
+      name: `b${i}`,
+      kind: 'household',
+      village: 'v',
+      sector: 'grain',
+      identityNumber: identityNumber(i),
+    });
+    await timed('POST', '/loans', application(`BL-${i}`, `BB-${i}`, 'BENCH'));
+    await timed('POST', `/loans/BL-${i}/investigation`, { recommendation: 'decline', findings: 'no statements yet', riskPoints: [] });
+  };
+  const walks: Promise<void>[] = [];
+  for (let i = 0; position < behind - 1; i++) {
+    walks.push(walk(i));
+    if (i % 500 === 0) log(`  projected to ${position} of ${behind}, ${latencies.length} commands answered`);
+    await new Promise((r) => setTimeout(r, 3_000 / OFFERED));
+  }
+  await Promise.all(walks);
   const seconds = (performance.now() - started) / 1000;
   clearInterval(poll);
   checkpoints.close();
@@ -120,7 +123,7 @@ export async function catchUpBench(dir: string, where: 'api' | 'worker', log: (l
   return {
     where,
     behind,
-    clients: CLIENTS,
+    offered: OFFERED,
     rate: Math.round(behind / seconds),
     commands: latencies.length,
     p50: at(0.5),

@@ -374,7 +374,7 @@ async function main() {
         const c = await catchUpBench(dir, where, (line) => console.error(line));
         lines.push(
           `catch-up of every projection from position 0 (${c.behind} events behind), projecting in the ${where}: ${c.rate} events/s;` +
-            ` ${c.commands} commands answered meanwhile by the api (register, apply, investigate; ${c.clients} clients): p50 ${c.p50} ms   p99 ${c.p99} ms   max ${c.max} ms`,
+            ` ${c.commands} commands answered meanwhile by the api (register, apply, investigate; ${c.offered} a second arriving): p50 ${c.p50} ms   p99 ${c.p99} ms   max ${c.max} ms`,
         );
       }
     }

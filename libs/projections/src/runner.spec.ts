@@ -142,3 +142,41 @@ describe('the projection runner, catching up far behind', () => {
     await store.close();
   });
 });
+
+/** Live, a write holds the process while it lasts: the runner writes once it has enough rows, whatever the batch. */
+describe('the projection runner, with a bound on the rows of a write', () => {
+  /** Two rows an event: its own, and one every event adds to. */
+  const wide: Projection = {
+    name: 'wide',
+    version: 1,
+    tables: [
+      {
+        table: { name: 'rm_wide', columns: { id: 'text', n: 'integer' }, primaryKey: ['id'], keyOf: (r) => r.id as string },
+        keys: (event) => [`p${event.globalPosition}`, 'all'],
+        evolve: (row, _event, key) => ({ id: key, n: ((row?.n as number) ?? 0) + 1 }),
+      },
+    ],
+  };
+
+  it('cuts a batch short once its rows reach the bound, reads on from there, and ends where a whole batch would', async () => {
+    const { dir, store } = await logOf(50, () => ['Counted', 'Counted']);
+    const db = await openSqliteReadModels(openSqlite(join(dir, 'log.db')));
+    const written: number[] = [];
+    const runner = new ProjectionRunner(store, db, [wide], {
+      businessTimeZone: 'Asia/Shanghai',
+      clock: systemClock,
+      batchSize: 100,
+      rowsPerWrite: 10,
+      onProgress: ({ position }) => written.push(position),
+    });
+    expect(await runner.catchUp()).toBe(100);
+    // Nine events leave ten rows to write (nine of their own and the shared one): each write holds nine, the last one the rest.
+    const sizes = written.map((p, i) => p - (i === 0 ? -1 : written[i - 1]));
+    expect(sizes).toEqual([...Array<number>(11).fill(9), 1]);
+    const rows = await untyped(db).selectFrom('rm_wide').selectAll().execute();
+    expect(rows).toHaveLength(101);
+    expect(rows.find((r) => r.id === 'all')).toMatchObject({ n: 100 });
+    await db.destroy();
+    await store.close();
+  });
+});
