@@ -5,6 +5,7 @@ export * from './verify';
 export * from './history';
 export * from './sqlite/sqlite-database';
 export * from './sqlite/sqlite-event-store';
+export * from './sqlite/wal-checkpointer';
 export * from './append-batch';
 export * from './postgres/postgres-database';
 export * from './postgres/postgres-event-store';

@@ -1,6 +1,17 @@
+import type Database from 'better-sqlite3';
 import { resolve } from 'node:path';
 import { embeddedSecret, StorageConfig } from '@loanflow/config';
-import { Clock, EventStore, openEventStoreDb, openPostgres, openSqlite, PostgresEventStore, SqliteEventStore } from '@loanflow/event-store';
+import {
+  Clock,
+  EventStore,
+  openEventStoreDb,
+  openPostgres,
+  openSqlite,
+  PostgresEventStore,
+  SqliteEventStore,
+  startWalCheckpointer,
+  WalCheckpointer,
+} from '@loanflow/event-store';
 import { AccessAuditLog } from './access-audit';
 import { Checkpoints, FollowerFailures } from './checkpoints';
 import { Lease, PostgresLease, ProcessLease } from './lease';
@@ -56,6 +67,7 @@ export async function openStorage(
   const storeOptions = { clock: options.clock, maxBatch: config.groupCommitMaxBatch };
   const readModelUrl =
     config.eventStore === 'postgres' ? config.databaseUrl : config.eventStore === 'eventstoredb' ? config.readModelUrl : undefined;
+  let logDb: Database.Database | null = null;
   const eventStore: EventStore =
     config.eventStore === 'postgres'
       ? new PostgresEventStore(await openPostgres(config.databaseUrl!), storeOptions)
@@ -66,12 +78,18 @@ export async function openStorage(
             // One process writes the log at a time (it hands out the positions); the others' appends are refused until they hold this.
             lease: new PostgresLease(config.readModelUrl!, 'eventstoredb-writer'),
           })
-        : new SqliteEventStore(openSqlite(config.sqlitePath), storeOptions);
+        : new SqliteEventStore((logDb = openSqlite(config.sqlitePath)), storeOptions);
   let readModels: ReadModelDb | undefined;
+  let checkpointer: WalCheckpointer | null = null;
   try {
-    readModels = readModelUrl ? await openPostgresReadModels(readModelUrl) : await openSqliteReadModels(openSqlite(config.sqlitePath));
+    if (logDb) {
+      const readModelDb = openSqlite(config.sqlitePath);
+      readModels = await openSqliteReadModels(readModelDb);
+      checkpointer = startWalCheckpointer(config.sqlitePath, [logDb, readModelDb]);
+    } else readModels = await openPostgresReadModels(readModelUrl!);
     if (options.clearPersonalData !== 'allow') await requirePersonalDataSealed(eventStore, readModels);
   } catch (error) {
+    await checkpointer?.stop();
     await readModels?.destroy();
     await eventStore.close();
     throw error;
@@ -92,6 +110,7 @@ export async function openStorage(
     failures: new FollowerFailures(readModels),
     lease: (job) => (readModelUrl ? new PostgresLease(readModelUrl, job) : new ProcessLease()),
     close: async () => {
+      await checkpointer?.stop();
       await eventStore.close();
       await readModels!.destroy();
     },
