@@ -7,6 +7,7 @@ import { checkpointName, Lookup, Projection, Row, TableSpec } from './projection
 import { untyped } from './queries';
 import {
   AnyDb,
+  changedColumns,
   createIndexes,
   createTable,
   deleteRows,
@@ -18,6 +19,7 @@ import {
   statement,
   toColumns,
   upsertRows,
+  updateSql,
   upsertSql,
 } from './tables';
 
@@ -504,14 +506,17 @@ export class ProjectionRunner {
         const changes = t.changed.get(spec.name);
         if (!changes || changes.size === 0) return [];
         const upserts: Row[] = [];
+        /** Kept rows that were stored before the batch and still are: [as stored, as now]. */
+        const updates: [Row, Row][] = [];
         const deletes: Row[] = [];
         const kept = t.kept.has(spec.name);
         for (const [key, change] of changes) {
           const after = kept ? t.row(spec, key) : change;
-          if (after) upserts.push(after);
+          if (after && kept && change) updates.push([change, after]);
+          else if (after) upserts.push(after);
           else if (change) deletes.push(change);
         }
-        return [{ spec, upserts, deletes }];
+        return [{ spec, upserts, updates, deletes }];
       }),
     }));
     const now = this.options.clock().toISOString();
@@ -533,11 +538,19 @@ export class ProjectionRunner {
                   t.checkpoint,
                 );
           if (moved.changes !== 1) throw new CheckpointMoved(t.projection.name);
-          for (const { spec, upserts, deletes } of tables) {
+          for (const { spec, upserts, updates, deletes } of tables) {
             const remove = statement(sqlite, deleteSql(spec));
             for (const row of deletes) remove.run(spec.primaryKey.map((c) => row[c]));
             const upsert = statement(sqlite, upsertSql(spec));
             for (const row of upserts) upsert.run(toColumns(spec, row));
+            // A stored row: only the columns that changed, so the indexes on the others are left alone.
+            for (const [before, after] of updates) {
+              const columns = changedColumns(spec, before, after);
+              if (columns.length === 0) continue;
+              const values = toColumns(spec, after);
+              // Not where the batch found it: the whole row, as any other.
+              if (statement(sqlite, updateSql(spec, columns)).run(values).changes !== 1) upsert.run(values);
+            }
           }
         }
       });
@@ -572,9 +585,9 @@ export class ProjectionRunner {
                   .executeTakeFirst();
           if (Number('numUpdatedRows' in moved ? moved.numUpdatedRows : (moved.numInsertedOrUpdatedRows ?? 0)) !== 1)
             throw new CheckpointMoved(t.projection.name);
-          for (const { spec, upserts, deletes } of tables) {
+          for (const { spec, upserts, updates, deletes } of tables) {
             await deleteRows(trx, spec, deletes);
-            await upsertRows(trx, spec, upserts);
+            await upsertRows(trx, spec, [...upserts, ...updates.map(([, after]) => after)]);
           }
         }
       });
