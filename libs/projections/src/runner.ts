@@ -226,6 +226,9 @@ function primaryKeyOf(spec: TableSpec, key: string): unknown[] {
   );
 }
 
+/** A turn of the event loop this short found nothing to do but the runner's own continuation. */
+const IDLE_TURN_MS = 0.2;
+
 /** One projection: its rows as the batch changed them (through the shared cache), and what the batch changed. */
 class Tracked {
   checkpoint = -1;
@@ -452,7 +455,7 @@ export class ProjectionRunner {
       while (applied < events.length) {
         // Time to let the process answer: what is applied waits in memory, the write comes at the batch's end.
         if (performance.now() - slice > this.sliceMs) {
-          await new Promise((resolve) => setImmediate(resolve));
+          await this.giveWay();
           slice = performance.now();
         }
         const event = upcast(events[applied]);
@@ -485,6 +488,21 @@ export class ProjectionRunner {
       throw FollowerFailed.of(this.writing ?? 'projections', events[0], error);
     }
     return applied;
+  }
+
+  /**
+   * Lets the process answer first: turns of the event loop go by until one finds nothing else to do
+   * (a request's stages run one after another meanwhile), or for five slices at most, so that under
+   * a steady load the runner still gets one slice in six.
+   */
+  private async giveWay(): Promise<void> {
+    const started = performance.now();
+    for (;;) {
+      const turn = performance.now();
+      await new Promise((resolve) => setImmediate(resolve));
+      const now = performance.now();
+      if (now - turn < IDLE_TURN_MS || now - started > this.sliceMs * 5) return;
+    }
   }
 
   /** Rows the events applied since the last write have changed, in every projection. */
