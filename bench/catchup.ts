@@ -4,7 +4,7 @@
  * and in a worker process beside the api (the production shape). Prints the catch-up rate and the
  * latency of the commands answered meanwhile (p50, p99, max).
  */
-import { residentIdCheckCharacter } from '@loanflow/domain';
+import { residentIdFor } from '@loanflow/domain/borrower/sample-identities';
 import { openSqlite } from '@loanflow/event-store';
 import { spawn } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
@@ -98,7 +98,8 @@ export async function catchUpBench(dir: string, where: 'api' | 'worker', log: (l
       kind: 'household',
       village: 'v',
       sector: 'grain',
-      identityNumber: identityNumber(i),
+      // Seeds far past the demo's own (it numbers its borrowers from 1): nobody's number twice.
+      identityNumber: residentIdFor(1_000_000 + i),
     });
     await timed('POST', '/loans', application(`BL-${i}`, `BB-${i}`, 'BENCH'));
     await timed('POST', `/loans/BL-${i}/investigation`, { recommendation: 'decline', findings: 'no statements yet', riskPoints: [] });
@@ -140,11 +141,4 @@ function freePort(): Promise<number> {
     });
     server.on('error', reject);
   });
-}
-
-/** A valid resident identity number of its own for each i: a region no demo borrower has, birth dates from 1950. */
-function identityNumber(i: number): string {
-  const born = new Date(Date.UTC(1950, 0, 1 + Math.floor(i / 900))).toISOString().slice(0, 10).replaceAll('-', '');
-  const first17 = `632801${born}${100 + (i % 900)}`;
-  return first17 + residentIdCheckCharacter(first17);
 }

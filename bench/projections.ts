@@ -206,11 +206,11 @@ async function peakRss<T>(work: () => Promise<T>): Promise<[T, number]> {
 }
 
 /**
- * The demo (as `npm run demo` builds it) and its scaled log are kept in `BENCH_DATA` (default a
- * folder in the system's temporary directory) and reused by later runs: scaling to 20 million
- * events takes minutes, a rebuild is measured on it as often as wanted.
+ * The demo scaled to `BENCH_SCALE` events: its path and make-up. The demo (as `npm run demo` builds
+ * it) and its scaled log are kept in `BENCH_DATA` (default a folder in the system's temporary
+ * directory) and reused by later runs: scaling to 20 million events takes minutes, a rebuild is
+ * measured on it as often as wanted.
  */
-/** The demo scaled to `BENCH_SCALE` events, built once and kept in `BENCH_DATA`: its path and make-up. */
 export async function scaledLog(log: (line: string) => void): Promise<{ path: string; demoEvents: number; copies: number }> {
   const data = process.env.BENCH_DATA || join(tmpdir(), 'loanflow-bench-data');
   mkdirSync(data, { recursive: true });

@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import { resolve } from 'node:path';
 import { embeddedSecret, StorageConfig } from '@loanflow/config';
 import {
@@ -67,7 +66,8 @@ export async function openStorage(
   const storeOptions = { clock: options.clock, maxBatch: config.groupCommitMaxBatch };
   const readModelUrl =
     config.eventStore === 'postgres' ? config.databaseUrl : config.eventStore === 'eventstoredb' ? config.readModelUrl : undefined;
-  let logDb: Database.Database | null = null;
+  // The embedded log's connection: the WAL checkpointer takes its checkpoints, and the read models'.
+  const logDb = config.eventStore === 'sqlite' ? openSqlite(config.sqlitePath) : null;
   const eventStore: EventStore =
     config.eventStore === 'postgres'
       ? new PostgresEventStore(await openPostgres(config.databaseUrl!), storeOptions)
@@ -78,7 +78,7 @@ export async function openStorage(
             // One process writes the log at a time (it hands out the positions); the others' appends are refused until they hold this.
             lease: new PostgresLease(config.readModelUrl!, 'eventstoredb-writer'),
           })
-        : new SqliteEventStore((logDb = openSqlite(config.sqlitePath)), storeOptions);
+        : new SqliteEventStore(logDb!, storeOptions);
   let readModels: ReadModelDb | undefined;
   let checkpointer: WalCheckpointer | null = null;
   try {

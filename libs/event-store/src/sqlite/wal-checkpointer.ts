@@ -1,9 +1,6 @@
 import type Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
 
-/** SQLite's own default: a commit that leaves more WAL pages than this checkpoints them itself. */
-const AUTO_CHECKPOINT_PAGES = 1_000;
-
 /**
  * The thread's whole program: its own connection to the file, a PASSIVE checkpoint (it never waits
  * for a reader or a writer) every `everyMs`. Kept as text so the thread needs no file of its own,
@@ -50,12 +47,19 @@ export function startWalCheckpointer(
   } = {},
 ): WalCheckpointer {
   const worker = new Worker(PROGRAM, { eval: true, workerData: { path, everyMs, driver: require.resolve('better-sqlite3') } });
+  // Each connection's own threshold, given back as it was when the thread stops or fails.
+  const thresholds = connections.map((c) => c.pragma('wal_autocheckpoint', { simple: true }) as number);
   for (const c of connections) c.pragma('wal_autocheckpoint = 0');
   let stopped = false;
-  const takeBack = (reason: string) => {
-    if (stopped) return;
+  /** Once: the connections checkpoint by themselves again. */
+  const giveBack = (): boolean => {
+    if (stopped) return false;
     stopped = true;
-    for (const c of connections) if (c.open) c.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+    connections.forEach((c, i) => c.open && c.pragma(`wal_autocheckpoint = ${thresholds[i]}`));
+    return true;
+  };
+  const takeBack = (reason: string) => {
+    if (!giveBack()) return;
     void worker.terminate();
     onFallback(reason);
   };
@@ -66,9 +70,7 @@ export function startWalCheckpointer(
   worker.unref();
   return {
     stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      for (const c of connections) if (c.open) c.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+      if (!giveBack()) return;
       const exited = new Promise((resolve) => worker.once('exit', resolve));
       // Held until it has closed its connection: a process with nothing else to do waits for it.
       worker.ref();

@@ -124,8 +124,9 @@ async function portfolioAt(db: ReadModelDb, rules: WarningRules, asOf: string, b
   const others = [...new Set(signalRows.map((s) => s.loan_id))].filter((id) => !rows.has(id));
   for (const ids of chunks(others)) read(await rm.selectFrom('rm_risk_loans').selectAll().where('loan_id', 'in', ids).execute());
 
-  const activeIds = [...rows.values()].filter((r) => r.status === 'active').map((r) => r.loan_id);
-  const oldestDue = await oldestUnpaidDue(db, asOf, borrowers ? activeIds : undefined);
+  // Named borrowers: their own active loans' instalments; otherwise the whole portfolio's.
+  const activeIds = borrowers && [...rows.values()].filter((r) => r.status === 'active').map((r) => r.loan_id);
+  const oldestDue = await oldestUnpaidDue(db, asOf, activeIds);
 
   // A borrower's latest rating, on whichever loan it was given.
   const latest = new Map<string, { position: number; score: number }>();
