@@ -67,7 +67,7 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
     // queries wait a few seconds, then answer 503 until the read models are there.
     try {
       if (await this.lease.acquire()) {
-        const behind = (await this.storage.eventStore.headPosition()) - this.runner.position;
+        const behind = await this.runner.behind();
         if (behind > BOOT_CATCH_UP) this.logger.log(`read models are ${behind} events behind: catching up while serving`);
         else {
           const events = await this.runner.catchUp();

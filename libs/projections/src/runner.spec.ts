@@ -194,6 +194,7 @@ describe('the projection runner, with a bound on the rows of a write', () => {
       rowsPerWrite: 10,
       onProgress: ({ position }) => written.push(position),
     });
+    expect(await runner.behind()).toBe(100);
     expect(await runner.catchUp()).toBe(100);
     // Nine events leave ten rows to write (nine of their own and the shared one): each write holds nine, the last one the rest.
     const sizes = written.map((p, i) => p - (i === 0 ? -1 : written[i - 1]));
@@ -201,6 +202,8 @@ describe('the projection runner, with a bound on the rows of a write', () => {
     const rows = await untyped(db).selectFrom('rm_wide').selectAll().execute();
     expect(rows).toHaveLength(101);
     expect(rows.find((r) => r.id === 'all')).toMatchObject({ n: 100 });
+    // A new runner on the same read models knows they are current once it has read their checkpoint.
+    expect(await new ProjectionRunner(store, db, [wide], { businessTimeZone: 'Asia/Shanghai', clock: systemClock }).behind()).toBe(0);
     await db.destroy();
     await store.close();
   });

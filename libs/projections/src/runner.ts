@@ -616,6 +616,14 @@ export class ProjectionRunner {
     }
   }
 
+  /** How many events the stored read models lack to reach the log's head (their checkpoints are read first). */
+  async behind(): Promise<number> {
+    await this.serial(async () => {
+      if (!this.loaded) await this.load();
+    });
+    return (await this.store.headPosition()) - this.position;
+  }
+
   /** Processes everything up to the log's head as it is now; resolves with the events processed. */
   catchUp(): Promise<number> {
     return this.serial(async () => {
